@@ -1,0 +1,49 @@
+# 三零 registry. `make run` sets everything up and serves the demo county; `make test` runs the tests.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+REQ_STAMP := $(VENV)/.req-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
+DEV_STAMP := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+NPM_STAMP := node_modules/.stamp-$(shell cat package.json package-lock.json | cksum | cut -d' ' -f1)
+
+.PHONY: run test setup setup-dev assets migrate lint bench clean
+
+run: setup migrate
+	$(PY) manage.py seed_demo --if-empty
+	@echo "三零创建管理系统: http://127.0.0.1:$(PORT)/  (演示账号见 README.md)"
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: setup-dev
+	@$(PY) -m pytest $(PYTEST_ARGS)
+
+setup: $(REQ_STAMP) $(NPM_STAMP)
+
+setup-dev: $(DEV_STAMP) $(NPM_STAMP)
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(REQ_STAMP): requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements.txt
+	rm -f $(VENV)/.req-*; touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.dev-* $(VENV)/.req-*; touch $@ $(REQ_STAMP)
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+migrate: setup
+	$(PY) manage.py migrate --noinput -v0
+
+lint: setup-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check . || true
+
+clean:
+	rm -rf $(VENV) node_modules var/staticfiles

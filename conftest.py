@@ -1,0 +1,33 @@
+import pytest
+from django.test import Client
+
+from sanzero.testing import build_world
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.AXES_ENABLED = False
+    # Pages render without a collectstatic run; whitenoise's manifest is for production.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def client_as(world):
+    """client_as("clerk_a") → a logged-in test client; "anonymous" → a fresh one."""
+
+    def make(username: str) -> Client:
+        client = Client()
+        user = world.users.get(username)
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make

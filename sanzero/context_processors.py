@@ -1,0 +1,18 @@
+from django.urls import reverse
+
+from .registry import NAV_ITEMS
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    role = "admin" if user.is_admin_role else user.role
+    items = []
+    for item in NAV_ITEMS:
+        if role in item.roles or role == "admin":
+            url = reverse(item.url_name)
+            prefix = item.match or url
+            active = request.path == url if prefix == "/" else request.path.startswith(prefix)
+            items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+    return {"nav_items": items, "user_role_label": user.get_role_display()}

@@ -1,0 +1,41 @@
+"""Extension points later apps fill in: navigation entries and sections on a subject's page.
+
+An app registers in its AppConfig.ready(); the kernel never imports the ledger apps itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .roles import ALL_ROLES
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    icon: str
+    roles: frozenset[str] = ALL_ROLES
+    order: int = 100
+    match: str = ""  # path prefix that marks the item active
+
+
+NAV_ITEMS: list[NavItem] = []
+SUBJECT_SECTIONS: list[Callable] = []
+
+
+def register_nav(item: NavItem) -> None:
+    if item not in NAV_ITEMS:
+        NAV_ITEMS.append(item)
+        NAV_ITEMS.sort(key=lambda i: i.order)
+
+
+def register_subject_section(func: Callable) -> None:
+    """func(subject, user) -> dict(title=..., count=..., template=..., context...) or None."""
+    if func not in SUBJECT_SECTIONS:
+        SUBJECT_SECTIONS.append(func)
+
+
+def subject_sections(subject, user) -> list[dict]:
+    return [s for s in (func(subject, user) for func in SUBJECT_SECTIONS) if s]

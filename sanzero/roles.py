@@ -1,0 +1,42 @@
+"""Roles and what each may do, as data. The scoping queryset and the base views read this table."""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "系统管理员"
+    COUNTY = "county", "县平安办"
+    CLERK = "clerk", "乡镇(街道)录入员"
+    GRID = "grid", "网格员"
+    DEPARTMENT = "department", "行业主管部门"
+
+
+ALL_ROLES = frozenset(Role.values)
+READ_ROLES = ALL_ROLES
+
+# model label → action → roles allowed to do it (always inside the user's scope; admins are unscoped).
+# Later apps add their models with `register_permissions`.
+PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
+    "units.region": {
+        "view": READ_ROLES,
+        "add": frozenset({Role.ADMIN}),
+        "change": frozenset({Role.ADMIN}),
+    },
+    "units.subject": {
+        "view": READ_ROLES,
+        "add": frozenset({Role.ADMIN, Role.CLERK}),
+        "change": frozenset({Role.ADMIN, Role.CLERK}),
+    },
+}
+
+
+def register_permissions(label: str, table: dict[str, frozenset[str] | set[str]]) -> None:
+    PERMISSIONS[label] = {action: frozenset(roles) for action, roles in table.items()}
+
+
+def role_may(role: str | None, label: str, action: str) -> bool:
+    if role is None:
+        return False
+    if role == Role.ADMIN:
+        return True
+    return role in PERMISSIONS.get(label, {}).get(action, frozenset())

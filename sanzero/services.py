@@ -1,0 +1,74 @@
+"""Write helpers shared by every app's services: audited saves and conflict-safe updates.
+
+Services call these; views, tasks and commands never save models themselves. The audit trail is
+django-simple-history: each save records the acting user and a reason, and the object's page shows
+the field-by-field differences (sanzero.audit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+
+
+class ConflictError(Exception):
+    """The object changed since the user opened the form; their save was refused, nothing written."""
+
+
+class ServiceError(Exception):
+    """A business rule refused the action; the message is shown to the user as is."""
+
+
+def require(condition: bool, message: str = "您没有权限执行此操作。") -> None:
+    if not condition:
+        raise PermissionDenied(message)
+
+
+def audited_save(instance: models.Model, *, actor, reason: str = "", **save_kwargs) -> None:
+    instance._history_user = actor if getattr(actor, "is_authenticated", False) else None
+    instance._change_reason = reason or None
+    instance.save(**save_kwargs)
+
+
+def model_update(
+    *,
+    instance: models.Model,
+    data: dict,
+    fields: Iterable[str],
+    actor,
+    expected_version: int | None = None,
+    reason: str = "",
+) -> list[str]:
+    """Apply `data` to the listed fields; return the names of the fields that changed.
+
+    With `expected_version` (the version the user's form was built from) the row is locked and a
+    newer version refuses the save with ConflictError, so a concurrent edit is never overwritten.
+    """
+    model = type(instance)
+    with transaction.atomic():
+        if expected_version is not None:
+            current = (
+                model.objects.select_for_update().filter(pk=instance.pk).values_list("version", flat=True).first()
+            )
+            if current is None:
+                raise ConflictError("该记录已不存在。")
+            if current != expected_version:
+                raise ConflictError(
+                    "保存失败：在您编辑期间，该记录已被其他用户修改。请刷新页面查看最新内容后重新修改。"
+                )
+        changed = [f for f in fields if f in data and getattr(instance, f) != data[f]]
+        if not changed:
+            return []
+        for name in changed:
+            setattr(instance, name, data[name])
+        instance.full_clean()
+        update_fields = list(changed)
+        if hasattr(instance, "version"):
+            instance.version = (expected_version or instance.version) + 1
+            update_fields.append("version")
+        if any(f.name == "updated_at" for f in model._meta.fields):
+            update_fields.append("updated_at")
+        audited_save(instance, actor=actor, reason=reason, update_fields=update_fields)
+        return changed

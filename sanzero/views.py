@@ -1,0 +1,221 @@
+"""Base views: every list, detail, edit and action view gets its queryset from `for_user`.
+
+A subclass names its model (and, for lists, its FilterSet and table); it cannot reach a row outside
+the user's scope because `get_queryset` is defined here, once. Out of scope → 404. Visible but
+read-only for the user's role → 403.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views import View
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from .scoping import user_may
+from .services import ConflictError, ServiceError
+
+
+class ScopedMixin:
+    model = None
+    #: what the view does to the object: "view" for reading, "change" for edit and actions
+    action = "view"
+
+    def scoped_queryset(self, action: str = "view"):
+        return self.model.objects.for_user(self.request.user, action)
+
+    def decorate_queryset(self, qs):
+        """Hook for select_related / annotate; never for scoping (that is done already)."""
+        return qs
+
+    def get_queryset(self):
+        return self.decorate_queryset(self.scoped_queryset("view"))
+
+    def user_may(self, action: str) -> bool:
+        return user_may(self.request.user, self.model, action)
+
+    def check_object_action(self, obj, action: str) -> None:
+        """403 when the object is visible but the user may not do this to it."""
+        if action == "view":
+            return
+        if not self.scoped_queryset(action).filter(pk=obj.pk).exists():
+            raise PermissionDenied("您没有权限对该记录执行此操作。")
+
+
+class ScopedListView(ScopedMixin, SingleTableMixin, FilterView):
+    filterset_class = None
+    table_class = None
+    template_name = "partials/list_page.html"
+    title = ""
+    create_url_name = None
+
+    def get_table_pagination(self, table):
+        try:
+            per_page = int(self.request.GET.get("per_page", settings.PAGE_SIZE))
+        except ValueError:
+            per_page = settings.PAGE_SIZE
+        if per_page not in settings.PAGE_SIZES:
+            per_page = settings.PAGE_SIZE
+        return {"per_page": per_page}
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["request"] = self.request
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = self.title or self.model._meta.verbose_name_plural
+        ctx["can_add"] = self.user_may("add")
+        ctx["create_url_name"] = self.create_url_name
+        ctx["page_sizes"] = settings.PAGE_SIZES
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        ctx["querystring_without_page"] = query.urlencode()
+        return ctx
+
+
+class ScopedDetailView(ScopedMixin, DetailView):
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_change"] = self.scoped_queryset("change").filter(pk=self.object.pk).exists()
+        return ctx
+
+
+class ServiceFormMixin:
+    """Run a form through a service; turn service errors into form errors, nothing written."""
+
+    success_message = "已保存。"
+
+    def run_service(self, form):
+        raise NotImplementedError
+
+    def handle(self, form):
+        try:
+            obj = self.run_service(form)
+        except ConflictError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    target = field if field in form.fields else None
+                    for error in errors:
+                        form.add_error(target, error)
+            else:
+                form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url(obj))
+
+    def get_success_url(self, obj):
+        return obj.get_absolute_url()
+
+
+class ScopedFormView(ScopedMixin, ServiceFormMixin, View):
+    """Create (no pk) or edit (pk) through a form class and a service."""
+
+    form_class = None
+    template_name = "partials/form_page.html"
+    title = ""
+
+    def get_object(self):
+        pk = self.kwargs.get("pk")
+        if pk is None:
+            if not self.user_may(self.action):
+                raise PermissionDenied("您的角色不能新增此类记录。")
+            return None
+        obj = get_object_or_404(self.get_queryset(), pk=pk)
+        self.check_object_action(obj, self.action)
+        return obj
+
+    def get_form_kwargs(self):
+        kwargs = {"user": self.request.user}
+        if self.object is not None:
+            kwargs["instance"] = self.object
+        return kwargs
+
+    def get_form(self, data=None):
+        return self.form_class(data, **self.get_form_kwargs())
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("title", self.title)
+        kwargs.setdefault("object", self.object)
+        return kwargs
+
+    def form_invalid(self, form):
+        return render(self.request, self.template_name, self.get_context_data(form=form), status=400)
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return render(request, self.template_name, self.get_context_data(form=self.get_form()))
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = self.get_form(request.POST)
+        if not form.is_valid():
+            return self.form_invalid(form)
+        return self.handle(form)
+
+
+class ScopedActionView(ScopedFormView):
+    """A confirmed action on one object (deregister, a status change): POST only changes state."""
+
+    action = "change"
+    template_name = "partials/confirm_page.html"
+
+    def get_form_kwargs(self):
+        return {}
+
+
+def home(request):
+    from units.models import Subject
+    from units.selectors import default_region_for, region_totals
+
+    region = default_region_for(request.user)
+    totals = region_totals(user=request.user, region=region) if region else None
+    return render(request, "home.html", {
+        "region": region, "totals": totals, "perms_add_subject": user_may(request.user, Subject, "add"),
+    })
+
+
+@login_not_required
+def healthz(request):
+    """Database and broker state: ok, down or disabled (no REDIS_URL: tasks run in-process)."""
+    state = {"database": "ok", "broker": "disabled"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any failure means the database is down for the probe
+        state["database"] = "down"
+    if settings.REDIS_URL:
+        try:
+            import redis
+
+            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2).ping()
+            state["broker"] = "ok"
+        except Exception:  # noqa: BLE001
+            state["broker"] = "down"
+    healthy = all(v in {"ok", "disabled"} for v in state.values())
+    return JsonResponse(state, status=200 if healthy else 503)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def permission_denied(request, exception=None):
+    message = str(exception) if exception and str(exception) else "您没有权限访问该页面。"
+    return render(request, "403.html", {"message": message}, status=403)
+

@@ -1,0 +1,141 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Field, Layout, Row
+from django import forms
+from django.utils import timezone
+
+from sanzero.forms import ScopedRegionChoiceField, VersionedFormMixin
+from sanzero.validators import (
+    credit_code_checksum_ok,
+    normalize_credit_code,
+    normalize_phone,
+    validate_credit_code_format,
+    validate_phone,
+)
+
+from .models import Category, Department, Region, Subject
+
+
+class SubjectForm(VersionedFormMixin, forms.ModelForm):
+    """登记 / 修改 创建主体. A bad credit-code checksum is a warning the clerk confirms, not a block."""
+
+    confirm_credit_code = forms.BooleanField(
+        label="我已核对，该统一社会信用代码无误（校验位未通过时勾选）", required=False
+    )
+
+    class Meta:
+        model = Subject
+        fields = [
+            "name", "category", "region", "department", "credit_code", "responsible_person",
+            "phone", "address", "joined_on",
+        ]
+        widgets = {
+            "joined_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "address": forms.TextInput(),
+        }
+        help_texts = {
+            "credit_code": "18位，可不填（村、社区可无代码）。",
+            "joined_on": "不填表示一直在创建范围内。",
+            "phone": "手机或固定电话，如 13812345678、0351-1234567。",
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        action = "change" if self.instance.pk else "add"
+        self.fields["region"] = ScopedRegionChoiceField(
+            user=user, action_model=Subject, action=action, label="所属区划",
+            initial=self.instance.region_id if self.instance.pk else None,
+        )
+        self.fields["category"].queryset = Category.objects.all()
+        self.fields["department"].queryset = Department.objects.all()
+        self.fields["department"].required = False
+        if self.instance.pk and self.instance.village_region_id:
+            # A village's own subject keeps its category and region: they come from the region tree.
+            for name in ("category", "region"):
+                self.fields[name].disabled = True
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("name", css_class="col-md-6"), Column("category", css_class="col-md-3"),
+                Column("department", css_class="col-md-3")),
+            Row(Column("region", css_class="col-md-6"), Column("joined_on", css_class="col-md-3")),
+            Row(Column("credit_code", css_class="col-md-6"), Column("responsible_person", css_class="col-md-3"),
+                Column("phone", css_class="col-md-3")),
+            Field("confirm_credit_code", wrapper_class="credit-confirm"),
+            "address",
+            "version",
+        )
+
+    def clean_name(self):
+        name = (self.cleaned_data.get("name") or "").strip()
+        if not name:
+            raise forms.ValidationError("请填写主体名称。")
+        return name
+
+    def clean_credit_code(self):
+        code = normalize_credit_code(self.cleaned_data.get("credit_code"))
+        if code:
+            validate_credit_code_format(code)
+        return code
+
+    def clean_phone(self):
+        phone = (self.cleaned_data.get("phone") or "").strip()
+        if phone:
+            validate_phone(phone)
+            phone = normalize_phone(phone)
+        return phone
+
+    def clean_joined_on(self):
+        joined_on = self.cleaned_data.get("joined_on")
+        if joined_on and joined_on > timezone.localdate().replace(year=timezone.localdate().year + 1):
+            raise forms.ValidationError("纳入日期不能晚于明年今日。")
+        return joined_on
+
+    def clean(self):
+        cleaned = super().clean()
+        code = cleaned.get("credit_code")
+        warning = bool(code) and not credit_code_checksum_ok(code)
+        if warning and not cleaned.get("confirm_credit_code"):
+            self.add_error(
+                "credit_code",
+                "统一社会信用代码校验位不正确。请核对；如确认无误（如早期试点地区代码），请勾选下方“我已核对”后保存。",
+            )
+        cleaned["credit_code_warning"] = warning
+        left_on = self.instance.left_on if self.instance.pk else None
+        if left_on and cleaned.get("joined_on") and cleaned["joined_on"] > left_on:
+            self.add_error("joined_on", "纳入日期不能晚于退出日期。")
+        return cleaned
+
+    def service_data(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k not in {"confirm_credit_code", "version"}}
+        if self.instance.pk and self.instance.village_region_id:
+            data.pop("category", None)
+            data.pop("region", None)
+        return data
+
+
+class DeregisterForm(VersionedFormMixin, forms.Form):
+    left_on = forms.DateField(label="退出日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    reason = forms.CharField(label="退出原因", max_length=200, widget=forms.TextInput())
+
+    def __init__(self, *args, subject: Subject, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.subject = subject
+        self.fields["left_on"].initial = timezone.localdate()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_left_on(self):
+        left_on = self.cleaned_data["left_on"]
+        if self.subject.joined_on and left_on < self.subject.joined_on:
+            raise forms.ValidationError(f"退出日期不能早于纳入日期（{self.subject.joined_on}）。")
+        if left_on > timezone.localdate():
+            raise forms.ValidationError("退出日期不能晚于今天。")
+        return left_on
+
+
+class RegionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Region
+        fields = ["code", "name", "level", "parent"]
+
+

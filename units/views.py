@@ -1,0 +1,124 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from sanzero.audit import audit_trail
+from sanzero.registry import subject_sections
+from sanzero.views import ScopedActionView, ScopedDetailView, ScopedFormView, ScopedListView
+
+from . import selectors, services
+from .filtersets import SubjectFilterSet
+from .forms import DeregisterForm, SubjectForm
+from .models import Region, Subject
+from .tables import SubjectTable
+
+
+class SubjectListView(ScopedListView):
+    model = Subject
+    filterset_class = SubjectFilterSet
+    table_class = SubjectTable
+    title = "创建主体"
+    create_url_name = "units:subject_create"
+
+    def decorate_queryset(self, qs):
+        return selectors.subject_list(qs)
+
+
+class SubjectDetailView(ScopedDetailView):
+    model = Subject
+    template_name = "units/subject_detail.html"
+
+    def decorate_queryset(self, qs):
+        return selectors.subject_detail(qs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["audit"] = audit_trail(self.object)
+        ctx["sections"] = subject_sections(self.object, self.request.user)
+        return ctx
+
+
+class SubjectFormView(ScopedFormView):
+    model = Subject
+    form_class = SubjectForm
+    template_name = "units/subject_form.html"
+
+    @property
+    def action(self):
+        return "change" if "pk" in self.kwargs else "add"
+
+    @property
+    def title(self):
+        return f"修改：{self.object.name}" if self.object else "登记创建主体"
+
+    @property
+    def success_message(self):
+        return "创建主体已保存。"
+
+    def run_service(self, form):
+        if self.object is None:
+            return services.subject_create(actor=self.request.user, data=form.service_data())
+        services.subject_update(
+            actor=self.request.user, subject=self.object, data=form.service_data(),
+            expected_version=form.expected_version,
+        )
+        return self.object
+
+
+class SubjectDeregisterView(ScopedActionView):
+    model = Subject
+    form_class = DeregisterForm
+    success_message = "已办理退出创建。"
+
+    @property
+    def title(self):
+        return f"退出创建：{self.object.name}"
+
+    def get_form_kwargs(self):
+        return {"subject": self.object, "initial": {"version": self.object.version}}
+
+    def get_object(self):
+        obj = super().get_object()
+        if obj.left_on is not None:
+            raise Http404("该主体已退出创建。")
+        return obj
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["confirm_text"] = (
+            f"确认“{self.object.name}”退出创建？退出后不再计入之后月份的达标统计，历史月份不受影响；"
+            "记录不会被删除。"
+        )
+        ctx["confirm_button"] = "确认退出创建"
+        ctx["danger"] = True
+        return ctx
+
+    def run_service(self, form):
+        return services.subject_deregister(
+            actor=self.request.user, subject=self.object, left_on=form.cleaned_data["left_on"],
+            reason=form.cleaned_data["reason"], expected_version=form.expected_version,
+        )
+
+
+@login_required
+def region_browse(request, code=None):
+    """The region tree: a region, its ancestors, and its children with subject counts."""
+    user = request.user
+    if code is None:
+        roots = selectors.scope_roots(user)
+        if len(roots) != 1:
+            rows = [{"region": r, **selectors.region_totals(user=user, region=r)} for r in roots]
+            return render(request, "units/region_roots.html", {"rows": rows})
+        region = roots[0]
+    else:
+        if not code.isdigit() or len(code) > 15:
+            raise Http404
+        region = get_object_or_404(Region.objects.for_user(user), code=code)
+    context = {
+        "region": region,
+        "ancestors": [a for a in region.ancestors() if Region.objects.for_user(user).filter(pk=a.pk).exists()],
+        "children": selectors.region_children_with_counts(user=user, region=region),
+        "totals": selectors.region_totals(user=user, region=region),
+        "audit": audit_trail(region, limit=10) if user.is_admin_role else [],
+    }
+    return render(request, "units/region_detail.html", context)
