@@ -30,7 +30,7 @@ def main():
     out.mkdir(exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": args.width, "height": args.height})
+        page = browser.new_page(viewport={"width": args.width, "height": args.height}, locale="zh-CN")
         if args.user:
             page.goto(f"{args.base}/accounts/login/")
             page.fill("#id_username", args.user)

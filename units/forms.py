@@ -6,6 +6,7 @@ from django.utils import timezone
 from sanzero.forms import ScopedRegionChoiceField, VersionedFormMixin
 from sanzero.validators import (
     credit_code_checksum_ok,
+    credit_code_format_ok,
     normalize_credit_code,
     normalize_phone,
     validate_credit_code_format,
@@ -48,6 +49,11 @@ class SubjectForm(VersionedFormMixin, forms.ModelForm):
         self.fields["category"].queryset = Category.objects.all()
         self.fields["department"].queryset = Department.objects.all()
         self.fields["department"].required = False
+        self.fields["department"].empty_label = "（无）"
+        self.fields["category"].empty_label = "请选择类别"
+        if not self._credit_code_needs_confirmation():
+            # Offer the override only once the checksum has actually failed.
+            self.fields["confirm_credit_code"].widget = forms.HiddenInput()
         if self.instance.pk and self.instance.village_region_id:
             # A village's own subject keeps its category and region: they come from the region tree.
             for name in ("category", "region"):
@@ -64,6 +70,13 @@ class SubjectForm(VersionedFormMixin, forms.ModelForm):
             "address",
             "version",
         )
+
+    def _credit_code_needs_confirmation(self) -> bool:
+        if self.is_bound:
+            code = normalize_credit_code(self.data.get(self.add_prefix("credit_code"), ""))
+        else:
+            code = self.instance.credit_code if self.instance.pk else ""
+        return bool(code) and credit_code_format_ok(code) and not credit_code_checksum_ok(code)
 
     def clean_name(self):
         name = (self.cleaned_data.get("name") or "").strip()
