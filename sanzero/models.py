@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from .roles import Role
 
@@ -31,3 +32,85 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.get_full_name() or self.username
+
+
+class DeadlineSettings(models.Model):
+    """The county's deadline rules (DESIGN §6). One row; county staff and admins edit it; audited."""
+
+    petition_notify_days = models.PositiveSmallIntegerField("信访告知期限（日）", default=15)
+    petition_handle_days = models.PositiveSmallIntegerField("信访办结期限（日）", default=60)
+    petition_extend_max_days = models.PositiveSmallIntegerField("信访最长延期（日）", default=30)
+    petition_collective_headcount = models.PositiveSmallIntegerField("集体访人数标准（人及以上）", default=5)
+    hazard_general_days = models.PositiveSmallIntegerField("一般隐患整改期限（日）", default=7)
+    hazard_major_days = models.PositiveSmallIntegerField("重大隐患整改期限（日）", default=30)
+    warn_days = models.PositiveSmallIntegerField("临期提醒（日）", default=3)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = "期限设置"
+        verbose_name_plural = "期限设置"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(petition_handle_days__gte=1), name="deadline_handle_positive"),
+            models.CheckConstraint(condition=models.Q(hazard_general_days__gte=1), name="deadline_hazard_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return "期限设置"
+
+    @classmethod
+    def current(cls) -> "DeadlineSettings":
+        obj = cls.objects.order_by("pk").first()
+        if obj is None:
+            obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class AccessLog(models.Model):
+    """Who saw or exported personal data, when, and of which record (DESIGN §8)."""
+
+    class Action(models.TextChoices):
+        REVEAL = "reveal", "查看完整个人信息"
+        EXPORT = "export", "导出含个人信息"
+
+    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.PROTECT, related_name="access_logs")
+    at = models.DateTimeField("时间", auto_now_add=True)
+    action = models.CharField("操作", max_length=10, choices=Action.choices)
+    object_label = models.CharField("对象类型", max_length=60)
+    object_id = models.CharField("对象编号", max_length=40, blank=True)
+    fields = models.CharField("字段", max_length=200, blank=True)
+    detail = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "个人信息访问记录"
+        verbose_name_plural = "个人信息访问记录"
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["object_label", "object_id"], name="accesslog_object")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_action_display()} {self.object_label}#{self.object_id}"
+
+
+class Notification(models.Model):
+    """An in-app message for the users of a region (e.g. a ledger entry became overdue)."""
+
+    region = models.ForeignKey("units.Region", verbose_name="区划", on_delete=models.CASCADE,
+                               related_name="notifications")
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    kind = models.CharField("类型", max_length=20, default="overdue")
+    message = models.CharField("内容", max_length=300)
+    url = models.CharField("链接", max_length=200, blank=True)
+    object_label = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    dedupe_key = models.CharField(max_length=120, unique=True, help_text="同一事项同一期限只通知一次")
+    read_by = models.ManyToManyField(User, blank=True, related_name="read_notifications")
+
+    class Meta:
+        verbose_name = "站内通知"
+        verbose_name_plural = "站内通知"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.message

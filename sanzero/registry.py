@@ -39,3 +39,12 @@ def register_subject_section(func: Callable) -> None:
 
 def subject_sections(subject, user) -> list[dict]:
     return [s for s in (func(subject, user) for func in SUBJECT_SECTIONS) if s]
+
+
+DEMO_SEEDERS: list[Callable] = []
+
+
+def register_demo_seeder(func: Callable) -> None:
+    """func(*, rng, subjects, year, users, today) creates one ledger's demo entries; called by seed_demo."""
+    if func not in DEMO_SEEDERS:
+        DEMO_SEEDERS.append(func)

@@ -78,6 +78,10 @@ INSTALLED_APPS = [
     "axes",
     "sanzero",
     "units",
+    "disputes",
+    "hazards",
+    "petitions",
+    "cases",
 ]
 
 MIDDLEWARE = [

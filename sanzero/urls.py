@@ -17,6 +17,10 @@ urlpatterns = [
     path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
     path("", include("units.urls")),
+    path("", include("disputes.urls")),
+    path("", include("hazards.urls")),
+    path("", include("petitions.urls")),
+    path("", include("cases.urls")),
 ]
 
 handler404 = "sanzero.views.page_not_found"

@@ -7,6 +7,8 @@ read-only for the user's role → 403.
 
 from __future__ import annotations
 
+import copy
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -142,7 +144,9 @@ class ScopedFormView(ScopedMixin, ServiceFormMixin, View):
     def get_form_kwargs(self):
         kwargs = {"user": self.request.user}
         if self.object is not None:
-            kwargs["instance"] = self.object
+            # A copy: a ModelForm writes the posted values onto its instance while validating, and the
+            # service must still see the stored values to find what changed (and to save it).
+            kwargs["instance"] = copy.copy(self.object)
         return kwargs
 
     def get_form(self, data=None):

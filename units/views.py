@@ -3,7 +3,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from sanzero.audit import audit_trail
+from sanzero.ledger import EDIT_ROLES
 from sanzero.registry import subject_sections
+from sanzero.scoping import user_scope
 from sanzero.views import ScopedActionView, ScopedDetailView, ScopedFormView, ScopedListView
 
 from . import selectors, services
@@ -35,6 +37,7 @@ class SubjectDetailView(ScopedDetailView):
         ctx = super().get_context_data(**kwargs)
         ctx["audit"] = audit_trail(self.object)
         ctx["sections"] = subject_sections(self.object, self.request.user)
+        ctx["can_add_ledgers"] = user_scope(self.request.user).role in EDIT_ROLES
         return ctx
 
 

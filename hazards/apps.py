@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class HazardsConfig(AppConfig):
+    name = "hazards"
+    verbose_name = "安全隐患与事故"
+
+    def ready(self):
+        from sanzero.ledger import ledger_permissions
+        from sanzero.ledger_views import subject_ledger_section
+        from sanzero.registry import NavItem, register_nav, register_subject_section
+        from sanzero.roles import register_permissions
+
+        from .models import Accident, Hazard
+
+        register_permissions("hazards.hazard", ledger_permissions())
+        register_permissions("hazards.accident", ledger_permissions())
+        register_nav(NavItem("安全隐患", "hazards:hazard_list", "bi-exclamation-triangle", order=40, match="/hazards/"))
+        register_nav(NavItem("事故", "hazards:accident_list", "bi-fire", order=45, match="/accidents/"))
+        register_subject_section(subject_ledger_section(Hazard, "hazards:hazard_list", "安全隐患"))
+        register_subject_section(subject_ledger_section(Accident, "hazards:accident_list", "事故"))

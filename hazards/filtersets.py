@@ -1,0 +1,33 @@
+import django_filters
+
+from sanzero.filters import LedgerFilterSet
+
+from .choices import AccidentGrade, AccidentKind, AccidentStatus, HazardCategory, HazardLevel, HazardStatus
+from .models import Accident, Hazard
+
+
+class HazardFilterSet(LedgerFilterSet):
+    category = django_filters.ChoiceFilter(label="隐患类别", choices=HazardCategory.choices, empty_label="全部类别")
+    level = django_filters.ChoiceFilter(label="隐患等级", choices=HazardLevel.choices, empty_label="全部等级")
+    status = django_filters.ChoiceFilter(label="状态", choices=HazardStatus.choices, empty_label="全部状态")
+
+    class Meta:
+        model = Hazard
+        fields = ["q", "region", "category", "level", "status", "deadline", "date_from", "date_to", "subject"]
+
+
+class AccidentFilterSet(LedgerFilterSet):
+    kind = django_filters.ChoiceFilter(label="事故类型", choices=AccidentKind.choices, empty_label="全部类型")
+    grade = django_filters.ChoiceFilter(label="事故等级", choices=AccidentGrade.choices, empty_label="全部等级")
+    status = django_filters.ChoiceFilter(label="状态", choices=AccidentStatus.choices, empty_label="全部状态")
+    casualties = django_filters.BooleanFilter(label="有人员伤亡", method="filter_casualties")
+
+    class Meta:
+        model = Accident
+        fields = ["q", "region", "kind", "grade", "status", "casualties", "date_from", "date_to", "subject"]
+
+    def filter_casualties(self, queryset, name, value):
+        from django.db.models import Q
+
+        has = Q(deaths__gt=0) | Q(injuries__gt=0)
+        return queryset.filter(has) if value else queryset.exclude(has)

@@ -1,0 +1,65 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+
+from sanzero.tables import LedgerTable
+
+from .models import Accident, Hazard
+
+STATUS_CLASS = {"整改中": "text-bg-primary", "待验收": "text-bg-info", "已销号": "text-bg-secondary",
+                "调查处理中": "text-bg-primary", "已结案": "text-bg-secondary"}
+
+
+def status_badge(record):
+    return format_html('<span class="badge {}">{}</span>', STATUS_CLASS.get(record.status, "text-bg-light"),
+                       record.get_status_display())
+
+
+class HazardTable(LedgerTable):
+    found_on = tables.DateColumn(format="Y-m-d", verbose_name="发现日期", linkify=True)
+    category = tables.Column("隐患类别")
+    level = tables.Column("等级")
+    description = tables.Column("隐患描述", orderable=False)
+    status = tables.Column("状态")
+
+    class Meta:
+        model = Hazard
+        fields = ["mark", "found_on", "subject", "region", "category", "level", "description", "status"]
+        sequence = ["mark", "found_on", "subject", "region", "category", "level", "description", "status"]
+        order_by = ("-found_on",)
+        template_name = "partials/table.html"
+        attrs = {"class": "table table-hover table-sm align-middle mb-0"}
+        empty_text = "没有符合条件的安全隐患。"
+
+    def render_level(self, record):
+        if record.level == "重大":
+            return format_html('<span class="badge text-bg-danger">重大</span>')
+        return "一般"
+
+    def render_description(self, value):
+        return value if len(value) <= 24 else value[:24] + "…"
+
+    def render_status(self, record):
+        return status_badge(record)
+
+
+class AccidentTable(LedgerTable):
+    occurred_on = tables.DateColumn(format="Y-m-d", verbose_name="发生日期", linkify=True)
+    kind = tables.Column("事故类型")
+    deaths = tables.Column("死亡", attrs={"td": {"class": "text-end"}})
+    injuries = tables.Column("受伤", attrs={"td": {"class": "text-end"}})
+    direct_loss = tables.Column("损失(万元)", attrs={"td": {"class": "text-end"}})
+    grade = tables.Column("等级")
+    status = tables.Column("状态")
+
+    class Meta:
+        model = Accident
+        fields = ["occurred_on", "subject", "region", "kind", "deaths", "injuries", "direct_loss", "grade", "status"]
+        sequence = ["occurred_on", "subject", "region", "kind", "deaths", "injuries", "direct_loss", "grade", "status"]
+        exclude = ["mark"]
+        order_by = ("-occurred_on",)
+        template_name = "partials/table.html"
+        attrs = {"class": "table table-hover table-sm align-middle mb-0"}
+        empty_text = "没有符合条件的事故。"
+
+    def render_status(self, record):
+        return status_badge(record)

@@ -1,0 +1,144 @@
+import datetime
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied
+
+from hazards import services
+from hazards.models import Accident, Hazard
+from sanzero.services import ServiceError
+from sanzero.testing import check_role_matrix
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date(2026, 3, 16)
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock():
+    with time_machine.travel(datetime.datetime(2026, 3, 16, 10, 0), tick=False):
+        yield
+
+
+def hazard(world, *, user="clerk_a", subject=None, level="一般", **extra):
+    data = {"subject": subject or world.shop_a, "found_on": datetime.date(2026, 3, 2), "category": "消防",
+            "level": level, "description": "灭火器过期", **extra}
+    return services.hazard_create(actor=world.users[user], data=data)
+
+
+def test_a_general_hazard_is_due_seven_days_after_it_was_found(world):
+    h = hazard(world)
+    assert h.due_on == datetime.date(2026, 3, 9)
+    assert h.colour(TODAY) == "red" and h.days_overdue(TODAY) == 7
+
+
+def test_the_full_workflow_with_a_second_person_accepting(world):
+    h = hazard(world)
+    services.hazard_transition(actor=world.users["clerk_a"], obj=h, name="rectify",
+                               data={"rectified_on": datetime.date(2026, 3, 10)})
+    h.refresh_from_db()
+    assert h.status == "待验收" and h.due_on is None and h.rectified_by == world.users["clerk_a"]
+    with pytest.raises(ServiceError, match="不能验收自己登记的整改"):
+        services.hazard_transition(actor=world.users["clerk_a"], obj=h, name="accept",
+                                   data={"accepted_on": datetime.date(2026, 3, 11)})
+    h.refresh_from_db()
+    assert h.status == "待验收"
+    services.hazard_transition(actor=world.users["grid_a"], obj=h, name="reject", data={"note": "仍未更换"})
+    h.refresh_from_db()
+    assert h.status == "整改中" and h.rectified_on is None
+    services.hazard_transition(actor=world.users["grid_a"], obj=h, name="rectify",
+                               data={"rectified_on": datetime.date(2026, 3, 12)})
+    services.hazard_transition(actor=world.users["clerk_a"], obj=h, name="accept",
+                               data={"accepted_on": datetime.date(2026, 3, 13)})
+    h.refresh_from_db()
+    assert h.status == "已销号" and h.accepted_by == world.users["clerk_a"]
+    reasons = list(h.history.order_by("history_id").values_list("history_change_reason", flat=True))
+    assert reasons[0] == "登记安全隐患"
+    assert "验收不通过：待验收 → 整改中（仍未更换）" in reasons
+
+
+def test_transitions_outside_the_table_are_refused_and_change_nothing(world):
+    h = hazard(world)
+    for name in ("accept", "reject"):
+        with pytest.raises(ServiceError, match="当前状态为“整改中”"):
+            services.hazard_transition(actor=world.users["clerk_a"], obj=h,
+                                       name=name, data={"accepted_on": TODAY, "note": "x"})
+    with pytest.raises(ServiceError, match="未知的操作"):
+        services.hazard_transition(actor=world.users["clerk_a"], obj=h, name="delete")
+    h.refresh_from_db()
+    assert h.status == "整改中" and h.version == 1
+
+
+def test_a_major_hazard_needs_its_five_point_plan_before_rectification(world):
+    h = hazard(world, level="重大")
+    assert h.due_on == datetime.date(2026, 4, 1)
+    with pytest.raises(ServiceError, match="五落实"):
+        services.hazard_transition(actor=world.users["clerk_a"], obj=h, name="rectify",
+                                   data={"rectified_on": TODAY})
+    h.refresh_from_db()
+    assert h.status == "整改中"
+    services.hazard_update(actor=world.users["clerk_a"], obj=h, expected_version=h.version, data={
+        "plan_responsibility": "店长", "plan_measures": "更换", "plan_funds": "2000元",
+        "plan_deadline": datetime.date(2026, 3, 20), "plan_contingency": "疏散预案"})
+    services.hazard_transition(actor=world.users["clerk_a"], obj=h, name="rectify", data={"rectified_on": TODAY})
+    h.refresh_from_db()
+    assert h.status == "待验收"
+
+
+def test_county_and_other_township_cannot_act(world):
+    h = hazard(world)
+    with pytest.raises(PermissionDenied):
+        services.hazard_transition(actor=world.users["county"], obj=h, name="rectify", data={"rectified_on": TODAY})
+    with pytest.raises(PermissionDenied):
+        services.hazard_transition(actor=world.users["clerk_b"], obj=h, name="rectify", data={"rectified_on": TODAY})
+    with pytest.raises(PermissionDenied):
+        hazard(world, user="clerk_b")  # shop_a is in township A
+
+
+def test_hazard_views_role_matrix(world, client_as):
+    h = hazard(world)
+    anon = {"anonymous": 302}
+    check_role_matrix(client_as, "/hazards/", {**anon, "admin": 200, "county": 200, "clerk_a": 200, "clerk_b": 200,
+                                               "grid_a": 200, "dept_edu": 200})
+    check_role_matrix(client_as, f"/hazards/{h.pk}/", {**anon, "admin": 200, "county": 200, "clerk_a": 200,
+                                                       "clerk_b": 404, "grid_a": 200, "dept_edu": 404})
+    check_role_matrix(client_as, f"/hazards/{h.pk}/edit/", {**anon, "admin": 200, "county": 403, "clerk_a": 200,
+                                                            "clerk_b": 404, "grid_a": 200, "dept_edu": 404})
+    check_role_matrix(client_as, f"/hazards/{h.pk}/do/rectify/", {"clerk_b": 404, "dept_edu": 404},
+                      method="post", data={"rectified_on": "2026-03-10", "version": 1})
+    response = client_as("county").post(f"/hazards/{h.pk}/do/rectify/", {"rectified_on": "2026-03-10", "version": 1})
+    assert response.status_code == 403
+    h.refresh_from_db()
+    assert h.status == "整改中"
+    response = client_as("clerk_a").post(f"/hazards/{h.pk}/do/rectify/", {"rectified_on": "2026-03-10", "version": 1})
+    assert response.status_code == 302
+    h.refresh_from_db()
+    assert h.status == "待验收"
+
+
+def test_hazard_form_rejects_bad_input(world, client_as):
+    client = client_as("clerk_a")
+    base = {"subject": world.shop_a.pk, "found_on": "2026-03-02", "category": "消防", "level": "一般",
+            "description": "x"}
+    for bad, field in [({"found_on": "2026-04-01"}, "found_on"), ({"rectify_due": "2026-03-01"}, "rectify_due"),
+                       ({"category": "乱写"}, "category"), ({"description": "长" * 2001}, "description"),
+                       ({"subject": world.shop_b.pk}, "subject"), ({"found_on": "abc"}, "found_on")]:
+        response = client.post("/hazards/new/", {**base, **bad})
+        assert response.status_code == 400, bad
+        assert field in response.context["form"].errors, bad
+    assert not Hazard.objects.exists()
+    response = client.post("/hazards/new/", base)
+    assert response.status_code == 302
+    assert Hazard.objects.get().created_by == world.users["clerk_a"]
+
+
+def test_accident_grade_follows_the_national_thresholds(world):
+    def make(**kw):
+        return services.accident_create(actor=world.users["clerk_a"], data={
+            "subject": world.shop_a, "occurred_on": datetime.date(2026, 3, 1), "kind": "生产安全", **kw})
+    assert make(deaths=0, injuries=0).grade == "一般"
+    assert make(deaths=3).grade == "较大"
+    assert make(injuries=50).grade == "重大"
+    assert make(direct_loss=10000).grade == "特别重大"
+    a = make(injuries=1)
+    assert a.has_casualties
+    assert Accident.objects.count() == 5

@@ -1,0 +1,116 @@
+"""Pages of the demo county (8,000 subjects) cost a fixed number of queries, whatever the page size.
+
+The counts are pinned with `==`: a change that adds a query per row (or per page) shows here first.
+Run with `pytest -s` to see the measured server time of the subject list.
+"""
+
+import time
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from units.models import Subject
+
+# Pinned query counts (see each test for what they cover).
+LIST_QUERIES = 7
+DETAIL_QUERIES = 10
+REGION_BROWSER_QUERIES = 9
+
+
+@pytest.fixture(scope="module")
+def demo_county(django_db_setup, django_db_blocker):
+    """The demo county, seeded once for this module and rolled back afterwards."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", "--year", "2026", stdout=None)
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def login(demo_county, db):
+    def make(username: str) -> Client:
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=username))
+        return client
+
+    return make
+
+
+def count_queries(client: Client, url: str) -> tuple[int, object]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries), response
+
+
+LIST_URLS = [
+    "/subjects/",
+    "/subjects/?per_page=25",
+    "/subjects/?per_page=50",
+    "/subjects/?per_page=100",
+    "/subjects/?per_page=100&page=3",
+    "/subjects/?group=unit&status=active&q=公司",
+    "/subjects/?group=unit&status=active&q=公司&per_page=100",
+    "/subjects/?region=990121100000&category=11&status=left&sort=-region",
+]
+
+
+@pytest.mark.parametrize("username", ["county", "clerk_a", "edu", "admin"])
+def test_subject_list_costs_the_same_queries_for_every_page_size_and_filter(login, username):
+    client = login(username)
+    client.get("/subjects/")  # warm-up: per-process caches (content types, templates) are not per-request costs
+    counts = {}
+    for url in LIST_URLS:
+        n, response = count_queries(client, url)
+        counts[url] = n
+        assert len(response.context["table"].page.object_list) > 0 or "status=left" in url, url
+    assert set(counts.values()) == {LIST_QUERIES}, counts
+
+
+def test_page_sizes_really_show_that_many_rows(login):
+    client = login("county")
+    for size in (25, 50, 100):
+        _, response = count_queries(client, f"/subjects/?per_page={size}")
+        assert len(response.context["table"].page.object_list) == size
+        assert response.context["table"].paginator.count == 8000
+
+
+def test_subject_list_of_8000_answers_in_under_a_second(login):
+    client = login("county")
+    client.get("/subjects/")
+    timings = []
+    for _ in range(5):
+        start = time.perf_counter()
+        response = client.get("/subjects/")
+        timings.append(time.perf_counter() - start)
+        assert response.status_code == 200
+    best = min(timings)
+    print(f"\nGET /subjects/ (county user, 8000 subjects, 25 per page): best of 5 = {best * 1000:.0f} ms, "
+          f"all = {', '.join(f'{t * 1000:.0f}' for t in timings)} ms")
+    assert best < 1.0
+
+
+@pytest.mark.parametrize("username", ["county", "clerk_a"])
+def test_subject_detail_costs_a_fixed_number_of_queries(login, username):
+    client = login(username)
+    subject = Subject.objects.filter(region__code__startswith="990121100", village_region__isnull=True).first()
+    url = f"/subjects/{subject.pk}/"
+    client.get(url)
+    n, response = count_queries(client, url)
+    assert n == DETAIL_QUERIES
+    assert len(response.context["audit"]) == 1
+
+
+def test_region_browser_costs_a_fixed_number_of_queries(login):
+    client = login("county")
+    client.get("/regions/990121000000/")
+    n, response = count_queries(client, "/regions/990121000000/")
+    assert n == REGION_BROWSER_QUERIES
+    assert len(response.context["children"]) == 10
+    assert sum(row["total"] for row in response.context["children"]) == response.context["totals"]["active_total"]
+    n_township, _ = count_queries(client, "/regions/990121100000/")
+    assert n_township == REGION_BROWSER_QUERIES
