@@ -8,9 +8,10 @@ class HazardsConfig(AppConfig):
     def ready(self):
         from sanzero.ledger import ledger_permissions
         from sanzero.ledger_views import subject_ledger_section
-        from sanzero.registry import NavItem, register_nav, register_subject_section
+        from sanzero.registry import NavItem, register_demo_seeder, register_nav, register_subject_section
         from sanzero.roles import register_permissions
 
+        from . import demo
         from .models import Accident, Hazard
 
         register_permissions("hazards.hazard", ledger_permissions())
@@ -19,3 +20,4 @@ class HazardsConfig(AppConfig):
         register_nav(NavItem("事故", "hazards:accident_list", "bi-fire", order=45, match="/accidents/"))
         register_subject_section(subject_ledger_section(Hazard, "hazards:hazard_list", "安全隐患"))
         register_subject_section(subject_ledger_section(Accident, "hazards:accident_list", "事故"))
+        register_demo_seeder(demo.seed)

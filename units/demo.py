@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
@@ -62,6 +62,7 @@ class DemoResult:
     regions: int
     subjects: int
     users: list[tuple[str, str, str]]
+    ledgers: dict[str, int] = field(default_factory=dict)
 
 
 def _credit_code(rng: random.Random, valid: bool = True) -> str:
@@ -197,6 +198,7 @@ def seed_demo(*, scale: str = "county", year: int, seed: int = 2026) -> DemoResu
     county, townships, villages = build_regions(rng)
     count = build_subjects(rng, townships, villages, year)
     users = []
+    created_users = {}
     first_village = next(v for v in villages if v.code.startswith("990121100") and v.level == RegionLevel.VILLAGE)
     from django.contrib.auth import get_user_model
 
@@ -204,7 +206,26 @@ def seed_demo(*, scale: str = "county", year: int, seed: int = 2026) -> DemoResu
         if get_user_model().objects.filter(username=username).exists():
             continue
         codes = [] if role == Role.ADMIN else [first_village.code if code == "village" else (code or county.code)]
-        user_create(actor=None, username=username, role=role, region_codes=codes, password=DEMO_PASSWORD,
-                    department_name=dept, full_name=full_name)
+        created_users[username] = user_create(
+            actor=None, username=username, role=role, region_codes=codes, password=DEMO_PASSWORD,
+            department_name=dept, full_name=full_name)
         users.append((username, DEMO_PASSWORD, note))
-    return DemoResult(True, 1 + len(townships) + len(villages), count, users)
+    ledgers = seed_ledgers(rng=rng, year=year, users=created_users)
+    return DemoResult(True, 1 + len(townships) + len(villages), count, users, ledgers)
+
+
+def seed_ledgers(*, rng: random.Random, year: int, users: dict) -> dict[str, int]:
+    """A year of ledger entries from every app that registered a demo seeder (DESIGN §7 seed_demo)."""
+    from django.utils import timezone
+
+    from sanzero.registry import DEMO_SEEDERS
+
+    today = timezone.localdate()
+    if datetime.date(year, 1, 1) > today:
+        return {}  # a future year has no ledger entries yet
+    subjects = list(Subject.objects.filter(region__code__startswith=COUNTY_CODE[:6]).active_on(
+        datetime.date(year, 12, 31) if year < today.year else today).select_related("region", "category"))
+    counts: dict[str, int] = {}
+    for seeder in DEMO_SEEDERS:
+        counts.update(seeder(rng=random.Random(rng.random()), subjects=subjects, year=year, users=users, today=today))
+    return counts

@@ -26,5 +26,7 @@ class Command(BaseCommand):
             self.stdout.write("演示县已存在，未重复载入。")
             return
         self.stdout.write(self.style.SUCCESS(f"已载入演示县：{result.regions}个区划，{result.subjects}个创建主体。"))
+        if result.ledgers:
+            self.stdout.write("台账：" + "，".join(f"{k}{v}条" for k, v in result.ledgers.items()))
         for username, password, note in result.users:
             self.stdout.write(f"  {username:<8} / {password}  {note}")
