@@ -7,6 +7,7 @@ from sanzero.testing import build_world
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.AXES_ENABLED = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast fixtures
     # Pages render without a collectstatic run; whitenoise's manifest is for production.
     settings.STORAGES = {
         **settings.STORAGES,

@@ -10,14 +10,17 @@ class HazardsConfig(AppConfig):
         from sanzero.ledger_views import subject_ledger_section
         from sanzero.registry import NavItem, register_demo_seeder, register_nav, register_subject_section
         from sanzero.roles import register_permissions
+        from sanzero.supervision import register_supervised
 
         from . import demo
         from .models import Accident, Hazard
 
         register_permissions("hazards.hazard", ledger_permissions())
         register_permissions("hazards.accident", ledger_permissions())
-        register_nav(NavItem("安全隐患", "hazards:hazard_list", "bi-exclamation-triangle", order=40, match="/hazards/"))
-        register_nav(NavItem("事故", "hazards:accident_list", "bi-fire", order=45, match="/accidents/"))
+        register_nav(NavItem("安全隐患", "hazards:hazard_list", "bi-exclamation-triangle", order=40, match="/hazards/",
+                             group="台账"))
+        register_nav(NavItem("事故", "hazards:accident_list", "bi-fire", order=45, match="/accidents/", group="台账"))
         register_subject_section(subject_ledger_section(Hazard, "hazards:hazard_list", "安全隐患"))
         register_subject_section(subject_ledger_section(Accident, "hazards:accident_list", "事故"))
         register_demo_seeder(demo.seed)
+        register_supervised(Hazard)

@@ -43,7 +43,7 @@ def seed(*, rng, subjects, year, users, today):
         h.rectify_due = h.default_rectify_due(rules)
         age = (end - found).days
         roll = rng.random()
-        if age > 10 and roll < 0.85 or age > 3 and roll < 0.4:
+        if age > 30 and roll < 0.985 or age > 10 and roll < 0.9 or age > 3 and roll < 0.4:
             h.rectified_on = min(end, found + datetime.timedelta(days=rng.randrange(1, 12)))
             h.status = HazardStatus.AWAITING
             h.rectified_by = clerk

@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class SanzeroConfig(AppConfig):
     name = "sanzero"
     verbose_name = "系统"
+
+    def ready(self):
+        from .registry import NavItem, register_nav
+        from .roles import Role
+
+        register_nav(NavItem("督办", "supervision", "bi-alarm", order=65, match="/supervision/"))
+        register_nav(NavItem("通知", "notifications", "bi-bell", order=80, match="/notifications/"))
+        register_nav(NavItem("期限设置", "deadline_settings", "bi-sliders", order=90, match="/settings/",
+                             roles=frozenset({Role.ADMIN, Role.COUNTY})))

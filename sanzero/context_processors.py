@@ -8,11 +8,22 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     role = "admin" if user.is_admin_role else user.role
-    items = []
+    items: list[dict] = []
+    groups: dict[str, dict] = {}
     for item in NAV_ITEMS:
         if role in item.roles or role == "admin":
             url = reverse(item.url_name)
             prefix = item.match or url
             active = request.path == url if prefix == "/" else request.path.startswith(prefix)
-            items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+            entry = {"label": item.label, "url": url, "icon": item.icon, "active": active, "children": []}
+            if item.group:
+                group = groups.get(item.group)
+                if group is None:
+                    group = {"label": item.group, "icon": item.icon, "url": "", "active": False, "children": []}
+                    groups[item.group] = group
+                    items.append(group)
+                group["children"].append(entry)
+                group["active"] = group["active"] or active
+            else:
+                items.append(entry)
     return {"nav_items": items, "user_role_label": user.get_role_display()}

@@ -44,3 +44,36 @@ class ScopedRegionChoiceField(RegionChoiceField):
             qs = qs.none()
         kwargs.setdefault("empty_label", "请选择区划")
         super().__init__(queryset=qs, **kwargs)
+
+
+class DeadlineSettingsForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        from .models import DeadlineSettings
+
+        model = DeadlineSettings
+        fields = ["petition_notify_days", "petition_handle_days", "petition_extend_max_days",
+                  "petition_collective_headcount", "hazard_general_days", "hazard_major_days", "warn_days"]
+
+    LIMITS = {
+        "petition_notify_days": (1, 60), "petition_handle_days": (1, 180), "petition_extend_max_days": (0, 90),
+        "petition_collective_headcount": (2, 100), "hazard_general_days": (1, 90), "hazard_major_days": (1, 365),
+        "warn_days": (0, 15),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from crispy_forms.helper import FormHelper
+
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        for name, (low, high) in self.LIMITS.items():
+            self.fields[name].widget.attrs.update({"min": low, "max": high})
+            self.fields[name].help_text = f"{low}–{high}"
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, (low, high) in self.LIMITS.items():
+            value = cleaned.get(name)
+            if value is not None and not low <= value <= high:
+                self.add_error(name, f"应在{low}到{high}之间。")
+        return cleaned

@@ -3,6 +3,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from .roles import Role
+from .scoping import ScopedQuerySet
 
 
 class User(AbstractUser):
@@ -96,6 +97,9 @@ class AccessLog(models.Model):
 class Notification(models.Model):
     """An in-app message for the users of a region (e.g. a ledger entry became overdue)."""
 
+    scope_region_path = "region"
+    scope_department_path = None
+
     region = models.ForeignKey("units.Region", verbose_name="区划", on_delete=models.CASCADE,
                                related_name="notifications")
     created_at = models.DateTimeField("时间", auto_now_add=True)
@@ -106,6 +110,8 @@ class Notification(models.Model):
     object_id = models.CharField(max_length=40, blank=True)
     dedupe_key = models.CharField(max_length=120, unique=True, help_text="同一事项同一期限只通知一次")
     read_by = models.ManyToManyField(User, blank=True, related_name="read_notifications")
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "站内通知"

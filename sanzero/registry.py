@@ -19,6 +19,7 @@ class NavItem:
     roles: frozenset[str] = ALL_ROLES
     order: int = 100
     match: str = ""  # path prefix that marks the item active
+    group: str = ""  # items sharing a group render as one dropdown (e.g. 台账)
 
 
 NAV_ITEMS: list[NavItem] = []

@@ -22,6 +22,11 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "add": frozenset({Role.ADMIN}),
         "change": frozenset({Role.ADMIN}),
     },
+    "sanzero.notification": {"view": READ_ROLES},
+    "sanzero.deadlinesettings": {
+        "view": READ_ROLES,
+        "change": frozenset({Role.ADMIN, Role.COUNTY}),
+    },
     "units.subject": {
         "view": READ_ROLES,
         "add": frozenset({Role.ADMIN, Role.CLERK}),

@@ -10,6 +10,8 @@ import secrets
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from celery.schedules import crontab
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SANZERO_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -214,7 +216,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = 60 * 30
 CELERY_TASK_TIME_LIMIT = 60 * 35
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Every morning, record the ledger entries that became overdue as notifications for their township.
+    "notify-overdue-daily": {"task": "sanzero.notify_overdue", "schedule": crontab(hour=6, minute=0)},
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -223,3 +223,98 @@ def permission_denied(request, exception=None):
     message = str(exception) if exception and str(exception) else "您没有权限访问该页面。"
     return render(request, "403.html", {"message": message}, status=403)
 
+
+
+def supervision(request):
+    """督办: open entries of every ledger in scope that are overdue (red) or due within days (yellow)."""
+    from django.core.paginator import Paginator
+
+    from units.models import Region
+
+    from .supervision import SUPERVISED, sort_items, supervision_items
+
+    kind = request.GET.get("kind", "")
+    colour = request.GET.get("colour", "")
+    region = None
+    code = request.GET.get("region", "")
+    if code:
+        region = Region.objects.for_user(request.user).filter(code=code[:15]).first()
+    sort = request.GET.get("sort", "-days")
+    items = sort_items(supervision_items(user=request.user, kind=kind, colour=colour, region=region), sort)
+    red = sum(1 for i in items if i.colour == "red")
+    page = Paginator(items, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    agent_counts = {}
+    try:
+        from petitions.models import Petition
+        from petitions.selectors import agent_counts as petition_agent_counts
+
+        agent_counts = petition_agent_counts(Petition.objects.for_user(request.user))
+    except ImportError:
+        pass
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("sort", None)
+    return render(request, "supervision.html", {
+        "title": "督办", "page": page, "total": len(items), "red": red, "yellow": len(items) - red,
+        "kinds": [(m._meta.label_lower, m._meta.verbose_name) for m in SUPERVISED], "kind": kind,
+        "colour": colour, "sort": sort, "region_code": code, "agent_counts": agent_counts,
+        "base_query": query.urlencode(),
+    })
+
+
+def notifications(request):
+    from .models import Notification
+
+    qs = Notification.objects.for_user(request.user).order_by("-created_at")
+    if request.method == "POST":
+        for note in qs.exclude(read_by=request.user)[:500]:
+            note.read_by.add(request.user)
+        messages.success(request, "已全部标记为已读。")
+        return HttpResponseRedirect(request.path)
+    from django.core.paginator import Paginator
+
+    page = Paginator(qs.prefetch_related("read_by"), settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    unread = qs.exclude(read_by=request.user).count()
+    return render(request, "notifications.html", {"title": "站内通知", "page": page, "unread": unread})
+
+
+class DeadlineSettingsView(ScopedFormView):
+    """期限设置: county staff and admins change the deadline rules; every change is audited."""
+
+    template_name = "deadline_settings.html"
+    title = "期限设置"
+    action = "change"
+
+    def get_object(self):
+        from .models import DeadlineSettings
+
+        if not user_may(self.request.user, DeadlineSettings, "change"):
+            raise PermissionDenied("只有县平安办和系统管理员可以修改期限设置。")
+        return DeadlineSettings.current()
+
+    def get_form(self, data=None):
+        from .forms import DeadlineSettingsForm
+
+        return DeadlineSettingsForm(data, instance=copy.copy(self.object))
+
+    def get_context_data(self, **kwargs):
+        from .audit import audit_trail
+
+        ctx = super().get_context_data(**kwargs)
+        ctx["audit"] = audit_trail(self.object, limit=20)
+        return ctx
+
+    success_message = "期限设置已保存，新登记和之后修改的台账按新期限计算。"
+
+    def run_service(self, form):
+        from .services import model_update
+
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        model_update(instance=self.object, data=data, fields=list(data), actor=self.request.user,
+                     expected_version=form.expected_version, reason="修改期限设置")
+        return self.object
+
+    def get_success_url(self, obj):
+        from django.urls import reverse
+
+        return reverse("deadline_settings")

@@ -153,7 +153,11 @@ def build_subjects(rng: random.Random, townships, villages, year: int, total: in
         region = rng.choice(villages) if rng.random() < 0.6 else rng.choice(townships)
         short = region.name.removesuffix("村").removesuffix("社区").removesuffix("镇").removesuffix("乡") \
             .removesuffix("街道")
-        name = rng.choice(patterns).format(v=short, w=rng.choice(TRADE_WORDS))
+        used = names_by_region.setdefault(region.pk, set())
+        for _ in range(30):  # a fresh name rather than “（2）” suffixes where the patterns allow one
+            name = rng.choice(patterns).format(v=short, w=rng.choice(TRADE_WORDS))
+            if name not in used:
+                break
         if cat_name in ("企业", "厂矿"):
             department = departments[rng.choice(ENTERPRISE_DEPARTMENTS)]
         else:
