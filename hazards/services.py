@@ -15,13 +15,25 @@ HAZARD_FIELDS = ("subject", "found_on", "category", "level", "description", "rec
 ACCIDENT_FIELDS = ("subject", "occurred_on", "kind", "deaths", "injuries", "direct_loss", "summary")
 
 
+def _with_default_due(data: dict, rules, current: Hazard | None = None) -> dict:
+    """Store the rectification deadline itself (the default when left blank), so statistics can
+    still tell after rectification whether it was overdue at a month's end (DESIGN §5)."""
+    merged = {**({} if current is None else {"found_on": current.found_on, "level": current.level}), **data}
+    if not merged.get("rectify_due") and merged.get("found_on"):
+        probe = Hazard(found_on=merged["found_on"], level=merged.get("level") or HazardLevel.GENERAL)
+        data = {**data, "rectify_due": probe.default_rectify_due(rules)}
+    return data
+
+
 def hazard_create(*, actor, data: dict) -> Hazard:
-    return entry_create(actor=actor, model=Hazard, data=data, rules=DeadlineSettings.current())
+    rules = DeadlineSettings.current()
+    return entry_create(actor=actor, model=Hazard, data=_with_default_due(data, rules), rules=rules)
 
 
 def hazard_update(*, actor, obj: Hazard, data: dict, expected_version: int | None = None) -> list[str]:
-    return entry_update(actor=actor, obj=obj, data=data, fields=HAZARD_FIELDS, expected_version=expected_version,
-                        rules=DeadlineSettings.current())
+    rules = DeadlineSettings.current()
+    return entry_update(actor=actor, obj=obj, data=_with_default_due(data, rules, obj), fields=HAZARD_FIELDS,
+                        expected_version=expected_version, rules=rules)
 
 
 def _apply_hazard(hazard: Hazard, transition, data: dict) -> list[str]:
