@@ -15,6 +15,9 @@ class VersionedFormMixin(forms.Form):
         instance = getattr(self, "instance", None)
         if instance is not None and getattr(instance, "pk", None):
             self.fields["version"].initial = instance.version
+            # An edit must say which version it started from, or it could overwrite silently.
+            self.fields["version"].required = True
+            self.fields["version"].error_messages["required"] = "缺少版本信息，请刷新页面后重新修改。"
 
     @property
     def expected_version(self) -> int | None:

@@ -17,14 +17,14 @@ SHOTS = Path(os.environ.get("SANZERO_VAR_DIR", "var")) / "screenshots"
 
 
 @pytest.fixture
-def browser_page():
+def browser_page(monkeypatch):
     path = chromium_path()
     need("browser", bool(path), "Debian's chromium is not installed (apt-get install chromium)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover
         need("browser", False, "playwright is not installed")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # playwright's sync API runs inside an event loop
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # playwright's sync API runs inside an event loop
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=path,

@@ -1,0 +1,28 @@
+from decimal import Decimal
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def pct(value, digits: int = 1):
+    """0.962 → 96.2%; an empty rate stays empty (—), never 0% (DESIGN §5)."""
+    if value is None or value == "":
+        return "—"
+    return f"{Decimal(value) * 100:.{int(digits)}f}%"
+
+
+@register.filter
+def gap(value):
+    """A rate difference in percentage points: +1.2 / −3.4 (— when unknown)."""
+    if value is None:
+        return "—"
+    points = Decimal(value) * 100
+    sign = "+" if points > 0 else ("−" if points < 0 else "±")
+    return f"{sign}{abs(points):.1f}"
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
