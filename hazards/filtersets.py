@@ -21,6 +21,7 @@ class AccidentFilterSet(LedgerFilterSet):
     grade = django_filters.ChoiceFilter(label="事故等级", choices=AccidentGrade.choices, empty_label="全部等级")
     status = django_filters.ChoiceFilter(label="状态", choices=AccidentStatus.choices, empty_label="全部状态")
     casualties = django_filters.BooleanFilter(label="有人员伤亡", method="filter_casualties")
+    deadline = None  # accidents have no deadline
 
     class Meta:
         model = Accident

@@ -1,5 +1,6 @@
 import django_tables2 as tables
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from sanzero.tables import LedgerTable
 
@@ -32,7 +33,7 @@ class HazardTable(LedgerTable):
 
     def render_level(self, record):
         if record.level == "重大":
-            return format_html('<span class="badge text-bg-danger">重大</span>')
+            return mark_safe('<span class="badge text-bg-danger">重大</span>')
         return "一般"
 
     def render_description(self, value):

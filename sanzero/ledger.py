@@ -159,6 +159,7 @@ def transition_run(
             raise ServiceError(
                 f"当前状态为“{obj.get_status_display()}”，不能执行“{transition.label}”。"
             )
+        obj.refresh_from_db()  # the rule sees the row as locked, not the caller's copy
         old_status = obj.get_status_display()
         changed = apply(obj, transition, data) if apply else []
         if transition.target is not None:

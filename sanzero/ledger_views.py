@@ -26,6 +26,7 @@ class LedgerListView(ScopedListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["url_prefix"] = self.model.URL_PREFIX
+        ctx["has_deadlines"] = any(column.name == "mark" for column in ctx["table"].columns)
         return ctx
 
 
@@ -196,6 +197,9 @@ class LedgerTransitionView(ScopedFormView):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
+        role = user_scope(request.user).role
+        if role != "admin" and role not in self.transition.roles:
+            raise PermissionDenied(f"您的角色不能执行“{self.transition.label}”。")
         if self.object.status not in self.transition.sources:
             messages.error(request, f"当前状态为“{self.object.get_status_display()}”，不能执行“{self.transition.label}”。")
             return HttpResponseRedirect(self.object.get_absolute_url())

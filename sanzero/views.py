@@ -67,6 +67,11 @@ class ScopedListView(ScopedMixin, SingleTableMixin, FilterView):
             per_page = settings.PAGE_SIZE
         return {"per_page": per_page}
 
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        table.page_sizes = settings.PAGE_SIZES
+        return table
+
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs["request"] = self.request

@@ -1,0 +1,12 @@
+from django.db import models
+
+
+class CaseKind(models.TextChoices):
+    CRIMINAL = "刑事", "刑事"
+    PUBLIC_SECURITY = "治安", "治安"
+
+
+class CaseStatus(models.TextChoices):
+    INVESTIGATING = "侦办中", "侦办中"
+    SOLVED = "已破案", "已破案"
+    CLOSED = "已结案", "已结案"

@@ -1,0 +1,60 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from sanzero.tables import LedgerTable
+
+from .choices import CaseKind
+from .models import PoliceCase
+
+STATUS_CLASS = {"侦办中": "text-bg-primary", "已破案": "text-bg-info", "已结案": "text-bg-secondary"}
+
+
+def status_badge(record):
+    return format_html('<span class="badge {}">{}</span>', STATUS_CLASS.get(record.status, "text-bg-light"),
+                       record.get_status_display())
+
+
+class PoliceCaseTable(LedgerTable):
+    occurred_on = tables.DateColumn(format="Y-m-d", verbose_name="发案日期", linkify=True)
+    kind = tables.Column("类别")
+    major_influence = tables.Column("重大影响", empty_values=())
+    cause = tables.Column("案由")
+    unit = tables.Column("办案单位")
+    breaks_zero = tables.Column("影响零案件", accessor="breaks_zero_case", orderable=False, empty_values=())
+    status = tables.Column("状态")
+
+    class Meta:
+        model = PoliceCase
+        fields = ["occurred_on", "subject", "region", "kind", "major_influence", "cause", "unit", "breaks_zero",
+                  "status"]
+        sequence = ["occurred_on", "subject", "region", "kind", "major_influence", "cause", "unit", "breaks_zero",
+                    "status"]
+        exclude = ["mark"]
+        order_by = ("-occurred_on",)
+        template_name = "partials/table.html"
+        attrs = {"class": "table table-hover table-sm align-middle mb-0"}
+        empty_text = "没有符合条件的刑事/治安案件。"
+
+    def render_kind(self, record):
+        if record.kind == CaseKind.CRIMINAL:
+            return mark_safe('<span class="badge text-bg-dark">刑事</span>')
+        return mark_safe('<span class="badge text-bg-light border">治安</span>')
+
+    def render_major_influence(self, record):
+        if record.kind == CaseKind.CRIMINAL:
+            return mark_safe('<span class="text-secondary" title="刑事案件不适用">—</span>')
+        if record.major_influence:
+            return mark_safe('<span class="badge text-bg-danger">重大影响</span>')
+        return "否"
+
+    def render_cause(self, value):
+        return value if len(value) <= 16 else value[:16] + "…"
+
+    def render_breaks_zero(self, record):
+        if record.breaks_zero_case:
+            return mark_safe('<span class="badge text-bg-danger" title="计入零案件，该主体零案件不达标">影响</span>')
+        return mark_safe('<span class="text-secondary small">不影响</span>')
+
+    def render_status(self, record):
+        return status_badge(record)
