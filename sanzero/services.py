@@ -28,7 +28,8 @@ def require(condition: bool, message: str = "您没有权限执行此操作。")
 
 def audited_save(instance: models.Model, *, actor, reason: str = "", **save_kwargs) -> None:
     instance._history_user = actor if getattr(actor, "is_authenticated", False) else None
-    instance._change_reason = reason or None
+    # simple-history keeps the reason in a 100-character column; the full text stays in the object.
+    instance._change_reason = (reason[:99] + "…" if len(reason) > 100 else reason) or None
     instance.save(**save_kwargs)
 
 

@@ -82,3 +82,12 @@ def default_region_for(user) -> Region | None:
     return roots[0] if roots else None
 
 
+
+
+def visible_ancestors(user, region: Region) -> list[Region]:
+    """The region's ancestors the user may open (for breadcrumbs): at most two queries."""
+    ancestors = region.ancestors()
+    if not ancestors:
+        return []
+    visible = set(Region.objects.for_user(user).filter(pk__in=[a.pk for a in ancestors]).values_list("pk", flat=True))
+    return [a for a in ancestors if a.pk in visible]

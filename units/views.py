@@ -119,7 +119,7 @@ def region_browse(request, code=None):
         region = get_object_or_404(Region.objects.for_user(user), code=code)
     context = {
         "region": region,
-        "ancestors": [a for a in region.ancestors() if Region.objects.for_user(user).filter(pk=a.pk).exists()],
+        "ancestors": selectors.visible_ancestors(user, region),
         "children": selectors.region_children_with_counts(user=user, region=region),
         "totals": selectors.region_totals(user=user, region=region),
         "audit": audit_trail(region, limit=10) if user.is_admin_role else [],

@@ -1,0 +1,54 @@
+"""Enumerations of the dispute ledger (DESIGN §7): the words are a contract with the Excel import."""
+
+from django.db import models
+
+
+class DisputeCategory(models.TextChoices):
+    MARRIAGE = "婚姻家庭", "婚姻家庭"
+    NEIGHBOURS = "邻里纠纷", "邻里纠纷"
+    LAND = "土地山林", "土地山林"
+    HOMESTEAD = "宅基地", "宅基地"
+    LABOUR = "劳资纠纷", "劳资纠纷"
+    LOAN = "民间借贷", "民间借贷"
+    CONTRACT = "合同债务", "合同债务"
+    EXPROPRIATION = "征地拆迁", "征地拆迁"
+    TRAFFIC = "交通事故", "交通事故"
+    MEDICAL = "医疗纠纷", "医疗纠纷"
+    PROPERTY = "物业纠纷", "物业纠纷"
+    POLLUTION = "环境污染", "环境污染"
+    OTHER = "其他", "其他"
+
+
+class DisputeSource(models.TextChoices):
+    GRID = "网格排查", "网格排查"
+    SELF_CHECK = "自查", "自查"
+    VISIT = "群众来访", "群众来访"
+    COURT = "诉讼推送", "诉讼推送"
+    POLICE = "警情推送", "警情推送"
+    PETITION = "信访推送", "信访推送"
+    DEPARTMENT = "部门移交", "部门移交"
+
+
+class RiskColour(models.TextChoices):
+    RED = "红", "红"
+    YELLOW = "黄", "黄"
+    BLUE = "蓝", "蓝"
+
+
+class DisputeStatus(models.TextChoices):
+    MEDIATING = "调解中", "调解中"
+    RESOLVED = "已化解", "已化解"
+    FAILED = "调解不成", "调解不成"
+    TRANSFERRED = "已移交", "已移交"
+
+
+class AgreementType(models.TextChoices):
+    WRITTEN = "书面", "书面协议"
+    ORAL = "口头", "口头协议"
+
+
+class TransferTarget(models.TextChoices):
+    LITIGATION = "诉讼", "引导诉讼"
+    ARBITRATION = "仲裁", "引导仲裁"
+    PETITION = "信访", "转信访渠道"
+    DEPARTMENT = "部门", "移交职能部门"

@@ -1,0 +1,161 @@
+"""Writes for disputes and the mediation ladder; every function takes the acting user and is audited."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+
+from sanzero.ledger import entry_create, entry_update, require_role, transition_run
+from sanzero.models import DeadlineSettings
+from sanzero.roles import Role
+from sanzero.services import ServiceError, audited_save, model_update
+
+from .choices import AgreementType, TransferTarget
+from .models import Dispute, DisputeEscalation, FollowUpVisit, MediationLevel, overall_due
+from .workflow import DISPUTE_WORKFLOW
+
+DISPUTE_FIELDS = ("subject", "found_on", "category", "summary", "source", "parties", "people_count", "risk_colour",
+                  "remarks")
+# Derived fields the update service may move along with found_on (never typed in).
+DERIVED_FIELDS = ("overall_due_on", "level_started_on")
+LADDER_ROLES = frozenset({Role.ADMIN, Role.COUNTY})
+# transition_run appends the note to the audit reason, and simple-history keeps that reason in a
+# varchar(100) column (PostgreSQL refuses longer text). The full text goes into the dispute's own
+# fields; the audit reason gets at most this much of it.
+AUDIT_NOTE_CHARS = 60
+
+
+def dispute_create(*, actor, data: dict) -> Dispute:
+    """Register a dispute at the ladder's first level (or the level it was pushed to)."""
+    data = dict(data)
+    ladder = list(MediationLevel.objects.order_by("order"))
+    if not ladder:
+        raise ServiceError("尚未设置调解层级，请县平安办先在“调解层级设置”中设置后再登记。")
+    level = data.get("level") or ladder[0]
+    data.update(level=level, level_days=level.working_days, level_started_on=data.get("found_on"),
+                overall_due_on=overall_due(data["found_on"], sum(x.working_days for x in ladder))
+                if data.get("found_on") else None)
+    return entry_create(actor=actor, model=Dispute, data=data, rules=DeadlineSettings.current())
+
+
+def dispute_update(*, actor, obj: Dispute, data: dict, expected_version: int | None = None) -> list[str]:
+    data = {k: v for k, v in data.items() if k in DISPUTE_FIELDS}
+    found_on = data.get("found_on")
+    if found_on and found_on != obj.found_on:
+        data["overall_due_on"] = overall_due(found_on)
+        if not obj.escalations.exists():
+            data["level_started_on"] = found_on  # still at the level it started on: it started that day
+        elif found_on > obj.level_started_on:
+            raise ServiceError(f"登记日期不能晚于最近一次升级日期（{obj.level_started_on:%Y-%m-%d}）。")
+    return entry_update(actor=actor, obj=obj, data=data, fields=DISPUTE_FIELDS + DERIVED_FIELDS,
+                        expected_version=expected_version, rules=DeadlineSettings.current())
+
+
+def _note(data: dict) -> str:
+    return str(data.get("_full_note", data.get("note")) or "").strip()
+
+
+def _apply_dispute(dispute: Dispute, transition, data: dict) -> list[str]:
+    actor = data["_actor"]
+    today = timezone.localdate()
+    if transition.name == "resolve":
+        resolved_on, agreement = data.get("resolved_on"), (data.get("agreement") or "").strip()
+        if resolved_on is None:
+            raise ServiceError("请填写化解日期。")
+        if resolved_on < dispute.found_on:
+            raise ServiceError(f"化解日期不能早于登记日期（{dispute.found_on:%Y-%m-%d}）。")
+        if resolved_on > today:
+            raise ServiceError("化解日期不能晚于今天。")
+        if not agreement:
+            raise ServiceError("登记化解须填写协议内容。")
+        if data.get("agreement_type") not in AgreementType.values:
+            raise ServiceError("请选择协议形式（书面或口头）。")
+        dispute.resolved_on, dispute.agreement_type, dispute.agreement = resolved_on, data["agreement_type"], agreement
+        return ["resolved_on", "agreement_type", "agreement"]
+    if transition.name == "fail":
+        reason = _note(data)
+        if not reason:
+            raise ServiceError("登记调解不成须说明原因。")
+        dispute.fail_reason = reason
+        return ["fail_reason"]
+    if transition.name == "transfer":
+        if data.get("transfer_to") not in TransferTarget.values:
+            raise ServiceError("请选择移交去向（诉讼、仲裁、信访或部门）。")
+        note = _note(data)
+        if not note:
+            raise ServiceError("请填写移交说明。")
+        dispute.transfer_to, dispute.transfer_note = data["transfer_to"], note
+        return ["transfer_to", "transfer_note"]
+    if transition.name == "escalate":
+        reason = _note(data)
+        if not reason:
+            raise ServiceError("升级调解须说明原因。")
+        current = dispute.level
+        target = current.next_level()
+        if target is None:
+            raise ServiceError(f"已是最高调解层级“{current.name}”，不能再升级。")
+        DisputeEscalation.objects.create(dispute=dispute, from_level=current, to_level=target, by=actor,
+                                         reason=reason, previous_due_on=dispute.due_on)
+        dispute.level, dispute.level_started_on, dispute.level_days = target, today, target.working_days
+        return ["level", "level_started_on", "level_days"]
+    if transition.name == "follow_up":
+        visited_on = data.get("visited_on")
+        if visited_on is None or visited_on > today:
+            raise ServiceError("回访日期不能为空，也不能晚于今天。")
+        if dispute.resolved_on and visited_on < dispute.resolved_on:
+            raise ServiceError(f"回访日期不能早于化解日期（{dispute.resolved_on:%Y-%m-%d}）。")
+        FollowUpVisit.objects.create(dispute=dispute, visited_on=visited_on, by=actor,
+                                     performance_ok=bool(data.get("performance_ok", True)),
+                                     note=_note(data))
+        return []
+    return []
+
+
+def dispute_transition(*, actor, obj: Dispute, name: str, data: dict | None = None,
+                       expected_version: int | None = None) -> Dispute:
+    data = {**(data or {}), "_actor": actor}
+    note = str(data.get("note") or "").strip()
+    if len(note) > AUDIT_NOTE_CHARS:
+        data["_full_note"], data["note"] = note, note[:AUDIT_NOTE_CHARS - 1] + "…"
+    return transition_run(actor=actor, obj=obj, workflow=DISPUTE_WORKFLOW, name=name, data=data,
+                          expected_version=expected_version, apply=_apply_dispute, rules=DeadlineSettings.current())
+
+
+# --- the mediation ladder (县平安办 settings) -------------------------------------------------------
+
+def _check_ladder_role(actor) -> None:
+    require_role(actor, LADDER_ROLES, "只有县平安办和系统管理员可以设置调解层级。")
+
+
+def level_create(*, actor, data: dict) -> MediationLevel:
+    _check_ladder_role(actor)
+    with transaction.atomic():
+        level = MediationLevel(**data)
+        level.full_clean()
+        audited_save(level, actor=actor, reason=f"新增调解层级“{level.name}”（{level.working_days}个工作日）")
+    return level
+
+
+def level_update(*, actor, obj: MediationLevel, data: dict, expected_version: int | None = None) -> list[str]:
+    """Change a level. Disputes already at that level keep the limit they started with (it is stored
+    on the dispute); the new limit applies to disputes that reach the level from now on."""
+    _check_ladder_role(actor)
+    return model_update(instance=obj, data=data, fields=("order", "name", "working_days"), actor=actor,
+                        expected_version=expected_version, reason=f"修改调解层级“{obj.name}”")
+
+
+def level_delete(*, actor, obj: MediationLevel) -> None:
+    _check_ladder_role(actor)
+    if MediationLevel.objects.count() <= 1:
+        raise ServiceError("调解层级至少保留一级。")
+    in_use = Dispute.objects.filter(level=obj).count()
+    if in_use:
+        raise ServiceError(f"“{obj.name}”正被{in_use}件矛盾纠纷使用，不能删除；可修改其名称或时限。")
+    try:
+        with transaction.atomic():
+            obj._history_user = actor if getattr(actor, "is_authenticated", False) else None
+            obj._change_reason = f"删除调解层级“{obj.name}”"
+            obj.delete()
+    except ProtectedError:
+        raise ServiceError(f"“{obj.name}”已出现在矛盾纠纷的升级记录中，不能删除；可修改其名称或时限。")
