@@ -1,6 +1,7 @@
 import pytest
 from django.test import Client
 
+from sanzero.celery import app as celery_app
 from sanzero.testing import build_world
 
 
@@ -13,6 +14,15 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Tasks run in-process in tests, also when REDIS_URL is set; the worker test opts out."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
 
 
 @pytest.fixture

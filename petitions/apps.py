@@ -4,3 +4,20 @@ from django.apps import AppConfig
 class PetitionsConfig(AppConfig):
     name = "petitions"
     verbose_name = "信访"
+
+    def ready(self):
+        from sanzero.ledger import ledger_permissions
+        from sanzero.ledger_views import subject_ledger_section
+        from sanzero.registry import NavItem, register_demo_seeder, register_nav, register_subject_section
+        from sanzero.roles import register_permissions
+        from sanzero.supervision import register_supervised
+
+        from . import demo
+        from .models import Petition
+
+        register_permissions("petitions.petition", ledger_permissions())
+        register_nav(NavItem("信访", "petitions:petition_list", "bi-envelope-paper", order=50, match="/petitions/",
+                             group="台账"))
+        register_subject_section(subject_ledger_section(Petition, "petitions:petition_list", "信访"))
+        register_demo_seeder(demo.seed)
+        register_supervised(Petition)

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "hazards",
     "petitions",
     "cases",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -219,6 +220,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {
     # Every morning, record the ledger entries that became overdue as notifications for their township.
     "notify-overdue-daily": {"task": "sanzero.notify_overdue", "schedule": crontab(hour=6, minute=0)},
+    # Nightly the current month's snapshots; on the 1st the previous month's as well.
+    "compute-snapshots-nightly": {"task": "dashboards.compute_scheduled", "schedule": crontab(hour=1, minute=30)},
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -24,6 +24,10 @@ urlpatterns = [
     path("", include("hazards.urls")),
     path("", include("petitions.urls")),
     path("", include("cases.urls")),
+    path("", include("dashboards.urls")),
+    path("reports/", include("dashboards.report_urls")),
+    path("imports/", include("sanzero.importing.urls")),
+    path("exports/", include("sanzero.exporting.urls")),
 ]
 
 handler404 = "sanzero.views.page_not_found"

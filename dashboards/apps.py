@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class DashboardsConfig(AppConfig):
+    name = "dashboards"
+    verbose_name = "达标统计"
+
+    def ready(self):
+        from sanzero.registry import NavItem, register_demo_seeder, register_nav
+        from sanzero.roles import READ_ROLES, Role, register_permissions
+
+        county = frozenset({Role.ADMIN, Role.COUNTY})
+        for label in ("subjectmonth", "regionmonth", "monthstatus", "snapshotjob"):
+            register_permissions(f"dashboards.{label}", {"view": READ_ROLES, "change": county})
+        register_permissions("dashboards.target", {"view": READ_ROLES, "add": county, "change": county})
+        register_nav(NavItem("达标统计", "dashboards:overview", "bi-graph-up", order=5, match="/dashboard/"))
+
+        from . import demo
+
+        register_demo_seeder(demo.seed)

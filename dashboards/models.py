@@ -1,0 +1,349 @@
+"""Rules, targets, monthly snapshots and month locking (DESIGN §5).
+
+Dashboards and the committee report read SubjectMonth and RegionMonth only; the ledgers are read
+once, by the monthly computation (dashboards.compute).
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from sanzero.scoping import ScopedQuerySet
+from units.models import TargetGroup
+
+
+class PetitionLevel(models.TextChoices):
+    NONE = "", "不限（按默认规则）"
+    COUNTY = "县", "县级及以上"
+    CITY = "市", "市级及以上"
+    PROVINCE = "省", "省级及以上"
+
+
+class RuleSet(models.Model):
+    """The predicates of the three zeros for one target group. Never edited: a change is a new version."""
+
+    group = models.CharField("主体分组", max_length=10, choices=TargetGroup.choices)
+    version = models.PositiveIntegerField("版本")
+    # 零上访 — default: a skip-level, collective or abnormal petition fails it
+    petition_skip_level = models.BooleanField("越级访不达标", default=True)
+    petition_collective = models.BooleanField("集体访不达标", default=True)
+    petition_abnormal = models.BooleanField("非正常访不达标", default=True)
+    collective_headcount = models.PositiveSmallIntegerField("集体访人数标准（人及以上）", default=5)
+    petition_level_at_or_above = models.CharField(
+        "到访该层级及以上即不达标", max_length=2, choices=PetitionLevel.choices, blank=True, default="")
+    petition_any = models.BooleanField("任何信访均不达标（最严）", default=False)
+    # 零事故 — default: an accident with a death or an injury fails it
+    accident_any = models.BooleanField("任何事故均不达标（含无人员伤亡）", default=False)
+    # 零案件 — default: a criminal case, or a public-security case of major influence, fails it
+    case_any_security = models.BooleanField("任何治安案件均不达标", default=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="设置人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField("调整原因", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "达标规则"
+        verbose_name_plural = "达标规则"
+        ordering = ["group", "-version"]
+        constraints = [models.UniqueConstraint(fields=["group", "version"], name="ruleset_group_version")]
+
+    def __str__(self) -> str:
+        return f"{self.get_group_display()}规则 v{self.version}"
+
+    @classmethod
+    def current(cls, group: str) -> RuleSet:
+        rule = cls.objects.filter(group=group).order_by("-version").first()
+        if rule is None:
+            rule, _ = cls.objects.get_or_create(group=group, version=1)
+        return rule
+
+    def describe(self) -> list[str]:
+        petition = []
+        if self.petition_any:
+            petition.append("任何信访")
+        else:
+            if self.petition_skip_level:
+                petition.append("越级访")
+            if self.petition_collective:
+                petition.append(f"集体访（{self.collective_headcount}人及以上）")
+            if self.petition_abnormal:
+                petition.append("非正常访")
+            if self.petition_level_at_or_above:
+                petition.append(f"到{self.petition_level_at_or_above}级及以上的信访")
+        return [
+            "零上访：期间无" + "、".join(petition or ["（无条件）"]),
+            "零事故：期间无" + ("任何事故" if self.accident_any else "造成人员伤亡（死亡或受伤）的事故"),
+            "零案件：期间无刑事案件和" + ("任何治安案件" if self.case_any_security else "有重大影响的治安案件"),
+        ]
+
+
+class Target(models.Model):
+    """年度目标: the yearly pass rate a region should reach for a group (年度累计 is compared with it)."""
+
+    scope_region_path = "region"
+    scope_department_path = None
+
+    year = models.PositiveSmallIntegerField("年度")
+    region = models.ForeignKey("units.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="targets")
+    group = models.CharField("主体分组", max_length=10, choices=TargetGroup.choices)
+    rate = models.DecimalField("目标达标率", max_digits=5, decimal_places=4)
+    history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "年度目标"
+        verbose_name_plural = "年度目标"
+        ordering = ["-year", "region__code", "group"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "region", "group"], name="target_year_region_group"),
+            models.CheckConstraint(condition=Q(rate__gte=0) & Q(rate__lte=1), name="target_rate_fraction",
+                                   violation_error_message="目标达标率应在0到100%之间。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.region} {self.get_group_display()} {self.rate:.1%}"
+
+
+class Period(models.TextChoices):
+    MONTH = "month", "本月"
+    YTD = "ytd", "年度累计"
+
+
+ALL_GROUPS = "all"
+GROUP_CHOICES = [(ALL_GROUPS, "全部"), *TargetGroup.choices]
+
+
+class SubjectMonth(models.Model):
+    """One subject's verdicts for one month (本月) and for the year to date (年度累计)."""
+
+    scope_region_path = "region"
+    scope_department_path = "subject__department"
+
+    subject = models.ForeignKey("units.Subject", verbose_name="创建主体", on_delete=models.PROTECT,
+                                related_name="months")
+    month = models.DateField("月份")  # the first day of the month
+    # frozen at the month: moving the subject later does not rewrite history
+    region = models.ForeignKey("units.Region", verbose_name="所属区划", on_delete=models.PROTECT, related_name="+")
+    region_code = models.CharField("区划代码", max_length=15, db_index=True)
+    group = models.CharField("主体分组", max_length=10, choices=TargetGroup.choices)
+    rule = models.ForeignKey(RuleSet, verbose_name="规则版本", on_delete=models.PROTECT, related_name="+")
+    petition_ok = models.BooleanField("零上访")
+    accident_ok = models.BooleanField("零事故")
+    case_ok = models.BooleanField("零案件")
+    computed_passed = models.BooleanField("系统判定达标")
+    ytd_petition_ok = models.BooleanField("零上访（年度累计）")
+    ytd_accident_ok = models.BooleanField("零事故（年度累计）")
+    ytd_case_ok = models.BooleanField("零案件（年度累计）")
+    ytd_computed_passed = models.BooleanField("系统判定达标（年度累计）")
+    # the ledger entries that broke each zero: {"petitions": [ids], "accidents": [...], "cases": [...]}
+    failures = models.JSONField("不达标依据", default=dict, blank=True)
+    ytd_failures = models.JSONField("不达标依据（年度累计）", default=dict, blank=True)
+    # a county user's override of this month's verdict, with a reason (audited)
+    override_passed = models.BooleanField("人工认定达标", null=True, blank=True)
+    override_reason = models.CharField("认定理由", max_length=300, blank=True)
+    override_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="认定人", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    override_at = models.DateTimeField("认定时间", null=True, blank=True)
+    passed = models.BooleanField("达标")  # effective: the override when set, else the computed verdict
+    ytd_passed = models.BooleanField("达标（年度累计）")
+    computed_at = models.DateTimeField("计算时间")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "主体月度快照"
+        verbose_name_plural = "主体月度快照"
+        constraints = [models.UniqueConstraint(fields=["subject", "month"], name="subjectmonth_subject_month")]
+        indexes = [
+            models.Index(fields=["month", "region_code"], name="subjectmonth_month_region"),
+            models.Index(fields=["month", "group", "passed"], name="subjectmonth_month_group"),
+            models.Index(fields=["region_code"], name="subjectmonth_code_like", opclasses=["varchar_pattern_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject_id} {self.month:%Y-%m}"
+
+
+class RegionMonth(models.Model):
+    """Counts and rates of one region, group and period (本月 / 年度累计) for one month."""
+
+    scope_region_path = "region"
+    scope_department_path = None
+
+    region = models.ForeignKey("units.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="+")
+    region_code = models.CharField("区划代码", max_length=15)
+    month = models.DateField("月份")
+    group = models.CharField("主体分组", max_length=10, choices=GROUP_CHOICES)
+    period = models.CharField("统计期", max_length=5, choices=Period.choices)
+    total = models.PositiveIntegerField("主体总数", default=0)
+    passed = models.PositiveIntegerField("三零达标数", default=0)
+    petition_ok = models.PositiveIntegerField("零上访达标数", default=0)
+    accident_ok = models.PositiveIntegerField("零事故达标数", default=0)
+    case_ok = models.PositiveIntegerField("零案件达标数", default=0)
+    target = models.DecimalField("年度目标", max_digits=5, decimal_places=4, null=True, blank=True)
+    # ledger statistics of the period (stored on group "all" rows; DESIGN §5)
+    disputes_found = models.PositiveIntegerField("矛盾纠纷排查数", default=0)
+    disputes_resolved = models.PositiveIntegerField("矛盾纠纷化解数", default=0)
+    hazards_found = models.PositiveIntegerField("安全隐患排查数", default=0)
+    hazards_rectified = models.PositiveIntegerField("安全隐患整改数", default=0)
+    petitions_count = models.PositiveIntegerField("信访件数", default=0)
+    petitions_closed = models.PositiveIntegerField("信访办结数", default=0)
+    overdue_open = models.PositiveIntegerField("超期未办结数", default=0)
+    computed_at = models.DateTimeField("计算时间")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "区域月度快照"
+        verbose_name_plural = "区域月度快照"
+        constraints = [models.UniqueConstraint(fields=["region", "month", "group", "period"],
+                                               name="regionmonth_unique")]
+        indexes = [models.Index(fields=["month", "period", "group", "region_code"], name="regionmonth_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.month:%Y-%m} {self.group} {self.period}"
+
+    @staticmethod
+    def rate_of(numerator: int, denominator: int) -> Decimal | None:
+        """A rate over an empty denominator is empty, never 0% (DESIGN §5)."""
+        if not denominator:
+            return None
+        return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.0001"))
+
+    @property
+    def rate(self):
+        return self.rate_of(self.passed, self.total)
+
+    @property
+    def failed(self) -> int:
+        return self.total - self.passed
+
+    @property
+    def petition_rate(self):
+        return self.rate_of(self.petition_ok, self.total)
+
+    @property
+    def accident_rate(self):
+        return self.rate_of(self.accident_ok, self.total)
+
+    @property
+    def case_rate(self):
+        return self.rate_of(self.case_ok, self.total)
+
+    @property
+    def gap(self):
+        if self.rate is None or self.target is None:
+            return None
+        return self.rate - self.target
+
+    @property
+    def dispute_rate(self):
+        return self.rate_of(self.disputes_resolved, self.disputes_found)
+
+    @property
+    def hazard_rate(self):
+        return self.rate_of(self.hazards_rectified, self.hazards_found)
+
+    @property
+    def petition_close_rate(self):
+        return self.rate_of(self.petitions_closed, self.petitions_count)
+
+
+class OverrideLog(models.Model):
+    """The audit trail of verdict overrides (SubjectMonth rows are rebuilt by each computation)."""
+
+    subject = models.ForeignKey("units.Subject", verbose_name="创建主体", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField("月份")
+    passed = models.BooleanField("认定达标", null=True)
+    reason = models.CharField("理由", max_length=300)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="认定人", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "人工认定记录"
+        verbose_name_plural = "人工认定记录"
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["subject", "month"], name="overridelog_subject_month")]
+
+    def __str__(self) -> str:
+        return f"{self.subject_id} {self.month:%Y-%m} {self.passed}"
+
+
+class MonthStatus(models.Model):
+    """A region's month: 未上报 → 已上报 (township) → 已锁定 (county). Locked months are never recomputed."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "未上报"
+        SUBMITTED = "submitted", "已上报"
+        LOCKED = "locked", "已锁定"
+
+    scope_region_path = "region"
+    scope_department_path = None
+
+    region = models.ForeignKey("units.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField("月份")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN)
+    note = models.CharField("说明", max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "月度上报与锁定"
+        verbose_name_plural = "月度上报与锁定"
+        constraints = [models.UniqueConstraint(fields=["region", "month"], name="monthstatus_region_month")]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.month:%Y-%m} {self.get_status_display()}"
+
+
+class SnapshotJob(models.Model):
+    """One requested computation of a month for a region: progress for the page, result kept."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "计算中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+        REFUSED = "refused", "已拒绝"
+
+    scope_region_path = "region"
+    scope_department_path = None
+
+    region = models.ForeignKey("units.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField("月份")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField("进度", default=0)
+    message = models.CharField("结果", max_length=500, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("发起时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "快照计算任务"
+        verbose_name_plural = "快照计算任务"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.month:%Y-%m} {self.get_status_display()}"
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def month_end(month: datetime.date) -> datetime.date:
+    nxt = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return nxt - datetime.timedelta(days=1)

@@ -1,0 +1,196 @@
+"""Writes for the dashboards app: computations, overrides, month submission and locking, targets, rules."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from sanzero.roles import Role
+from sanzero.scoping import user_scope
+from sanzero.services import ServiceError, audited_save, require
+from units.models import Region
+
+from . import compute
+from .models import MonthStatus, OverrideLog, RuleSet, SnapshotJob, SubjectMonth, Target
+
+COUNTY_ROLES = frozenset({Role.ADMIN, Role.COUNTY})
+
+
+def _role(actor) -> str | None:
+    return user_scope(actor).role
+
+
+def _require_county(actor, message: str) -> None:
+    require(_role(actor) in COUNTY_ROLES, message)
+
+
+def _require_region(actor, region: Region) -> None:
+    require(Region.objects.for_user(actor).filter(pk=region.pk).exists(), "该区划不在您的管辖范围内。")
+
+
+def snapshot_request(*, actor, region: Region, month: datetime.date) -> SnapshotJob:
+    """County staff start a recomputation; the task is sent after commit and reports progress."""
+    from .tasks import compute_snapshots_task
+
+    _require_county(actor, "只有县平安办可以发起重新计算。")
+    _require_region(actor, region)
+    month = month.replace(day=1)
+    locked = compute.lock_for(region, month)
+    if locked is not None:
+        raise ServiceError(f"{locked.region.name} {month:%Y年%m月}已锁定，不能重新计算。")
+    job = SnapshotJob.objects.create(region=region, month=month, requested_by=actor)
+    transaction.on_commit(lambda: compute_snapshots_task.delay(job.pk))
+    return job
+
+
+def snapshot_run_job(*, job_id: int) -> SnapshotJob:
+    """The task body: idempotent; a job run twice recomputes the same snapshot."""
+    job = SnapshotJob.objects.select_related("region").get(pk=job_id)
+    if job.status == SnapshotJob.Status.DONE:
+        return job
+    SnapshotJob.objects.filter(pk=job.pk).update(status=SnapshotJob.Status.RUNNING, started_at=timezone.now(),
+                                                 progress=5)
+
+    def progress(pct: int) -> None:
+        SnapshotJob.objects.filter(pk=job.pk).update(progress=pct)
+
+    try:
+        result = compute.compute_month(region=job.region, month=job.month, progress=progress)
+    except compute.MonthLocked as exc:
+        SnapshotJob.objects.filter(pk=job.pk).update(status=SnapshotJob.Status.REFUSED, message=str(exc),
+                                                     finished_at=timezone.now())
+    except Exception as exc:
+        SnapshotJob.objects.filter(pk=job.pk).update(status=SnapshotJob.Status.FAILED, message=str(exc)[:500],
+                                                     finished_at=timezone.now())
+        raise
+    else:
+        SnapshotJob.objects.filter(pk=job.pk).update(
+            status=SnapshotJob.Status.DONE, progress=100, finished_at=timezone.now(),
+            message=f"已计算{result.subjects}个主体、{result.regions}个区划，用时{result.seconds:.1f}秒。")
+    job.refresh_from_db()
+    return job
+
+
+@transaction.atomic
+def subject_month_override(*, actor, subject_month: SubjectMonth, passed: bool | None, reason: str) -> SubjectMonth:
+    """County staff override one subject's verdict for a month, with a reason; audited; rates refreshed."""
+    _require_county(actor, "只有县平安办可以人工认定达标情况。")
+    require(SubjectMonth.objects.for_user(actor).filter(pk=subject_month.pk).exists(), "该主体不在您的管辖范围内。")
+    region = subject_month.region
+    if compute.lock_for(region, subject_month.month):
+        raise ServiceError("该月份已锁定，不能修改认定。请先解锁。")
+    reason = (reason or "").strip()
+    if passed is not None and not reason:
+        raise ServiceError("人工认定必须填写理由。")
+    SubjectMonth.objects.filter(pk=subject_month.pk).update(
+        override_passed=passed, override_reason=reason if passed is not None else "",
+        override_by=actor if passed is not None else None, override_at=timezone.now() if passed is not None else None)
+    OverrideLog.objects.create(subject_id=subject_month.subject_id, month=subject_month.month, passed=passed,
+                               reason=reason or "取消人工认定", by=actor)
+    # Refresh the rates of the subject's township and every level above it.
+    township = region if region.level == "township" or region.parent is None else region.parent
+    compute.compute_month(region=township, month=subject_month.month)
+    return SubjectMonth.objects.get(subject_id=subject_month.subject_id, month=subject_month.month)
+
+
+def _root_of(region: Region) -> Region:
+    ancestors = region.ancestors()
+    return ancestors[0] if ancestors else region
+
+
+def _month_status(region: Region, month: datetime.date) -> MonthStatus:
+    status, _ = MonthStatus.objects.select_for_update().get_or_create(region=region, month=month.replace(day=1))
+    return status
+
+
+@transaction.atomic
+def month_submit(*, actor, region: Region, month: datetime.date, note: str = "") -> MonthStatus:
+    """A township submits its month (乡镇上报)."""
+    require(_role(actor) in {Role.ADMIN, Role.CLERK}, "只有乡镇录入员可以上报本乡镇月度数据。")
+    _require_region(actor, region)
+    if region.level != "township":
+        raise ServiceError("请选择乡镇(街道)上报。")
+    status = _month_status(region, month)
+    if status.status == MonthStatus.Status.LOCKED or compute.lock_for(region, month.replace(day=1)):
+        raise ServiceError("该月份已锁定，无需上报。")
+    status.status, status.note = MonthStatus.Status.SUBMITTED, note[:300]
+    status.version += 1
+    audited_save(status, actor=actor, reason=f"上报{month:%Y年%m月}")
+    return status
+
+
+@transaction.atomic
+def month_lock(*, actor, region: Region, month: datetime.date, note: str = "") -> MonthStatus:
+    _require_county(actor, "只有县平安办可以锁定月份。")
+    _require_region(actor, region)
+    status = _month_status(region, month)
+    if status.status == MonthStatus.Status.LOCKED:
+        raise ServiceError("该月份已锁定。")
+    status.status, status.note = MonthStatus.Status.LOCKED, note[:300]
+    status.version += 1
+    audited_save(status, actor=actor, reason=f"锁定{month:%Y年%m月}")
+    return status
+
+
+@transaction.atomic
+def month_unlock(*, actor, region: Region, month: datetime.date, reason: str) -> MonthStatus:
+    _require_county(actor, "只有县平安办可以解锁月份。")
+    _require_region(actor, region)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("解锁必须填写理由。")
+    status = _month_status(region, month)
+    if status.status != MonthStatus.Status.LOCKED:
+        raise ServiceError("该月份未锁定。")
+    status.status, status.note = MonthStatus.Status.SUBMITTED, reason[:300]
+    status.version += 1
+    audited_save(status, actor=actor, reason=f"解锁{month:%Y年%m月}：{reason}")
+    return status
+
+
+@transaction.atomic
+def target_set(*, actor, year: int, region: Region, group: str, rate: Decimal) -> Target:
+    _require_county(actor, "只有县平安办可以设置年度目标。")
+    _require_region(actor, region)
+    if not Decimal("0") <= rate <= Decimal("1"):
+        raise ServiceError("目标达标率应在0到100%之间。")
+    target = Target.objects.filter(year=year, region=region, group=group).first()
+    if target is None:
+        target = Target(year=year, region=region, group=group, rate=rate)
+        target.full_clean()
+        audited_save(target, actor=actor, reason="设置年度目标")
+    elif target.rate != rate:
+        target.rate = rate
+        audited_save(target, actor=actor, reason="修改年度目标", update_fields=["rate"])
+    return target
+
+
+RULE_FIELDS = ("petition_skip_level", "petition_collective", "petition_abnormal", "collective_headcount",
+               "petition_level_at_or_above", "petition_any", "accident_any", "case_any_security")
+
+
+@transaction.atomic
+def ruleset_update(*, actor, group: str, data: dict, reason: str) -> RuleSet:
+    """Rules are versioned: a change creates the next version; snapshots record the one they used."""
+    _require_county(actor, "只有县平安办可以调整达标规则。")
+    current = RuleSet.current(group)
+    if all(getattr(current, f) == data.get(f, getattr(current, f)) for f in RULE_FIELDS):
+        return current
+    if not (reason or "").strip():
+        raise ServiceError("调整规则必须填写原因。")
+    if data.get("collective_headcount", 5) < 2:
+        raise ServiceError("集体访人数标准至少为2人。")
+    new = RuleSet(group=group, version=current.version + 1, created_by=actor, reason=reason.strip()[:200],
+                  **{f: data.get(f, getattr(current, f)) for f in RULE_FIELDS})
+    new.full_clean()
+    new.save()
+    return new
+
+
+def check_no_department(actor) -> None:
+    if _role(actor) == Role.DEPARTMENT:
+        raise PermissionDenied

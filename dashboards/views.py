@@ -1,0 +1,379 @@
+"""Dashboards: thin views over dashboards.selectors (snapshot tables only) and dashboards.services."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from sanzero.scoping import user_scope
+from sanzero.services import ServiceError
+from units.models import Region, Subject, TargetGroup
+from units.selectors import default_region_for, visible_ancestors
+
+from . import selectors, services
+from .models import ALL_GROUPS, GROUP_CHOICES, OverrideLog, Period, SnapshotJob, SubjectMonth
+
+GROUPS = [g for g, _ in GROUP_CHOICES]
+
+
+def _parse_month(value: str | None) -> datetime.date | None:
+    try:
+        return datetime.datetime.strptime(value or "", "%Y-%m").date()
+    except ValueError:
+        return None
+
+
+def _region(request) -> Region:
+    code = request.GET.get("region") or request.POST.get("region") or ""
+    if code:
+        if not code.isdigit() or len(code) > 15:
+            raise Http404
+        return get_object_or_404(Region.objects.for_user(request.user), code=code)
+    region = default_region_for(request.user)
+    if region is None:
+        raise Http404("您的账号尚未分配管辖区划。")
+    return region
+
+
+def _month(request, region: Region) -> datetime.date:
+    month = _parse_month(request.GET.get("month") or request.POST.get("month"))
+    if month is None:
+        month = selectors.latest_month(user=request.user, region=region) or timezone.localdate().replace(day=1)
+    return month
+
+
+def _is_county(user) -> bool:
+    return user_scope(user).role in services.COUNTY_ROLES
+
+
+def _base_context(request, region: Region, month: datetime.date) -> dict:
+    return {
+        "region": region, "month": month, "month_value": month.strftime("%Y-%m"),
+        "ancestors": visible_ancestors(request.user, region),
+        "months": selectors.available_months(region=region), "is_county": _is_county(request.user),
+        "status": selectors.month_status(region=region, month=month),
+    }
+
+
+def overview(request):
+    region = _region(request)
+    month = _month(request, region)
+    rows = selectors.region_months(region=region, month=month)
+    series = selectors.year_series(region=region, year=month.year)
+    children = selectors.children_months(user=request.user, region=region, month=month)
+    chart = {
+        "months": [f"{m}月" for m in range(1, 13)],
+        "series": [
+            {"name": f"{label}（年度累计）", "data": [
+                float(r.rate * 100) if r and r.rate is not None else None for r in series.get((g, Period.YTD), [None] * 12)]}
+            for g, label in GROUP_CHOICES
+        ] + [
+            {"name": f"{label}（本月）", "dashed": True, "data": [
+                float(r.rate * 100) if r and r.rate is not None else None for r in series.get((g, Period.MONTH), [None] * 12)]}
+            for g, label in GROUP_CHOICES if g != ALL_GROUPS
+        ],
+        "targets": {label: float(rows[(g, Period.YTD)].target * 100)
+                    for g, label in GROUP_CHOICES if (g, Period.YTD) in rows and rows[(g, Period.YTD)].target is not None},
+        "zeros": {
+            "groups": [label for g, label in GROUP_CHOICES],
+            "petition": [_pct(rows.get((g, Period.YTD)), "petition_rate") for g in GROUPS],
+            "accident": [_pct(rows.get((g, Period.YTD)), "accident_rate") for g in GROUPS],
+            "case": [_pct(rows.get((g, Period.YTD)), "case_rate") for g in GROUPS],
+        },
+    }
+    cards = [{"group": g, "label": label, "ytd": rows.get((g, Period.YTD)), "month": rows.get((g, Period.MONTH))}
+             for g, label in GROUP_CHOICES]
+    context = _base_context(request, region, month)
+    context.update({
+        "title": "达标统计", "cards": cards, "children": children, "chart": chart,
+        "forecast": selectors.forecast(rows, month), "stats": rows.get((ALL_GROUPS, Period.YTD)),
+        "stats_month": rows.get((ALL_GROUPS, Period.MONTH)),
+        "jobs": SnapshotJob.objects.for_user(request.user).filter(region=region, month=month)[:3],
+        "has_data": bool(rows),
+        "township_statuses": selectors.township_statuses(region=region, month=month),
+    })
+    return render(request, "dashboards/overview.html", context)
+
+
+def _pct(row, attr):
+    value = getattr(row, attr) if row is not None else None
+    return None if value is None else float(value * 100)
+
+
+RANK_KEYS = {
+    "rate": lambda e: e["all"].rate,
+    "village": lambda e: e["village"].rate if e["village"] else None,
+    "village_gap": lambda e: e["village"].gap if e["village"] else None,
+    "unit": lambda e: e["unit"].rate if e["unit"] else None,
+    "unit_gap": lambda e: e["unit"].gap if e["unit"] else None,
+    "dispute": lambda e: e["all"].dispute_rate, "hazard": lambda e: e["all"].hazard_rate,
+    "petition": lambda e: e["all"].petition_close_rate, "overdue": lambda e: e["all"].overdue_open,
+    "total": lambda e: e["all"].total,
+}
+
+
+def ranking(request):
+    """Townships (children) by 年度累计 rate, with each group's target and gap and the ledger rates."""
+    region = _region(request)
+    month = _month(request, region)
+    sort = request.GET.get("sort", "-rate")
+    key = RANK_KEYS.get(sort.lstrip("-"), RANK_KEYS["rate"])
+    entries = []
+    for child in selectors.children_months(user=request.user, region=region, month=month):
+        groups = child["groups"]
+        if ALL_GROUPS not in groups:
+            continue
+        entry = {"region": child["region"], "all": groups[ALL_GROUPS], "village": groups.get(TargetGroup.VILLAGE),
+                 "unit": groups.get(TargetGroup.UNIT)}
+        entry["below"] = any(r is not None and r.gap is not None and r.gap < 0 for r in (entry["village"], entry["unit"]))
+        entries.append(entry)
+    present = [e for e in entries if key(e) is not None]
+    missing = [e for e in entries if key(e) is None]
+    present.sort(key=key, reverse=sort.startswith("-"))
+    ordered = present + missing
+    for rank, e in enumerate(sorted(entries, key=lambda e: (e["all"].rate is None, -(e["all"].rate or 0))), start=1):
+        e["rank"] = rank
+    context = _base_context(request, region, month)
+    context.update({"title": "乡镇排名", "entries": ordered, "sort": sort})
+    return render(request, "dashboards/ranking.html", context)
+
+
+def failing(request):
+    region = _region(request)
+    month = _month(request, region)
+    group = request.GET.get("group", "")
+    zero = request.GET.get("zero", "")
+    period = request.GET.get("period", Period.YTD)
+    outcome = request.GET.get("outcome", "failed")
+    if period not in Period.values or outcome not in ("failed", "passed", "all"):
+        raise Http404
+    qs = selectors.failing_subjects(user=request.user, region=region, month=month, group=group, zero=zero,
+                                    period=period, outcome=outcome)
+    page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = _base_context(request, region, month)
+    context.update({
+        "title": "达标明细", "page": page, "group": group, "zero": zero, "period": period, "outcome": outcome,
+        "zero_label": selectors.ZERO_LABELS.get(zero, "三零"), "group_label": dict(GROUP_CHOICES).get(group, "全部"),
+        "period_label": Period(period).label, "query": query.urlencode(),
+    })
+    return render(request, "dashboards/failing.html", context)
+
+
+def subject_month(request, subject_id: int, month: str):
+    month_date = _parse_month(month)
+    if month_date is None:
+        raise Http404
+    row = get_object_or_404(
+        SubjectMonth.objects.for_user(request.user).select_related("subject", "region", "rule", "override_by",
+                                                                   "subject__category"),
+        subject_id=subject_id, month=month_date)
+    entries = _failing_entries(row)
+    context = {
+        "title": f"{row.subject.name} {month_date:%Y年%m月}", "row": row, "entries": entries,
+        "region": row.region, "month": month_date, "is_county": _is_county(request.user),
+        "overrides": OverrideLog.objects.filter(subject_id=subject_id, month=month_date).select_related("by")[:20],
+        "rule_lines": row.rule.describe(),
+        "locked": selectors.month_status(region=row.region, month=month_date),
+    }
+    return render(request, "dashboards/subject_month.html", context)
+
+
+def _failing_entries(row: SubjectMonth) -> dict[str, list]:
+    """The ledger entries behind a failed zero, by the ids the snapshot recorded (a handful)."""
+    from cases.models import PoliceCase
+    from hazards.models import Accident
+    from petitions.models import Petition
+
+    models = {"petitions": Petition, "accidents": Accident, "cases": PoliceCase}
+    out = {}
+    for period, failures in (("month", row.failures), ("ytd", row.ytd_failures)):
+        for key, model in models.items():
+            ids = failures.get(key) or []
+            if period == "ytd":  # earlier months only: this month's entries are listed already
+                ids = [i for i in ids if i not in (row.failures.get(key) or [])]
+            if ids:
+                out.setdefault(period, []).extend(
+                    (key, e) for e in model.objects.filter(pk__in=ids).order_by(model.DATE_FIELD))
+    return out
+
+
+@require_POST
+def override(request, subject_id: int, month: str):
+    month_date = _parse_month(month)
+    row = get_object_or_404(SubjectMonth.objects.for_user(request.user), subject_id=subject_id, month=month_date)
+    choice = request.POST.get("passed", "")
+    passed = {"1": True, "0": False, "": None}.get(choice, "invalid")
+    if passed == "invalid":
+        raise Http404
+    try:
+        services.subject_month_override(actor=request.user, subject_month=row, passed=passed,
+                                        reason=request.POST.get("reason", "")[:300])
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已保存人工认定，达标率已重新计算。" if passed is not None else "已取消人工认定。")
+    return HttpResponseRedirect(reverse("dashboards:subject_month", args=[subject_id, month]))
+
+
+@require_POST
+def recompute(request):
+    region = _region(request)
+    month = _parse_month(request.POST.get("month"))
+    if month is None:
+        messages.error(request, "月份格式不正确。")
+        return HttpResponseRedirect(reverse("dashboards:overview"))
+    try:
+        job = services.snapshot_request(actor=request.user, region=region, month=month)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return HttpResponseRedirect(f"{reverse('dashboards:overview')}?region={region.code}&month={month:%Y-%m}")
+    return HttpResponseRedirect(reverse("dashboards:job", args=[job.pk]))
+
+
+def job(request, pk: int):
+    obj = get_object_or_404(SnapshotJob.objects.for_user(request.user).select_related("region", "requested_by"), pk=pk)
+    template = "dashboards/job_progress.html" if request.htmx else "dashboards/job.html"
+    return render(request, template, {"title": "重新计算", "job": obj,
+                                      "finished": obj.status in ("done", "failed", "refused")})
+
+
+@require_POST
+def month_action(request):
+    region = _region(request)
+    month = _parse_month(request.POST.get("month"))
+    action = request.POST.get("action")
+    actions = {"submit": services.month_submit, "lock": services.month_lock, "unlock": services.month_unlock}
+    if month is None or action not in actions:
+        raise Http404
+    try:
+        if action == "unlock":
+            services.month_unlock(actor=request.user, region=region, month=month, reason=request.POST.get("note", ""))
+        else:
+            actions[action](actor=request.user, region=region, month=month, note=request.POST.get("note", ""))
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, {"submit": "已上报。", "lock": "已锁定，该月不再重新计算。",
+                                   "unlock": "已解锁，可重新计算。"}[action])
+    back = request.POST.get("back") or f"{reverse('dashboards:overview')}?region={region.code}&month={month:%Y-%m}"
+    if not back.startswith("/"):
+        back = reverse("dashboards:overview")
+    return HttpResponseRedirect(back)
+
+
+def subject_history(request, subject_id: int):
+    """A subject's months (linked from the subject page)."""
+    subject = get_object_or_404(Subject.objects.for_user(request.user), pk=subject_id)
+    rows = SubjectMonth.objects.for_user(request.user).filter(subject=subject).order_by("-month")[:36]
+    return render(request, "dashboards/subject_history.html", {"title": f"{subject.name} 月度达标", "subject": subject,
+                                                                "rows": rows})
+
+
+
+def late_changes(request):
+    region = _region(request)
+    month = _month(request, region)
+    status, changes = selectors.late_changes(user=request.user, region=region, month=month)
+    context = _base_context(request, region, month)
+    context.update({"title": "锁定后的台账变更", "changes": changes, "locked": status})
+    return render(request, "dashboards/late_changes.html", context)
+
+
+def targets(request):
+    """年度目标: county staff set each group's rate for the county and, where it differs, a township."""
+    from decimal import Decimal, InvalidOperation
+
+    from .models import Target
+
+    region = _region(request)
+    try:
+        year = int(request.GET.get("year") or request.POST.get("year") or timezone.localdate().year)
+    except ValueError:
+        raise Http404 from None
+    if not 2000 <= year <= 2100:
+        raise Http404
+    regions = [region, *Region.objects.for_user(request.user).filter(parent=region).order_by("code")]
+    existing = {(t.region_id, t.group): t for t in Target.objects.filter(year=year, region__in=regions)}
+    errors = {}
+    if request.method == "POST":
+        if not _is_county(request.user):
+            raise PermissionDenied("只有县平安办可以设置年度目标。")
+        wanted = []
+        for r in regions:
+            for group in TargetGroup.values:
+                raw = (request.POST.get(f"rate_{r.pk}_{group}") or "").strip().rstrip("%")
+                if raw == "":
+                    continue
+                try:
+                    value = Decimal(raw)
+                except InvalidOperation:
+                    errors[(r.pk, group)] = "请输入0–100之间的数字"
+                    continue
+                rate = value / 100 if value > 1 else value
+                if not Decimal(0) <= rate <= Decimal(1):
+                    errors[(r.pk, group)] = "应在0–100%之间"
+                    continue
+                wanted.append((r, group, rate.quantize(Decimal("0.0001"))))
+        if not errors:
+            for r, group, rate in wanted:
+                services.target_set(actor=request.user, year=year, region=r, group=group, rate=rate)
+            messages.success(request, f"{year}年度目标已保存。重新计算后，达标统计按新目标比较。")
+            return HttpResponseRedirect(f"{reverse('dashboards:targets')}?region={region.code}&year={year}")
+        messages.error(request, "部分目标格式不正确，未保存任何修改。")
+    rows = []
+    for r in regions:
+        cells = []
+        for group in TargetGroup.values:
+            t = existing.get((r.pk, group))
+            posted = request.POST.get(f"rate_{r.pk}_{group}") if request.method == "POST" else None
+            cells.append({"group": group, "name": f"rate_{r.pk}_{group}", "error": errors.get((r.pk, group)),
+                          "value": posted if posted is not None else (f"{t.rate * 100:.1f}" if t else "")})
+        rows.append({"region": r, "cells": cells})
+    return render(request, "dashboards/targets.html", {
+        "title": "年度目标", "region": region, "year": year, "rows": rows, "is_county": _is_county(request.user),
+        "groups": TargetGroup.choices, "years": range(timezone.localdate().year - 2, timezone.localdate().year + 2)})
+
+
+def rules(request):
+    """达标规则: the predicates per group; a change makes a new version, old snapshots keep theirs."""
+    from .forms import RuleSetForm
+    from .models import RuleSet
+
+    forms_by_group = {}
+    for group, label in TargetGroup.choices:
+        current = RuleSet.current(group)
+        data = request.POST if request.method == "POST" and request.POST.get("group") == group else None
+        forms_by_group[group] = (label, current, RuleSetForm(data, instance=current, prefix=group))
+    if request.method == "POST":
+        if not _is_county(request.user):
+            raise PermissionDenied("只有县平安办可以调整达标规则。")
+        group = request.POST.get("group")
+        if group not in forms_by_group:
+            raise Http404
+        label, current, form = forms_by_group[group]
+        if form.is_valid():
+            try:
+                new = services.ruleset_update(actor=request.user, group=group, data=form.rule_data(),
+                                              reason=form.cleaned_data["reason"])
+            except ServiceError as exc:
+                form.add_error("reason", str(exc))
+            else:
+                if new.pk == current.pk:
+                    messages.info(request, "规则没有变化。")
+                else:
+                    messages.success(request, f"{label}规则已更新为第{new.version}版；重新计算后生效，已锁定月份不受影响。")
+                return HttpResponseRedirect(reverse("dashboards:rules"))
+    return render(request, "dashboards/rules.html", {
+        "title": "达标规则", "forms": forms_by_group.values(), "is_county": _is_county(request.user),
+        "versions": RuleSet.objects.select_related("created_by").order_by("group", "-version")[:20]})

@@ -1,0 +1,199 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row
+from django import forms
+from django.utils import timezone
+
+from sanzero.forms import VersionedFormMixin
+from sanzero.ledger_forms import LedgerFormMixin, date_widget, not_in_future
+from sanzero.models import DeadlineSettings
+from sanzero.validators import normalize_phone, validate_id_number, validate_phone
+
+from .choices import PetitionLevel, Satisfaction
+from .models import LEGAL_MAX_EXTENSION_DAYS, Petition
+from .privacy import PERSONAL_MASKS
+
+PETITION_FORM_FIELDS = ["subject", "received_on", "channel", "type", "petitioner_name", "id_number", "phone",
+                        "headcount", "level_reached", "is_skip_level", "is_abnormal", "content", "agent_level",
+                        "agent_name"]
+
+
+def normalize_id_number(value: str) -> str:
+    return (value or "").strip().upper()
+
+
+class PetitionForm(LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Petition
+        fields = PETITION_FORM_FIELDS
+        widgets = {"received_on": date_widget(), "content": forms.Textarea(attrs={"rows": 5}),
+                   "id_number": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+                   "phone": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+                   "headcount": forms.NumberInput(attrs={"min": 1})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        threshold = DeadlineSettings.current().petition_collective_headcount
+        self.fields["headcount"].help_text = f"同一事项共同信访的人数；{threshold}人及以上计为集体访。"
+        self.fields["is_skip_level"].help_text = "越过有权处理的本级和上一级机关，到更高层级信访。"
+        self.fields["is_abnormal"].help_text = "有信访工作条例第二十六条所列行为的（如缠访闹访、聚集滋事）。"
+        self.fields["id_number"].help_text = "选填，18位，校验位须正确。"
+        self.fields["phone"].help_text = "选填，手机号11位或固定电话（如0351-1234567）。"
+        # Editing never shows stored personal data in full (that takes the logged reveal): the box
+        # starts empty with the masked value as a hint, and an empty box keeps what is stored.
+        self.kept_personal = set()
+        if self.instance.pk:
+            for name, mask in PERSONAL_MASKS.items():
+                stored = getattr(self.instance, name)
+                if stored:
+                    self.kept_personal.add(name)
+                    self.initial[name] = ""
+                    self.fields[name].widget.attrs["placeholder"] = mask(stored)
+                    self.fields[name].help_text = "已登记（框内为脱敏显示），不修改请留空。" + self.fields[name].help_text
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("subject", css_class="col-md-6"), Column("received_on", css_class="col-md-3"),
+                Column("channel", css_class="col-md-3")),
+            Row(Column("type", css_class="col-md-3"), Column("level_reached", css_class="col-md-3"),
+                Column("headcount", css_class="col-md-6")),
+            Fieldset("信访人（个人信息，列表和详情默认脱敏显示）",
+                     Row(Column("petitioner_name", css_class="col-md-4"), Column("id_number", css_class="col-md-4"),
+                         Column("phone", css_class="col-md-4")),
+                     css_class="border rounded p-2 mb-2"),
+            Row(Column("is_skip_level", css_class="col-md-6"), Column("is_abnormal", css_class="col-md-6")),
+            "content",
+            Fieldset("书记代办（四级书记代办，选填）",
+                     Row(Column("agent_level", css_class="col-md-6"), Column("agent_name", css_class="col-md-6")),
+                     css_class="border rounded p-2 mb-2"),
+            "version",
+        )
+
+    def clean_received_on(self):
+        return not_in_future(self.cleaned_data["received_on"], "登记日期")
+
+    def _kept(self, name: str, value: str) -> str:
+        return getattr(self.instance, name) if not value and name in self.kept_personal else value
+
+    def clean_petitioner_name(self):
+        return self._kept("petitioner_name", (self.cleaned_data.get("petitioner_name") or "").strip())
+
+    def clean_id_number(self):
+        value = normalize_id_number(self.cleaned_data.get("id_number"))
+        if value:
+            validate_id_number(value)
+        return self._kept("id_number", value)
+
+    def clean_phone(self):
+        value = normalize_phone(self.cleaned_data.get("phone"))
+        if value:
+            validate_phone(value)
+        return self._kept("phone", value)
+
+    def clean_agent_name(self):
+        return (self.cleaned_data.get("agent_name") or "").strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        received = cleaned.get("received_on")
+        instance = self.instance
+        if received and instance.pk:
+            for field, label in (("notified_on", "告知日期"), ("replied_on", "答复日期"), ("closed_on", "办结日期")):
+                day = getattr(instance, field)
+                if day and received > day:
+                    self.add_error("received_on", f"登记日期不能晚于已记录的{label}（{day:%Y-%m-%d}）。")
+                    break
+        if cleaned.get("is_skip_level") and cleaned.get("level_reached") == PetitionLevel.TOWNSHIP:
+            self.add_error("is_skip_level", "越级访至少到达县级，请先选择到访层级。")
+        level, name = cleaned.get("agent_level"), cleaned.get("agent_name")
+        if level and not name:
+            self.add_error("agent_name", "选择了代办层级，请填写代办人。")
+        elif name and not level:
+            self.add_error("agent_level", "填写了代办人，请选择代办层级。")
+        return cleaned
+
+
+class _StepForm(VersionedFormMixin, forms.Form):
+    def __init__(self, *args, obj: Petition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.obj = obj
+
+
+class NotifyForm(_StepForm):
+    notified_on = forms.DateField(label="告知日期", widget=date_widget())
+    note = forms.CharField(label="告知情况", max_length=300, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text="如：已书面告知受理情况及办理程序。")
+
+    def __init__(self, *args, obj: Petition, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        self.fields["notified_on"].initial = timezone.localdate()
+        if obj.notify_due:
+            self.fields["notified_on"].help_text = f"告知期限：{obj.notify_due:%Y-%m-%d}（登记后15日内）。"
+
+    def clean_notified_on(self):
+        day = not_in_future(self.cleaned_data["notified_on"], "告知日期")
+        if day < self.obj.received_on:
+            raise forms.ValidationError(f"告知日期不能早于登记日期（{self.obj.received_on:%Y-%m-%d}）。")
+        return day
+
+
+class ExtendForm(_StepForm):
+    days = forms.IntegerField(label="延期天数", min_value=1)
+    reason = forms.CharField(label="延期理由", max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="经本机关负责人批准，并告知信访人延期理由。")
+
+    def __init__(self, *args, obj: Petition, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        self.max_days = min(DeadlineSettings.current().petition_extend_max_days, LEGAL_MAX_EXTENSION_DAYS)
+        self.fields["days"].max_value = self.max_days
+        self.fields["days"].widget.attrs.update({"min": 1, "max": self.max_days})
+        self.fields["days"].initial = self.max_days
+        self.fields["days"].help_text = (f"最长{self.max_days}日，只能延期一次。当前办结期限："
+                                         f"{obj.handle_due:%Y-%m-%d}。" if obj.handle_due else f"最长{self.max_days}日，只能延期一次。")
+
+    def clean_days(self):
+        days = self.cleaned_data["days"]
+        if days > self.max_days:
+            raise forms.ValidationError(f"延期不能超过{self.max_days}日。")
+        return days
+
+    def clean_reason(self):
+        reason = (self.cleaned_data.get("reason") or "").strip()
+        if not reason:
+            raise forms.ValidationError("请填写延期理由。")
+        return reason
+
+
+class ReplyForm(_StepForm):
+    replied_on = forms.DateField(label="答复日期", widget=date_widget())
+    note = forms.CharField(label="答复意见", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text="信访处理意见书的要点。")
+
+    def __init__(self, *args, obj: Petition, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        self.fields["replied_on"].initial = timezone.localdate()
+
+    def clean_replied_on(self):
+        day = not_in_future(self.cleaned_data["replied_on"], "答复日期")
+        if day < self.obj.received_on:
+            raise forms.ValidationError(f"答复日期不能早于登记日期（{self.obj.received_on:%Y-%m-%d}）。")
+        return day
+
+
+class CloseForm(_StepForm):
+    closed_on = forms.DateField(label="办结日期", widget=date_widget())
+    satisfaction = forms.ChoiceField(label="信访人满意度", choices=[("", "请选择"), *Satisfaction.choices])
+    note = forms.CharField(label="办结情况", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, obj: Petition, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        self.fields["closed_on"].initial = timezone.localdate()
+        self.fields["satisfaction"].error_messages["required"] = "办结须填写信访人满意度。"
+
+    def clean_closed_on(self):
+        day = not_in_future(self.cleaned_data["closed_on"], "办结日期")
+        floor = self.obj.replied_on or self.obj.received_on
+        if day < floor:
+            label = "答复日期" if self.obj.replied_on else "登记日期"
+            raise forms.ValidationError(f"办结日期不能早于{label}（{floor:%Y-%m-%d}）。")
+        return day

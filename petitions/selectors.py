@@ -1,0 +1,24 @@
+"""Reads for the petition screens, and the per-level 代办 counts the 督办 page uses."""
+
+from django.db.models import Count
+
+from .choices import AgentLevel
+
+
+def petition_list(qs):
+    return qs.select_related("subject", "subject__region").with_collective()
+
+
+def petition_detail(qs):
+    return qs.select_related("subject", "subject__region", "subject__department", "created_by").with_collective()
+
+
+def agent_counts(qs) -> dict[str, int]:
+    """Open petitions (not 已办结) per 代办层级, every level present: {"村": 3, "乡镇": 1, "县": 0}.
+
+    `qs` is already scoped (e.g. Petition.objects.for_user(user)); one query.
+    """
+    rows = qs.open().exclude(agent_level="").order_by().values("agent_level").annotate(n=Count("pk"))
+    counts = dict.fromkeys(AgentLevel.values, 0)
+    counts.update({row["agent_level"]: row["n"] for row in rows})
+    return counts

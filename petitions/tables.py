@@ -1,0 +1,96 @@
+import django_tables2 as tables
+from django.utils.html import format_html, format_html_join
+
+from sanzero.tables import LedgerTable
+
+from .choices import PetitionType
+from .models import Petition
+from .privacy import HIDDEN_TEXT, hidden_from_accused, mask_name
+
+STATUS_CLASS = {"办理中": "text-bg-primary", "已答复": "text-bg-info", "已办结": "text-bg-secondary"}
+SUMMARY_LENGTH = 20
+NOWRAP = {"td": {"class": "text-nowrap"}}
+
+
+def status_badge(record):
+    return format_html('<span class="badge {}">{}</span>', STATUS_CLASS.get(record.status, "text-bg-light"),
+                       record.get_status_display())
+
+
+def summary(text: str, length: int = SUMMARY_LENGTH) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= length else text[:length] + "…"
+
+
+class PetitionTable(LedgerTable):
+    received_on = tables.DateColumn(format="Y-m-d", verbose_name="登记日期", linkify=True, attrs=NOWRAP)
+    channel = tables.Column("形式", attrs=NOWRAP)
+    type = tables.Column("类型", attrs=NOWRAP)
+    petitioner = tables.Column("信访人", accessor="petitioner_name", orderable=False, empty_values=(), attrs=NOWRAP)
+    headcount = tables.Column("人数", attrs=NOWRAP)
+    level_reached = tables.Column("到访层级", attrs=NOWRAP)
+    flags = tables.Column("重点", accessor="pk", orderable=False, empty_values=(),
+                          attrs={"td": {"class": "text-nowrap"}})
+    content = tables.Column("诉求摘要", orderable=False, empty_values=())
+    agent = tables.Column("代办", accessor="agent_level", order_by=("agent_level",), empty_values=())
+    status = tables.Column("状态", attrs=NOWRAP)
+
+    class Meta:
+        model = Petition
+        fields = ["mark", "received_on", "subject", "region", "channel", "type", "petitioner", "headcount",
+                  "level_reached", "flags", "content", "agent", "status"]
+        sequence = ["mark", "received_on", "subject", "region", "channel", "type", "petitioner", "headcount",
+                    "level_reached", "flags", "content", "agent", "status"]
+        order_by = ("-received_on",)
+        template_name = "partials/table.html"
+        attrs = {"class": "table table-hover table-sm align-middle mb-0"}
+        empty_text = "没有符合条件的信访。"
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def _hidden(self, record) -> bool:
+        return hidden_from_accused(self.user, record)
+
+    def render_type(self, record):
+        if record.type == PetitionType.ACCUSATION:
+            return format_html('<span class="text-danger-emphasis">{}</span>', record.get_type_display())
+        return record.get_type_display()
+
+    def render_petitioner(self, record):
+        if self._hidden(record):
+            return format_html('<span class="text-secondary small">{}</span>', "不可见")
+        return mask_name(record.petitioner_name) or format_html('<span class="text-secondary">{}</span>', "匿名")
+
+    def render_headcount(self, record):
+        if record.is_collective:
+            return format_html('{} <span class="badge text-bg-danger" title="集体访">集体访</span>', record.headcount)
+        return str(record.headcount)
+
+    def render_flags(self, record):
+        badges = []
+        if record.is_skip_level:
+            badges.append(("text-bg-danger", "越级"))
+        if record.is_abnormal:
+            badges.append(("text-bg-dark", "非正常"))
+        if record.extended_days:
+            badges.append(("text-bg-warning", f"延期{record.extended_days}日"))
+        if not badges:
+            return "—"
+        return format_html_join(" ", '<span class="badge {}">{}</span>', badges)
+
+    def render_content(self, record):
+        # 检举控告 content is never sent to the accused subject's department, not even truncated.
+        if self._hidden(record):
+            return format_html('<span class="text-secondary small">{}</span>', HIDDEN_TEXT)
+        return format_html('<span title="{}">{}</span>', summary(record.content, 120), summary(record.content))
+
+    def render_agent(self, record):
+        if not record.agent_level:
+            return "—"
+        return format_html('<span class="text-nowrap">{}</span><div class="small text-secondary">{}</div>',
+                           record.get_agent_level_display(), record.agent_name)
+
+    def render_status(self, record):
+        return status_badge(record)

@@ -1,0 +1,114 @@
+from functools import cached_property
+
+from django.utils import timezone
+
+from sanzero.ledger_views import LedgerDetailView, LedgerFormView, LedgerListView, LedgerTransitionView
+from sanzero.models import DeadlineSettings
+
+from . import selectors, services
+from .filtersets import PetitionFilterSet
+from .forms import PetitionForm
+from .models import Petition
+from .privacy import HIDDEN_TEXT, PERSONAL_MASKS, hidden_fields
+from .tables import PetitionTable
+from .workflow import PETITION_WORKFLOW
+
+
+def _collective_text(obj):
+    return "是" if obj.is_collective else "否"
+
+
+def _extension_text(obj):
+    if not obj.extended_days:
+        return "未延期"
+    return f"已延期{obj.extended_days}日：{obj.extension_reason}"
+
+
+def _agent_text(obj):
+    if not obj.agent_level:
+        return "—"
+    return f"{obj.get_agent_level_display()}　{obj.agent_name}"
+
+
+class PetitionListView(LedgerListView):
+    model = Petition
+    filterset_class = PetitionFilterSet
+    table_class = PetitionTable
+    title = "信访台账"
+    create_url_name = "petitions:petition_create"
+
+    def get_table_kwargs(self):
+        return {**super().get_table_kwargs(), "user": self.request.user}
+
+    def decorate_queryset(self, qs):
+        return selectors.petition_list(qs)
+
+
+class PetitionDetailView(LedgerDetailView):
+    model = Petition
+    workflow = PETITION_WORKFLOW
+    template_name = "petitions/petition_detail.html"
+    personal_fields = PERSONAL_MASKS
+    detail_fields = ("subject", "received_on", "channel", "type", "petitioner_name", "id_number", "phone",
+                     "headcount", ("集体访", _collective_text), "level_reached", "is_skip_level", "is_abnormal",
+                     "content", ("书记代办", _agent_text), "status", "notify_due", "notified_on", "handle_due",
+                     ("延期", _extension_text), "replied_on", "reply_note", "closed_on", "satisfaction",
+                     "created_by")
+
+    def decorate_queryset(self, qs):
+        return selectors.petition_detail(qs)
+
+    def hidden_fields(self, obj) -> set[str]:
+        return hidden_fields(self.request.user, obj)
+
+    @cached_property
+    def _hidden(self):
+        return self.hidden_fields(self.object)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        self._protect_timeline(ctx["timeline"])
+        obj = self.object
+        today = timezone.localdate()
+        ctx["transitions"] = [t for t in ctx["transitions"] if self._offered(t.name, obj, today)]
+        ctx["notify_overdue"] = obj.notify_overdue(today)
+        ctx["collective_headcount"] = DeadlineSettings.current().petition_collective_headcount
+        ctx["hidden_from_user"] = bool(self._hidden)
+        return ctx
+
+    @staticmethod
+    def _offered(name, obj, today) -> bool:
+        """No button for a step the service would refuse anyway (told already, extended already or too late)."""
+        if name == "notify":
+            return obj.notified_on is None
+        if name == "extend":
+            return not obj.extended_days and (obj.handle_due is None or today <= obj.handle_due)
+        return True
+
+    def _protect_timeline(self, timeline):
+        """The audit trail shows old → new values: mask or hide personal data there as on the card."""
+        labels = {str(Petition._meta.get_field(name).verbose_name): name
+                  for name in (*PERSONAL_MASKS, "content")}
+        for entry in timeline:
+            for change in entry.get("changes", ()):
+                name = labels.get(change.label)
+                if name is None:
+                    continue
+                if name in self._hidden:
+                    change.old = change.new = HIDDEN_TEXT
+                elif name in PERSONAL_MASKS and not self.revealed:
+                    mask = PERSONAL_MASKS[name]
+                    change.old, change.new = (v if v == "（空）" else mask(v) for v in (change.old, change.new))
+
+
+class PetitionFormView(LedgerFormView):
+    model = Petition
+    form_class = PetitionForm
+    create_service = services.petition_create
+    update_service = services.petition_update
+
+
+class PetitionTransitionView(LedgerTransitionView):
+    model = Petition
+    workflow = PETITION_WORKFLOW
+    transition_service = services.petition_transition
