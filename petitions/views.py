@@ -9,7 +9,7 @@ from . import selectors, services
 from .filtersets import PetitionFilterSet
 from .forms import PetitionForm
 from .models import Petition
-from .privacy import HIDDEN_TEXT, PERSONAL_MASKS, hidden_fields
+from .privacy import PERSONAL_MASKS, hidden_fields
 from .tables import PetitionTable
 from .workflow import PETITION_WORKFLOW
 
@@ -67,7 +67,6 @@ class PetitionDetailView(LedgerDetailView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        self._protect_timeline(ctx["timeline"])
         obj = self.object
         today = timezone.localdate()
         ctx["transitions"] = [t for t in ctx["transitions"] if self._offered(t.name, obj, today)]
@@ -84,21 +83,6 @@ class PetitionDetailView(LedgerDetailView):
         if name == "extend":
             return not obj.extended_days and (obj.handle_due is None or today <= obj.handle_due)
         return True
-
-    def _protect_timeline(self, timeline):
-        """The audit trail shows old → new values: mask or hide personal data there as on the card."""
-        labels = {str(Petition._meta.get_field(name).verbose_name): name
-                  for name in (*PERSONAL_MASKS, "content")}
-        for entry in timeline:
-            for change in entry.get("changes", ()):
-                name = labels.get(change.label)
-                if name is None:
-                    continue
-                if name in self._hidden:
-                    change.old = change.new = HIDDEN_TEXT
-                elif name in PERSONAL_MASKS and not self.revealed:
-                    mask = PERSONAL_MASKS[name]
-                    change.old, change.new = (v if v == "（空）" else mask(v) for v in (change.old, change.new))
 
 
 class PetitionFormView(LedgerFormView):

@@ -81,6 +81,7 @@ class LedgerDetailView(ScopedDetailView):
             {"when": e.when, "who": e.who, "title": e.action, "text": e.reason, "changes": e.changes}
             for e in audit_trail(obj)
         ] + self.extra_timeline(obj)
+        self.protect_timeline(obj, timeline)
         timeline.sort(key=lambda e: e["when"], reverse=True)
         ctx.update(
             {
@@ -96,6 +97,21 @@ class LedgerDetailView(ScopedDetailView):
             }
         )
         return ctx
+
+    def protect_timeline(self, obj, timeline) -> None:
+        """The audit trail shows old → new values: mask or hide personal data there as on the card."""
+        hidden = self.hidden_fields(obj)
+        labels = {str(obj._meta.get_field(name).verbose_name): name for name in (*self.personal_fields, *hidden)}
+        for entry in timeline:
+            for change in entry.get("changes", ()):
+                name = labels.get(change.label)
+                if name is None:
+                    continue
+                if name in hidden:
+                    change.old = change.new = "（按规定对您不可见）"
+                elif not self.revealed:
+                    mask = self.personal_fields[name]
+                    change.old, change.new = (v if v == "（空）" else mask(v) for v in (change.old, change.new))
 
     def transition_allowed_read_only(self, transition) -> bool:
         return False
