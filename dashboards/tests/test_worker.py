@@ -20,7 +20,7 @@ from hazards.models import Accident
 from sanzero.celery import app as celery_app
 from sanzero.testing import need
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from sanzero.testing import PASSWORD, chromium_path, need
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 SHOTS = Path(os.environ.get("SANZERO_VAR_DIR", "var")) / "screenshots"
 
