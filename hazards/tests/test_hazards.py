@@ -142,3 +142,29 @@ def test_accident_grade_follows_the_national_thresholds(world):
     a = make(injuries=1)
     assert a.has_casualties
     assert Accident.objects.count() == 5
+
+
+@pytest.mark.parametrize("url", ["/hazards/?per_page=50", "/accidents/?per_page=50"])
+def test_list_pages_run_a_fixed_number_of_queries(world, client_as, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as("county")
+
+    def count():
+        client.get(url)  # warm caches that are per process, not per request
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    for i in range(3):
+        hazard(world, subject=world.shop_a if i % 2 else world.school_a)
+        services.accident_create(actor=world.users["clerk_a"], data={
+            "subject": world.shop_a, "occurred_on": datetime.date(2026, 3, 1), "kind": "火灾"})
+    few = count()
+    for i in range(27):
+        hazard(world, subject=world.shop_a if i % 2 else world.school_a)
+        services.accident_create(actor=world.users["clerk_a"], data={
+            "subject": world.shop_a, "occurred_on": datetime.date(2026, 3, 1), "kind": "火灾"})
+    assert count() == few
+    assert few == 7
