@@ -1,0 +1,79 @@
+"""The 报表 page: choose a month and a region in scope, download the committee report (.xlsx).
+
+County staff, administrators and township clerks may download it for their scope; grid workers and
+department staff get 403 (the report shows whole-region counts, not only their subjects).
+"""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import quote
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from sanzero.scoping import user_scope
+from units.models import LEVEL_RANK, Region, RegionLevel
+from units.selectors import default_region_for
+
+from . import selectors
+from .report import REPORT_ROLES, ReportError, build_report, month_label, parse_month, report_filename
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# regions offered in the picker: down to townships (a village's children are grids, without subjects)
+PICKER_MAX_RANK = LEVEL_RANK[RegionLevel.TOWNSHIP]
+
+
+def _require_role(request) -> None:
+    if user_scope(request.user).role not in REPORT_ROLES:
+        raise PermissionDenied("委员会报表只对县平安办、乡镇(街道)录入员和系统管理员开放。")
+
+
+def _chosen_region(request) -> Region:
+    code = (request.GET.get("region") or "").strip()
+    if code:
+        if not code.isdigit() or len(code) > 15:
+            raise Http404
+        return get_object_or_404(Region.objects.for_user(request.user), code=code)
+    region = default_region_for(request.user)
+    if region is None:
+        raise Http404("您的账号尚未分配管辖区划。")
+    return region
+
+
+def attachment_header(filename: str, fallback: str) -> str:
+    """Content-Disposition with an ASCII fallback and the UTF-8 name (RFC 6266 / RFC 5987)."""
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def index(request):
+    _require_role(request)
+    region = _chosen_region(request)
+    months = selectors.available_months(region=region)
+    month_value = (request.GET.get("month") or "").strip()
+    error = ""
+    if request.GET.get("download"):
+        try:
+            month = parse_month(month_value)
+            buffer = io.BytesIO()
+            build_report(user_or_none=request.user, region=region, month=month, stream_or_path=buffer,
+                         prepared_by=request.user.display_name)
+        except ReportError as exc:
+            error = str(exc)
+        else:
+            response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+            response["Content-Disposition"] = attachment_header(
+                report_filename(region, month), f"sanzero-report-{region.code}-{month:%Y-%m}.xlsx")
+            response["Cache-Control"] = "no-store"
+            return response
+    if not month_value and months:
+        month_value = f"{months[0]:%Y-%m}"
+    levels = [level for level, rank in LEVEL_RANK.items() if rank <= PICKER_MAX_RANK]
+    choices = list(Region.objects.for_user(request.user).filter(level__in=levels).order_by("code"))
+    if region not in choices:
+        choices.insert(0, region)
+    return render(request, "reports/index.html", {
+        "title": "报表", "region": region, "regions": choices, "month_value": month_value, "error": error,
+        "months": [{"value": f"{m:%Y-%m}", "label": month_label(m)} for m in months],
+    })
