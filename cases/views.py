@@ -7,6 +7,7 @@ from sanzero.ledger_views import LedgerDetailView, LedgerFormView, LedgerListVie
 
 from . import selectors, services
 from .choices import CaseKind
+from .exports import CASE_COLUMNS
 from .filtersets import PoliceCaseFilterSet
 from .forms import PoliceCaseForm
 from .models import PoliceCase
@@ -30,6 +31,7 @@ class PoliceCaseListView(LedgerListView):
     table_class = PoliceCaseTable
     title = "刑事/治安案件台账"
     create_url_name = "cases:case_create"
+    export_columns = CASE_COLUMNS
 
     def get_table_kwargs(self):
         # No deadline column: skip the kernel's DeadlineSettings lookup (one query per request).

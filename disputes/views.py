@@ -13,6 +13,7 @@ from sanzero.services import ServiceError
 from sanzero.views import ServiceFormMixin
 
 from . import selectors, services
+from .exports import DISPUTE_COLUMNS
 from .filtersets import DisputeFilterSet
 from .forms import DisputeForm, MediationLevelForm
 from .models import Dispute, MediationLevel, mask_names, next_in_ladder
@@ -27,6 +28,7 @@ class DisputeListView(LedgerListView):
     template_name = "disputes/dispute_list.html"
     title = "矛盾纠纷台账"
     create_url_name = "disputes:dispute_create"
+    export_columns = DISPUTE_COLUMNS
 
     def decorate_queryset(self, qs):
         return selectors.dispute_list(qs)

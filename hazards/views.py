@@ -1,6 +1,7 @@
 from sanzero.ledger_views import LedgerDetailView, LedgerFormView, LedgerListView, LedgerTransitionView
 
 from . import selectors, services
+from .exports import ACCIDENT_COLUMNS, HAZARD_COLUMNS
 from .filtersets import AccidentFilterSet, HazardFilterSet
 from .forms import AccidentForm, HazardForm
 from .models import PLAN_FIELDS, Accident, Hazard
@@ -14,6 +15,7 @@ class HazardListView(LedgerListView):
     table_class = HazardTable
     title = "安全隐患台账"
     create_url_name = "hazards:hazard_create"
+    export_columns = HAZARD_COLUMNS
 
     def decorate_queryset(self, qs):
         return selectors.hazard_list(qs)
@@ -49,6 +51,7 @@ class AccidentListView(LedgerListView):
     table_class = AccidentTable
     title = "事故台账"
     create_url_name = "hazards:accident_create"
+    export_columns = ACCIDENT_COLUMNS
 
     def decorate_queryset(self, qs):
         return selectors.accident_list(qs)

@@ -6,6 +6,7 @@ from sanzero.ledger_views import LedgerDetailView, LedgerFormView, LedgerListVie
 from sanzero.models import DeadlineSettings
 
 from . import selectors, services
+from .exports import PETITION_COLUMNS
 from .filtersets import PetitionFilterSet
 from .forms import PetitionForm
 from .models import Petition
@@ -36,6 +37,7 @@ class PetitionListView(LedgerListView):
     table_class = PetitionTable
     title = "信访台账"
     create_url_name = "petitions:petition_create"
+    export_columns = PETITION_COLUMNS
 
     def get_table_kwargs(self):
         return {**super().get_table_kwargs(), "user": self.request.user}

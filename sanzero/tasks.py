@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from .exporting.tasks import cleanup_exports_task, export_list_task  # noqa: F401 - registered for the worker
 from .supervision import notify_newly_overdue
 
 

@@ -19,8 +19,9 @@ from django.shortcuts import get_object_or_404, render
 from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
+from django_tables2 import RequestConfig, SingleTableMixin
 
+from .exporting.mixins import ExportMixin
 from .scoping import user_may
 from .services import ConflictError, ServiceError
 
@@ -51,7 +52,9 @@ class ScopedMixin:
             raise PermissionDenied("您没有权限对该记录执行此操作。")
 
 
-class ScopedListView(ScopedMixin, SingleTableMixin, FilterView):
+class ScopedListView(ExportMixin, ScopedMixin, SingleTableMixin, FilterView):
+    """A list page; with `export_columns` it also exports its rows (`?export=xlsx`, sanzero.exporting)."""
+
     filterset_class = None
     table_class = None
     template_name = "partials/list_page.html"
@@ -76,6 +79,19 @@ class ScopedListView(ScopedMixin, SingleTableMixin, FilterView):
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs["request"] = self.request
         return kwargs
+
+    def export_queryset(self):
+        """Every row of the page's filter, unpaginated: the same scope, FilterSet and table ordering."""
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        if not self.filterset.is_bound or self.filterset.is_valid() or not self.get_strict():
+            qs = self.filterset.qs
+        else:
+            qs = self.filterset.queryset.none()
+        table = self.get_table_class()(data=qs, **self.get_table_kwargs())
+        RequestConfig(self.request, paginate=False).configure(table)
+        qs = table.data.data
+        order = list(qs.query.order_by)
+        return qs.order_by(*order, "pk") if order and "pk" not in order else qs
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -9,6 +9,7 @@ from sanzero.scoping import user_scope
 from sanzero.views import ScopedActionView, ScopedDetailView, ScopedFormView, ScopedListView
 
 from . import selectors, services
+from .exports import SUBJECT_COLUMNS
 from .filtersets import SubjectFilterSet
 from .forms import DeregisterForm, SubjectForm
 from .models import Region, Subject
@@ -21,6 +22,7 @@ class SubjectListView(ScopedListView):
     table_class = SubjectTable
     title = "创建主体"
     create_url_name = "units:subject_create"
+    export_columns = SUBJECT_COLUMNS
 
     def decorate_queryset(self, qs):
         return selectors.subject_list(qs)

@@ -1,3 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "exporting"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:pk>/download/", views.download, name="download"),
+]

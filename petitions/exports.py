@@ -1,0 +1,69 @@
+"""The petition ledger's Excel export: the list's columns (petitions.tables.PetitionTable), then the rest.
+
+信访人, 身份证号 and 联系电话 are personal data: masked unless the user's role may reveal them (then the
+export is logged). A 检举控告's petitioner and content are never written for staff of the accused
+subject's supervising department (petitions.privacy), exactly as on the list.
+"""
+
+from sanzero.exporting.columns import HIDDEN_TEXT, ExportColumn, ledger_head, ledger_tail
+from sanzero.roles import Role
+from sanzero.validators import mask_id_number, mask_phone
+
+from .choices import PetitionType
+from .privacy import mask_name
+
+
+def _hidden(petition, ctx) -> bool:
+    """petitions.privacy.hidden_from_accused, from the export's context (no query per row)."""
+    return (petition.type == PetitionType.ACCUSATION and ctx.role == Role.DEPARTMENT
+            and ctx.department_id is not None and ctx.department_id == petition.subject.department_id)
+
+
+def _guarded(field: str):
+    def get(petition, ctx):
+        return HIDDEN_TEXT if _hidden(petition, ctx) else getattr(petition, field)
+
+    return get
+
+
+def _flags(petition, ctx) -> str:
+    flags = []
+    if petition.is_skip_level:
+        flags.append("越级")
+    if petition.is_collective:
+        flags.append("集体访")
+    if petition.is_abnormal:
+        flags.append("非正常")
+    if petition.extended_days:
+        flags.append(f"延期{petition.extended_days}日")
+    return "、".join(flags)
+
+
+def _agent(petition, ctx) -> str:
+    if not petition.agent_level:
+        return ""
+    return f"{petition.get_agent_level_display()} {petition.agent_name}".strip()
+
+
+PETITION_COLUMNS = (
+    *ledger_head("登记日期", "received_on"),
+    ExportColumn("形式", "channel", max_length=4),
+    ExportColumn("类型", "type", max_length=6),
+    ExportColumn("信访人", _guarded("petitioner_name"), mask=mask_name, max_length=10),
+    ExportColumn("人数", "headcount", kind="int"),
+    ExportColumn("到访层级", "level_reached", max_length=4),
+    ExportColumn("重点", _flags, max_length=16),
+    # The list shows the first 20 characters (诉求摘要); the export holds the whole text.
+    ExportColumn("诉求内容", _guarded("content"), max_length=40),
+    ExportColumn("代办", _agent, max_length=14),
+    ExportColumn("状态", "status", max_length=4),
+    ExportColumn("身份证号", _guarded("id_number"), mask=mask_id_number, max_length=20),
+    ExportColumn("联系电话", _guarded("phone"), mask=mask_phone, max_length=14),
+    ExportColumn("告知期限", "notify_due", kind="date"),
+    ExportColumn("告知日期", "notified_on", kind="date"),
+    ExportColumn("办结期限", "handle_due", kind="date"),
+    ExportColumn("答复日期", "replied_on", kind="date"),
+    ExportColumn("办结日期", "closed_on", kind="date"),
+    ExportColumn("满意度", "satisfaction", max_length=6),
+    *ledger_tail(),
+)

@@ -1,0 +1,275 @@
+"""List exports: build the rows of a list view, write the workbook, run background jobs, clean up.
+
+One path for every list and both sizes: a list view (sanzero.views.ScopedListView) gives the queryset
+(`export_queryset`: scoped with `for_user`, the same FilterSet on the same GET, the table's ordering)
+and its `export_columns`; `write_export` streams them into a workbook (xlsxstream.write_table: the
+sheet sanzero.xlsx.write_rows makes, written as text for speed). Up to
+`sync_row_limit()` rows the request returns the file; above it an ExportJob is created and
+`export_job_run` (the Celery task's body) rebuilds the very same view for the job's user and query.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import secrets
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.http import HttpRequest, QueryDict
+from django.urls import resolve, reverse
+from django.utils import timezone
+
+from sanzero.models import AccessLog, DeadlineSettings, ExportJob
+from sanzero.scoping import user_scope
+from sanzero.xlsx import Column, SheetSpec
+
+from .columns import ExportColumn, ExportContext, personal_headers
+from .xlsxstream import write_table
+
+logger = logging.getLogger("sanzero.exporting")
+
+EXPORT_PARAM = "export"
+#: up to this many rows the request answers with the file; above it the export runs as a job
+SYNC_ROW_LIMIT = 2000
+CHUNK_SIZE = 2000
+EXPIRY = datetime.timedelta(days=7)
+#: a job still queued/running after this long is given up (the worker died and nothing retried it)
+STALE_AFTER = datetime.timedelta(hours=6)
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: GET parameters that are about the page, not about which rows: dropped from a job's query
+PAGE_PARAMS = (EXPORT_PARAM, "page", "per_page")
+
+_COLUMN_KINDS = {"text": "text", "date": "date", "int": "int", "decimal": "decimal"}
+
+
+def sync_row_limit() -> int:
+    return int(getattr(settings, "EXPORT_SYNC_ROW_LIMIT", SYNC_ROW_LIMIT))
+
+
+def export_query(get: QueryDict) -> str:
+    """The request's filter query (filters and sort), without the page and export parameters."""
+    query = get.copy()
+    for name in PAGE_PARAMS:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def export_context(user) -> ExportContext:
+    from sanzero.ledger import REVEAL_ROLES
+
+    scope = user_scope(user)
+    return ExportContext(
+        user=user, role=scope.role, department_id=scope.department_id, reveal=scope.role in REVEAL_ROLES,
+        today=timezone.localdate(), warn_days=DeadlineSettings.current().warn_days,
+    )
+
+
+def sheet_spec(title: str, columns: Sequence[ExportColumn]) -> SheetSpec:
+    return SheetSpec(title, tuple(
+        Column(c.header, f"c{i}", kind=_COLUMN_KINDS.get(c.kind, "text"), max_length=c.max_length)
+        for i, c in enumerate(columns)
+    ))
+
+
+def describe_filters(filterset) -> str:
+    """The filters in force, in words: “类别：学校；状态：在册” (empty when none)."""
+    if filterset is None or not filterset.is_bound:
+        return ""
+    form = filterset.form
+    if not form.is_valid():
+        return "筛选条件无效"
+    from django import forms
+
+    parts = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if value is None or value == "":
+            continue
+        if isinstance(field.widget, forms.HiddenInput):
+            parts.append("指定创建主体" if name == "subject" else f"{name}={value}")
+            continue
+        if isinstance(value, bool):
+            text = "是" if value else "否"
+        elif isinstance(field, forms.ModelChoiceField):
+            text = getattr(value, "name", None) or str(value)
+        elif getattr(field, "choices", None):
+            text = str(dict(field.choices).get(value, value))
+        elif isinstance(value, datetime.date):
+            text = value.isoformat()
+        else:
+            text = str(value)
+        parts.append(f"{field.label}：{text}")
+    return "；".join(parts)
+
+
+def export_label(title: str, filters: str) -> str:
+    label = f"{title}（{filters or '全部'}）"
+    return label if len(label) <= 100 else label[:99] + "…"
+
+
+def export_filename(title: str, when: datetime.datetime | None = None) -> str:
+    when = timezone.localtime(when or timezone.now())
+    safe = "".join("_" if ch in '\\/:*?"<>|' else ch for ch in title).strip() or "导出"
+    return f"{safe}_{when:%Y%m%d-%H%M%S}.xlsx"
+
+
+def content_disposition(filename: str, fallback: str = "export.xlsx") -> str:
+    """An attachment header every browser reads: an ASCII fallback plus the RFC 5987 UTF-8 name."""
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def ascii_filename(kind: str, when: datetime.datetime | None = None) -> str:
+    when = timezone.localtime(when or timezone.now())
+    name = kind.rsplit(":", 1)[-1].replace("_list", "") or "export"
+    return f"sanzero-{name}-{when:%Y%m%d-%H%M%S}.xlsx"
+
+
+# -- writing ------------------------------------------------------------------------------------------
+
+@dataclass
+class ExportResult:
+    rows: int
+    revealed_fields: list[str]  # personal columns written unmasked (empty: nothing to log)
+
+
+def iter_rows(queryset, columns: Sequence[ExportColumn], ctx: ExportContext,
+              on_progress: Callable[[int], None] | None = None) -> Iterator[list[Any]]:
+    getters = [c.get for c in columns]
+    count = 0
+    for obj in queryset.iterator(chunk_size=CHUNK_SIZE):
+        yield [get(obj, ctx) for get in getters]
+        count += 1
+        if on_progress is not None and count % CHUNK_SIZE == 0:
+            on_progress(count)
+
+
+def write_export(stream: IO[bytes] | str, queryset, columns: Sequence[ExportColumn], ctx: ExportContext, *,
+                 title: str, on_progress: Callable[[int], None] | None = None) -> ExportResult:
+    rows = write_table(stream, sheet_spec(title, columns), iter_rows(queryset, columns, ctx, on_progress),
+                       sheet_title=title)
+    revealed = personal_headers(columns) if ctx.reveal else []
+    return ExportResult(rows=rows, revealed_fields=revealed)
+
+
+def log_personal_export(*, user, model, title: str, query: str, result: ExportResult, job=None) -> None:
+    """DESIGN §8: an export with full personal data is logged (who, when, which list, which filter)."""
+    if not result.revealed_fields or not result.rows:
+        return
+    where = f"后台导出#{job.pk}" if job is not None else "直接下载"
+    detail = f"{title}，{result.rows}行，{where}；筛选：{query or '无'}"
+    AccessLog.objects.create(
+        user=user, action=AccessLog.Action.EXPORT, object_label=model._meta.label_lower,
+        object_id="", fields=",".join(result.revealed_fields)[:200], detail=detail[:300],
+    )
+
+
+# -- the list view behind a job ---------------------------------------------------------------------
+
+def list_view_for(kind: str, user, query: str):
+    """The list view `kind` (its URL name) set up for `user` with `query` as its GET: the same queryset."""
+    path = reverse(kind)
+    match = resolve(path)
+    view_class = getattr(match.func, "view_class", None)
+    if view_class is None or not getattr(view_class, "export_columns", None):
+        raise ValueError(f"{kind} is not an exportable list")
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = request.path_info = path
+    request.GET = QueryDict(query)
+    request.user = user
+    request.resolver_match = match
+    view = view_class()
+    view.setup(request, *match.args, **match.kwargs)
+    return view
+
+
+# -- background jobs --------------------------------------------------------------------------------
+
+def export_job_create(*, user, kind: str, query: str, label: str, total: int = 0) -> ExportJob:
+    """A queued job; its task is sent once the job row is committed."""
+    from .tasks import export_list_task
+
+    with transaction.atomic():
+        job = ExportJob.objects.create(user=user, kind=kind[:40], query=query[:2000], label=label[:100],
+                                       row_count=total, message=f"共{total}条，排队中" if total else "")
+        transaction.on_commit(lambda: export_list_task.delay(job.pk))
+    return job
+
+
+def _progress(job_id: int, total: int) -> Callable[[int], None]:
+    def update(done: int) -> None:
+        percent = min(99, done * 100 // total) if total else 99
+        ExportJob.objects.filter(pk=job_id).update(progress=percent, message=f"已写入{done}/{total}条")
+
+    return update
+
+
+def export_job_run(*, job_id: int) -> ExportJob | None:
+    """The task's body: rebuild the list for the job's user and query, write the file, log, finish.
+
+    Idempotent: a finished job is left alone; a job left running by a dead worker is redone from the
+    start (nothing of a half-written file is kept). A failure marks the job failed with a message.
+    """
+    claimed = ExportJob.objects.filter(
+        pk=job_id, status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING]
+    ).update(status=ExportJob.Status.RUNNING, progress=0, message="正在生成")
+    job = ExportJob.objects.select_related("user").filter(pk=job_id).first()
+    if not claimed or job is None:
+        return job
+    try:
+        view = list_view_for(job.kind, job.user, job.query)
+        queryset = view.export_queryset()
+        total = queryset.count()
+        ctx = export_context(job.user)
+        title = view.export_title()
+        with tempfile.TemporaryFile(suffix=".xlsx") as fh:
+            result = write_export(fh, queryset, view.export_columns, ctx, title=title,
+                                  on_progress=_progress(job.pk, total))
+            fh.seek(0)
+            now = timezone.now()
+            with transaction.atomic():
+                job.file.save(f"{job.pk}-{secrets.token_hex(8)}.xlsx", File(fh), save=False)
+                job.status = ExportJob.Status.DONE
+                job.progress = 100
+                job.row_count = result.rows
+                job.personal_data = bool(result.revealed_fields)
+                job.finished_at = now
+                job.expires_at = now + EXPIRY
+                job.message = f"已导出{result.rows}条"
+                job.save(update_fields=["file", "status", "progress", "row_count", "personal_data",
+                                        "finished_at", "expires_at", "message"])
+                log_personal_export(user=job.user, model=view.model, title=title, query=job.query,
+                                    result=result, job=job)
+    except Exception as exc:  # any failure is shown on the job; the log has the traceback
+        logger.exception("export job %s failed", job_id)
+        ExportJob.objects.filter(pk=job_id).update(
+            status=ExportJob.Status.FAILED, finished_at=timezone.now(),
+            message=f"导出失败：{exc}"[:500] if settings.DEBUG else "导出失败，请稍后重试或联系系统管理员。",
+        )
+        job.refresh_from_db()
+    return job
+
+
+def export_cleanup(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Delete the files of expired exports (the job rows stay as history) and give up stale jobs."""
+    now = now or timezone.now()
+    deleted = 0
+    for job in ExportJob.objects.filter(expires_at__lte=now).exclude(file=""):
+        try:
+            job.file.storage.delete(job.file.name)
+        except OSError:
+            logger.warning("could not delete export file %s", job.file.name)
+            continue
+        ExportJob.objects.filter(pk=job.pk).update(file="", message="文件已过期删除")
+        deleted += 1
+    stale = ExportJob.objects.filter(
+        status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING], created_at__lt=now - STALE_AFTER,
+    ).update(status=ExportJob.Status.FAILED, finished_at=now, message="超时未完成，请重新导出。")
+    return {"deleted": deleted, "stale": stale}
