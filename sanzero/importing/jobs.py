@@ -1,0 +1,182 @@
+"""Import jobs (the web flow): upload → dry run → confirm → import, each step recorded on an ImportJob.
+
+Small files (up to ASYNC_ROW_THRESHOLD data rows) are checked and imported within the request; bigger
+ones run as a Celery task (sent on commit) while the job page polls a progress bar. The uploaded
+workbook is kept as ``ImportJob.file``; the job keeps the counts and every error.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+import zipfile
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import connection, transaction
+from django.utils import timezone
+
+from sanzero.models import ImportJob
+from sanzero.services import ServiceError
+
+from .engine import ImportResult, import_file
+from .kinds import ImportKind, get_kind
+
+logger = logging.getLogger(__name__)
+
+#: more data rows than this and the dry run and the import run as a Celery task
+ASYNC_ROW_THRESHOLD = 2000
+#: when a workbook does not declare its size, files bigger than this are treated as big
+ASYNC_BYTES_FALLBACK = 300 * 1024
+MAX_DECLARED_BYTES = 200 * 1024 * 1024
+PROGRESS_TTL = 6 * 3600
+
+Status = ImportJob.Status
+FINISHED = (Status.VALIDATED, Status.INVALID, Status.DONE, Status.FAILED)
+
+
+def progress_key(job_id: int) -> str:
+    return f"importing:job:{job_id}:progress"
+
+
+def live_progress(job: ImportJob) -> int:
+    """The progress a running job reported (through the cache: its transaction is not visible yet)."""
+    if job.status in FINISHED:
+        return job.progress
+    return max(job.progress, int(cache.get(progress_key(job.pk)) or 0))
+
+
+def estimate_rows(fh) -> int | None:
+    """Data rows the first sheet declares (its <dimension>), without reading the rows; None when the
+    file does not say or is not a plain workbook (the reader then decides, and refuses it)."""
+    from openpyxl import load_workbook
+
+    try:
+        fh.seek(0)
+        with zipfile.ZipFile(fh) as archive:
+            if sum(i.file_size for i in archive.infolist()) > MAX_DECLARED_BYTES:
+                return None
+        fh.seek(0)
+        workbook = load_workbook(fh, read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            rows = sheet.max_row
+        finally:
+            workbook.close()
+    except Exception:  # noqa: BLE001 - any surprise: the reader gives the real message
+        return None
+    finally:
+        try:
+            fh.seek(0)
+        except Exception:  # noqa: BLE001
+            pass
+    return None if rows is None else max(rows - 1, 0)
+
+
+def is_big(job: ImportJob) -> bool:
+    return job.total_rows > ASYNC_ROW_THRESHOLD
+
+
+def job_create(*, actor, kind: ImportKind, upload: UploadedFile) -> ImportJob:
+    """Store the upload on a new job (status 排队中) with its estimated row count."""
+    if not kind.allowed(actor):
+        raise PermissionDenied(f"您的角色不能导入“{kind.label}”。")
+    job = ImportJob(user=actor, kind=kind.name, filename=(upload.name or "upload.xlsx")[-200:],
+                    status=Status.QUEUED)
+    rows = estimate_rows(upload.file if hasattr(upload, "file") else upload)
+    if rows is None:
+        rows = ASYNC_ROW_THRESHOLD + 1 if (upload.size or 0) > ASYNC_BYTES_FALLBACK else 0
+    job.total_rows = rows
+    upload.seek(0)
+    job.file.save(f"{kind.name}-{uuid.uuid4().hex[:12]}.xlsx", upload, save=False)
+    job.save()
+    return job
+
+
+def job_validate(job: ImportJob) -> ImportJob:
+    """The dry run: inline for a small file, as a task (sent on commit) for a big one."""
+    if is_big(job):
+        _send(job, confirm=False)
+        return job
+    return job_run(job_id=job.pk, confirm=False)
+
+
+def job_confirm(*, actor, job: ImportJob) -> ImportJob:
+    """Import a job whose dry run passed; only its owner, only once."""
+    if job.user_id != actor.pk:
+        raise PermissionDenied("只能确认自己上传的导入。")
+    if job.status != Status.VALIDATED:
+        raise ServiceError(f"该导入当前状态为“{job.get_status_display()}”，不能确认导入。")
+    claimed = ImportJob.objects.filter(pk=job.pk, status=Status.VALIDATED).update(status=Status.QUEUED, progress=0)
+    if not claimed:
+        raise ServiceError("该导入已在进行或已完成，请勿重复提交。")
+    job.refresh_from_db()
+    if is_big(job):
+        _send(job, confirm=True)
+        return job
+    return job_run(job_id=job.pk, confirm=True)
+
+
+def _send(job: ImportJob, *, confirm: bool) -> None:
+    from .tasks import import_job_task
+
+    job_id = job.pk
+    transaction.on_commit(lambda: import_job_task.delay(job_id, confirm))
+
+
+def job_run(*, job_id: int, confirm: bool) -> ImportJob:
+    """The task body (also run inline for small files). Idempotent: only a job waiting in 排队中 runs;
+    a finished or already running step is not run again."""
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    # Claim the job: a second delivery of the same task (acks_late) finds it taken and does nothing.
+    if not ImportJob.objects.filter(pk=job.pk, status=Status.QUEUED).update(status=Status.RUNNING, progress=0):
+        return job
+    cache.set(progress_key(job.pk), 0, PROGRESS_TTL)
+    last = {"db": -10}
+
+    def progress(pct: int) -> None:
+        cache.set(progress_key(job.pk), pct, PROGRESS_TTL)
+        # Outside the write transaction the job row itself can show it too (not too often).
+        if not connection.in_atomic_block and pct - last["db"] >= 10:
+            last["db"] = pct
+            ImportJob.objects.filter(pk=job.pk).update(progress=pct)
+
+    try:
+        with job.file.open("rb") as fh:
+            if confirm:
+                result = import_file(actor=job.user, kind=job.kind, file=fh, dry_run=False, progress=progress,
+                                     before_commit=lambda r: _finish(job, r, Status.DONE))
+                if not result.ok:
+                    _finish(job, result, Status.FAILED)
+            else:
+                result = import_file(actor=job.user, kind=job.kind, file=fh, dry_run=True, progress=progress)
+                _finish(job, result, Status.VALIDATED if result.ok else Status.INVALID)
+    except Exception as exc:
+        logger.exception("import job %s failed", job.pk)
+        ImportJob.objects.filter(pk=job.pk).exclude(status=Status.DONE).update(
+            status=Status.FAILED, finished_at=timezone.now(),
+            errors=[{"row": None, "column": None, "message": f"导入过程出错，未写入任何数据：{exc}"[:500],
+                     "level": "error"}])
+    finally:
+        cache.delete(progress_key(job.pk))
+    job.refresh_from_db()
+    return job
+
+
+def _finish(job: ImportJob, result: ImportResult, status: str) -> None:
+    errors = [{"row": e.row, "column": e.column, "message": e.message, "level": "error"} for e in result.row_errors]
+    warnings = [{"row": e.row, "column": e.column, "message": e.message, "level": "warning"}
+                for e in result.warnings]
+    ImportJob.objects.filter(pk=job.pk).exclude(status=Status.DONE).update(
+        status=status, total_rows=result.total, new_rows=result.new, changed_rows=result.changed,
+        unchanged_rows=result.unchanged, errors=errors + warnings, progress=100,
+        finished_at=timezone.now() if status != Status.VALIDATED else None,
+    )
+
+
+def job_kind(job: ImportJob) -> ImportKind | None:
+    try:
+        return get_kind(job.kind)
+    except KeyError:
+        return None
