@@ -47,3 +47,7 @@ lint: setup-dev
 
 clean:
 	rm -rf $(VENV) node_modules var/staticfiles
+
+# Timings with lower bounds from the same run: today the Excel import and export (scripts/bench_excel.py).
+bench: setup
+	$(PY) scripts/bench_excel.py $(BENCH_ARGS)

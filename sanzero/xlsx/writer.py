@@ -90,7 +90,9 @@ def looks_like_formula(text: str) -> bool:
 
 
 def _write_only_cell(ws, value: Any, column: Column | None):
-    """A WriteOnlyCell for one value (None stays None: an empty cell costs nothing)."""
+    """What to append for one value: the plain value where openpyxl stores it as is (most text and
+    numbers, the cheap path), a styled WriteOnlyCell where it needs a format or must be kept as text.
+    None stays None: an empty cell costs nothing."""
     if value is None:
         return None
     kind = column.kind if column is not None else None
@@ -105,13 +107,17 @@ def _write_only_cell(ws, value: Any, column: Column | None):
         cell.number_format = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
         return cell
     if isinstance(value, (int, float, Decimal)):
+        if kind != "rate":
+            return value
         cell = WriteOnlyCell(ws, value)
-        if kind == "rate":
-            cell.number_format = RATE_FORMAT
+        cell.number_format = RATE_FORMAT
         return cell
     text = clean_text(value if isinstance(value, str) else str(value))
+    if not looks_like_formula(text) and not text.startswith("#"):
+        return text
+    # openpyxl turns "=…" into a formula and "#N/A" etc. into an error value: store text as text,
+    # with Excel's quote prefix so that editing the cell does not evaluate it either.
     cell = WriteOnlyCell(ws, text)
-    # openpyxl turns "=…" into a formula and "#N/A" etc. into an error value: store text as text.
     cell.data_type = "s"
     if looks_like_formula(text):
         cell.quotePrefix = True
