@@ -13,5 +13,5 @@ def export_list_task(job_id: int) -> str:
 
 @shared_task(name="exporting.cleanup_exports")
 def cleanup_exports_task() -> dict:
-    """Delete expired export files (7 days) and give up stale jobs; schedule it daily with beat if wanted."""
+    """Delete expired export files (7 days) and give up stale jobs; daily, from beat (settings)."""
     return services.export_cleanup()

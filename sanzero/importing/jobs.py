@@ -7,6 +7,7 @@ workbook is kept as ``ImportJob.file``; the job keeps the counts and every error
 
 from __future__ import annotations
 
+import datetime
 import logging
 import uuid
 import zipfile
@@ -31,6 +32,9 @@ ASYNC_ROW_THRESHOLD = 2000
 ASYNC_BYTES_FALLBACK = 300 * 1024
 MAX_DECLARED_BYTES = 200 * 1024 * 1024
 PROGRESS_TTL = 6 * 3600
+#: a job still queued/running after this long is given up (its worker died; the import is one
+#: transaction, so nothing of it was written)
+STALE_AFTER = datetime.timedelta(hours=6)
 
 Status = ImportJob.Status
 FINISHED = (Status.VALIDATED, Status.INVALID, Status.DONE, Status.FAILED)
@@ -173,6 +177,15 @@ def _finish(job: ImportJob, result: ImportResult, status: str) -> None:
         unchanged_rows=result.unchanged, errors=errors + warnings, progress=100,
         finished_at=timezone.now() if status != Status.VALIDATED else None,
     )
+
+
+def give_up_stale(*, now=None) -> int:
+    """Mark jobs a dead worker left in 排队中/导入中 as failed, so that their page stops polling."""
+    now = now or timezone.now()
+    return ImportJob.objects.filter(status__in=[Status.QUEUED, Status.RUNNING], created_at__lt=now - STALE_AFTER).update(
+        status=Status.FAILED, finished_at=now, progress=0,
+        errors=[{"row": None, "column": None, "level": "error",
+                 "message": "超时未完成（后台任务中断），未写入任何数据，请重新上传。"}])
 
 
 def job_kind(job: ImportJob) -> ImportKind | None:

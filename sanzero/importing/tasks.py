@@ -9,3 +9,11 @@ def import_job_task(job_id: int, confirm: bool = False) -> str:
     from .jobs import job_run
 
     return job_run(job_id=job_id, confirm=confirm).status
+
+
+@shared_task(name="sanzero.import_give_up_stale")
+def import_give_up_stale_task() -> int:
+    """Daily (beat): jobs a dead worker left running are marked failed."""
+    from .jobs import give_up_stale
+
+    return give_up_stale()

@@ -7,7 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import PoliceCase
 from dashboards.models import Target
@@ -661,3 +662,24 @@ def test_the_bulk_service_never_overwrites_a_concurrent_edit(world):
         services.subjects_bulk_save(actor=clerk, creates=[{"name": "越界", "category": world.shop_b.category,
                                                            "region": world.village_b}], updates=[])
     assert not Subject.objects.filter(name="越界").exists()
+
+
+def test_a_job_a_dead_worker_left_running_is_given_up_daily(world, client_as):
+    from django.conf import settings
+
+    from sanzero.importing import tasks
+
+    running = ImportJob.objects.create(user=world.users["clerk_a"], kind="subjects", filename="x.xlsx",
+                                       file="imports/x.xlsx", status="running", total_rows=5000, progress=40)
+    fresh = ImportJob.objects.create(user=world.users["clerk_a"], kind="subjects", filename="y.xlsx",
+                                     file="imports/y.xlsx", status="queued", total_rows=5000)
+    ImportJob.objects.filter(pk=running.pk).update(created_at=timezone.now() - timedelta(hours=7))
+    assert tasks.import_give_up_stale_task() == 1
+    running.refresh_from_db()
+    fresh.refresh_from_db()
+    assert running.status == "failed" and "未写入任何数据" in running.errors[0]["message"]
+    assert fresh.status == "queued"
+    page = client_as("clerk_a").get(reverse("importing:job", args=[running.pk])).content.decode()
+    assert "超时未完成" in page and 'hx-trigger="every 1s"' not in page
+    tasks_by_name = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"sanzero.import_give_up_stale", "exporting.cleanup_exports"} <= tasks_by_name
