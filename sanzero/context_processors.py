@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from .registry import NAV_ITEMS
+from .registry import NAV_GROUP_ICONS, NAV_ITEMS
 
 
 def navigation(request):
@@ -19,11 +19,13 @@ def navigation(request):
             if item.group:
                 group = groups.get(item.group)
                 if group is None:
-                    group = {"label": item.group, "icon": item.icon, "url": "", "active": False, "children": []}
+                    group = {"label": item.group, "icon": NAV_GROUP_ICONS.get(item.group, item.icon), "url": "", "active": False, "children": []}
                     groups[item.group] = group
                     items.append(group)
                 group["children"].append(entry)
                 group["active"] = group["active"] or active
             else:
                 items.append(entry)
+    # A group the role sees one item of is that item, not a dropdown of one.
+    items = [item["children"][0] if len(item["children"]) == 1 else item for item in items]
     return {"nav_items": items, "user_role_label": user.get_role_display()}

@@ -23,6 +23,8 @@ class NavItem:
 
 
 NAV_ITEMS: list[NavItem] = []
+#: the icon of a dropdown group (its items keep their own icons inside the menu)
+NAV_GROUP_ICONS: dict[str, str] = {"台账": "bi-journal-text", "导入导出": "bi-arrow-down-up"}
 SUBJECT_SECTIONS: list[Callable] = []
 
 

@@ -449,6 +449,12 @@ def test_expired_files_are_deleted_by_cleanup_exports(client_as, world, media):
 
 def test_the_download_centre_is_in_the_navigation(client_as, world):
     assert 'href="/exports/"' in client_as("grid_a").get("/").content.decode()
+    # Importing roles find it in the 导入导出 dropdown; department staff, who cannot import, get a
+    # plain link rather than a dropdown of one.
+    clerk = client_as("clerk_a").get("/").content.decode()
+    assert 'bi-arrow-down-up me-1"></i>导入导出' in clerk and 'href="/imports/"' in clerk
+    department = client_as("dept_edu").get("/").content.decode()
+    assert "导入导出" not in department and 'href="/exports/"' in department
 
 
 # -- a real worker (CI: PostgreSQL + Redis) -------------------------------------------------------------------
