@@ -18,6 +18,8 @@ The crafted county (the `world` fixture), computed for March 2026:
 import datetime
 import io
 import re
+import shutil
+import subprocess
 from decimal import Decimal
 
 import openpyxl
@@ -377,3 +379,27 @@ def test_page_shows_the_error_for_a_month_without_snapshots(computed, client_as)
 def test_nav_entry_for_report_roles_only(computed, client_as):
     assert 'href="/reports/"' in client_as("county").get("/dashboard/?month=2026-03").content.decode()
     assert 'href="/reports/"' not in client_as("grid_a").get("/dashboard/?month=2026-03").content.decode()
+
+
+@pytest.mark.skipif(not shutil.which("soffice") or not shutil.which("pdftotext"),
+                    reason="LibreOffice (soffice) and poppler-utils are not installed")
+def test_the_summary_sheet_prints_on_one_a4_landscape_page(computed, tmp_path):
+    """What the 平安办 prints: LibreOffice turns 汇总表 alone into one A4 landscape page holding every
+    column (fit to width), the 合计 row and the footer."""
+    target = tmp_path / "report.xlsx"
+    call_command("export_report", "--month", "2026-03", "--output", str(target), stdout=io.StringIO())
+    wb = openpyxl.load_workbook(target)
+    for name in wb.sheetnames[1:]:
+        del wb[name]
+    summary = tmp_path / "summary.xlsx"
+    wb.save(summary)
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(summary)], check=True, capture_output=True, timeout=120)
+    info = subprocess.run(["pdfinfo", str(tmp_path / "summary.pdf")], capture_output=True, text=True).stdout
+    assert re.search(r"Pages:\s+1\n", info)
+    width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
+    assert (round(width), round(height)) == (842, 595)  # A4, landscape
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "summary.pdf"), "-"], capture_output=True,
+                          text=True).stdout
+    for needle in ("测试县2026年3月", "村(社区)", "超期未办结数", "合计", "填报单位", "审核人", "填报日期"):
+        assert needle in text, needle
