@@ -13,12 +13,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import PoliceCase
 from dashboards.models import Target
+from dashboards.tests.test_worker import worker  # noqa: F401 - the real Celery worker fixture
 from disputes.models import Dispute
 from hazards.models import Accident, Hazard
 from petitions.models import Petition
@@ -683,3 +685,45 @@ def test_a_job_a_dead_worker_left_running_is_given_up_daily(world, client_as):
     assert "超时未完成" in page and 'hx-trigger="every 1s"' not in page
     tasks_by_name = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"sanzero.import_give_up_stale", "exporting.cleanup_exports"} <= tasks_by_name
+
+
+# -- a real worker (CI: PostgreSQL + Redis) -------------------------------------------------------------------
+
+_WORKER_MEDIA_ROOT = django_settings.MEDIA_ROOT  # before any test override: where a worker process reads uploads
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_big_import_runs_on_a_real_worker(world, client_as, settings, monkeypatch, worker):  # noqa: F811
+    """Dry run and import of a file over the threshold both run in the worker process, by task name."""
+    import time
+
+    settings.MEDIA_ROOT = _WORKER_MEDIA_ROOT  # the worker reads the upload where the site's settings say
+    monkeypatch.setattr(jobs, "ASYNC_ROW_THRESHOLD", 2)  # decided in this process: send it to the worker
+    rows = [SUBJECT_HEADERS] + [[f"工作进程单位{i}", "企业", "990121100000", None, None, None, None, None, None, None]
+                                for i in range(5)]
+    client = client_as("clerk_a")
+    client.post(reverse("importing:index"), {"kind": "subjects", "file": _upload("worker.xlsx", xlsx(rows))})
+    job = ImportJob.objects.get(filename="worker.xlsx")
+
+    def wait_for(*statuses):
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            job.refresh_from_db()
+            if job.status in statuses:
+                return
+            time.sleep(0.3)
+        pytest.fail(f"the import job stayed {job.status}")
+
+    try:
+        wait_for("validated", "invalid", "failed")
+        assert (job.status, job.new_rows) == ("validated", 5), job.errors
+        assert not Subject.objects.filter(name__startswith="工作进程单位").exists()
+        client.post(reverse("importing:confirm", args=[job.pk]))
+        wait_for("done", "failed")
+        assert job.status == "done", job.errors
+        created = Subject.objects.filter(name__startswith="工作进程单位")
+        assert created.count() == 5
+        assert {s.history.get().history_user for s in created} == {world.users["clerk_a"]}
+    finally:
+        job.file.storage.delete(job.file.name)
