@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import os
 import uuid
 import zipfile
 
@@ -177,6 +178,32 @@ def _finish(job: ImportJob, result: ImportResult, status: str) -> None:
         unchanged_rows=result.unchanged, errors=errors + warnings, progress=100,
         finished_at=timezone.now() if status != Status.VALIDATED else None,
     )
+
+
+def job_record(*, actor, kind: ImportKind, path: str, result: ImportResult) -> ImportJob:
+    """The job row of an import run from the command line (import_xlsx): who, which file (a copy, when
+    it is not over the upload limit), the counts and every error, as for an upload."""
+    from django.core.files import File
+
+    from .engine import MAX_BYTES
+
+    if not result.ok:
+        status = Status.FAILED if not result.dry_run else Status.INVALID
+    else:
+        status = Status.VALIDATED if result.dry_run else Status.DONE
+    job = ImportJob(user=actor, kind=kind.name, filename=os.path.basename(path)[-200:], status=Status.QUEUED)
+    try:
+        if os.path.getsize(path) <= MAX_BYTES:
+            with open(path, "rb") as fh:
+                job.file.save(f"{kind.name}-{uuid.uuid4().hex[:12]}.xlsx", File(fh), save=False)
+    except OSError:
+        logger.warning("could not keep a copy of %s", path)
+    job.save()
+    _finish(job, result, status)
+    if status != Status.VALIDATED:
+        ImportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now())
+    job.refresh_from_db()
+    return job
 
 
 def give_up_stale(*, now=None) -> int:

@@ -362,15 +362,23 @@ def test_the_command_prints_every_row_error_and_the_counts(world, tmp_path, caps
           ["命令坏二", "学堂", "990121100000", None, None, None, None, None, None, None]], path=path)
     message = _command_error("subjects", str(path))
     assert "第3行 联系电话: " in message and "第4行 主体类别: " in message
-    assert "导入失败：共2处错误，未写入任何数据。" in message
+    failed = ImportJob.objects.get(filename="s.xlsx")
+    assert f"导入失败：共2处错误，未写入任何数据（导入记录#{failed.pk}）。" in message
     assert not Subject.objects.filter(name="命令单位").exists()
+    # The command leaves the same record an upload does: who, the file, the counts, every error.
+    assert (failed.status, failed.user, failed.total_rows) == ("failed", world.users["admin"], 3)
+    assert [(e["row"], e["column"]) for e in failed.errors] == [(3, "联系电话"), (4, "主体类别")]
+    assert failed.file.read().startswith(b"PK")
 
     xlsx([SUBJECT_HEADERS, ["命令单位", "企业", "990121100000", None, None, None, None, None, None, None]], path=path)
     call_command("import_xlsx", "subjects", str(path), "--dry-run")
     assert "试导入通过（--dry-run，未写入）：创建主体，共1行，新增1行" in capsys.readouterr().out
     assert not Subject.objects.filter(name="命令单位").exists()
     call_command("import_xlsx", "subjects", str(path), "--user", "clerk_a")
-    assert "导入完成：创建主体，共1行，新增1行，修改0行，未变化0行。" in capsys.readouterr().out
+    done = ImportJob.objects.filter(status="done").get()
+    assert f"导入完成：创建主体，共1行，新增1行，修改0行，未变化0行（导入记录#{done.pk}）。" in capsys.readouterr().out
+    assert (done.user, done.new_rows, done.finished_at is not None) == (world.users["clerk_a"], 1, True)
+    assert ImportJob.objects.filter(status="validated").count() == 1  # the --dry-run
     subject = Subject.objects.get(name="命令单位")
     assert subject.history.get().history_user == world.users["clerk_a"]
     assert "用户“nobody”不存在" in _command_error("subjects", str(path), "--user", "nobody")
@@ -382,7 +390,8 @@ def test_the_command_acts_as_the_first_admin_and_refuses_without_one(world, tmp_
     call_command("import_xlsx", "targets", str(path))
     assert "新增3行" in capsys.readouterr().out
     assert Target.history.filter(history_user=world.users["admin"]).count() == 3
-    world.users["admin"].delete()
+    world.users["admin"].is_active = False  # users are deactivated, never deleted (their records stay theirs)
+    world.users["admin"].save()
     assert "没有可用的系统管理员用户" in _command_error("targets", str(path))
 
 

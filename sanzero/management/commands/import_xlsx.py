@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from sanzero.importing.engine import import_file
+from sanzero.importing.jobs import job_record
 from sanzero.importing.kinds import KIND_NAMES, get_kind
 from sanzero.roles import Role
 
@@ -41,15 +42,16 @@ class Command(BaseCommand):
                 self.stderr.write(f"进度 {pct}%")
 
         result = import_file(actor=actor, kind=kind, file=path, dry_run=opts["dry_run"], progress=progress)
+        job = job_record(actor=actor, kind=kind, path=path, result=result)
         for warning in result.warnings:
             self.stdout.write(f"提示 {warning}")
         if not result.ok:
             lines = "\n".join(result.errors)
-            raise CommandError(f"{lines}\n导入失败：共{len(result.errors)}处错误，未写入任何数据。")
+            raise CommandError(f"{lines}\n导入失败：共{len(result.errors)}处错误，未写入任何数据（导入记录#{job.pk}）。")
         prefix = "试导入通过（--dry-run，未写入）" if opts["dry_run"] else "导入完成"
         self.stdout.write(self.style.SUCCESS(
             f"{prefix}：{kind.label}，共{result.total}行，新增{result.new}行，修改{result.changed}行，"
-            f"未变化{result.unchanged}行。"))
+            f"未变化{result.unchanged}行（导入记录#{job.pk}）。"))
 
     def _actor(self, username: str):
         User = get_user_model()
