@@ -12,17 +12,22 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
 
+from sanzero.exporting.mixins import ExportMixin
 from sanzero.scoping import user_scope
 from sanzero.services import ServiceError
 from units.models import Region, Subject, TargetGroup
 from units.selectors import default_region_for, visible_ancestors
 
 from . import selectors, services
+from .exports import MONTH_COLUMNS, YTD_COLUMNS
 from .models import ALL_GROUPS, GROUP_CHOICES, OverrideLog, Period, SnapshotJob, SubjectMonth
 
 GROUPS = [g for g, _ in GROUP_CHOICES]
+OUTCOME_LABELS = {"failed": "不达标", "passed": "达标", "all": "全部"}
 
 
 def _parse_month(value: str | None) -> datetime.date | None:
@@ -147,27 +152,53 @@ def ranking(request):
     return render(request, "dashboards/ranking.html", context)
 
 
-def failing(request):
-    region = _region(request)
-    month = _month(request, region)
-    group = request.GET.get("group", "")
-    zero = request.GET.get("zero", "")
-    period = request.GET.get("period", Period.YTD)
-    outcome = request.GET.get("outcome", "failed")
-    if period not in Period.values or outcome not in ("failed", "passed", "all"):
-        raise Http404
-    qs = selectors.failing_subjects(user=request.user, region=region, month=month, group=group, zero=zero,
-                                    period=period, outcome=outcome)
-    page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = _base_context(request, region, month)
-    context.update({
-        "title": "达标明细", "page": page, "group": group, "zero": zero, "period": period, "outcome": outcome,
-        "zero_label": selectors.ZERO_LABELS.get(zero, "三零"), "group_label": dict(GROUP_CHOICES).get(group, "全部"),
-        "period_label": Period(period).label, "query": query.urlencode(),
-    })
-    return render(request, "dashboards/failing.html", context)
+class FailingView(ExportMixin, TemplateView):
+    """达标明细: the subjects behind a rate (failing, passing or all), with 导出Excel of the same rows."""
+
+    template_name = "dashboards/failing.html"
+    model = SubjectMonth
+
+    @cached_property
+    def params(self) -> dict:
+        request = self.request
+        region = _region(request)
+        period = request.GET.get("period", Period.YTD)
+        outcome = request.GET.get("outcome", "failed")
+        if period not in Period.values or outcome not in OUTCOME_LABELS:
+            raise Http404
+        return {"region": region, "month": _month(request, region), "group": request.GET.get("group", ""),
+                "zero": request.GET.get("zero", ""), "period": period, "outcome": outcome}
+
+    @property
+    def export_columns(self):
+        return YTD_COLUMNS if self.params["period"] == Period.YTD else MONTH_COLUMNS
+
+    def export_queryset(self):
+        return selectors.failing_subjects(user=self.request.user, **self.params).order_by(
+            "region_code", "subject__name", "pk")
+
+    def labels(self) -> dict:
+        p = self.params
+        return {"zero_label": selectors.ZERO_LABELS.get(p["zero"], "三零"),
+                "group_label": dict(GROUP_CHOICES).get(p["group"], "全部"),
+                "period_label": Period(p["period"]).label, "outcome_label": OUTCOME_LABELS[p["outcome"]]}
+
+    def export_title(self) -> str:
+        p, labels = self.params, self.labels()
+        return (f"达标明细_{p['region'].name}_{p['month']:%Y年%m月}_{labels['group_label']}_{labels['zero_label']}_"
+                f"{labels['period_label']}_{labels['outcome_label']}")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        p = self.params
+        page = Paginator(self.export_queryset(), settings.PAGE_SIZE).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        ctx.update(_base_context(self.request, p["region"], p["month"]))
+        ctx.update(self.labels())
+        ctx.update({"title": "达标明细", "page": page, "group": p["group"], "zero": p["zero"], "period": p["period"],
+                    "outcome": p["outcome"], "query": query.urlencode()})
+        return ctx
 
 
 def subject_month(request, subject_id: int, month: str):

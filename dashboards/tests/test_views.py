@@ -165,3 +165,50 @@ def test_late_changes_list_ledger_edits_after_the_lock(computed, client_as):
             "subject": computed.shop_a, "occurred_on": datetime.date(2026, 3, 20), "kind": "火灾", "injuries": 1})
     page = client_as("county").get("/dashboard/late-changes/?month=2026-03")
     assert [c["kind"] for c in page.context["changes"]] == ["事故"]
+
+
+def _sheet(response):
+    import io
+
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    return list(rows[0]), [list(r) for r in rows[1:]]
+
+
+def test_the_drill_down_exports_the_same_subjects_with_their_verdicts(computed, client_as, settings, tmp_path,
+                                                                    django_capture_on_commit_callbacks):
+    from sanzero.models import ExportJob
+
+    settings.MEDIA_ROOT = tmp_path
+    client = client_as("county")
+    page = client.get(f"/dashboard/subjects/?region={computed.county.code}&month=2026-03&period=month&outcome=all")
+    assert "导出Excel" in page.content.decode()
+    response = client.get(f"/dashboard/subjects/?region={computed.county.code}&month=2026-03&period=month"
+                          "&outcome=all&export=xlsx")
+    assert response.status_code == 200
+    assert "达标明细" in response["Content-Disposition"] or "filename*=" in response["Content-Disposition"]
+    headers, rows = _sheet(response)
+    assert headers == ["区划代码", "乡镇(街道)", "所属区划", "创建主体", "类别", "零上访", "零事故", "零案件", "三零达标",
+                       "人工认定", "认定理由"]
+    by_name = {r[3]: r for r in rows}
+    assert sorted(by_name) == sorted(s.subject.name for s in page.context["page"].paginator.object_list)
+    # March alone: the shop's injury accident fails 零事故; the school's February petition does not count.
+    assert by_name[computed.shop_a.name][5:9] == ["达标", "不达标", "达标", "不达标"]
+    assert by_name[computed.school_b.name][5:9] == ["达标", "达标", "达标", "达标"]
+    # Year to date the school's collective petition in February fails 零上访.
+    _, ytd = _sheet(client.get(f"/dashboard/subjects/?region={computed.county.code}&month=2026-03&export=xlsx"))
+    assert {r[3]: r[5:9] for r in ytd} == {computed.shop_a.name: ["达标", "不达标", "达标", "不达标"],
+                                           computed.school_b.name: ["不达标", "达标", "达标", "不达标"]}
+
+    # Over the direct-download limit it becomes a job in the download centre, rebuilt for its owner.
+    settings.EXPORT_SYNC_ROW_LIMIT = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(f"/dashboard/subjects/?region={computed.county.code}&month=2026-03&export=xlsx")
+    assert response["Location"] == "/exports/"
+    job = ExportJob.objects.get()
+    assert (job.kind, job.status, job.row_count) == ("dashboards:failing", "done", 2)
+    # Another township's clerk cannot export the county's list.
+    assert client_as("clerk_a").get(f"/dashboard/subjects/?region={computed.county.code}&month=2026-03"
+                                    "&export=xlsx").status_code == 404
