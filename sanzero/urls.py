@@ -15,7 +15,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("supervision/", views.supervision, name="supervision"),
+    path("supervision/", views.SupervisionView.as_view(), name="supervision"),
     path("notifications/", views.notifications, name="notifications"),
     path("settings/deadlines/", views.DeadlineSettingsView.as_view(), name="deadline_settings"),
     path("admin/", admin.site.urls),

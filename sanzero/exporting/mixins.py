@@ -42,7 +42,7 @@ class ExportMixin:
     def export_response(self):
         request = self.request
         queryset = self.export_queryset()
-        total = queryset.count()
+        total = services.row_count(queryset)
         title = self.export_title()
         query = services.export_query(request.GET)
         if total > services.sync_row_limit():
@@ -55,7 +55,8 @@ class ExportMixin:
         buffer = io.BytesIO()
         result = services.write_export(buffer, queryset, self.export_columns, services.export_context(request.user),
                                        title=title)
-        services.log_personal_export(user=request.user, model=self.model, title=title, query=query, result=result)
+        services.log_personal_export(user=request.user, model=getattr(self, "model", None), title=title,
+                                      query=query, result=result)
         buffer.seek(0)
         response = FileResponse(buffer, content_type=services.XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = services.content_disposition(

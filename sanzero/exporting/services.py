@@ -138,11 +138,18 @@ class ExportResult:
     revealed_fields: list[str]  # personal columns written unmasked (empty: nothing to log)
 
 
+def row_count(rows) -> int:
+    """How many rows an export will hold: a queryset's COUNT, or the length of a list a view built
+    (督办 gathers its entries from every ledger into one sorted list)."""
+    return len(rows) if isinstance(rows, (list, tuple)) else rows.count()
+
+
 def iter_rows(queryset, columns: Sequence[ExportColumn], ctx: ExportContext,
               on_progress: Callable[[int], None] | None = None) -> Iterator[list[Any]]:
     getters = [c.get for c in columns]
     count = 0
-    for obj in queryset.iterator(chunk_size=CHUNK_SIZE):
+    objects = iter(queryset) if isinstance(queryset, (list, tuple)) else queryset.iterator(chunk_size=CHUNK_SIZE)
+    for obj in objects:
         yield [get(obj, ctx) for get in getters]
         count += 1
         if on_progress is not None and count % CHUNK_SIZE == 0:
@@ -164,7 +171,7 @@ def log_personal_export(*, user, model, title: str, query: str, result: ExportRe
     where = f"后台导出#{job.pk}" if job is not None else "直接下载"
     detail = f"{title}，{result.rows}行，{where}；筛选：{query or '无'}"
     AccessLog.objects.create(
-        user=user, action=AccessLog.Action.EXPORT, object_label=model._meta.label_lower,
+        user=user, action=AccessLog.Action.EXPORT, object_label=model._meta.label_lower if model else "",
         object_id="", fields=",".join(result.revealed_fields)[:200], detail=detail[:300],
     )
 
@@ -225,7 +232,7 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
     try:
         view = list_view_for(job.kind, job.user, job.query)
         queryset = view.export_queryset()
-        total = queryset.count()
+        total = row_count(queryset)
         ctx = export_context(job.user)
         title = view.export_title()
         with tempfile.TemporaryFile(suffix=".xlsx") as fh:
@@ -244,7 +251,7 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
                 job.message = f"已导出{result.rows}条"
                 job.save(update_fields=["file", "status", "progress", "row_count", "personal_data",
                                         "finished_at", "expires_at", "message"])
-                log_personal_export(user=job.user, model=view.model, title=title, query=job.query,
+                log_personal_export(user=job.user, model=getattr(view, "model", None), title=title, query=job.query,
                                     result=result, job=job)
     except Exception as exc:  # any failure is shown on the job; the log has the traceback
         logger.exception("export job %s failed", job_id)

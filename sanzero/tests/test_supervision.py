@@ -41,6 +41,41 @@ def test_supervision_lists_overdue_and_nearly_due_entries_in_scope_sorted_by_day
     assert {i.entry for i in county.context["page"]} == {later, late, other}
 
 
+def test_the_supervision_list_exports_its_filtered_rows_in_order(world, client_as, settings, tmp_path,
+                                                                 django_capture_on_commit_callbacks):
+    import io
+
+    import openpyxl
+
+    from sanzero.models import ExportJob
+
+    settings.MEDIA_ROOT = tmp_path
+    make_hazard(world, world.shop_a, datetime.date(2026, 3, 1))      # due 03-08: 8 days overdue
+    make_hazard(world, world.school_a, datetime.date(2026, 2, 20))   # due 02-27: 17 days overdue
+    make_hazard(world, world.shop_a, datetime.date(2026, 3, 11))     # due 03-18: yellow
+    make_hazard(world, world.shop_b, datetime.date(2026, 3, 1), user="clerk_b")
+    client = client_as("clerk_a")
+    assert "导出Excel" in client.get("/supervision/").content.decode()
+    response = client.get("/supervision/?export=xlsx")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("期限状态", "办理期限", "台账", "创建主体", "乡镇(街道)", "所属区划", "状态", "区划代码")
+    assert [(r[0], r[1].date(), r[3]) for r in rows[1:]] == [
+        ("超期17天", datetime.date(2026, 2, 27), world.school_a.name),
+        ("超期8天", datetime.date(2026, 3, 8), world.shop_a.name),
+        ("2天后到期", datetime.date(2026, 3, 18), world.shop_a.name)]
+    red_only = client.get("/supervision/?colour=red&export=xlsx")
+    assert len(list(openpyxl.load_workbook(io.BytesIO(b"".join(red_only.streaming_content))).worksheets[0]
+                    .iter_rows(min_row=2))) == 2
+
+    settings.EXPORT_SYNC_ROW_LIMIT = 1  # more rows: a job, rebuilt with the same filter for its owner
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_as("county").get("/supervision/?export=xlsx")["Location"] == "/exports/"
+    job = ExportJob.objects.get()
+    assert (job.kind, job.status, job.row_count, job.label) == ("supervision", "done", 4, "督办清单（全部）")
+
+
 def test_supervision_page_needs_login_and_is_open_to_every_role(world, client_as):
     check_role_matrix(client_as, "/supervision/", {"anonymous": 302, "admin": 200, "county": 200, "clerk_a": 200,
                                                    "clerk_b": 200, "grid_a": 200, "dept_edu": 200})
