@@ -9,7 +9,8 @@ and must be empty). Each phase is its own process so that its peak memory (ru_ma
 - export: the background job of the subject list for the county user (the path a real 导出Excel of
   more than 2,000 rows takes); lower bound: reading the same rows and columns without writing a file.
 - import: `import_xlsx subjects` of a file of new subjects, then the same file again (must change
-  nothing); lower bound: reading the same file's cells with openpyxl in read-only mode.
+  nothing); lower bound: reading the same file's cells with openpyxl in read-only mode. The same for
+  a file of resolved disputes (a ledger: rows are checked and written one by one).
 """
 
 from __future__ import annotations
@@ -107,7 +108,30 @@ def phase_make_import(path: str, rows: int) -> dict:
     return {"rows": rows, "bytes": os.path.getsize(path)}
 
 
-def phase_import(path: str) -> dict:
+def phase_make_disputes(path: str, rows: int) -> dict:
+    import datetime
+
+    from openpyxl import Workbook
+
+    from sanzero.importing.kinds import get_kind
+    from units.models import Subject
+
+    subjects = list(Subject.objects.filter(village_region__isnull=False).values_list("region__code", "name"))
+    headers = get_kind("disputes").spec().headers
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("矛盾纠纷")
+    ws.append(headers)
+    for i in range(rows):
+        code, name = subjects[i % len(subjects)]
+        values = {"所属区划代码": code, "主体名称": name, "登记日期": datetime.date(2025, 1, 1) + datetime.timedelta(days=i % 300),
+                  "纠纷类别": "邻里纠纷", "简要情况": f"压测纠纷{i:05d}", "状态": "已化解",
+                  "化解日期": datetime.date(2025, 12, 31)}
+        ws.append([values.get(h) for h in headers])
+    wb.save(path)
+    return {"rows": rows, "bytes": os.path.getsize(path)}
+
+
+def phase_import(path: str, kind: str = "subjects") -> dict:
     from django.core.management import call_command
     from openpyxl import load_workbook
 
@@ -123,7 +147,7 @@ def phase_import(path: str) -> dict:
         from io import StringIO
 
         buffer = StringIO()
-        call_command("import_xlsx", "subjects", path, stdout=buffer)
+        call_command("import_xlsx", kind, path, stdout=buffer)
         out.append((label, time.perf_counter() - started, buffer.getvalue().strip()))
     return {"cells": cells, "lower_bound": lower, "runs": out, "peak_mb": _peak_mb()}
 
@@ -141,6 +165,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--export-rows", type=int, default=60000)
     parser.add_argument("--import-rows", type=int, default=10000)
+    parser.add_argument("--ledger-rows", type=int, default=5000)
     parser.add_argument("--keep", default="")
     parser.add_argument("--phase", default="")
     parser.add_argument("args", nargs="*")
@@ -150,7 +175,8 @@ def main() -> None:
         _django()
         result = {"setup": lambda: phase_setup(int(opts.args[0])), "export": phase_export,
                   "make_import": lambda: phase_make_import(opts.args[0], int(opts.args[1])),
-                  "import": lambda: phase_import(opts.args[0])}[opts.phase]()
+                  "make_disputes": lambda: phase_make_disputes(opts.args[0], int(opts.args[1])),
+                  "import": lambda: phase_import(*opts.args)}[opts.phase]()
         print(json.dumps(result, ensure_ascii=False))
         return
 
@@ -176,6 +202,15 @@ def main() -> None:
                   f"(lower bound, reading the cells: {i['lower_bound']:.1f} s, ratio {seconds / i['lower_bound']:.1f}) "
                   f"— {message}")
         print(f"import peak memory {i['peak_mb']:.0f} MB; file {made['bytes'] / 1e6:.1f} MB")
+
+        if opts.ledger_rows:
+            path = str(workdir / "disputes-import.xlsx")
+            made = run_phase("make_disputes", path, str(opts.ledger_rows))
+            d = run_phase("import", path, "disputes")
+            for label, seconds, message in d["runs"]:
+                print(f"import {made['rows']} disputes ({label}): {seconds:.1f} s "
+                      f"(lower bound, reading the cells: {d['lower_bound']:.1f} s, ratio {seconds / d['lower_bound']:.1f}) "
+                      f"— {message}")
     finally:
         if not opts.keep:
             shutil.rmtree(workdir, ignore_errors=True)
