@@ -5,6 +5,7 @@ import io
 
 import openpyxl
 import pytest
+from django.db import connections
 
 from sanzero.models import ImportJob
 from units.models import Subject
@@ -15,7 +16,16 @@ from .test_imports import SUBJECT_HEADERS, xlsx
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_a_clerk_imports_a_sheet_and_exports_the_list(world, live_server, browser_page, tmp_path, settings):  # noqa: F811
+@pytest.fixture
+def close_context_connections():
+    """The test body's queries run inside Playwright's event loop, where Django hands out connections
+    per asyncio context: close them, or the test database cannot be dropped at the end of the run."""
+    yield
+    connections.close_all()
+
+
+def test_a_clerk_imports_a_sheet_and_exports_the_list(world, live_server, browser_page, tmp_path, settings,  # noqa: F811
+                                                      close_context_connections):
     settings.MEDIA_ROOT = tmp_path / "media"
     page = browser_page
     SHOTS.mkdir(parents=True, exist_ok=True)
