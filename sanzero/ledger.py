@@ -22,7 +22,7 @@ from django.utils import timezone
 from . import workdays
 from .roles import Role
 from .scoping import ScopedQuerySet, user_scope
-from .services import ConflictError, ServiceError, audited_save
+from .services import ConflictError, ServiceError, audited_save, full_clean
 
 EDIT_ROLES = frozenset({Role.ADMIN, Role.CLERK, Role.GRID})
 READ_ROLES = frozenset(Role.values)
@@ -170,7 +170,7 @@ def transition_run(
             if new_due != obj.due_on:
                 obj.due_on = new_due
                 changed.append("due_on")
-        obj.full_clean()
+        full_clean(obj)
         obj.version = version + 1
         reason = (
             f"{transition.label}：{old_status} → {obj.get_status_display()}"
@@ -212,7 +212,7 @@ def entry_create(*, actor, model, data: dict, rules=None, reason: str = "") -> L
         obj.created_by = actor if getattr(actor, "is_authenticated", False) else None
         if rules is not None:
             obj.due_on = obj.compute_due_on(rules)
-        obj.full_clean()
+        full_clean(obj)
         audited_save(obj, actor=actor, reason=reason or f"登记{model._meta.verbose_name}")
     return obj
 

@@ -14,7 +14,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.conf import settings as django_settings
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -736,3 +738,29 @@ def test_a_big_import_runs_on_a_real_worker(world, client_as, settings, monkeypa
         assert {s.history.get().history_user for s in created} == {world.users["clerk_a"]}
     finally:
         job.file.storage.delete(job.file.name)
+
+
+def test_a_row_that_breaks_a_check_constraint_on_write_is_explained_and_nothing_is_written(world, monkeypatch):
+    """The import leaves check constraints to the database (faster); a row the forms let through but
+    a CHECK refuses still rolls back the whole file, with the constraint's own Chinese message."""
+    from disputes import services as dispute_services
+    from sanzero.services import constraints_checked_by_database
+
+    kind = KINDS["disputes"]
+    real = type(kind).create
+    monkeypatch.setattr(type(kind), "create",
+                        lambda self, *, actor, data: real(self, actor=actor, data={**data, "people_count": 0}))
+    before = (Dispute.objects.count(), Dispute.history.count())
+    result = import_file(actor=world.users["clerk_a"], kind="disputes", file=xlsx(VALID["disputes"][1]),
+                         dry_run=False)
+    assert result.errors == ["第2行: 涉及人数至少为1人。"]
+    assert (Dispute.objects.count(), Dispute.history.count()) == before
+
+    # Outside an import the service still validates the constraint itself, as a form error.
+    data = {"subject": world.shop_a, "found_on": date(2026, 3, 2), "category": "邻里纠纷", "summary": "x",
+            "people_count": 0}
+    with pytest.raises(ValidationError, match="涉及人数至少为1人"):
+        dispute_services.dispute_create(actor=world.users["clerk_a"], data=data)
+    with constraints_checked_by_database(), pytest.raises(IntegrityError):
+        with transaction.atomic():
+            dispute_services.dispute_create(actor=world.users["clerk_a"], data=data)
