@@ -647,6 +647,10 @@ def test_a_running_job_page_polls_its_progress(world, client_as):
     client = client_as("clerk_a")
     page = client.get(reverse("importing:job", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in page and "40%" in page
+    assert "校验中" in page and "正在后台校验" in page  # no counts yet: the dry run is running
+    ImportJob.objects.filter(pk=job.pk).update(new_rows=5000)  # counts of a passed dry run: importing
+    page = client.get(reverse("importing:job", args=[job.pk])).content.decode()
+    assert "导入中" in page and "正在后台导入" in page and "校验中" not in page
     partial = client.get(reverse("importing:job", args=[job.pk]), HTTP_HX_REQUEST="true")
     assert partial.status_code == 200 and "import-progress" in partial.content.decode()
     ImportJob.objects.filter(pk=job.pk).update(status="done")
