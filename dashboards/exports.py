@@ -37,3 +37,34 @@ _TAIL = (
 
 MONTH_COLUMNS = (*_HEAD, *_verdicts(""), *_TAIL)
 YTD_COLUMNS = (*_HEAD, *_verdicts("ytd_"), *_TAIL)
+
+
+# -- 乡镇排名: one row per child region, in the page's order ------------------------------------------
+
+def _of(group: str, name: str):
+    def get(entry, ctx):
+        row = entry[group]
+        return getattr(row, name) if row is not None else None
+
+    return get
+
+
+RANKING_COLUMNS = (
+    ExportColumn("排名", lambda e, ctx: e["rank"], kind="int"),
+    ExportColumn("区划代码", lambda e, ctx: e["region"].code, max_length=15),
+    ExportColumn("区划", lambda e, ctx: e["region"].name, max_length=12),
+    ExportColumn("主体总数", _of("all", "total"), kind="int"),
+    ExportColumn("三零达标数", _of("all", "passed"), kind="int"),
+    ExportColumn("三零达标率", _of("all", "rate"), kind="rate"),
+    ExportColumn("村(社区)达标率", _of("village", "rate"), kind="rate"),
+    ExportColumn("村(社区)目标", _of("village", "target"), kind="rate"),
+    ExportColumn("村(社区)差距", _of("village", "gap"), kind="rate"),
+    ExportColumn("单位(企业)达标率", _of("unit", "rate"), kind="rate"),
+    ExportColumn("单位(企业)目标", _of("unit", "target"), kind="rate"),
+    ExportColumn("单位(企业)差距", _of("unit", "gap"), kind="rate"),
+    ExportColumn("纠纷化解率", _of("all", "dispute_rate"), kind="rate"),
+    ExportColumn("隐患整改率", _of("all", "hazard_rate"), kind="rate"),
+    ExportColumn("信访办结率", _of("all", "petition_close_rate"), kind="rate"),
+    ExportColumn("超期未办结数", _of("all", "overdue_open"), kind="int"),
+    ExportColumn("未达目标", lambda e, ctx: "是" if e["below"] else "否", max_length=6),
+)

@@ -6,7 +6,7 @@ app_name = "dashboards"
 
 urlpatterns = [
     path("dashboard/", views.overview, name="overview"),
-    path("dashboard/ranking/", views.ranking, name="ranking"),
+    path("dashboard/ranking/", views.RankingView.as_view(), name="ranking"),
     path("dashboard/subjects/", views.FailingView.as_view(), name="failing"),
     re_path(r"^dashboard/subject/(?P<subject_id>\d+)/(?P<month>\d{4}-\d{2})/$", views.subject_month,
             name="subject_month"),

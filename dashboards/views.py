@@ -23,7 +23,7 @@ from units.models import Region, Subject, TargetGroup
 from units.selectors import default_region_for, visible_ancestors
 
 from . import selectors, services
-from .exports import MONTH_COLUMNS, YTD_COLUMNS
+from .exports import MONTH_COLUMNS, RANKING_COLUMNS, YTD_COLUMNS
 from .models import ALL_GROUPS, GROUP_CHOICES, OverrideLog, Period, SnapshotJob, SubjectMonth
 
 GROUPS = [g for g, _ in GROUP_CHOICES]
@@ -126,30 +126,54 @@ RANK_KEYS = {
 }
 
 
-def ranking(request):
-    """Townships (children) by 年度累计 rate, with each group's target and gap and the ledger rates."""
-    region = _region(request)
-    month = _month(request, region)
-    sort = request.GET.get("sort", "-rate")
-    key = RANK_KEYS.get(sort.lstrip("-"), RANK_KEYS["rate"])
-    entries = []
-    for child in selectors.children_months(user=request.user, region=region, month=month):
-        groups = child["groups"]
-        if ALL_GROUPS not in groups:
-            continue
-        entry = {"region": child["region"], "all": groups[ALL_GROUPS], "village": groups.get(TargetGroup.VILLAGE),
-                 "unit": groups.get(TargetGroup.UNIT)}
-        entry["below"] = any(r is not None and r.gap is not None and r.gap < 0 for r in (entry["village"], entry["unit"]))
-        entries.append(entry)
-    present = [e for e in entries if key(e) is not None]
-    missing = [e for e in entries if key(e) is None]
-    present.sort(key=key, reverse=sort.startswith("-"))
-    ordered = present + missing
-    for rank, e in enumerate(sorted(entries, key=lambda e: (e["all"].rate is None, -(e["all"].rate or 0))), start=1):
-        e["rank"] = rank
-    context = _base_context(request, region, month)
-    context.update({"title": "乡镇排名", "entries": ordered, "sort": sort})
-    return render(request, "dashboards/ranking.html", context)
+class RankingView(ExportMixin, TemplateView):
+    """Townships (children) by 年度累计 rate, with each group's target and gap and the ledger rates;
+    导出Excel writes the same rows in the same order."""
+
+    template_name = "dashboards/ranking.html"
+    export_columns = RANKING_COLUMNS
+
+    @cached_property
+    def region(self) -> Region:
+        return _region(self.request)
+
+    @cached_property
+    def month(self) -> datetime.date:
+        return _month(self.request, self.region)
+
+    @cached_property
+    def entries(self) -> list[dict]:
+        sort = self.request.GET.get("sort", "-rate")
+        key = RANK_KEYS.get(sort.lstrip("-"), RANK_KEYS["rate"])
+        entries = []
+        for child in selectors.children_months(user=self.request.user, region=self.region, month=self.month):
+            groups = child["groups"]
+            if ALL_GROUPS not in groups:
+                continue
+            entry = {"region": child["region"], "all": groups[ALL_GROUPS], "village": groups.get(TargetGroup.VILLAGE),
+                     "unit": groups.get(TargetGroup.UNIT)}
+            entry["below"] = any(r is not None and r.gap is not None and r.gap < 0
+                                 for r in (entry["village"], entry["unit"]))
+            entries.append(entry)
+        present = [e for e in entries if key(e) is not None]
+        missing = [e for e in entries if key(e) is None]
+        present.sort(key=key, reverse=sort.startswith("-"))
+        for rank, e in enumerate(sorted(entries, key=lambda e: (e["all"].rate is None, -(e["all"].rate or 0))),
+                                 start=1):
+            e["rank"] = rank
+        return present + missing
+
+    def export_queryset(self) -> list[dict]:
+        return self.entries
+
+    def export_title(self) -> str:
+        return f"乡镇排名_{self.region.name}_{self.month:%Y年%m月}_年度累计"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(_base_context(self.request, self.region, self.month))
+        ctx.update({"title": "乡镇排名", "entries": self.entries, "sort": self.request.GET.get("sort", "-rate")})
+        return ctx
 
 
 class FailingView(ExportMixin, TemplateView):

@@ -212,3 +212,28 @@ def test_the_drill_down_exports_the_same_subjects_with_their_verdicts(computed, 
     # Another township's clerk cannot export the county's list.
     assert client_as("clerk_a").get(f"/dashboard/subjects/?region={computed.county.code}&month=2026-03"
                                     "&export=xlsx").status_code == 404
+
+
+def test_the_ranking_exports_its_rows_in_the_page_order_with_rates_as_percentages(computed, client_as):
+    import io
+
+    import openpyxl
+
+    client = client_as("county")
+    page = client.get("/dashboard/ranking/?month=2026-03&sort=-unit")
+    entries = page.context["entries"]
+    assert "导出Excel" in page.content.decode()
+    response = client.get("/dashboard/ranking/?month=2026-03&sort=-unit&export=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
+    rows = list(sheet.iter_rows(min_row=2))
+    header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    assert header[:6] == ["排名", "区划代码", "区划", "主体总数", "三零达标数", "三零达标率"]
+    assert [r[2].value for r in rows] == [e["region"].name for e in entries]
+    for row, entry in zip(rows, entries, strict=True):
+        assert row[0].value == entry["rank"]
+        assert (row[3].value, row[4].value) == (entry["all"].total, entry["all"].passed)
+        assert row[5].value == pytest.approx(float(entry["all"].rate)) and row[5].number_format == "0.0%"
+        unit = entry["unit"]
+        assert row[9].value == (pytest.approx(float(unit.rate)) if unit and unit.rate is not None else None)
+    # A clerk exports only what they may see: their own township's children, not the county's.
+    assert client_as("clerk_a").get(f"/dashboard/ranking/?region={computed.county.code}&export=xlsx").status_code == 404

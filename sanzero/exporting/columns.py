@@ -50,7 +50,8 @@ def _path_getter(path: str) -> Callable[[Any, ExportContext], Any]:
 class ExportColumn:
     """One column: its header, how to get the value, and (for personal data) how to mask it.
 
-    ``kind`` only shapes the sheet (text/date/int/decimal: width and number format).
+    ``kind`` only shapes the sheet (text/date/int/decimal/rate: width and number format; a rate is a
+    fraction shown as a percentage).
     ``mask`` marks the column as personal data (DESIGN §8): the masked value is written unless the
     user's role may reveal it, and an export with revealed personal data is logged in AccessLog.
     """

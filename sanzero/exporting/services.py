@@ -45,7 +45,7 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 #: GET parameters that are about the page, not about which rows: dropped from a job's query
 PAGE_PARAMS = (EXPORT_PARAM, "page", "per_page")
 
-_COLUMN_KINDS = {"text": "text", "date": "date", "int": "int", "decimal": "decimal"}
+_COLUMN_KINDS = {"text": "text", "date": "date", "int": "int", "decimal": "decimal", "rate": "rate"}
 
 
 def sync_row_limit() -> int:

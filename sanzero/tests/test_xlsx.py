@@ -570,6 +570,13 @@ def test_write_rows_formats_and_cleans(tmp_path):
     ws = wb.worksheets[0]
     assert wb.sheetnames == ["导出_1_"]
     assert ws.freeze_panes == "A2"
+    assert (ws.page_setup.orientation, ws.page_setup.paperSize, ws.print_title_rows) == ("landscape", 9, "$1:$1")  # 9: A4
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    # A sheet too wide to fit legibly keeps its size and runs on to further pages instead.
+    wide = SheetSpec("宽表", [Column(f"很长的列名称第{i}列", f"c{i}") for i in range(20)])
+    write_rows(tmp_path / "wide.xlsx", wide, [], sheet_title="宽表")
+    wide_ws = openpyxl.load_workbook(tmp_path / "wide.xlsx").worksheets[0]
+    assert wide_ws.page_setup.orientation == "landscape" and not wide_ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws["A1"].font.b
     assert ws["A2"].value == datetime(2026, 3, 5) and ws["A2"].number_format == "yyyy-mm-dd"
     assert ws["B2"].value == datetime(2026, 3, 5, 14, 30) and ws["B2"].number_format == "yyyy-mm-dd hh:mm:ss"

@@ -20,6 +20,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from .columns import FORMULA_PREFIXES, Column, SheetSpec
 
@@ -62,6 +63,11 @@ def column_width(column: Column | None, header: str) -> float:
     else:
         wanted = 10
     return min(max(base, wanted), 50)
+
+
+#: the total column width (in Excel's character units) a sheet may have and still be printed fitted to
+#: one A4 landscape page width: about 130 fit at 100%, so this keeps the scale at two thirds or more
+PRINT_FIT_WIDTH = 200
 
 
 def _naive(value: datetime) -> datetime:
@@ -146,7 +152,8 @@ def write_rows(
     *,
     sheet_title: str,
 ) -> int:
-    """Stream rows into a one-sheet .xlsx (bold frozen header, then one row per item).
+    """Stream rows into a one-sheet .xlsx (bold frozen header, then one row per item; printed A4
+    landscape with the header on every page, fitted to the page width when that stays legible).
 
     ``rows_iterable`` yields sequences in column order, or mappings keyed by column key (with a
     spec) or by header. Dates get “yyyy-mm-dd”, rate columns “0.0%”, True/False become 是/否.
@@ -162,8 +169,17 @@ def write_rows(
     workbook = Workbook(write_only=True)
     ws = workbook.create_sheet(safe_sheet_title(sheet_title))
     ws.freeze_panes = "A2"
-    for index, (column, header) in enumerate(zip(columns, headers, strict=True), start=1):
-        ws.column_dimensions[get_column_letter(index)].width = column_width(column, header)
+    widths = [column_width(column, header) for column, header in zip(columns, headers, strict=True)]
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    # Printed as clerks print lists: A4 landscape with the header on every page, every column on the
+    # page width unless that would shrink the text below about two thirds (wide ledgers then run on).
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.print_title_rows = "1:1"
+    if sum(widths) <= PRINT_FIT_WIDTH:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
 
     bold = Font(bold=True)
     header_cells = []
