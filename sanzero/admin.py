@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import User
+from .models import ExportJob, ImportJob, User
 
 
 @admin.register(User)
@@ -12,3 +12,41 @@ class UserAdmin(BaseUserAdmin):
     filter_horizontal = ("scope_regions",)
     fieldsets = BaseUserAdmin.fieldsets + (("三零系统", {"fields": ("full_name", "role", "scope_regions", "department")}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + (("三零系统", {"fields": ("full_name", "role", "scope_regions", "department")}),)
+
+
+class _JobAdmin(admin.ModelAdmin):
+    """Import and export jobs for the administrator to look into: read-only, and without the files
+    (an export's file is its owner's alone; an upload is opened from its job page)."""
+
+    list_select_related = ("user",)
+    date_hierarchy = "created_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name != "file"]
+
+    def get_exclude(self, request, obj=None):
+        return ("file",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(_JobAdmin):
+    list_display = ("created_at", "user", "kind", "filename", "status", "total_rows", "new_rows", "changed_rows",
+                    "unchanged_rows")
+    list_filter = ("status", "kind")
+    search_fields = ("filename", "user__username", "user__full_name")
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(_JobAdmin):
+    list_display = ("created_at", "user", "label", "status", "row_count", "personal_data", "expires_at")
+    list_filter = ("status", "personal_data")
+    search_fields = ("label", "user__username", "user__full_name")

@@ -768,3 +768,19 @@ def test_a_row_that_breaks_a_check_constraint_on_write_is_explained_and_nothing_
     with constraints_checked_by_database(), pytest.raises(IntegrityError):
         with transaction.atomic():
             dispute_services.dispute_create(actor=world.users["clerk_a"], data=data)
+
+
+def test_the_administrator_reads_import_and_export_jobs_in_the_admin_without_their_files(world, client_as):
+    from sanzero.models import ExportJob
+
+    job = ImportJob.objects.create(user=world.users["clerk_a"], kind="subjects", filename="名单.xlsx",
+                                   file="imports/secret-name.xlsx", status="done", total_rows=3, new_rows=3)
+    export = ExportJob.objects.create(user=world.users["county"], kind="units:subject_list", label="创建主体（全部）",
+                                      file="exports/secret-export.xlsx", status="done", row_count=3)
+    admin = client_as("admin")
+    assert "名单.xlsx" in admin.get("/admin/sanzero/importjob/").content.decode()
+    for url in (f"/admin/sanzero/importjob/{job.pk}/change/", f"/admin/sanzero/exportjob/{export.pk}/change/"):
+        page = admin.get(url)
+        assert page.status_code == 200 and "secret-" not in page.content.decode()
+    assert admin.get("/admin/sanzero/importjob/add/").status_code == 403
+    assert admin.post(f"/admin/sanzero/exportjob/{export.pk}/delete/").status_code == 403
