@@ -660,6 +660,9 @@ class LedgerKind(ImportKind):
 
     model_path = ""  # "disputes.models.Dispute"
     form_path = ""
+    #: the app's services: <entity>_create(*, actor, data) and <entity>_update(*, actor, obj, data, expected_version)
+    create_path = ""
+    update_path = ""
     date_field = ""
     date_header = ""
     key_fields: tuple[str, ...] = ()
@@ -707,10 +710,10 @@ class LedgerKind(ImportKind):
                 *(key_text(getattr(entry, f)) for f in self.key_fields))
 
     def create(self, *, actor, data: dict):
-        raise NotImplementedError
+        return _load(self.create_path)(actor=actor, data=data)
 
     def update(self, *, actor, obj, data: dict, expected_version: int | None = None):
-        raise NotImplementedError
+        return _load(self.update_path)(actor=actor, obj=obj, data=data, expected_version=expected_version)
 
     # planning -------------------------------------------------------------------------------------
     def prepare(self, *, actor, rows):
@@ -902,6 +905,8 @@ class DisputeKind(LedgerKind):
     sheet_name = "矛盾纠纷"
     model_path = "disputes.models.Dispute"
     form_path = "disputes.forms.DisputeForm"
+    create_path = "disputes.services.dispute_create"
+    update_path = "disputes.services.dispute_update"
     date_field = "found_on"
     date_header = "登记日期"
     key_fields = ("category", "summary")
@@ -931,16 +936,6 @@ class DisputeKind(LedgerKind):
             Column("化解日期", "resolved_on", kind="date", help="状态为已化解时必填。"),
             Column("备注", "remarks", max_length=500),
         ]
-
-    def create(self, *, actor, data):
-        from disputes.services import dispute_create
-
-        return dispute_create(actor=actor, data=data)
-
-    def update(self, *, actor, obj, data, expected_version=None):
-        from disputes.services import dispute_update
-
-        return dispute_update(actor=actor, obj=obj, data=data, expected_version=expected_version)
 
     def plan_status(self, ctx, row, values, instance, payload):
         from disputes.choices import DisputeStatus
@@ -985,6 +980,8 @@ class HazardKind(LedgerKind):
     sheet_name = "安全隐患"
     model_path = "hazards.models.Hazard"
     form_path = "hazards.forms.HazardForm"
+    create_path = "hazards.services.hazard_create"
+    update_path = "hazards.services.hazard_update"
     date_field = "found_on"
     date_header = "发现日期"
     key_fields = ("category", "description")
@@ -1036,16 +1033,6 @@ class HazardKind(LedgerKind):
             probe = Hazard(found_on=payload["found_on"], level=payload.get("level") or instance.level)
             return {**payload, "rectify_due": probe.default_rectify_due(ctx.rules)}
         return payload
-
-    def create(self, *, actor, data):
-        from hazards.services import hazard_create
-
-        return hazard_create(actor=actor, data=data)
-
-    def update(self, *, actor, obj, data, expected_version=None):
-        from hazards.services import hazard_update
-
-        return hazard_update(actor=actor, obj=obj, data=data, expected_version=expected_version)
 
     def plan_status(self, ctx, row, values, instance, payload):
         from hazards.choices import HazardStatus
@@ -1119,6 +1106,8 @@ class AccidentKind(LedgerKind):
     sheet_name = "事故"
     model_path = "hazards.models.Accident"
     form_path = "hazards.forms.AccidentForm"
+    create_path = "hazards.services.accident_create"
+    update_path = "hazards.services.accident_update"
     date_field = "occurred_on"
     date_header = "发生日期"
     key_fields = ("kind",)
@@ -1139,16 +1128,6 @@ class AccidentKind(LedgerKind):
             Column("简要经过", "summary", max_length=2000),
         ]
 
-    def create(self, *, actor, data):
-        from hazards.services import accident_create
-
-        return accident_create(actor=actor, data=data)
-
-    def update(self, *, actor, obj, data, expected_version=None):
-        from hazards.services import accident_update
-
-        return accident_update(actor=actor, obj=obj, data=data, expected_version=expected_version)
-
 
 class PetitionKind(LedgerKind):
     name = "petitions"
@@ -1156,6 +1135,8 @@ class PetitionKind(LedgerKind):
     sheet_name = "信访"
     model_path = "petitions.models.Petition"
     form_path = "petitions.forms.PetitionForm"
+    create_path = "petitions.services.petition_create"
+    update_path = "petitions.services.petition_update"
     date_field = "received_on"
     date_header = "登记日期"
     key_fields = ("petitioner_name", "content")
@@ -1190,16 +1171,6 @@ class PetitionKind(LedgerKind):
             Column("办结日期", "closed_on", kind="date"),
             Column("满意度", "satisfaction", kind="choice", choices=Satisfaction.values),
         ]
-
-    def create(self, *, actor, data):
-        from petitions.services import petition_create
-
-        return petition_create(actor=actor, data=data)
-
-    def update(self, *, actor, obj, data, expected_version=None):
-        from petitions.services import petition_update
-
-        return petition_update(actor=actor, obj=obj, data=data, expected_version=expected_version)
 
     def plan_status(self, ctx, row, values, instance, payload):
         from petitions.choices import PetitionStatus
@@ -1255,6 +1226,8 @@ class CaseKind(LedgerKind):
     sheet_name = "刑事治安案件"
     model_path = "cases.models.PoliceCase"
     form_path = "cases.forms.PoliceCaseForm"
+    create_path = "cases.services.police_case_create"
+    update_path = "cases.services.police_case_update"
     date_field = "occurred_on"
     date_header = "发案日期"
     key_fields = ("kind", "cause")
@@ -1281,16 +1254,6 @@ class CaseKind(LedgerKind):
         if values.get("kind") == Kinds.CRIMINAL and values.get("major_influence"):
             return [RowError(row, "是否有重大影响", "刑事案件不填写此项（一律计入零案件），已按“否”处理")]
         return []
-
-    def create(self, *, actor, data):
-        from cases.services import police_case_create
-
-        return police_case_create(actor=actor, data=data)
-
-    def update(self, *, actor, obj, data, expected_version=None):
-        from cases.services import police_case_update
-
-        return police_case_update(actor=actor, obj=obj, data=data, expected_version=expected_version)
 
 
 # -- targets ----------------------------------------------------------------------------------------
