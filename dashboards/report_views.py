@@ -7,20 +7,19 @@ department staff get 403 (the report shows whole-region counts, not only their s
 from __future__ import annotations
 
 import io
-from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from sanzero.scoping import user_scope
+from sanzero.xlsx.download import xlsx_response
 from units.models import LEVEL_RANK, Region, RegionLevel
 from units.selectors import default_region_for
 
 from . import selectors
 from .report import REPORT_ROLES, ReportError, build_report, month_label, parse_month, report_filename
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # regions offered in the picker: down to townships (a village's children are grids, without subjects)
 PICKER_MAX_RANK = LEVEL_RANK[RegionLevel.TOWNSHIP]
 
@@ -42,11 +41,6 @@ def _chosen_region(request) -> Region:
     return region
 
 
-def attachment_header(filename: str, fallback: str) -> str:
-    """Content-Disposition with an ASCII fallback and the UTF-8 name (RFC 6266 / RFC 5987)."""
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
-
-
 def index(request):
     _require_role(request)
     region = _chosen_region(request)
@@ -62,11 +56,8 @@ def index(request):
         except ReportError as exc:
             error = str(exc)
         else:
-            response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-            response["Content-Disposition"] = attachment_header(
-                report_filename(region, month), f"sanzero-report-{region.code}-{month:%Y-%m}.xlsx")
-            response["Cache-Control"] = "no-store"
-            return response
+            return xlsx_response(buffer.getvalue(), filename=report_filename(region, month),
+                                 fallback=f"sanzero-report-{region.code}-{month:%Y-%m}.xlsx")
     if not month_value and months:
         month_value = f"{months[0]:%Y-%m}"
     levels = [level for level, rank in LEVEL_RANK.items() if rank <= PICKER_MAX_RANK]

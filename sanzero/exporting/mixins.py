@@ -11,8 +11,10 @@ import io
 from collections.abc import Sequence
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
+
+from sanzero.xlsx.download import xlsx_response
 
 from . import services
 from .columns import ExportColumn
@@ -58,11 +60,8 @@ class ExportMixin:
         services.log_personal_export(user=request.user, model=getattr(self, "model", None), title=title,
                                       query=query, result=result)
         buffer.seek(0)
-        response = FileResponse(buffer, content_type=services.XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = services.content_disposition(
-            services.export_filename(title), services.ascii_filename(self.export_kind()))
-        response["Cache-Control"] = "no-store"
-        return response
+        return xlsx_response(buffer, filename=services.export_filename(title),
+                             fallback=services.ascii_filename(self.export_kind()))
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

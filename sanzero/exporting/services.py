@@ -17,7 +17,6 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
-from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files import File
@@ -41,7 +40,6 @@ CHUNK_SIZE = 2000
 EXPIRY = datetime.timedelta(days=7)
 #: a job still queued/running after this long is given up (the worker died and nothing retried it)
 STALE_AFTER = datetime.timedelta(hours=6)
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: GET parameters that are about the page, not about which rows: dropped from a job's query
 PAGE_PARAMS = (EXPORT_PARAM, "page", "per_page")
 
@@ -117,11 +115,6 @@ def export_filename(title: str, when: datetime.datetime | None = None) -> str:
     when = timezone.localtime(when or timezone.now())
     safe = "".join("_" if ch in '\\/:*?"<>|' else ch for ch in title).strip() or "导出"
     return f"{safe}_{when:%Y%m%d-%H%M%S}.xlsx"
-
-
-def content_disposition(filename: str, fallback: str = "export.xlsx") -> str:
-    """An attachment header every browser reads: an ASCII fallback plus the RFC 5987 UTF-8 name."""
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
 
 
 def ascii_filename(kind: str, when: datetime.datetime | None = None) -> str:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
 from sanzero.models import ExportJob
+from sanzero.xlsx.download import xlsx_response
 
 from . import services
 
@@ -43,8 +44,5 @@ def download(request, pk: int):
         messages.warning(request, "该导出文件已不存在，请回到列表重新导出。")
         return HttpResponseRedirect(reverse("exporting:index"))
     title = job.label.split("（", 1)[0] or "导出"
-    response = FileResponse(handle, content_type=services.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = services.content_disposition(
-        services.export_filename(title, job.created_at), services.ascii_filename(job.kind, job.created_at))
-    response["Cache-Control"] = "no-store"
-    return response
+    return xlsx_response(handle, filename=services.export_filename(title, job.created_at),
+                         fallback=services.ascii_filename(job.kind, job.created_at))

@@ -12,21 +12,20 @@ import io
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from sanzero.models import ImportJob
 from sanzero.services import ServiceError
 from sanzero.xlsx import write_template
+from sanzero.xlsx.download import xlsx_response
 
 from . import jobs
 from .forms import ImportUploadForm
 from .kinds import KINDS, kinds_for
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RECENT = 10
 
 
@@ -115,7 +114,7 @@ def download(request, pk: int):
     obj = _job(request, pk)
     if not obj.file:
         raise Http404
-    return FileResponse(obj.file.open("rb"), as_attachment=True, filename=obj.filename, content_type=XLSX)
+    return xlsx_response(obj.file.open("rb"), filename=obj.filename, fallback=f"sanzero-import-{obj.pk}.xlsx")
 
 
 def template(request, kind: str):
@@ -127,9 +126,8 @@ def template(request, kind: str):
     selected = allowed[kind]
     buffer = io.BytesIO()
     write_template(buffer, selected.spec(), title=f"{selected.label}导入模板", notes=selected.template_notes())
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, f"{selected.label.replace('/', '、')}导入模板.xlsx")
-    return response
+    return xlsx_response(buffer.getvalue(), filename=f"{selected.label.replace('/', '、')}导入模板.xlsx",
+                         fallback=f"sanzero-template-{kind}.xlsx")
 
 
 def _labels() -> dict[str, str]:

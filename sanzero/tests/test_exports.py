@@ -30,6 +30,7 @@ from sanzero.exporting import services as export_services
 from sanzero.exporting.columns import HIDDEN_TEXT
 from sanzero.models import AccessLog, ExportJob
 from sanzero.testing import check_role_matrix
+from sanzero.xlsx.download import XLSX_CONTENT_TYPE
 from units.models import Category, Subject
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +119,7 @@ def content_of(response) -> bytes:
 
 def read_xlsx(response) -> tuple[list[str], list[list]]:
     assert response.status_code == 200, response.status_code
-    assert response["Content-Type"] == export_services.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
     workbook = load_workbook(io.BytesIO(content_of(response)), read_only=True)
     rows = [list(r) for r in workbook.worksheets[0].iter_rows(values_only=True)]
     headers = [str(h) for h in rows[0]]
