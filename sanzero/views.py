@@ -293,6 +293,7 @@ class SupervisionView(ExportMixin, TemplateView):
             pass
         query = request.GET.copy()
         query.pop("page", None)
+        page_query = query.urlencode()
         query.pop("sort", None)
         ctx.update({
             "title": self.title, "page": Paginator(items, settings.PAGE_SIZE).get_page(request.GET.get("page")),
@@ -300,7 +301,7 @@ class SupervisionView(ExportMixin, TemplateView):
             "kinds": [(m._meta.label_lower, m._meta.verbose_name) for m in SUPERVISED],
             "kind": request.GET.get("kind", ""), "colour": request.GET.get("colour", ""),
             "sort": request.GET.get("sort", "-days"), "region_code": request.GET.get("region", ""),
-            "agent_counts": agent_counts, "base_query": query.urlencode(),
+            "agent_counts": agent_counts, "base_query": query.urlencode(), "page_query": page_query,
         })
         return ctx
 

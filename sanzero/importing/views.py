@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -62,7 +63,7 @@ def index(request):
 
 def history(request):
     _kinds(request)
-    page = Paginator(ImportJob.objects.filter(user=request.user).order_by("-created_at"), 25).get_page(
+    page = Paginator(ImportJob.objects.filter(user=request.user).order_by("-created_at"), settings.PAGE_SIZE).get_page(
         request.GET.get("page"))
     return render(request, "importing/history.html", {
         "title": "我的导入", "page": page, "labels": _labels(), "breadcrumbs": _crumbs(("我的导入", None)),
