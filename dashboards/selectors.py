@@ -93,7 +93,7 @@ def failing_subjects(*, user, region: Region, month: datetime.date, group: str =
     wanted = outcome == "passed"
     if outcome in ("passed", "failed"):
         qs = qs.filter(**{field: wanted})
-    return qs.select_related("subject", "region", "region__parent", "subject__category").order_by("region_code", "subject__name")
+    return qs.select_related("subject", "region", "region__parent", "subject__category").order_by("region_code", "subject__name", "pk")
 
 
 def month_status(*, region: Region, month: datetime.date) -> MonthStatus | None:

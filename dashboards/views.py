@@ -126,12 +126,8 @@ RANK_KEYS = {
 }
 
 
-class RankingView(ExportMixin, TemplateView):
-    """Townships (children) by 年度累计 rate, with each group's target and gap and the ledger rates;
-    导出Excel writes the same rows in the same order."""
-
-    template_name = "dashboards/ranking.html"
-    export_columns = RANKING_COLUMNS
+class _SnapshotListView(ExportMixin, TemplateView):
+    """A dashboard list of one region and month (?region=&month=), with 导出Excel of its rows."""
 
     @cached_property
     def region(self) -> Region:
@@ -140,6 +136,19 @@ class RankingView(ExportMixin, TemplateView):
     @cached_property
     def month(self) -> datetime.date:
         return _month(self.request, self.region)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(_base_context(self.request, self.region, self.month))
+        return ctx
+
+
+class RankingView(_SnapshotListView):
+    """Townships (children) by 年度累计 rate, with each group's target and gap and the ledger rates;
+    导出Excel writes the same rows in the same order."""
+
+    template_name = "dashboards/ranking.html"
+    export_columns = RANKING_COLUMNS
 
     @cached_property
     def entries(self) -> list[dict]:
@@ -171,12 +180,11 @@ class RankingView(ExportMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update(_base_context(self.request, self.region, self.month))
         ctx.update({"title": "乡镇排名", "entries": self.entries, "sort": self.request.GET.get("sort", "-rate")})
         return ctx
 
 
-class FailingView(ExportMixin, TemplateView):
+class FailingView(_SnapshotListView):
     """达标明细: the subjects behind a rate (failing, passing or all), with 导出Excel of the same rows."""
 
     template_name = "dashboards/failing.html"
@@ -184,22 +192,22 @@ class FailingView(ExportMixin, TemplateView):
 
     @cached_property
     def params(self) -> dict:
+        """The filters besides region and month."""
         request = self.request
-        region = _region(request)
         period = request.GET.get("period", Period.YTD)
         outcome = request.GET.get("outcome", "failed")
         if period not in Period.values or outcome not in OUTCOME_LABELS:
             raise Http404
-        return {"region": region, "month": _month(request, region), "group": request.GET.get("group", ""),
-                "zero": request.GET.get("zero", ""), "period": period, "outcome": outcome}
+        return {"group": request.GET.get("group", ""), "zero": request.GET.get("zero", ""), "period": period,
+                "outcome": outcome}
 
     @property
     def export_columns(self):
         return YTD_COLUMNS if self.params["period"] == Period.YTD else MONTH_COLUMNS
 
     def export_queryset(self):
-        return selectors.failing_subjects(user=self.request.user, **self.params).order_by(
-            "region_code", "subject__name", "pk")
+        return selectors.failing_subjects(user=self.request.user, region=self.region, month=self.month,
+                                          **self.params)
 
     def labels(self) -> dict:
         p = self.params
@@ -208,20 +216,16 @@ class FailingView(ExportMixin, TemplateView):
                 "period_label": Period(p["period"]).label, "outcome_label": OUTCOME_LABELS[p["outcome"]]}
 
     def export_title(self) -> str:
-        p, labels = self.params, self.labels()
-        return (f"达标明细_{p['region'].name}_{p['month']:%Y年%m月}_{labels['group_label']}_{labels['zero_label']}_"
+        labels = self.labels()
+        return (f"达标明细_{self.region.name}_{self.month:%Y年%m月}_{labels['group_label']}_{labels['zero_label']}_"
                 f"{labels['period_label']}_{labels['outcome_label']}")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        p = self.params
         page = Paginator(self.export_queryset(), settings.PAGE_SIZE).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
-        ctx.update(_base_context(self.request, p["region"], p["month"]))
-        ctx.update(self.labels())
-        ctx.update({"title": "达标明细", "page": page, "group": p["group"], "zero": p["zero"], "period": p["period"],
-                    "outcome": p["outcome"], "query": query.urlencode()})
+        ctx.update({**self.params, **self.labels(), "title": "达标明细", "page": page, "query": query.urlencode()})
         return ctx
 
 
