@@ -5,23 +5,18 @@ export is logged). A 检举控告's petitioner and content are never written for
 subject's supervising department (petitions.privacy), exactly as on the list.
 """
 
-from sanzero.exporting.columns import HIDDEN_TEXT, ExportColumn, ledger_head, ledger_tail
-from sanzero.roles import Role
+from sanzero.exporting.columns import ExportColumn, ledger_head, ledger_tail
+from sanzero.ledger import HIDDEN_TEXT
 from sanzero.validators import mask_id_number, mask_phone
 
-from .choices import PetitionType
-from .privacy import mask_name
-
-
-def _hidden(petition, ctx) -> bool:
-    """petitions.privacy.hidden_from_accused, from the export's context (no query per row)."""
-    return (petition.type == PetitionType.ACCUSATION and ctx.role == Role.DEPARTMENT
-            and ctx.department_id is not None and ctx.department_id == petition.subject.department_id)
+from .privacy import hidden_from_accused, mask_name
 
 
 def _guarded(field: str):
+    """The field, or HIDDEN_TEXT where the list hides it (the user's scope is cached: no query per row)."""
+
     def get(petition, ctx):
-        return HIDDEN_TEXT if _hidden(petition, ctx) else getattr(petition, field)
+        return HIDDEN_TEXT if hidden_from_accused(ctx.user, petition) else getattr(petition, field)
 
     return get
 

@@ -8,13 +8,13 @@
 
 from __future__ import annotations
 
+from sanzero.ledger import HIDDEN_TEXT  # noqa: F401 - the petition pages import it from here
 from sanzero.roles import Role
 from sanzero.scoping import user_scope
 from sanzero.validators import mask_id_number, mask_phone
 
 from .choices import PetitionType
 
-HIDDEN_TEXT = "（按规定对您不可见）"
 #: the petitioner's identity and what the petition says: hidden together from the accused department
 ACCUSED_HIDDEN_FIELDS = frozenset({"content", "petitioner_name", "id_number", "phone"})
 

@@ -28,6 +28,8 @@ EDIT_ROLES = frozenset({Role.ADMIN, Role.CLERK, Role.GRID})
 READ_ROLES = frozenset(Role.values)
 # Who may see full personal data (ID numbers, phones, names) after pressing "显示", logged each time.
 REVEAL_ROLES = frozenset({Role.ADMIN, Role.COUNTY, Role.CLERK})
+#: what a list, a page or an export shows in place of a value the rules keep from this user
+HIDDEN_TEXT = "（按规定对您不可见）"
 
 
 def ledger_permissions() -> dict[str, frozenset[str]]:

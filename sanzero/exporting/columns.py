@@ -16,9 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sanzero.ledger import HIDDEN_TEXT
 from sanzero.workdays import RED, YELLOW, days_overdue, deadline_colour
-
-HIDDEN_TEXT = "（按规定对您不可见）"
 
 
 @dataclass(frozen=True)
@@ -26,8 +25,6 @@ class ExportContext:
     """Per-export facts a value function may need (computed once, never per row)."""
 
     user: Any
-    role: str | None
-    department_id: int | None
     reveal: bool  # the user's role may see full personal data (sanzero.ledger.REVEAL_ROLES)
     today: datetime.date
     warn_days: int = 3

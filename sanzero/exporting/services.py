@@ -63,7 +63,7 @@ def export_context(user) -> ExportContext:
 
     scope = user_scope(user)
     return ExportContext(
-        user=user, role=scope.role, department_id=scope.department_id, reveal=scope.role in REVEAL_ROLES,
+        user=user, reveal=scope.role in REVEAL_ROLES,
         today=timezone.localdate(), warn_days=DeadlineSettings.current().warn_days,
     )
 
