@@ -187,10 +187,10 @@ def job_record(*, actor, kind: ImportKind, path: str, result: ImportResult) -> I
 
     from .engine import MAX_BYTES
 
-    if not result.ok:
-        status = Status.FAILED if not result.dry_run else Status.INVALID
+    if result.dry_run:
+        status = Status.VALIDATED if result.ok else Status.INVALID
     else:
-        status = Status.VALIDATED if result.dry_run else Status.DONE
+        status = Status.DONE if result.ok else Status.FAILED
     job = ImportJob(user=actor, kind=kind.name, filename=os.path.basename(path)[-200:], status=Status.QUEUED)
     try:
         if os.path.getsize(path) <= MAX_BYTES:
@@ -200,8 +200,6 @@ def job_record(*, actor, kind: ImportKind, path: str, result: ImportResult) -> I
         logger.warning("could not keep a copy of %s", path)
     job.save()
     _finish(job, result, status)
-    if status != Status.VALIDATED:
-        ImportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now())
     job.refresh_from_db()
     return job
 
