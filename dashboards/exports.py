@@ -56,12 +56,9 @@ RANKING_COLUMNS = (
     ExportColumn("主体总数", _of("all", "total"), kind="int"),
     ExportColumn("三零达标数", _of("all", "passed"), kind="int"),
     ExportColumn("三零达标率", _of("all", "rate"), kind="rate"),
-    ExportColumn("村(社区)达标率", _of("village", "rate"), kind="rate"),
-    ExportColumn("村(社区)目标", _of("village", "target"), kind="rate"),
-    ExportColumn("村(社区)差距", _of("village", "gap"), kind="rate"),
-    ExportColumn("单位(企业)达标率", _of("unit", "rate"), kind="rate"),
-    ExportColumn("单位(企业)目标", _of("unit", "target"), kind="rate"),
-    ExportColumn("单位(企业)差距", _of("unit", "gap"), kind="rate"),
+    *(ExportColumn(f"{label}{header}", _of(group, name), kind="rate")
+      for group, label in (("village", "村(社区)"), ("unit", "单位(企业)"))
+      for header, name in (("达标率", "rate"), ("目标", "target"), ("差距", "gap"))),
     ExportColumn("纠纷化解率", _of("all", "dispute_rate"), kind="rate"),
     ExportColumn("隐患整改率", _of("all", "hazard_rate"), kind="rate"),
     ExportColumn("信访办结率", _of("all", "petition_close_rate"), kind="rate"),
