@@ -1,18 +1,9 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from sanzero.admin import ReadOnlyAdminMixin
+
 from .models import Dispute, DisputeEscalation, FollowUpVisit, MediationLevel
-
-
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False  # entries are written through the ledger pages (services, workflow, audit)
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class EscalationInline(admin.TabularInline):
@@ -38,7 +29,7 @@ class VisitInline(admin.TabularInline):
 
 
 @admin.register(Dispute)
-class DisputeAdmin(ReadOnlyAdmin):
+class DisputeAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("subject", "found_on", "category", "risk_colour", "level", "status", "due_on")
     list_filter = ("status", "risk_colour", "category", "source")
     raw_id_fields = ("subject",)

@@ -1,11 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from sanzero.admin import ReadOnlyAdminMixin
+
 from .models import Petition
 
 
 @admin.register(Petition)
-class PetitionAdmin(SimpleHistoryAdmin):
+class PetitionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     # No petitioner name, ID number, phone or content here: personal data is read on the ledger page,
     # masked, and revealed only through the logged 显示 button.
     list_display = ("subject", "received_on", "channel", "type", "headcount", "level_reached", "is_skip_level",
@@ -14,12 +16,3 @@ class PetitionAdmin(SimpleHistoryAdmin):
     exclude = ("petitioner_name", "id_number", "phone", "content")
     raw_id_fields = ("subject",)
     list_select_related = ("subject",)
-
-    def has_add_permission(self, request):
-        return False  # entries are written through the ledger pages (services, workflow, audit)
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

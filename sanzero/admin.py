@@ -14,7 +14,21 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = BaseUserAdmin.add_fieldsets + (("三零系统", {"fields": ("full_name", "role", "scope_regions", "department")}),)
 
 
-class _JobAdmin(admin.ModelAdmin):
+class ReadOnlyAdminMixin:
+    """An admin that only reads: records are written through the pages and their services (workflow,
+    audit), never edited, added or deleted behind them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class _JobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Import and export jobs for the administrator to look into: read-only, and without the files
     (an export's file is its owner's alone; an upload is opened from its job page)."""
 
@@ -26,15 +40,6 @@ class _JobAdmin(admin.ModelAdmin):
 
     def get_exclude(self, request, obj=None):
         return ("file",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ImportJob)
