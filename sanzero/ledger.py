@@ -10,6 +10,7 @@ is refused with a message and changes nothing.
 
 from __future__ import annotations
 
+import copy
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -200,6 +201,18 @@ def _check_subject(actor, model, subject) -> None:
         raise PermissionDenied("所选创建主体不在您的管辖范围内。")
 
 
+def _check_period(obj: LedgerEntry) -> None:
+    """An entry belongs to its subject when its own date lies in the subject's active period
+    (DESIGN §5), not when the subject is active today: back-entered history is valid."""
+    day = obj.entry_date
+    if day is None or obj.subject_id is None:
+        return
+    label = str(type(obj)._meta.get_field(obj.DATE_FIELD).verbose_name)
+    error = obj.subject.period_error(day, label)
+    if error:
+        raise ServiceError(error)
+
+
 def _roles(model, action: str) -> frozenset[str]:
     from .roles import PERMISSIONS
 
@@ -211,6 +224,7 @@ def entry_create(*, actor, model, data: dict, rules=None, reason: str = "") -> L
     _check_subject(actor, model, data["subject"])
     with transaction.atomic():
         obj = model(**data)
+        _check_period(obj)
         obj.created_by = actor if getattr(actor, "is_authenticated", False) else None
         if rules is not None:
             obj.due_on = obj.compute_due_on(rules)
@@ -229,6 +243,14 @@ def entry_update(*, actor, obj: LedgerEntry, data: dict, fields, expected_versio
     if "subject" in data and data["subject"] != obj.subject:
         _check_subject(actor, model, data["subject"])
     fields = [f for f in fields if f != "status"]
+    date_field = model.DATE_FIELD
+    if ("subject" in data and data["subject"] != obj.subject) or (
+            date_field in data and data[date_field] != getattr(obj, date_field)):
+        probe = copy.copy(obj)
+        for name in ("subject", date_field):
+            if name in data:
+                setattr(probe, name, data[name])
+        _check_period(probe)
     with transaction.atomic():
         if rules is not None:
             probe = model(**{f.attname: getattr(obj, f.attname) for f in model._meta.concrete_fields})

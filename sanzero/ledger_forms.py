@@ -3,6 +3,8 @@
 import datetime
 
 from django import forms
+from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
 from units.models import Subject
@@ -20,24 +22,89 @@ def not_in_future(day: datetime.date, label: str) -> datetime.date:
     return day
 
 
+def back_entry_start(today: datetime.date | None = None) -> datetime.date:
+    """The picker offers subjects that were in the campaign on or after this day (1 January of last
+    year): last year's assessment can still be completed. Older history comes by import_xlsx, which
+    checks any date against the subject's own period."""
+    today = today or timezone.localdate()
+    return datetime.date(today.year - 1, 1, 1)
+
+
+class SubjectSelect(forms.Select):
+    """Each option carries the subject's active period, so the form's script can grey out subjects
+    not in the campaign on the entry's date (the server checks the same rule on save)."""
+
+    class Media:
+        js = ["js/subject-period.js"]
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        subject = getattr(value, "instance", None)
+        if subject is not None:
+            if subject.joined_on:
+                option["attrs"]["data-joined"] = subject.joined_on.isoformat()
+            if subject.left_on:
+                option["attrs"]["data-left"] = subject.left_on.isoformat()
+        return option
+
+
+class _OfferedIterator(ModelChoiceIterator):
+    """Iterates the field's ``offered`` queryset (what the picker shows) instead of the queryset the
+    value is validated against (every subject in scope)."""
+
+    def __init__(self, field):
+        super().__init__(field)
+        if getattr(field, "offered", None) is not None:
+            self.queryset = field.offered
+
+
 class SubjectChoiceField(forms.ModelChoiceField):
+    iterator = _OfferedIterator
+    widget = SubjectSelect
+
+    def __init__(self, *args, offered=None, **kwargs):
+        self.offered = offered
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj: Subject) -> str:
-        return f"{obj.name}（{obj.region.name}）"
+        label = f"{obj.name}（{obj.region.name}）"
+        if obj.left_on:
+            label += f" · 已于{obj.left_on:%Y-%m-%d}退出"
+        elif obj.joined_on and obj.joined_on > timezone.localdate():
+            label += f" · {obj.joined_on:%Y-%m-%d}纳入"
+        return label
 
 
 class LedgerFormMixin:
-    """Limits the subject to active subjects the user may add entries for; enforces max lengths."""
+    """Limits the subject to the user's scope; an entry's date must lie in its subject's active period
+    (DESIGN §5), so last week's dispute of a subject that left yesterday can still be recorded, and a
+    year of history can be imported. Enforces max lengths."""
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        qs = Subject.objects.for_user(user).select_related("region").order_by("region__code", "name")
-        if not self.instance.pk:
-            qs = qs.active()
-        elif self.instance.subject_id:
-            qs = qs | Subject.objects.filter(pk=self.instance.subject_id).select_related("region")
-        self.fields["subject"] = SubjectChoiceField(queryset=qs, label="创建主体", empty_label="请选择创建主体")
+        scoped = Subject.objects.for_user(user).select_related("region")
+        offered = scoped.filter(
+            Q(left_on__isnull=True) | Q(left_on__gt=back_entry_start())).order_by("region__code", "name", "pk")
+        if self.instance.pk and self.instance.subject_id:
+            offered = offered | Subject.objects.filter(pk=self.instance.subject_id).select_related("region")
+        self.fields["subject"] = SubjectChoiceField(
+            queryset=scoped, offered=offered, label="创建主体", empty_label="请选择创建主体",
+            help_text="已退出创建的主体仍可登记其创建期内（纳入日期至退出日期前一天）的台账。")
+        date_field = self.fields.get(self._meta.model.DATE_FIELD)
+        if date_field is not None:
+            date_field.widget.attrs["data-entry-date"] = "1"
         for field in self.fields.values():
             if isinstance(field, forms.CharField) and field.max_length:
                 field.widget.attrs.setdefault("maxlength", field.max_length)
             if isinstance(field, forms.TypedChoiceField) and field.choices and field.choices[0][0] == "":
                 field.choices = [("", "请选择"), *field.choices[1:]]
+
+    def clean(self):
+        cleaned = super().clean()
+        name = self._meta.model.DATE_FIELD
+        subject, day = cleaned.get("subject"), cleaned.get(name)
+        if subject is not None and day is not None:
+            error = subject.period_error(day, str(self.fields[name].label))
+            if error:
+                self.add_error(name, error)
+        return cleaned

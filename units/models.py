@@ -273,3 +273,24 @@ class Subject(models.Model):
     @property
     def is_active(self) -> bool:
         return self.left_on is None or self.left_on > timezone.localdate()
+
+    def in_campaign_on(self, day: datetime.date) -> bool:
+        """Whether ``day`` lies in the active period (joined_on ≤ day < left_on; DESIGN §5): a ledger
+        entry dated that day belongs to the subject, however long after the fact it is recorded."""
+        return (self.joined_on is None or self.joined_on <= day) and (self.left_on is None or self.left_on > day)
+
+    def period_text(self) -> str:
+        """The active period in words, for messages: 纳入日期2020-01-01，退出日期2020-08-15."""
+        parts = []
+        if self.joined_on:
+            parts.append(f"纳入日期{self.joined_on:%Y-%m-%d}")
+        if self.left_on:
+            parts.append(f"退出日期{self.left_on:%Y-%m-%d}")
+        return "，".join(parts) or "一直在创建范围内"
+
+    def period_error(self, day: datetime.date, label: str) -> str | None:
+        """The Chinese refusal for an entry dated outside the active period, else None."""
+        if self.in_campaign_on(day):
+            return None
+        return (f"{label}{day:%Y-%m-%d}不在“{self.name}”的创建期内（{self.period_text()}），"
+                "该日期的台账不能登记在此主体下，请核对日期或所选主体。")

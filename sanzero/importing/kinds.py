@@ -28,7 +28,6 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 
 from sanzero.roles import Role, role_may
 from sanzero.scoping import user_scope
@@ -122,14 +121,6 @@ def same_value(instance: models.Model, name: str, value: Any) -> bool:
 
 def changed_fields(instance: models.Model, data: dict, names: Iterable[str]) -> list[str]:
     return [n for n in names if n in data and not same_value(instance, n, data[n])]
-
-
-def is_active_today(subject) -> bool:
-    """The web forms' rule for new ledger entries: ``Subject.objects.active()`` (DESIGN §5)."""
-    today = timezone.localdate()
-    return (subject.joined_on is None or subject.joined_on <= today) and (
-        subject.left_on is None or subject.left_on > today
-    )
 
 
 class ChoiceCache:
@@ -760,8 +751,16 @@ class LedgerKind(ImportKind):
         candidates = ctx.subjects.get((region.pk, name), [])
         if not candidates:
             raise RowInvalid(RowError(row, "主体名称", f"“{region.name}”没有名为“{name}”的创建主体，请先登记该主体"))
+        # The subject of that name in the campaign on the entry's date (a name is unique among the
+        # active subjects only: a closed enterprise and its successor may share it); else the
+        # current one, which the form then refuses with the subject's own dates.
+        day = values.get(self.date_field)
+        in_period = [s for s in candidates if day is not None and s.in_campaign_on(day)]
         active = [s for s in candidates if s.left_on is None]
-        subject = active[0] if active else max(candidates, key=lambda s: (s.left_on, s.pk))
+        if in_period:
+            subject = max(in_period, key=lambda s: s.pk)
+        else:
+            subject = active[0] if active else max(candidates, key=lambda s: (s.left_on, s.pk))
         if subject.pk not in ctx.addable:
             raise RowInvalid(RowError(row, "主体名称", f"“{name}”不在您的管辖范围内"), out_of_scope=True)
         return subject
@@ -791,9 +790,6 @@ class LedgerKind(ImportKind):
         instance = matches[0] if matches else None
         if instance is not None and instance.pk not in ctx.changeable:
             raise RowInvalid(RowError(row, self.duplicate_header, "该记录不在您可修改的范围内"), out_of_scope=True)
-        if instance is None and not is_active_today(subject):
-            when = f"已于{subject.left_on:%Y-%m-%d}退出创建" if subject.left_on else f"纳入日期为{subject.joined_on:%Y-%m-%d}"
-            raise RowInvalid(RowError(row, "主体名称", f"“{subject.name}”{when}，不能登记新的{self.label}"))
 
         model = self.model
         data = self.base_data(instance)
