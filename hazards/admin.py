@@ -16,5 +16,5 @@ class HazardAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Accident)
 class AccidentAdmin(HazardAdmin):
-    list_display = ("subject", "occurred_on", "kind", "deaths", "injuries", "grade", "status")
+    list_display = ("subject", "occurred_on", "kind", "deaths", "injuries", "serious_injuries", "grade", "status")
     list_filter = ("status", "kind", "grade")

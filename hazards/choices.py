@@ -27,9 +27,18 @@ class HazardStatus(models.TextChoices):
 
 
 class AccidentKind(models.TextChoices):
+    """The four of DESIGN §7 and the kinds a 亡人事故 count covers (山西口径: any accident with a death)."""
+
     PRODUCTION = "生产安全", "生产安全"
     ROAD = "道路交通", "道路交通"
     FIRE = "火灾", "火灾"
+    SELF_BUILT = "自建房", "自建房"
+    GAS = "燃气", "燃气"
+    FOREST_FIRE = "森林火灾", "森林火灾"
+    DROWNING = "溺水", "溺水"
+    ELECTRIC = "触电", "触电"
+    FALL = "坠落", "坠落"
+    FIREWORKS = "烟花爆竹", "烟花爆竹"
     OTHER = "其他", "其他"
 
 

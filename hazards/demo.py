@@ -62,10 +62,12 @@ def seed(*, rng, subjects, year, users, today):
         casualties = rng.random() < 0.55
         deaths = 1 if casualties and rng.random() < 0.15 else 0
         injuries = rng.randrange(1, 4) if casualties and not deaths else 0
+        serious = 1 if injuries and rng.random() < 0.3 else 0
         loss = rng.choice([0, 0.5, 1.2, 3, 8.5, 20])
         a = Accident(subject=subject, occurred_on=occurred, kind=rng.choice(list(AccidentKind)), deaths=deaths,
-                     injuries=injuries, direct_loss=loss, summary="演示数据：事故经过从略。", created_by=clerk)
-        a.grade = accident_grade(deaths, injuries, a.direct_loss)
+                     injuries=injuries, serious_injuries=serious, direct_loss=loss, summary="演示数据：事故经过从略。",
+                     created_by=clerk)
+        a.grade = accident_grade(deaths, serious, a.direct_loss)
         if (end - occurred).days > 30:
             a.status, a.closed_on = "已结案", occurred + datetime.timedelta(days=rng.randrange(10, 30))
         accidents.append(a)

@@ -22,6 +22,7 @@ ACCIDENT_COLUMNS = (
     ExportColumn("事故类型", "kind", max_length=6),
     ExportColumn("死亡", "deaths", kind="int"),
     ExportColumn("受伤", "injuries", kind="int"),
+    ExportColumn("重伤", "serious_injuries", kind="int"),
     ExportColumn("损失(万元)", "direct_loss", kind="decimal"),
     ExportColumn("等级", lambda accident, ctx: accident.get_grade_display(), max_length=6),
     ExportColumn("状态", "status", max_length=6),

@@ -104,23 +104,35 @@ class RejectForm(VersionedFormMixin, forms.Form):
 class AccidentForm(LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Accident
-        fields = ["subject", "occurred_on", "kind", "deaths", "injuries", "direct_loss", "summary"]
+        fields = ["subject", "occurred_on", "kind", "deaths", "injuries", "serious_injuries", "direct_loss", "summary"]
         widgets = {"occurred_on": date_widget(), "summary": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
+        self.fields["serious_injuries"].required = False
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Row(Column("subject", css_class="col-md-6"), Column("occurred_on", css_class="col-md-3"),
                 Column("kind", css_class="col-md-3")),
-            Row(Column("deaths", css_class="col-md-4"), Column("injuries", css_class="col-md-4"),
-                Column("direct_loss", css_class="col-md-4")),
+            Row(Column("deaths", css_class="col-md-3"), Column("injuries", css_class="col-md-3"),
+                Column("serious_injuries", css_class="col-md-3"), Column("direct_loss", css_class="col-md-3")),
             "summary", "version",
         )
 
     def clean_occurred_on(self):
         return not_in_future(self.cleaned_data["occurred_on"], "发生日期")
+
+    def clean_serious_injuries(self):
+        value = self.cleaned_data.get("serious_injuries")
+        return 0 if value is None else value  # optional: most accidents have none
+
+    def clean(self):
+        cleaned = super().clean()
+        injuries, serious = cleaned.get("injuries"), cleaned.get("serious_injuries")
+        if injuries is not None and serious is not None and serious > injuries:
+            self.add_error("serious_injuries", "重伤人数不能多于受伤人数（受伤人数含重伤）。")
+        return cleaned
 
     def clean_direct_loss(self):
         loss = self.cleaned_data.get("direct_loss")

@@ -102,10 +102,12 @@ GRADE_THRESHOLDS = [
 ]
 
 
-def accident_grade(deaths: int, injuries: int, loss: Decimal | None) -> str:
+def accident_grade(deaths: int, serious_injuries: int, loss: Decimal | None) -> str:
+    """The national grade counts deaths, serious injuries (重伤, incl. acute poisoning) and direct loss;
+    minor injuries do not raise it (they still break 零事故 under the default 口径)."""
     loss = loss or Decimal("0")
-    for grade, min_deaths, min_injuries, min_loss in GRADE_THRESHOLDS:
-        if deaths >= min_deaths or injuries >= min_injuries or loss >= min_loss:
+    for grade, min_deaths, min_serious, min_loss in GRADE_THRESHOLDS:
+        if deaths >= min_deaths or serious_injuries >= min_serious or loss >= min_loss:
             return grade
     return AccidentGrade.ORDINARY
 
@@ -118,7 +120,9 @@ class Accident(LedgerEntry):
     occurred_on = models.DateField("发生日期")
     kind = models.CharField("事故类型", max_length=6, choices=AccidentKind.choices)
     deaths = models.PositiveIntegerField("死亡人数", default=0)
-    injuries = models.PositiveIntegerField("受伤人数", default=0)
+    injuries = models.PositiveIntegerField("受伤人数", default=0, help_text="全部受伤人数，含重伤。")
+    serious_injuries = models.PositiveIntegerField(
+        "重伤人数", default=0, help_text="受伤人数中的重伤（含急性工业中毒）人数；事故等级按死亡、重伤人数和直接经济损失确定。")
     direct_loss = models.DecimalField("直接经济损失(万元)", max_digits=12, decimal_places=2, default=Decimal("0"))
     grade = models.CharField("事故等级", max_length=4, choices=AccidentGrade.choices, editable=False,
                              default=AccidentGrade.ORDINARY)
@@ -135,6 +139,8 @@ class Accident(LedgerEntry):
         constraints = [
             models.CheckConstraint(condition=Q(direct_loss__gte=0), name="accident_loss_non_negative",
                                    violation_error_message="直接经济损失不能为负数。"),
+            models.CheckConstraint(condition=Q(serious_injuries__lte=F("injuries")), name="accident_serious_within_injuries",
+                                   violation_error_message="重伤人数不能多于受伤人数。"),
             models.CheckConstraint(condition=~Q(status=AccidentStatus.CLOSED) | Q(closed_on__isnull=False),
                                    name="accident_closed_has_date", violation_error_message="已结案的事故须有结案日期。"),
             models.CheckConstraint(condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("occurred_on")),
@@ -158,7 +164,7 @@ class Accident(LedgerEntry):
 
     def save(self, *args, **kwargs):
         # The grade is derived from the counts, never typed in (national thresholds above).
-        self.grade = accident_grade(self.deaths, self.injuries, self.direct_loss)
+        self.grade = accident_grade(self.deaths, self.serious_injuries, self.direct_loss)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = set(kwargs["update_fields"]) | {"grade"}
         super().save(*args, **kwargs)

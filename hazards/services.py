@@ -12,7 +12,7 @@ from .workflow import ACCIDENT_WORKFLOW, HAZARD_WORKFLOW
 
 HAZARD_FIELDS = ("subject", "found_on", "category", "level", "description", "rectify_due", "responsible_person",
                  "measures", *PLAN_FIELDS)
-ACCIDENT_FIELDS = ("subject", "occurred_on", "kind", "deaths", "injuries", "direct_loss", "summary")
+ACCIDENT_FIELDS = ("subject", "occurred_on", "kind", "deaths", "injuries", "serious_injuries", "direct_loss", "summary")
 
 
 def _with_default_due(data: dict, rules, current: Hazard | None = None) -> dict:

@@ -48,14 +48,17 @@ class AccidentTable(LedgerTable):
     kind = tables.Column("事故类型")
     deaths = tables.Column("死亡", attrs={"td": {"class": "text-end"}})
     injuries = tables.Column("受伤", attrs={"td": {"class": "text-end"}})
+    serious_injuries = tables.Column("重伤", attrs={"td": {"class": "text-end"}})
     direct_loss = tables.Column("损失(万元)", attrs={"td": {"class": "text-end"}})
     grade = tables.Column("等级")
     status = tables.Column("状态")
 
     class Meta:
         model = Accident
-        fields = ["occurred_on", "subject", "region", "kind", "deaths", "injuries", "direct_loss", "grade", "status"]
-        sequence = ["occurred_on", "subject", "region", "kind", "deaths", "injuries", "direct_loss", "grade", "status"]
+        fields = ["occurred_on", "subject", "region", "kind", "deaths", "injuries", "serious_injuries", "direct_loss", "grade",
+                  "status"]
+        sequence = ["occurred_on", "subject", "region", "kind", "deaths", "injuries", "serious_injuries", "direct_loss", "grade",
+                  "status"]
         exclude = ["mark"]
         order_by = ("-occurred_on",)
         template_name = "partials/table.html"

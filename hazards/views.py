@@ -60,7 +60,8 @@ class AccidentListView(LedgerListView):
 class AccidentDetailView(LedgerDetailView):
     model = Accident
     workflow = ACCIDENT_WORKFLOW
-    detail_fields = ("subject", "occurred_on", "kind", "deaths", "injuries", "direct_loss", "grade", "summary",
+    detail_fields = ("subject", "occurred_on", "kind", "deaths", "injuries", "serious_injuries", "direct_loss", "grade",
+                     "summary",
                      "status", "closed_on")
 
     def decorate_queryset(self, qs):

@@ -137,11 +137,13 @@ def test_accident_grade_follows_the_national_thresholds(world):
             "subject": world.shop_a, "occurred_on": datetime.date(2026, 3, 1), "kind": "生产安全", **kw})
     assert make(deaths=0, injuries=0).grade == "一般"
     assert make(deaths=3).grade == "较大"
-    assert make(injuries=50).grade == "重大"
+    assert make(injuries=50, serious_injuries=50).grade == "重大"
+    assert make(injuries=60, serious_injuries=9).grade == "一般"  # minor injuries do not raise the grade
+    assert make(injuries=12, serious_injuries=10).grade == "较大"
     assert make(direct_loss=10000).grade == "特别重大"
     a = make(injuries=1)
     assert a.has_casualties
-    assert Accident.objects.count() == 5
+    assert Accident.objects.count() == 7
 
 
 @pytest.mark.parametrize("url", ["/hazards/?per_page=50", "/accidents/?per_page=50"])

@@ -1107,10 +1107,12 @@ class AccidentKind(LedgerKind):
     date_field = "occurred_on"
     date_header = "发生日期"
     key_fields = ("kind",)
-    service_fields = ("subject", "occurred_on", "kind", "deaths", "injuries", "direct_loss", "summary")
+    service_fields = ("subject", "occurred_on", "kind", "deaths", "injuries", "serious_injuries", "direct_loss",
+                      "summary")
     key_description = "所属区划代码 + 主体名称 + 发生日期 + 事故类型"
     duplicate_header = "事故类型"
-    notes = ("事故等级按死亡、受伤人数和直接经济损失自动确定，无需填写。",)
+    notes = ("事故等级按死亡人数、重伤人数和直接经济损失自动确定（国务院令第493号），无需填写。",
+             "受伤人数为全部受伤人数（含重伤）；重伤人数可不填，不填为0。")
 
     def columns(self):
         from hazards.choices import AccidentKind as Kinds
@@ -1119,7 +1121,8 @@ class AccidentKind(LedgerKind):
             Column("发生日期", "occurred_on", required=True, kind="date"),
             Column("事故类型", "kind", required=True, kind="choice", choices=Kinds.values),
             Column("死亡人数", "deaths", kind="int", help="不填为0。"),
-            Column("受伤人数", "injuries", kind="int", help="不填为0。"),
+            Column("受伤人数", "injuries", kind="int", help="全部受伤人数（含重伤）；不填为0。"),
+            Column("重伤人数", "serious_injuries", kind="int", help="受伤人数中的重伤（含急性工业中毒）人数；不填为0。"),
             Column("直接经济损失(万元)", "direct_loss", kind="decimal", help="单位万元，最多两位小数；不填为0。"),
             Column("简要经过", "summary", max_length=2000),
         ]
