@@ -12,18 +12,27 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 
 from units.models import LEVEL_PREFIX_LENGTH, Region, Subject, TargetGroup, active_q
 
-from .models import ALL_GROUPS, MonthStatus, Period, RegionMonth, RuleSet, SubjectMonth, Target, month_end
-
-PETITION_LEVELS = ["乡镇", "县", "市", "省", "国家"]
+from .models import (
+    ALL_GROUPS,
+    DepartmentMonth,
+    MonthStatus,
+    Period,
+    RegionMonth,
+    RuleBook,
+    RuleSet,
+    SubjectMonth,
+    Target,
+    month_end,
+)
 
 
 class MonthLocked(Exception):
@@ -40,30 +49,9 @@ class ComputeResult:
     seconds: float
 
 
-# --- the three zeros, evaluated on ledger rows (dicts) with a group's rule -------------------------
+# --- the three zeros: each ledger's failing rows, judged by the rule of the subject's region and group --
 
-def petition_fails(rule: RuleSet, row: dict) -> bool:
-    if rule.petition_any:
-        return True
-    if rule.petition_skip_level and row["is_skip_level"]:
-        return True
-    if rule.petition_collective and (row["headcount"] or 0) >= rule.collective_headcount:
-        return True
-    if rule.petition_abnormal and row["is_abnormal"]:
-        return True
-    if rule.petition_level_at_or_above and row["level_reached"] in PETITION_LEVELS:
-        return PETITION_LEVELS.index(row["level_reached"]) >= PETITION_LEVELS.index(rule.petition_level_at_or_above)
-    return False
-
-
-def accident_fails(rule: RuleSet, row: dict) -> bool:
-    return rule.accident_any or (row["deaths"] or 0) > 0 or (row["injuries"] or 0) > 0
-
-
-def case_fails(rule: RuleSet, row: dict) -> bool:
-    if row["kind"] == "刑事":
-        return True
-    return row["kind"] == "治安" and (rule.case_any_security or bool(row["major_influence"]))
+ZEROS = ("petitions", "accidents", "cases")
 
 
 def _ledgers():
@@ -73,9 +61,9 @@ def _ledgers():
 
     return [
         ("petitions", Petition, "received_on", ("is_skip_level", "headcount", "is_abnormal", "level_reached"),
-         petition_fails, "petition"),
-        ("accidents", Accident, "occurred_on", ("deaths", "injuries"), accident_fails, "accident"),
-        ("cases", PoliceCase, "occurred_on", ("kind", "major_influence"), case_fails, "case"),
+         RuleSet.petition_fails),
+        ("accidents", Accident, "occurred_on", ("deaths", "injuries", "serious_injuries"), RuleSet.accident_fails),
+        ("cases", PoliceCase, "occurred_on", ("kind", "major_influence"), RuleSet.case_fails),
     ]
 
 
@@ -89,6 +77,79 @@ def lock_for(region: Region, month: datetime.date) -> MonthStatus | None:
         if code.startswith(region.prefix) or region.code.startswith(status.region.prefix):
             return status
     return None
+
+
+# --- one subject's verdicts ------------------------------------------------------------------------
+
+def next_month(month: datetime.date) -> datetime.date:
+    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+@dataclass
+class EarlierOverrides:
+    """A subject's overrides in the months of the year before the one computed."""
+
+    month: dict[datetime.date, bool] = field(default_factory=dict)  # 本月 verdicts set by hand
+    ytd: dict[datetime.date, bool] = field(default_factory=dict)  # 年度累计 verdicts set by hand
+
+
+def evaluate(*, month: datetime.date, fails: dict[str, list[tuple[int, datetime.date]]], earlier: EarlierOverrides,
+             override: bool | None, ytd_override: bool | None) -> dict:
+    """The fields of one SubjectMonth from the year's failing entries (id, date) up to the month's end.
+
+    本月 passes when no entry of the month fails; its override replaces it. 年度累计 passes when every month
+    so far passed (each month its override, or its own entries); a 年度累计 override of a month replaces
+    that month's verdict and is where the later months' 年度累计 start from (it carries forward), until a
+    later 年度累计 override. Without overrides this is "no failing entry this year".
+    """
+    month_fail = {k: [pk for pk, day in v if day >= month] for k, v in fails.items()}
+    month_fail = {k: v for k, v in month_fail.items() if v}
+    ytd_fail = {k: [pk for pk, _ in v] for k, v in fails.items() if v}
+    m_ok = {k: not month_fail.get(k) for k in ZEROS}
+    y_ok = {k: not ytd_fail.get(k) for k in ZEROS}
+    computed, ytd_computed = all(m_ok.values()), all(y_ok.values())
+    passed = computed if override is None else override
+
+    if ytd_override is not None:
+        ytd_passed, basis = ytd_override, month
+    else:
+        failing_months = {day.replace(day=1) for v in fails.values() for _, day in v}
+        basis = max(earlier.ytd) if earlier.ytd else None
+        ytd_passed = earlier.ytd[basis] if basis else True
+        k = next_month(basis) if basis else month.replace(month=1)
+        while ytd_passed and k < month:
+            ytd_passed = earlier.month.get(k, k not in failing_months)
+            k = next_month(k)
+        ytd_passed = ytd_passed and passed
+    return {
+        "petition_ok": m_ok["petitions"], "accident_ok": m_ok["accidents"], "case_ok": m_ok["cases"],
+        "computed_passed": computed, "ytd_petition_ok": y_ok["petitions"], "ytd_accident_ok": y_ok["accidents"],
+        "ytd_case_ok": y_ok["cases"], "ytd_computed_passed": ytd_computed, "failures": month_fail,
+        "ytd_failures": ytd_fail, "passed": passed, "ytd_passed": ytd_passed, "ytd_basis": basis,
+    }
+
+
+def _earlier_overrides(rows) -> dict[int, EarlierOverrides]:
+    out: dict[int, EarlierOverrides] = defaultdict(EarlierOverrides)
+    for sid, month, override, ytd_override in rows:
+        if override is not None:
+            out[sid].month[month] = override
+        if ytd_override is not None:
+            out[sid].ytd[month] = ytd_override
+    return out
+
+
+OVERRIDE_FIELDS = ("override_passed", "override_reason", "override_by_id", "override_at", "ytd_override_passed",
+                   "ytd_override_reason", "ytd_override_by_id", "ytd_override_at")
+
+
+@dataclass
+class Member:
+    region_id: int
+    code: str
+    group: str
+    department_id: int | None
+    joined_on: datetime.date | None
 
 
 # --- the computation -------------------------------------------------------------------------------
@@ -108,82 +169,59 @@ def compute_month(*, region: Region, month: datetime.date, progress: Callable[[i
         locked = lock_for(region, month)
         if locked is not None:
             raise MonthLocked(f"{locked.region.name} {month:%Y年%m月}已锁定，不能重新计算。")
-        rules = {g: RuleSet.current(g) for g in TargetGroup.values}
+        book = RuleBook.load()
 
         # Who counts in the month: subjects of the subtree in the campaign on the month's last day,
         # plus subjects whose earlier snapshot froze them here (moved away since).
-        existing = {
-            sm.subject_id: sm for sm in SubjectMonth.objects.filter(month=month).filter(
-                Q(region_code__startswith=prefix) | Q(subject__region__code__startswith=prefix))
-        }
-        members: dict[int, tuple[int, str, str]] = {}  # subject id → (region id, region code, group)
+        in_tree = Q(region_code__startswith=prefix) | Q(subject__region__code__startswith=prefix)
+        existing = {sm.subject_id: sm for sm in SubjectMonth.objects.filter(month=month).filter(in_tree)}
+        members: dict[int, Member] = {}
         subject_filter = Q(region__code__startswith=prefix) | Q(pk__in=[
             sid for sid, sm in existing.items() if sm.region_code.startswith(prefix)])
-        for sid, region_id, code, group in (
+        for sid, region_id, code, group, department_id, joined_on in (
             Subject.objects.filter(subject_filter).filter(active_q(end))
-            .values_list("pk", "region_id", "region__code", "category__group")
+            .values_list("pk", "region_id", "region__code", "category__group", "department_id", "joined_on")
         ):
             frozen = existing.get(sid)
-            members[sid] = (frozen.region_id, frozen.region_code, frozen.group) if frozen else (region_id, code, group)
+            members[sid] = (Member(frozen.region_id, frozen.region_code, frozen.group, frozen.department_id, joined_on)
+                            if frozen else Member(region_id, code, group, department_id, joined_on))
         progress(20)
 
-        # Failing entries: one query per ledger over the year to date of the subtree.
-        month_fail: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-        ytd_fail: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        # Failing entries: one query per ledger over the year to date of the subtree. An entry dated
+        # before the subject joined is not its own (DESIGN §5).
+        fails: dict[int, dict[str, list[tuple[int, datetime.date]]]] = defaultdict(lambda: defaultdict(list))
         entry_filter = Q(subject__region__code__startswith=prefix) | Q(subject_id__in=[
-            sid for sid, (_, code, _) in members.items() if not code.startswith(prefix)] or [0])
-        for key, model, date_field, fields, fails, _ in _ledgers():
+            sid for sid, m in members.items() if not m.code.startswith(prefix)] or [0])
+        for key, model, date_field, fields, fails_rule in _ledgers():
             rows = (model.objects.filter(entry_filter)
                     .filter(**{f"{date_field}__gte": year_start, f"{date_field}__lte": end})
                     .values("pk", "subject_id", date_field, *fields))
             for row in rows:
                 member = members.get(row["subject_id"])
-                if member is None or not fails(rules[member[2]], row):
+                day = row[date_field]
+                if member is None or (member.joined_on and day < member.joined_on):
                     continue
-                ytd_fail[row["subject_id"]][key].append(row["pk"])
-                if row[date_field] >= month:
-                    month_fail[row["subject_id"]][key].append(row["pk"])
+                if fails_rule(book.rule_for(member.code, member.group), row):
+                    fails[row["subject_id"]][key].append((row["pk"], day))
         progress(45)
 
-        # Overrides of earlier months this year take part in the year-to-date verdict.
-        earlier = defaultdict(list)
-        override_subjects = set(
-            SubjectMonth.objects.filter(month__gte=year_start, month__lt=month, override_passed__isnull=False,
-                                        subject_id__in=list(members)).values_list("subject_id", flat=True)
-        ) if members else set()
-        if override_subjects:
-            for sid, passed in SubjectMonth.objects.filter(
-                    month__gte=year_start, month__lt=month, subject_id__in=override_subjects
-            ).values_list("subject_id", "passed"):
-                earlier[sid].append(passed)
+        # Overrides of earlier months this year take part in the 年度累计 verdict.
+        earlier = _earlier_overrides(
+            SubjectMonth.objects.filter(month__gte=year_start, month__lt=month).filter(in_tree)
+            .filter(Q(override_passed__isnull=False) | Q(ytd_override_passed__isnull=False))
+            .values_list("subject_id", "month", "override_passed", "ytd_override_passed"))
 
         rows = []
-        for sid, (region_id, code, group) in members.items():
-            mf, yf = month_fail.get(sid, {}), ytd_fail.get(sid, {})
-            m_ok = {k: not mf.get(k) for k in ("petitions", "accidents", "cases")}
-            y_ok = {k: not yf.get(k) for k in ("petitions", "accidents", "cases")}
-            computed = all(m_ok.values())
-            ytd_computed = all(y_ok.values())
+        for sid, member in members.items():
             old = existing.get(sid)
-            override = old.override_passed if old else None
-            passed = computed if override is None else override
-            # 年度累计 = every month so far passed. Without overrides that is "no failing entry this year";
-            # an override of any month counts as that month's verdict.
-            if sid in override_subjects:
-                before_ok = all(earlier[sid])
-            else:
-                before_ok = all(not set(yf.get(k, ())) - set(mf.get(k, ())) for k in ("petitions", "accidents", "cases"))
-            ytd_passed = before_ok and passed
+            verdicts = evaluate(month=month, fails=fails.get(sid, {}), earlier=earlier.get(sid, EarlierOverrides()),
+                                override=old.override_passed if old else None,
+                                ytd_override=old.ytd_override_passed if old else None)
+            kept = {f: getattr(old, f) for f in OVERRIDE_FIELDS} if old else {}
             rows.append(SubjectMonth(
-                subject_id=sid, month=month, region_id=region_id, region_code=code, group=group,
-                rule=rules[group], petition_ok=m_ok["petitions"], accident_ok=m_ok["accidents"],
-                case_ok=m_ok["cases"], computed_passed=computed, ytd_petition_ok=y_ok["petitions"],
-                ytd_accident_ok=y_ok["accidents"], ytd_case_ok=y_ok["cases"], ytd_computed_passed=ytd_computed,
-                failures={k: v for k, v in mf.items()}, ytd_failures={k: v for k, v in yf.items()},
-                override_passed=override, override_reason=old.override_reason if old else "",
-                override_by_id=old.override_by_id if old else None, override_at=old.override_at if old else None,
-                passed=passed, ytd_passed=ytd_passed, computed_at=now,
-            ))
+                subject_id=sid, month=month, region_id=member.region_id, region_code=member.code,
+                group=member.group, department_id=member.department_id,
+                rule=book.rule_for(member.code, member.group), computed_at=now, **verdicts, **kept))
         SubjectMonth.objects.filter(pk__in=[sm.pk for sm in existing.values()]).delete()
         SubjectMonth.objects.filter(month=month, region_code__startswith=prefix).delete()
         SubjectMonth.objects.bulk_create(rows, batch_size=1000)
@@ -195,43 +233,130 @@ def compute_month(*, region: Region, month: datetime.date, progress: Callable[[i
                          (timezone.now() - started).total_seconds())
 
 
+# --- one subject's months, after an override (or an edit): its rows and its regions' counts ---------
+
+COUNTED = {Period.MONTH: ("passed", "petition_ok", "accident_ok", "case_ok"),
+           Period.YTD: ("ytd_passed", "ytd_petition_ok", "ytd_accident_ok", "ytd_case_ok")}
+
+
+@dataclass
+class Refresh:
+    updated: list[datetime.date]  # months whose row was recomputed
+    locked: list[datetime.date]  # later months left alone because they are locked
+
+
+def refresh_subject_year(*, subject_id: int, from_month: datetime.date,
+                         now: datetime.datetime | None = None) -> Refresh:
+    """Recompute one subject's computed months from ``from_month`` to the end of its year, with each
+    row's own rule version and the overrides on record; locked months are left alone. The counts of
+    the subject's regions (and their ancestors) move by the difference, so no region is recomputed."""
+    from_month = from_month.replace(day=1)
+    year_start = from_month.replace(month=1)
+    now = now or timezone.now()
+    result = Refresh([], [])
+    with transaction.atomic():
+        rows = list(SubjectMonth.objects.select_for_update().filter(
+            subject_id=subject_id, month__gte=year_start, month__lte=from_month.replace(month=12))
+            .select_related("region", "rule", "subject").order_by("month"))
+        later = [r for r in rows if r.month >= from_month]
+        if not later:
+            return result
+        joined_on = later[0].subject.joined_on
+        entries: dict[str, list[tuple[int, datetime.date, dict]]] = defaultdict(list)
+        for key, model, date_field, fields, _ in _ledgers():
+            for row in (model.objects.filter(subject_id=subject_id, **{f"{date_field}__gte": year_start,
+                                                                        f"{date_field}__lte": month_end(later[-1].month)})
+                        .values("pk", date_field, *fields)):
+                if not (joined_on and row[date_field] < joined_on):
+                    entries[key].append((row["pk"], row[date_field], row))
+        earlier = EarlierOverrides()
+        for row in rows:
+            if row.month >= from_month:
+                if lock_for(row.region, row.month) is not None:
+                    result.locked.append(row.month)
+                else:
+                    end = month_end(row.month)
+                    fails = {key: [(pk, day) for pk, day, values in found if day <= end and fail(row.rule, values)]
+                             for (key, *_, fail) in _ledgers() for found in [entries.get(key, [])]}
+                    verdicts = evaluate(month=row.month, fails=fails, earlier=earlier, override=row.override_passed,
+                                        ytd_override=row.ytd_override_passed)
+                    _apply_row(row, verdicts, now)
+                    result.updated.append(row.month)
+            if row.override_passed is not None:
+                earlier.month[row.month] = row.override_passed
+            if row.ytd_override_passed is not None:
+                earlier.ytd[row.month] = row.ytd_override_passed
+    return result
+
+
+def _apply_row(row: SubjectMonth, verdicts: dict, now) -> None:
+    deltas = {period: {f: int(verdicts[f]) - int(getattr(row, f)) for f in fields} for period, fields in COUNTED.items()}
+    for name, value in verdicts.items():
+        setattr(row, name, value)
+    row.computed_at = now
+    row.save(update_fields=[*verdicts, "computed_at"])
+    codes = [a.code for a in row.region.ancestors()] + [row.region_code]
+    for period, changes in deltas.items():
+        if not any(changes.values()):
+            continue
+        update = {(f[4:] if f.startswith("ytd_") else f): F(f[4:] if f.startswith("ytd_") else f) + d
+                  for f, d in changes.items() if d}
+        where = {"month": row.month, "period": period, "region_code__in": codes, "group__in": [row.group, ALL_GROUPS]}
+        RegionMonth.objects.filter(**where).update(**update)
+        if row.department_id is not None:
+            DepartmentMonth.objects.filter(**where, department_id=row.department_id).update(**update)
+
+
 def _affected_regions(region: Region) -> list[Region]:
     """The subtree and its ancestors up to the root."""
     return list(Region.objects.filter(code__startswith=region.prefix)) + region.ancestors()
 
 
 def _write_region_months(*, region: Region, month, end, year_start, now) -> int:
+    """The RegionMonth rows of the subtree and its ancestors: for all subjects (no department) and, where
+    a department supervises subjects of the region, for that department's subjects alone."""
     regions = _affected_regions(region)
     top = min(regions, key=lambda r: len(r.prefix))
     lengths = sorted({len(r.prefix) for r in regions})
-    counts: dict[tuple[str, str, str], dict] = {}
+    fields = ("total", "passed", "petition_ok", "accident_ok", "case_ok")
+    counts: dict[tuple[str, str, int | None, str], dict] = defaultdict(lambda: dict.fromkeys(fields, 0))
     base = SubjectMonth.objects.filter(month=month, region_code__startswith=top.prefix)
     for length in lengths:
-        for row in (base.annotate(p=Substr("region_code", 1, length)).values("p", "group").annotate(
+        for row in (base.annotate(p=Substr("region_code", 1, length)).values("p", "group", "department_id").annotate(
                 total=Count("pk"), passed=Count("pk", filter=Q(passed=True)),
                 petition_ok=Count("pk", filter=Q(petition_ok=True)), accident_ok=Count("pk", filter=Q(accident_ok=True)),
                 case_ok=Count("pk", filter=Q(case_ok=True)), y_total=Count("pk"),
                 y_passed=Count("pk", filter=Q(ytd_passed=True)), y_petition_ok=Count("pk", filter=Q(ytd_petition_ok=True)),
                 y_accident_ok=Count("pk", filter=Q(ytd_accident_ok=True)), y_case_ok=Count("pk", filter=Q(ytd_case_ok=True)))):
             for period, pre in ((Period.MONTH, ""), (Period.YTD, "y_")):
-                key = (row["p"], row["group"], period)
-                counts[key] = {f: row[pre + f] for f in ("total", "passed", "petition_ok", "accident_ok", "case_ok")}
+                for department in {None, row["department_id"]}:
+                    c = counts[(row["p"], row["group"], department, period)]
+                    for f in fields:
+                        c[f] += row[pre + f]
     stats = _ledger_statistics(top=top, lengths=lengths, month=month, end=end, year_start=year_start)
     targets = _targets(regions, month.year)
-    out = []
+    departments: dict[str, set[int]] = defaultdict(set)
+    for (p, _, department, _) in (*counts, *((k[0], None, k[2], None) for k in stats)):
+        if department is not None:
+            departments[p].add(department)
+    out: dict[type, list] = {RegionMonth: [], DepartmentMonth: []}
     for r in regions:
-        for period in (Period.MONTH, Period.YTD):
-            totals = {f: 0 for f in ("total", "passed", "petition_ok", "accident_ok", "case_ok")}
-            for group in TargetGroup.values:
-                c = counts.get((r.prefix, group, period), {f: 0 for f in totals})
-                for f in totals:
-                    totals[f] += c[f]
-                out.append(RegionMonth(region=r, region_code=r.code, month=month, group=group, period=period,
-                                       target=targets.get((r.pk, group)), computed_at=now, **c))
-            out.append(RegionMonth(region=r, region_code=r.code, month=month, group=ALL_GROUPS, period=period,
-                                   computed_at=now, **totals, **stats.get((r.prefix, period), {})))
-    RegionMonth.objects.filter(month=month, region__in=regions).delete()
-    RegionMonth.objects.bulk_create(out, batch_size=1000)
+        for department in (None, *sorted(departments.get(r.prefix, ()))):
+            model, extra = (RegionMonth, {}) if department is None else (DepartmentMonth, {"department_id": department})
+            for period in (Period.MONTH, Period.YTD):
+                totals = dict.fromkeys(fields, 0)
+                for group in TargetGroup.values:
+                    c = counts.get((r.prefix, group, department, period)) or dict.fromkeys(fields, 0)
+                    for f in fields:
+                        totals[f] += c[f]
+                    out[model].append(model(region=r, region_code=r.code, month=month, group=group, period=period,
+                                            target=targets.get((r.pk, group)), computed_at=now, **extra, **c))
+                out[model].append(model(region=r, region_code=r.code, month=month, group=ALL_GROUPS, period=period,
+                                        computed_at=now, **extra, **totals,
+                                        **stats.get((r.prefix, period, department), {})))
+    for model, rows in out.items():
+        model.objects.filter(month=month, region__in=regions).delete()
+        model.objects.bulk_create(rows, batch_size=1000)
     return len(regions)
 
 
@@ -253,16 +378,19 @@ def _targets(regions: list[Region], year: int) -> dict[tuple[int, str], object]:
 
 
 def _ledger_statistics(*, top: Region, lengths, month, end, year_start) -> dict:
-    """排查数, 化解数, 整改数, 信访件数, 办结数 for both periods and 超期未办结数 at the month's end."""
+    """排查数, 化解数, 整改数, 信访件数, 办结数 for both periods and 超期未办结数 at the month's end, per
+    (region prefix, period, department): department None counts every entry."""
     from disputes.models import Dispute
     from hazards.models import Hazard
     from petitions.models import Petition
 
-    stats: dict[tuple[str, str], dict] = defaultdict(lambda: defaultdict(int))
+    stats: dict[tuple[str, str, int | None], dict] = defaultdict(lambda: defaultdict(int))
 
-    def add(code: str, period: str, field: str):
+    def add(code: str, department: int | None, period: str, field: str):
         for n in lengths:
-            stats[(code[:n], period)][field] += 1
+            stats[(code[:n], period, None)][field] += 1
+            if department is not None:
+                stats[(code[:n], period, department)][field] += 1
 
     def periods(day):
         if day is None or day > end:
@@ -271,40 +399,41 @@ def _ledger_statistics(*, top: Region, lengths, month, end, year_start) -> dict:
             return [Period.MONTH, Period.YTD]
         return [Period.YTD] if day >= year_start else []
 
-    def overdue(code):
+    def overdue(code, department):
         for period in (Period.MONTH, Period.YTD):
-            add(code, period, "overdue_open")
+            add(code, department, period, "overdue_open")
 
     in_tree = {"subject__region__code__startswith": top.prefix}
+    where = ("subject__region__code", "subject__department_id")
     for d in Dispute.objects.filter(**in_tree, found_on__lte=end).values(
-            "subject__region__code", "found_on", "status", "resolved_on", "overall_due_on"):
-        code = d["subject__region__code"]
+            *where, "found_on", "status", "resolved_on", "overall_due_on"):
+        code, department = d["subject__region__code"], d["subject__department_id"]
         resolved_by_end = d["status"] == "已化解" and d["resolved_on"] is not None and d["resolved_on"] <= end
         for period in periods(d["found_on"]):
-            add(code, period, "disputes_found")
+            add(code, department, period, "disputes_found")
             if resolved_by_end:
-                add(code, period, "disputes_resolved")
+                add(code, department, period, "disputes_resolved")
         still_open = d["status"] == "调解中" or (d["status"] == "已化解" and not resolved_by_end)
         if still_open and d["overall_due_on"] and d["overall_due_on"] < end:
-            overdue(code)
+            overdue(code, department)
     for h in Hazard.objects.filter(**in_tree, found_on__lte=end).values(
-            "subject__region__code", "found_on", "status", "rectified_on", "rectify_due"):
-        code = h["subject__region__code"]
+            *where, "found_on", "status", "rectified_on", "rectify_due"):
+        code, department = h["subject__region__code"], h["subject__department_id"]
         rectified_by_end = h["status"] in ("待验收", "已销号") and h["rectified_on"] and h["rectified_on"] <= end
         for period in periods(h["found_on"]):
-            add(code, period, "hazards_found")
+            add(code, department, period, "hazards_found")
             if rectified_by_end:
-                add(code, period, "hazards_rectified")
+                add(code, department, period, "hazards_rectified")
         if not rectified_by_end and h["rectify_due"] and h["rectify_due"] < end:
-            overdue(code)
+            overdue(code, department)
     for p in Petition.objects.filter(**in_tree, received_on__lte=end).values(
-            "subject__region__code", "received_on", "status", "closed_on", "handle_due"):
-        code = p["subject__region__code"]
+            *where, "received_on", "status", "closed_on", "handle_due"):
+        code, department = p["subject__region__code"], p["subject__department_id"]
         closed_by_end = p["status"] == "已办结" and p["closed_on"] and p["closed_on"] <= end
         for period in periods(p["received_on"]):
-            add(code, period, "petitions_count")
+            add(code, department, period, "petitions_count")
             if closed_by_end:
-                add(code, period, "petitions_closed")
+                add(code, department, period, "petitions_closed")
         if not closed_by_end and p["handle_due"] and p["handle_due"] < end:
-            overdue(code)
+            overdue(code, department)
     return stats

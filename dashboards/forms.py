@@ -1,7 +1,6 @@
 from django import forms
 
-from .models import RuleSet
-from .services import RULE_FIELDS
+from .models import RULE_FIELDS, RuleSet
 
 
 class RuleSetForm(forms.ModelForm):

@@ -7,13 +7,13 @@ once, by the monthly computation (dashboards.compute).
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from sanzero.rates import Rate
 from sanzero.scoping import ScopedQuerySet
 from units.models import TargetGroup
 
@@ -25,11 +25,62 @@ class PetitionLevel(models.TextChoices):
     PROVINCE = "省", "省级及以上"
 
 
-class RuleSet(models.Model):
-    """The predicates of the three zeros for one target group. Never edited: a change is a new version."""
+class AccidentBasis(models.TextChoices):
+    """Which accidents break 零事故."""
 
+    CASUALTY = "casualty", "造成人员伤亡（死亡或受伤）的事故"
+    SERIOUS = "serious", "造成人员死亡或重伤的事故"
+    DEATH = "death", "造成人员死亡的事故（亡人事故）"
+    ANY = "any", "任何事故（含无人员伤亡）"
+
+
+class RulePreset(models.TextChoices):
+    DEFAULT = "default", "现行默认口径"
+    SHANXI = "shanxi", "山西口径"
+    CUSTOM = "custom", "自定义"
+
+
+RULE_FIELDS = ("petition_skip_level", "petition_collective", "petition_abnormal", "collective_headcount",
+               "petition_level_at_or_above", "petition_any", "accident_basis", "case_any_security")
+
+_DEFAULT_PETITION = {"petition_skip_level": True, "petition_collective": True, "petition_abnormal": True,
+                     "collective_headcount": 5, "petition_level_at_or_above": "", "petition_any": False}
+
+#: Named 口径 a county applies to a group; applying one makes a new version with these values.
+PRESETS: dict[str, dict] = {
+    RulePreset.DEFAULT: {**_DEFAULT_PETITION, "accident_basis": AccidentBasis.CASUALTY, "case_any_security": False},
+    # The campaign's origin: any 刑事 or 治安 case breaks 零案件; an accident with a death (亡人事故) of any
+    # kind (production, road traffic, fire, gas, drowning, self-built houses…) breaks 零事故.
+    RulePreset.SHANXI: {**_DEFAULT_PETITION, "accident_basis": AccidentBasis.DEATH, "case_any_security": True},
+}
+
+PRESET_NOTES = {
+    RulePreset.DEFAULT: "零上访：无越级访、集体访、非正常访；零事故：无造成人员伤亡（死亡或受伤）的事故；"
+                        "零案件：无刑事案件和有重大影响的治安案件。",
+    RulePreset.SHANXI: "“三零”创建发源地山西的口径。零上访同默认；零事故：无亡人事故（生产安全、道路交通、火灾、燃气、"
+                       "溺水、自建房等各类事故中有人死亡）；零案件：无任何刑事案件和治安案件。",
+}
+
+
+def preset_of(values: dict) -> str:
+    """The preset these rule values equal, else 自定义."""
+    for name, preset in PRESETS.items():
+        if all(values.get(f) == v for f, v in preset.items()):
+            return name
+    return RulePreset.CUSTOM
+
+
+class RuleSet(models.Model):
+    """The predicates of the three zeros for one target group, for a region (a county, city or
+    province: its subtree uses them) or, with no region, the built-in default. Never edited: a change
+    is a new version; a snapshot records the version it used."""
+
+    region = models.ForeignKey("units.Region", verbose_name="适用区划", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+",
+                               help_text="空：系统默认；否则该区划及其下级使用本规则。")
     group = models.CharField("主体分组", max_length=10, choices=TargetGroup.choices)
     version = models.PositiveIntegerField("版本")
+    preset = models.CharField("口径", max_length=10, choices=RulePreset.choices, default=RulePreset.DEFAULT)
     # 零上访 — default: a skip-level, collective or abnormal petition fails it
     petition_skip_level = models.BooleanField("越级访不达标", default=True)
     petition_collective = models.BooleanField("集体访不达标", default=True)
@@ -39,7 +90,8 @@ class RuleSet(models.Model):
         "到访该层级及以上即不达标", max_length=2, choices=PetitionLevel.choices, blank=True, default="")
     petition_any = models.BooleanField("任何信访均不达标（最严）", default=False)
     # 零事故 — default: an accident with a death or an injury fails it
-    accident_any = models.BooleanField("任何事故均不达标（含无人员伤亡）", default=False)
+    accident_basis = models.CharField("零事故：以下事故即不达标", max_length=10, choices=AccidentBasis.choices,
+                                      default=AccidentBasis.CASUALTY)
     # 零案件 — default: a criminal case, or a public-security case of major influence, fails it
     case_any_security = models.BooleanField("任何治安案件均不达标", default=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -51,17 +103,65 @@ class RuleSet(models.Model):
         verbose_name = "达标规则"
         verbose_name_plural = "达标规则"
         ordering = ["group", "-version"]
-        constraints = [models.UniqueConstraint(fields=["group", "version"], name="ruleset_group_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "version"], condition=Q(region__isnull=True),
+                                    name="ruleset_default_group_version"),
+            models.UniqueConstraint(fields=["region", "group", "version"], condition=Q(region__isnull=False),
+                                    name="ruleset_region_group_version"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.get_group_display()}规则 v{self.version}"
+        where = self.region.name if self.region_id else "系统默认"
+        return f"{where}·{self.get_group_display()}规则 第{self.version}版（{self.get_preset_display()}）"
 
     @classmethod
-    def current(cls, group: str) -> RuleSet:
-        rule = cls.objects.filter(group=group).order_by("-version").first()
+    def default(cls, group: str) -> RuleSet:
+        """The built-in default's latest version (created on first use)."""
+        rule = cls.objects.filter(group=group, region__isnull=True).order_by("-version").first()
         if rule is None:
-            rule, _ = cls.objects.get_or_create(group=group, version=1)
+            rule, _ = cls.objects.get_or_create(group=group, version=1, region=None,
+                                                defaults=PRESETS[RulePreset.DEFAULT])
         return rule
+
+    @classmethod
+    def current(cls, group: str, region=None) -> RuleSet:
+        """The rule a region's subjects use: the latest version set for the region or its nearest
+        ancestor that has one, else the built-in default."""
+        if region is not None:
+            return RuleBook.load().rule_for(region.code, group)
+        return cls.default(group)
+
+    def values(self) -> dict:
+        return {f: getattr(self, f) for f in RULE_FIELDS}
+
+    # --- the three zeros, evaluated on ledger rows (dicts) --------------------------------------
+    def petition_fails(self, row: dict) -> bool:
+        if self.petition_any:
+            return True
+        if self.petition_skip_level and row["is_skip_level"]:
+            return True
+        if self.petition_collective and (row["headcount"] or 0) >= self.collective_headcount:
+            return True
+        if self.petition_abnormal and row["is_abnormal"]:
+            return True
+        if self.petition_level_at_or_above and row["level_reached"] in PETITION_LEVELS:
+            return PETITION_LEVELS.index(row["level_reached"]) >= PETITION_LEVELS.index(self.petition_level_at_or_above)
+        return False
+
+    def accident_fails(self, row: dict) -> bool:
+        deaths = row["deaths"] or 0
+        if self.accident_basis == AccidentBasis.ANY:
+            return True
+        if self.accident_basis == AccidentBasis.DEATH:
+            return deaths > 0
+        if self.accident_basis == AccidentBasis.SERIOUS:
+            return deaths > 0 or (row["serious_injuries"] or 0) > 0
+        return deaths > 0 or (row["injuries"] or 0) > 0 or (row["serious_injuries"] or 0) > 0
+
+    def case_fails(self, row: dict) -> bool:
+        if row["kind"] == "刑事":
+            return True
+        return row["kind"] == "治安" and (self.case_any_security or bool(row["major_influence"]))
 
     def describe(self) -> list[str]:
         petition = []
@@ -78,9 +178,52 @@ class RuleSet(models.Model):
                 petition.append(f"到{self.petition_level_at_or_above}级及以上的信访")
         return [
             "零上访：期间无" + "、".join(petition or ["（无条件）"]),
-            "零事故：期间无" + ("任何事故" if self.accident_any else "造成人员伤亡（死亡或受伤）的事故"),
+            "零事故：期间无" + self.get_accident_basis_display(),
             "零案件：期间无刑事案件和" + ("任何治安案件" if self.case_any_security else "有重大影响的治安案件"),
         ]
+
+
+PETITION_LEVELS = ["乡镇", "县", "市", "省", "国家"]
+
+
+class RuleBook:
+    """The latest rule of every (region, group), loaded in one query; ``rule_for(code, group)`` walks
+    a subject's region code up (village → township → county → city → province) to the nearest region
+    that set its own rules, else the built-in default."""
+
+    PREFIX_LENGTHS = (12, 9, 6, 4, 2)
+
+    def __init__(self, latest: dict[tuple[str | None, str], RuleSet]):
+        self.latest = latest
+        self._memo: dict[tuple[str, str], RuleSet] = {}
+
+    @classmethod
+    def load(cls) -> RuleBook:
+        latest: dict[tuple[str | None, str], RuleSet] = {}
+        for rule in RuleSet.objects.select_related("region").order_by("version"):
+            latest[(rule.region.prefix if rule.region_id else None, rule.group)] = rule
+        for group in TargetGroup.values:
+            if (None, group) not in latest:
+                latest[(None, group)] = RuleSet.default(group)
+        return cls(latest)
+
+    def rule_for(self, code: str, group: str) -> RuleSet:
+        key = (code, group)
+        found = self._memo.get(key)
+        if found is None:
+            for n in self.PREFIX_LENGTHS:
+                found = self.latest.get((code[:n], group))
+                if found is not None:
+                    break
+            else:
+                found = self.latest[(None, group)]
+            self._memo[key] = found
+        return found
+
+    def owner(self, code: str, group: str) -> str | None:
+        """The prefix of the region whose rule applies (None: the built-in default)."""
+        rule = self.rule_for(code, group)
+        return rule.region.prefix if rule.region_id else None
 
 
 class Target(models.Model):
@@ -124,7 +267,7 @@ class SubjectMonth(models.Model):
     """One subject's verdicts for one month (本月) and for the year to date (年度累计)."""
 
     scope_region_path = "region"
-    scope_department_path = "subject__department"
+    scope_department_path = "department"  # frozen like the region: a department sees the months it supervised
 
     subject = models.ForeignKey("units.Subject", verbose_name="创建主体", on_delete=models.PROTECT,
                                 related_name="months")
@@ -133,6 +276,8 @@ class SubjectMonth(models.Model):
     region = models.ForeignKey("units.Region", verbose_name="所属区划", on_delete=models.PROTECT, related_name="+")
     region_code = models.CharField("区划代码", max_length=15, db_index=True)
     group = models.CharField("主体分组", max_length=10, choices=TargetGroup.choices)
+    department = models.ForeignKey("units.Department", verbose_name="主管部门", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
     rule = models.ForeignKey(RuleSet, verbose_name="规则版本", on_delete=models.PROTECT, related_name="+")
     petition_ok = models.BooleanField("零上访")
     accident_ok = models.BooleanField("零事故")
@@ -151,6 +296,14 @@ class SubjectMonth(models.Model):
     override_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="认定人", null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     override_at = models.DateTimeField("认定时间", null=True, blank=True)
+    # a county user's override of the 年度累计 verdict (the one targets and the committee report use);
+    # it carries into the later months' 年度累计 (ytd_basis names the month it comes from)
+    ytd_override_passed = models.BooleanField("人工认定达标（年度累计）", null=True, blank=True)
+    ytd_override_reason = models.CharField("认定理由（年度累计）", max_length=300, blank=True)
+    ytd_override_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="认定人（年度累计）", null=True,
+                                        blank=True, on_delete=models.PROTECT, related_name="+")
+    ytd_override_at = models.DateTimeField("认定时间（年度累计）", null=True, blank=True)
+    ytd_basis = models.DateField("年度累计沿用的认定月份", null=True, blank=True)
     passed = models.BooleanField("达标")  # effective: the override when set, else the computed verdict
     ytd_passed = models.BooleanField("达标（年度累计）")
     computed_at = models.DateTimeField("计算时间")
@@ -170,8 +323,13 @@ class SubjectMonth(models.Model):
     def __str__(self) -> str:
         return f"{self.subject_id} {self.month:%Y-%m}"
 
+    @property
+    def ytd_carried(self) -> bool:
+        """The 年度累计 verdict follows an earlier month's override."""
+        return self.ytd_basis is not None and self.ytd_basis != self.month
 
-class RegionMonth(models.Model):
+
+class RegionFigures(models.Model):
     """Counts and rates of one region, group and period (本月 / 年度累计) for one month."""
 
     scope_region_path = "region"
@@ -201,21 +359,12 @@ class RegionMonth(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "区域月度快照"
-        verbose_name_plural = "区域月度快照"
-        constraints = [models.UniqueConstraint(fields=["region", "month", "group", "period"],
-                                               name="regionmonth_unique")]
-        indexes = [models.Index(fields=["month", "period", "group", "region_code"], name="regionmonth_lookup")]
-
-    def __str__(self) -> str:
-        return f"{self.region_code} {self.month:%Y-%m} {self.group} {self.period}"
+        abstract = True
 
     @staticmethod
-    def rate_of(numerator: int, denominator: int) -> Decimal | None:
-        """A rate over an empty denominator is empty, never 0% (DESIGN §5)."""
-        if not denominator:
-            return None
-        return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.0001"))
+    def rate_of(numerator: int, denominator: int) -> Rate | None:
+        """A rate over an empty denominator is empty, never 0% (DESIGN §5); exact (sanzero.rates)."""
+        return Rate.of(numerator, denominator)
 
     @property
     def rate(self):
@@ -239,9 +388,14 @@ class RegionMonth(models.Model):
 
     @property
     def gap(self):
-        if self.rate is None or self.target is None:
-            return None
-        return self.rate - self.target
+        """Rate − target from the exact fraction (a rate exactly at its target has gap 0 and meets it)."""
+        rate = self.rate
+        return None if rate is None else rate.gap_to(self.target)
+
+    @property
+    def meets_target(self) -> bool | None:
+        rate = self.rate
+        return None if rate is None else rate.meets(self.target)
 
     @property
     def dispute_rate(self):
@@ -256,11 +410,57 @@ class RegionMonth(models.Model):
         return self.rate_of(self.petitions_closed, self.petitions_count)
 
 
+
+class RegionMonth(RegionFigures):
+    """Every subject of the region (the figures the county signs)."""
+
+    class Meta:
+        verbose_name = "区域月度快照"
+        verbose_name_plural = "区域月度快照"
+        constraints = [models.UniqueConstraint(fields=["region", "month", "group", "period"],
+                                               name="regionmonth_unique")]
+        indexes = [models.Index(fields=["month", "period", "group", "region_code"], name="regionmonth_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.month:%Y-%m} {self.group} {self.period}"
+
+
+class DepartmentMonth(RegionFigures):
+    """The same figures for the subjects one department supervises (行业主管部门's dashboard and
+    report); written beside RegionMonth by each computation, where the department has subjects."""
+
+    scope_department_path = "department"
+
+    department = models.ForeignKey("units.Department", verbose_name="主管部门", on_delete=models.PROTECT,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = "部门区域月度快照"
+        verbose_name_plural = "部门区域月度快照"
+        constraints = [models.UniqueConstraint(fields=["department", "region", "month", "group", "period"],
+                                               name="departmentmonth_unique")]
+        indexes = [models.Index(fields=["department", "month", "period", "group", "region_code"],
+                                name="departmentmonth_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.department_id} {self.region_code} {self.month:%Y-%m} {self.group} {self.period}"
+
+
+def figures_for(user):
+    """The region figures a user reads: a department user its own subjects' (DepartmentMonth), everyone
+    else all subjects' (RegionMonth); both scoped by ``for_user``."""
+    from sanzero.scoping import user_scope
+
+    model = DepartmentMonth if user_scope(user).department_id else RegionMonth
+    return model.objects.for_user(user)
+
+
 class OverrideLog(models.Model):
     """The audit trail of verdict overrides (SubjectMonth rows are rebuilt by each computation)."""
 
     subject = models.ForeignKey("units.Subject", verbose_name="创建主体", on_delete=models.PROTECT, related_name="+")
     month = models.DateField("月份")
+    period = models.CharField("认定范围", max_length=5, choices=Period.choices, default=Period.MONTH)
     passed = models.BooleanField("认定达标", null=True)
     reason = models.CharField("理由", max_length=300)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="认定人", on_delete=models.PROTECT, related_name="+")

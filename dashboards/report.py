@@ -28,13 +28,14 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from sanzero.rates import Rate
 from sanzero.roles import Role
 from sanzero.scoping import user_scope
 from units.models import Region, TargetGroup
 
-from .models import ALL_GROUPS, GROUP_CHOICES, Period, RegionMonth, month_end
+from .models import ALL_GROUPS, GROUP_CHOICES, DepartmentMonth, Period, RegionMonth, figures_for, month_end
 
-REPORT_ROLES = frozenset({Role.ADMIN, Role.COUNTY, Role.CLERK})
+REPORT_ROLES = frozenset({Role.ADMIN, Role.COUNTY, Role.CLERK, Role.DEPARTMENT})
 GROUP_ORDER = [g for g, _ in GROUP_CHOICES]  # 全部, 村(社区), 单位(企业)
 GROUP_LABELS = dict(GROUP_CHOICES)
 
@@ -84,8 +85,15 @@ def parse_month(value: str | None) -> datetime.date:
     return month
 
 
-def report_filename(region: Region, month: datetime.date) -> str:
-    return f"{region.name}{month_label(month)}三零创建达标情况汇总表.xlsx"
+def report_title(region: Region, month: datetime.date, department=None) -> str:
+    """汇总表's title: a department's report counts the subjects it supervises only."""
+    whose = f"{department.name}主管主体" if department is not None else ""
+    return f"{region.name}{whose}{month_label(month)}“三零”创建达标情况汇总表"
+
+
+def report_filename(region: Region, month: datetime.date, department=None) -> str:
+    whose = f"{department.name}主管主体" if department is not None else ""
+    return f"{region.name}{whose}{month_label(month)}三零创建达标情况汇总表.xlsx"
 
 
 # --- the data: snapshot rows only ----------------------------------------------------------------
@@ -133,9 +141,7 @@ class Figures:
     @property
     def gap(self) -> Decimal | None:
         rate = self.rate
-        if rate is None or self.target is None:
-            return None
-        return rate - self.target
+        return None if rate is None else rate.gap_to(self.target)
 
 
 def _rate(numerator: int, denominator: int) -> Decimal | None:
@@ -150,6 +156,7 @@ class ReportData:
     regions: list[Region]  # the chosen region first, then its children by code
     rows: dict[tuple[int, str, str], Figures] = field(default_factory=dict)  # (region id, group, period)
     computed_at: datetime.datetime | None = None
+    department: Any = None  # a department's report: only the subjects it supervises
 
     @property
     def children(self) -> list[Region]:
@@ -181,27 +188,32 @@ def _resolve_region(region: Region | str) -> Region:
     return found
 
 
-def load_report_data(*, user_or_none, region: Region | str, month: datetime.date) -> ReportData:
-    """The snapshot rows of the region and its direct children (one query), scoped to the user."""
+def load_report_data(*, user_or_none, region: Region | str, month: datetime.date, department=None) -> ReportData:
+    """The snapshot rows of the region and its direct children (one query), scoped to the user: a
+    department user (or ``department``, for the command) gets its own subjects' rows."""
     region = _resolve_region(region)
     month = month.replace(day=1)
-    rows = RegionMonth.objects.all()
+    rows = (RegionMonth.objects.all() if department is None
+            else DepartmentMonth.objects.filter(department=department))
     if user_or_none is not None:
         scope = user_scope(user_or_none)
         if scope.role not in REPORT_ROLES:
             raise ReportError("您的角色不能导出委员会报表。")
         if not scope.unrestricted and not any(region.code.startswith(p) for p in scope.prefixes):
             raise ReportError(f"“{region.name}”不在您的管辖范围内。")
-        rows = rows.for_user(user_or_none)
+        rows = figures_for(user_or_none)
+        department = user_or_none.department if scope.department_id else None
     rows = list(rows.filter(month=month).filter(Q(region=region) | Q(region__parent=region))
                 .select_related("region").order_by("region__code", "group", "period"))
     if not any(r.region_id == region.pk for r in rows):
+        if department is not None and RegionMonth.objects.filter(region=region, month=month).exists():
+            raise ReportError(f"{region.name}{month_label(month)}没有{department.name}主管的创建主体，无数据可导出。")
         raise ReportError(f"{region.name}{month_label(month)}尚未计算月度快照，无法生成报表。"
                           f"请先在“达标统计”页面重新计算该月，或运行 compute_snapshots --month {month:%Y-%m}。")
     regions = {r.region_id: r.region for r in rows}
     ordered = [regions[region.pk], *sorted((r for pk, r in regions.items() if pk != region.pk), key=lambda r: r.code)]
     data = ReportData(region=ordered[0], month=month, regions=ordered,
-                      computed_at=max(r.computed_at for r in rows))
+                      computed_at=max(r.computed_at for r in rows), department=department)
     for r in rows:
         data.rows[(r.region_id, r.group, r.period)] = Figures.of(r)
     return data
@@ -210,12 +222,12 @@ def load_report_data(*, user_or_none, region: Region | str, month: datetime.date
 # --- writing -------------------------------------------------------------------------------------
 
 def build_report(*, user_or_none, region: Region | str, month: datetime.date, stream_or_path: str | IO[bytes] | Any,
-                 prepared_by: str = "", today: datetime.date | None = None) -> ReportData:
+                 prepared_by: str = "", today: datetime.date | None = None, department=None) -> ReportData:
     """Write the committee report for `region` and `month` (raises ReportError, writing nothing)."""
-    data = load_report_data(user_or_none=user_or_none, region=region, month=month)
+    data = load_report_data(user_or_none=user_or_none, region=region, month=month, department=department)
     today = today or timezone.localdate()
     wb = Workbook()
-    wb.properties.title = f"{data.region.name}{month_label(data.month)}“三零”创建达标情况汇总表"
+    wb.properties.title = report_title(data.region, data.month, data.department)
     wb.properties.creator = "三零创建管理系统"
     summary = wb.active
     summary.title = SUMMARY_SHEET
@@ -229,9 +241,12 @@ def build_report(*, user_or_none, region: Region | str, month: datetime.date, st
 
 
 def _num(value):
-    """Decimals become floats (Excel numbers); None stays an empty cell."""
+    """Decimals become floats (Excel numbers); None stays an empty cell. A rate is written so that its
+    "0.0%" cell reads what the dashboards show: never 100.0% while a subject fails (sanzero.rates)."""
     if value is None:
         return None
+    if isinstance(value, Rate):
+        return float(value.shown_fraction(1))
     return float(value) if isinstance(value, Decimal) else value
 
 
@@ -277,7 +292,7 @@ def _write_groups(ws, data: ReportData, period: str) -> None:
             if f is None:
                 continue
             target = f.target if group != ALL_GROUPS else None
-            gap = f.rate - target if f.rate is not None and target is not None else None
+            gap = f.gap if target is not None else None
             rows.append([
                 region.code, region.name, region.get_level_display(), GROUP_LABELS[group], f.total, f.passed, f.rate,
                 f.petition_ok, f.petition_rate, f.accident_ok, f.accident_rate, f.case_ok, f.case_rate, target, gap,
@@ -349,7 +364,7 @@ def _write_summary(ws, data: ReportData, *, prepared_by: str, today: datetime.da
     # title and period
     ws.merge_cells(f"A1:{last_letter}1")
     title = ws["A1"]
-    title.value = f"{region.name}{month_label(month)}“三零”创建达标情况汇总表"
+    title.value = report_title(region, month, data.department)
     title.font = Font(name=FONT_NAME, size=16, bold=True)
     title.alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 32
@@ -412,7 +427,7 @@ def _write_summary(ws, data: ReportData, *, prepared_by: str, today: datetime.da
 
     # footer: signatures, then the notes
     footer_row = total_row + 2
-    unit_name = f"{region.name}平安办"
+    unit_name = data.department.name if data.department is not None else f"{region.name}平安办"
     parts = [("填报单位：" + unit_name, 1, 6), ("填报人：" + (prepared_by or ""), 7, 11), ("审核人：", 12, 16),
              (f"填报日期：{today.year}年{today.month}月{today.day}日", 17, last_col)]
     for text, start, stop in parts:

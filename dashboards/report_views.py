@@ -1,7 +1,7 @@
 """The 报表 page: choose a month and a region in scope, download the committee report (.xlsx).
 
-County staff, administrators and township clerks may download it for their scope; grid workers and
-department staff get 403 (the report shows whole-region counts, not only their subjects).
+County staff, administrators and township clerks may download it for their scope; department staff
+get the same report of the subjects they supervise (DepartmentMonth); grid workers get 403.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ PICKER_MAX_RANK = LEVEL_RANK[RegionLevel.TOWNSHIP]
 
 def _require_role(request) -> None:
     if user_scope(request.user).role not in REPORT_ROLES:
-        raise PermissionDenied("委员会报表只对县平安办、乡镇(街道)录入员和系统管理员开放。")
+        raise PermissionDenied("委员会报表只对县平安办、乡镇(街道)录入员、行业主管部门和系统管理员开放。")
 
 
 def _chosen_region(request) -> Region:
@@ -51,12 +51,12 @@ def index(request):
         try:
             month = parse_month(month_value)
             buffer = io.BytesIO()
-            build_report(user_or_none=request.user, region=region, month=month, stream_or_path=buffer,
-                         prepared_by=request.user.display_name)
+            data = build_report(user_or_none=request.user, region=region, month=month, stream_or_path=buffer,
+                                prepared_by=request.user.display_name)
         except ReportError as exc:
             error = str(exc)
         else:
-            return xlsx_response(buffer.getvalue(), filename=report_filename(region, month),
+            return xlsx_response(buffer.getvalue(), filename=report_filename(region, month, data.department),
                                  fallback=f"sanzero-report-{region.code}-{month:%Y-%m}.xlsx")
     if not month_value and months:
         month_value = f"{months[0]:%Y-%m}"

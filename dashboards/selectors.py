@@ -13,33 +13,38 @@ from django.db.models import Max
 
 from units.models import Region, TargetGroup
 
-from .models import ALL_GROUPS, GROUP_CHOICES, MonthStatus, Period, RegionMonth, SubjectMonth
+from .models import ALL_GROUPS, GROUP_CHOICES, MonthStatus, Period, RegionMonth, SubjectMonth, figures_for
 
 GROUP_LABELS = dict(GROUP_CHOICES)
 ZERO_FIELDS = {"petition": "petition_ok", "accident": "accident_ok", "case": "case_ok"}
 ZERO_LABELS = {"petition": "零上访", "accident": "零事故", "case": "零案件"}
 
 
+def _rows(user):
+    """The figures the user reads: a department user its own subjects' (DepartmentMonth), others all."""
+    return figures_for(user)
+
+
 def latest_month(*, user, region: Region) -> datetime.date | None:
     return RegionMonth.objects.filter(region=region).aggregate(m=Max("month"))["m"]
 
 
-def region_months(*, region: Region, month: datetime.date) -> dict[tuple[str, str], RegionMonth]:
+def region_months(*, user, region: Region, month: datetime.date) -> dict[tuple[str, str], RegionMonth]:
     """{(group, period): row} for one region and month."""
-    return {(r.group, r.period): r for r in RegionMonth.objects.filter(region=region, month=month)}
+    return {(r.group, r.period): r for r in _rows(user).filter(region=region, month=month)}
 
 
-def year_series(*, region: Region, year: int) -> dict[tuple[str, str], list[RegionMonth | None]]:
+def year_series(*, user, region: Region, year: int) -> dict[tuple[str, str], list[RegionMonth | None]]:
     """Twelve monthly rows per (group, period) for the trend chart (None where not computed)."""
     series: dict[tuple[str, str], list] = {}
-    for row in RegionMonth.objects.filter(region=region, month__year=year).order_by("month"):
+    for row in _rows(user).filter(region=region, month__year=year).order_by("month"):
         series.setdefault((row.group, row.period), [None] * 12)[row.month.month - 1] = row
     return series
 
 
 def children_months(*, user, region: Region, month: datetime.date, period: str = Period.YTD) -> list[dict]:
     """Each child region's rows for the month (one query), for the drill-down and the ranking."""
-    rows = (RegionMonth.objects.for_user(user).filter(region__parent=region, month=month, period=period)
+    rows = (_rows(user).filter(region__parent=region, month=month, period=period)
             .select_related("region").order_by("region__code"))
     by_region: dict[int, dict] = {}
     for r in rows:
@@ -60,7 +65,7 @@ class Forecast:
     def reaches(self) -> bool | None:
         if self.projected is None or self.target is None:
             return None
-        return self.projected >= self.target
+        return self.projected >= self.target  # a projection exactly at its target reaches it
 
 
 def forecast(rows: dict[tuple[str, str], RegionMonth], month: datetime.date) -> list[Forecast]:
@@ -73,8 +78,7 @@ def forecast(rows: dict[tuple[str, str], RegionMonth], month: datetime.date) -> 
         rate = row.rate if row else None
         projected = None
         if rate is not None:
-            projected = max(Decimal("0"), Decimal("1") - (Decimal("1") - rate) * Decimal(12) / Decimal(elapsed))
-            projected = projected.quantize(Decimal("0.0001"))
+            projected = max(Decimal("0"), Decimal("1") - (Decimal("1") - rate.exact) * Decimal(12) / Decimal(elapsed))
         out.append(Forecast(group, GROUP_LABELS[group], rate, projected, row.target if row else None))
     return out
 
@@ -111,6 +115,7 @@ def township_statuses(*, region: Region, month: datetime.date) -> dict[int, Mont
 
 
 def available_months(*, region: Region) -> list[datetime.date]:
+    """Months computed for the region (for every user: a department may have no subjects in one)."""
     return list(RegionMonth.objects.filter(region=region, group=ALL_GROUPS, period=Period.MONTH)
                 .order_by("-month").values_list("month", flat=True)[:36])
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -15,7 +16,19 @@ from sanzero.services import ServiceError, audited_save, require
 from units.models import Region
 
 from . import compute
-from .models import MonthStatus, OverrideLog, RuleSet, SnapshotJob, SubjectMonth, Target
+from .models import (
+    PRESETS,
+    RULE_FIELDS,
+    MonthStatus,
+    OverrideLog,
+    Period,
+    RulePreset,
+    RuleSet,
+    SnapshotJob,
+    SubjectMonth,
+    Target,
+    preset_of,
+)
 
 COUNTY_ROLES = frozenset({Role.ADMIN, Role.COUNTY})
 
@@ -75,26 +88,54 @@ def snapshot_run_job(*, job_id: int) -> SnapshotJob:
     return job
 
 
+@dataclass
+class OverrideResult:
+    row: SubjectMonth
+    refresh: compute.Refresh
+
+    def message(self) -> str:
+        """What the county user is told: which months moved, which locked months did not."""
+        row, months, locked = self.row, self.refresh.updated, self.refresh.locked
+        later = [m for m in months if m > row.month]
+        parts = []
+        if later:
+            parts.append(f"{later[0]:%Y年%-m月}至{later[-1]:%-m月}的年度累计已随之更新" if len(later) > 1
+                         else f"{later[0]:%Y年%-m月}的年度累计已随之更新")
+        if locked:
+            parts.append("、".join(f"{m:%-m月}" for m in locked) + "已锁定，未改变")
+        return "；".join(parts)
+
+
 @transaction.atomic
-def subject_month_override(*, actor, subject_month: SubjectMonth, passed: bool | None, reason: str) -> SubjectMonth:
-    """County staff override one subject's verdict for a month, with a reason; audited; rates refreshed."""
+def subject_month_override(*, actor, subject_month: SubjectMonth, passed: bool | None, reason: str,
+                           period: str = Period.MONTH) -> OverrideResult:
+    """County staff override one subject's verdict for a month, with a reason; audited.
+
+    ``period`` says which verdict: 本月 (the month alone; through it the 年度累计 of this and later
+    months) or 年度累计 (the one targets and the committee report use; it carries into the later months'
+    年度累计 until another 年度累计 override). The subject's rows from this month to December are
+    recomputed at once and its regions' counts move with them; locked months are left alone.
+    """
     _require_county(actor, "只有县平安办可以人工认定达标情况。")
     require(SubjectMonth.objects.for_user(actor).filter(pk=subject_month.pk).exists(), "该主体不在您的管辖范围内。")
+    if period not in Period.values:
+        raise ServiceError("认定范围应为“本月”或“年度累计”。")
     region = subject_month.region
     if compute.lock_for(region, subject_month.month):
         raise ServiceError("该月份已锁定，不能修改认定。请先解锁。")
     reason = (reason or "").strip()
     if passed is not None and not reason:
         raise ServiceError("人工认定必须填写理由。")
-    SubjectMonth.objects.filter(pk=subject_month.pk).update(
-        override_passed=passed, override_reason=reason if passed is not None else "",
-        override_by=actor if passed is not None else None, override_at=timezone.now() if passed is not None else None)
-    OverrideLog.objects.create(subject_id=subject_month.subject_id, month=subject_month.month, passed=passed,
-                               reason=reason or "取消人工认定", by=actor)
-    # Refresh the rates of the subject's township and every level above it.
-    township = region if region.level == "township" or region.parent is None else region.parent
-    compute.compute_month(region=township, month=subject_month.month)
-    return SubjectMonth.objects.get(subject_id=subject_month.subject_id, month=subject_month.month)
+    pre = "ytd_" if period == Period.YTD else ""
+    setting = passed is not None
+    SubjectMonth.objects.filter(pk=subject_month.pk).update(**{
+        f"{pre}override_passed": passed, f"{pre}override_reason": reason if setting else "",
+        f"{pre}override_by": actor if setting else None, f"{pre}override_at": timezone.now() if setting else None})
+    OverrideLog.objects.create(subject_id=subject_month.subject_id, month=subject_month.month, period=period,
+                               passed=passed, reason=reason or "取消人工认定", by=actor)
+    refresh = compute.refresh_subject_year(subject_id=subject_month.subject_id, from_month=subject_month.month)
+    row = SubjectMonth.objects.get(subject_id=subject_month.subject_id, month=subject_month.month)
+    return OverrideResult(row, refresh)
 
 
 def _root_of(region: Region) -> Region:
@@ -169,23 +210,39 @@ def target_set(*, actor, year: int, region: Region, group: str, rate: Decimal) -
     return target
 
 
-RULE_FIELDS = ("petition_skip_level", "petition_collective", "petition_abnormal", "collective_headcount",
-               "petition_level_at_or_above", "petition_any", "accident_any", "case_any_security")
+RULE_LEVELS = ("province", "city", "county")
 
 
 @transaction.atomic
-def ruleset_update(*, actor, group: str, data: dict, reason: str) -> RuleSet:
-    """Rules are versioned: a change creates the next version; snapshots record the one they used."""
+def ruleset_update(*, actor, group: str, data: dict, reason: str, region: Region | None = None,
+                   preset: str | None = None) -> RuleSet:
+    """A region's rules for a group are versioned: a change (or applying a preset such as 山西口径)
+    creates the region's next version; the region's subtree uses it from the next computation on, and
+    snapshots keep the version they used. ``region`` None is the built-in default (administrators)."""
     _require_county(actor, "只有县平安办可以调整达标规则。")
-    current = RuleSet.current(group)
-    if all(getattr(current, f) == data.get(f, getattr(current, f)) for f in RULE_FIELDS):
+    if region is None:
+        require(_role(actor) == Role.ADMIN, "只有系统管理员可以调整系统默认规则。")
+    else:
+        _require_region(actor, region)
+        if region.level not in RULE_LEVELS:
+            raise ServiceError("达标规则按县（市、区）及以上设置，乡镇沿用所属县的规则。")
+    current = RuleSet.current(group, region) if region is not None else RuleSet.default(group)
+    if preset:
+        if preset not in RulePreset.values or preset == RulePreset.CUSTOM:
+            raise ServiceError("未知的规则预设。")
+        data = dict(PRESETS[preset])
+    values = {f: data.get(f, getattr(current, f)) for f in RULE_FIELDS}
+    own = current.region_id == (region.pk if region is not None else None)
+    if own and values == current.values():
         return current
     if not (reason or "").strip():
         raise ServiceError("调整规则必须填写原因。")
-    if data.get("collective_headcount", 5) < 2:
+    if values["collective_headcount"] < 2:
         raise ServiceError("集体访人数标准至少为2人。")
-    new = RuleSet(group=group, version=current.version + 1, created_by=actor, reason=reason.strip()[:200],
-                  **{f: data.get(f, getattr(current, f)) for f in RULE_FIELDS})
+    latest = RuleSet.objects.filter(region=region, group=group).order_by("-version").first()
+    version = max(current.version, latest.version if latest else 0) + 1
+    new = RuleSet(region=region, group=group, version=version, created_by=actor, reason=reason.strip()[:200],
+                  preset=preset_of(values), **values)
     new.full_clean()
     new.save()
     return new

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -66,24 +67,26 @@ def _base_context(request, region: Region, month: datetime.date) -> dict:
         "ancestors": visible_ancestors(request.user, region),
         "months": selectors.available_months(region=region), "is_county": _is_county(request.user),
         "status": selectors.month_status(region=region, month=month),
+        # a department user's figures count the subjects it supervises only (DepartmentMonth)
+        "department": request.user.department if user_scope(request.user).department_id else None,
     }
 
 
 def overview(request):
     region = _region(request)
     month = _month(request, region)
-    rows = selectors.region_months(region=region, month=month)
-    series = selectors.year_series(region=region, year=month.year)
+    rows = selectors.region_months(user=request.user, region=region, month=month)
+    series = selectors.year_series(user=request.user, region=region, year=month.year)
     children = selectors.children_months(user=request.user, region=region, month=month)
     chart = {
         "months": [f"{m}月" for m in range(1, 13)],
         "series": [
             {"name": f"{label}（年度累计）", "data": [
-                float(r.rate * 100) if r and r.rate is not None else None for r in series.get((g, Period.YTD), [None] * 12)]}
+                float(r.rate.percent(1)) if r and r.rate is not None else None for r in series.get((g, Period.YTD), [None] * 12)]}
             for g, label in GROUP_CHOICES
         ] + [
             {"name": f"{label}（本月）", "dashed": True, "data": [
-                float(r.rate * 100) if r and r.rate is not None else None for r in series.get((g, Period.MONTH), [None] * 12)]}
+                float(r.rate.percent(1)) if r and r.rate is not None else None for r in series.get((g, Period.MONTH), [None] * 12)]}
             for g, label in GROUP_CHOICES if g != ALL_GROUPS
         ],
         "targets": {label: float(rows[(g, Period.YTD)].target * 100)
@@ -111,7 +114,7 @@ def overview(request):
 
 def _pct(row, attr):
     value = getattr(row, attr) if row is not None else None
-    return None if value is None else float(value * 100)
+    return None if value is None else float(value.percent(1))
 
 
 RANK_KEYS = {
@@ -234,7 +237,7 @@ def subject_month(request, subject_id: int, month: str):
     if month_date is None:
         raise Http404
     row = get_object_or_404(
-        SubjectMonth.objects.for_user(request.user).select_related("subject", "region", "rule", "override_by",
+        SubjectMonth.objects.for_user(request.user).select_related("subject", "region", "rule", "override_by", "ytd_override_by",
                                                                    "subject__category"),
         subject_id=subject_id, month=month_date)
     entries = _failing_entries(row)
@@ -273,15 +276,20 @@ def override(request, subject_id: int, month: str):
     row = get_object_or_404(SubjectMonth.objects.for_user(request.user), subject_id=subject_id, month=month_date)
     choice = request.POST.get("passed", "")
     passed = {"1": True, "0": False, "": None}.get(choice, "invalid")
-    if passed == "invalid":
+    period = request.POST.get("period", Period.MONTH)
+    if passed == "invalid" or period not in Period.values:
         raise Http404
     try:
-        services.subject_month_override(actor=request.user, subject_month=row, passed=passed,
-                                        reason=request.POST.get("reason", "")[:300])
+        result = services.subject_month_override(actor=request.user, subject_month=row, passed=passed,
+                                                 reason=request.POST.get("reason", "")[:300], period=period)
     except ServiceError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "已保存人工认定，达标率已重新计算。" if passed is not None else "已取消人工认定。")
+        label = Period(period).label
+        done = (f"已保存{month_date:%Y年%-m月}{label}的人工认定，达标率已更新" if passed is not None
+                else f"已取消{month_date:%Y年%-m月}{label}的人工认定，恢复系统判定")
+        extra = result.message()
+        messages.success(request, f"{done}。{extra}。" if extra else f"{done}。")
     return HttpResponseRedirect(reverse("dashboards:subject_month", args=[subject_id, month]))
 
 
@@ -404,35 +412,70 @@ def targets(request):
         "groups": TargetGroup.choices, "years": range(timezone.localdate().year - 2, timezone.localdate().year + 2)})
 
 
-def rules(request):
-    """达标规则: the predicates per group; a change makes a new version, old snapshots keep theirs."""
-    from .forms import RuleSetForm
-    from .models import RuleSet
+def _rule_region(request) -> Region:
+    """The county (or city, province) whose rules the page shows: the chosen region, or the user's,
+    walked up to the nearest level that sets rules (a township uses its county's)."""
+    region = _region(request)
+    if region.level in services.RULE_LEVELS:
+        return region
+    for ancestor in reversed(region.ancestors()):
+        if ancestor.level in services.RULE_LEVELS:
+            return ancestor
+    return region
 
+
+def rules(request):
+    """达标规则: per county and group, a preset (山西口径, 现行默认口径) or custom predicates; a change makes
+    the county's next version, snapshots keep theirs."""
+    from .forms import RuleSetForm
+    from .models import PRESET_NOTES, PRESETS, RulePreset, RuleSet
+
+    region = _rule_region(request)
+    editable = _is_county(request.user) and region.level in services.RULE_LEVELS and Region.objects.for_user(
+        request.user).filter(pk=region.pk).exists()
     forms_by_group = {}
     for group, label in TargetGroup.choices:
-        current = RuleSet.current(group)
-        data = request.POST if request.method == "POST" and request.POST.get("group") == group else None
-        forms_by_group[group] = (label, current, RuleSetForm(data, instance=current, prefix=group))
+        current = RuleSet.current(group, region)
+        posted = request.method == "POST" and request.POST.get("group") == group and not request.POST.get("preset")
+        form = RuleSetForm(request.POST if posted else None, instance=current, prefix=group)
+        forms_by_group[group] = {"label": label, "current": current, "form": form, "group": group,
+                                 "inherited": current.region_id != region.pk}
     if request.method == "POST":
-        if not _is_county(request.user):
-            raise PermissionDenied("只有县平安办可以调整达标规则。")
+        if not editable:
+            raise PermissionDenied("只有县平安办可以调整本县的达标规则。")
         group = request.POST.get("group")
         if group not in forms_by_group:
             raise Http404
-        label, current, form = forms_by_group[group]
-        if form.is_valid():
-            try:
-                new = services.ruleset_update(actor=request.user, group=group, data=form.rule_data(),
+        entry = forms_by_group[group]
+        preset = request.POST.get("preset", "")
+        try:
+            if preset:
+                if preset not in PRESETS:
+                    raise Http404
+                new = services.ruleset_update(actor=request.user, group=group, data={}, region=region, preset=preset,
+                                              reason=request.POST.get("preset_reason", ""))
+            elif entry["form"].is_valid():
+                form = entry["form"]
+                new = services.ruleset_update(actor=request.user, group=group, data=form.rule_data(), region=region,
                                               reason=form.cleaned_data["reason"])
-            except ServiceError as exc:
-                form.add_error("reason", str(exc))
             else:
-                if new.pk == current.pk:
+                new = None
+        except ServiceError as exc:
+            if preset:
+                entry["preset_error"] = str(exc)
+            else:
+                entry["form"].add_error("reason", str(exc))
+        else:
+            if new is not None:
+                if new.pk == entry["current"].pk:
                     messages.info(request, "规则没有变化。")
                 else:
-                    messages.success(request, f"{label}规则已更新为第{new.version}版；重新计算后生效，已锁定月份不受影响。")
-                return HttpResponseRedirect(reverse("dashboards:rules"))
+                    messages.success(request, f"{region.name}{entry['label']}规则已更新为第{new.version}版"
+                                              f"（{new.get_preset_display()}）；重新计算后生效，已锁定月份不受影响。")
+                return HttpResponseRedirect(f"{reverse('dashboards:rules')}?region={region.code}")
+    versions = (RuleSet.objects.filter(Q(region__isnull=True) | Q(region__in=[*region.ancestors(), region]))
+                .select_related("created_by", "region").order_by("group", "-created_at", "-version")[:30])
     return render(request, "dashboards/rules.html", {
-        "title": "达标规则", "forms": forms_by_group.values(), "is_county": _is_county(request.user),
-        "versions": RuleSet.objects.select_related("created_by").order_by("group", "-version")[:20]})
+        "title": "达标规则", "region": region, "forms": forms_by_group.values(), "editable": editable,
+        "presets": [{"key": k, "label": RulePreset(k).label, "note": PRESET_NOTES[k]} for k in PRESETS],
+        "versions": versions, "is_county": _is_county(request.user)})

@@ -130,7 +130,7 @@ COUNTY, TOWN_A, TOWN_B = ("990121000000", "测试县", "县"), ("990121100000", 
 # (region, group, total, passed, rate, 零上访 n, rate, 零事故 n, rate, 零案件 n, rate, target, gap)
 EXPECTED_YTD = [
     [*COUNTY, "全部", 7, 4, 0.5714, 6, 0.8571, 6, 0.8571, 6, 0.8571, None, None],
-    [*COUNTY, "村(社区)", 3, 2, 0.6667, 3, 1.0, 3, 1.0, 2, 0.6667, 0.9, -0.2333],
+    [*COUNTY, "村(社区)", 3, 2, 0.6667, 3, 1.0, 3, 1.0, 2, 0.6667, 0.9, 2 / 3 - 0.9],  # exact gap
     [*COUNTY, "单位(企业)", 4, 2, 0.5, 3, 0.75, 3, 0.75, 4, 1.0, 0.8, -0.3],
     [*TOWN_A, "全部", 4, 3, 0.75, 4, 1.0, 3, 0.75, 4, 1.0, None, None],
     [*TOWN_A, "村(社区)", 2, 2, 1.0, 2, 1.0, 2, 1.0, 2, 1.0, 0.9, 0.1],
@@ -142,7 +142,7 @@ EXPECTED_YTD = [
 # 本月 (March): the February accident of 甲一村超市 does not count; the targets are the same.
 EXPECTED_MONTH = [
     [*COUNTY, "全部", 7, 5, 0.7143, 6, 0.8571, 7, 1.0, 6, 0.8571, None, None],
-    [*COUNTY, "村(社区)", 3, 2, 0.6667, 3, 1.0, 3, 1.0, 2, 0.6667, 0.9, -0.2333],
+    [*COUNTY, "村(社区)", 3, 2, 0.6667, 3, 1.0, 3, 1.0, 2, 0.6667, 0.9, 2 / 3 - 0.9],  # exact gap
     [*COUNTY, "单位(企业)", 4, 3, 0.75, 3, 0.75, 4, 1.0, 4, 1.0, 0.8, -0.05],
     [*TOWN_A, "全部", 4, 4, 1.0, 4, 1.0, 4, 1.0, 4, 1.0, None, None],
     [*TOWN_A, "村(社区)", 2, 2, 1.0, 2, 1.0, 2, 1.0, 2, 1.0, 0.9, 0.1],
@@ -333,10 +333,10 @@ def test_export_report_refuses_a_missing_directory(computed, tmp_path):
 def test_report_page_role_matrix(computed, client_as):
     check_role_matrix(client_as, "/reports/", {
         "anonymous": 302, "admin": 200, "county": 200, "clerk_a": 200, "clerk_b": 200, "grid_a": 403,
-        "dept_edu": 403})
+        "dept_edu": 200})  # a department gets the report of the subjects it supervises (issue 9.5)
     url = f"/reports/?region={computed.county.code}&month=2026-03&download=1"
     responses = check_role_matrix(client_as, url, {
-        "anonymous": 302, "admin": 200, "county": 200, "clerk_a": 404, "grid_a": 403, "dept_edu": 403})
+        "anonymous": 302, "admin": 200, "county": 200, "clerk_a": 404, "grid_a": 403, "dept_edu": 200})
     assert responses["county"]["Content-Type"].startswith("application/vnd.openxmlformats")
 
 

@@ -162,12 +162,13 @@ def test_override_changes_the_rate_and_is_audited(world):
 
 def test_tightened_rule_fails_any_security_case_and_records_its_version(world):
     case(world.shop_a, datetime.date(2026, 3, 3))
-    rule = services.ruleset_update(actor=world.users["county"], group="unit",
+    rule = services.ruleset_update(actor=world.users["county"], group="unit", region=world.county,
                                    data={"case_any_security": True}, reason="县委要求从严")
-    assert rule.version == 2
+    assert rule.version == 2 and rule.region == world.county and rule.preset == "custom"
     run(world)
     assert row(world.shop_a).case_ok is False and row(world.shop_a).rule == rule
-    assert row(world.village_a.village_subject).rule == RuleSet.current("village")
+    assert row(world.village_a.village_subject).rule == RuleSet.current("village", world.county) == RuleSet.default(
+        "village")
 
 
 def test_rates_of_an_empty_denominator_are_empty_not_zero(world):

@@ -149,11 +149,13 @@ def test_rules_page_creates_a_new_version(computed, client_as):
     assert page.status_code == 200
     form = {"group": "unit", "unit-petition_skip_level": "on", "unit-petition_collective": "on",
             "unit-petition_abnormal": "on", "unit-collective_headcount": "5", "unit-petition_level_at_or_above": "县",
+            "unit-accident_basis": "casualty",
             "unit-reason": "从严"}
     assert client_as("county").post("/dashboard/rules/", form).status_code == 302
-    assert RuleSet.current("unit").version == 2 and RuleSet.current("unit").petition_level_at_or_above == "县"
+    current = RuleSet.current("unit", computed.county)
+    assert current.version == 2 and current.petition_level_at_or_above == "县" and current.region == computed.county
     assert client_as("clerk_a").post("/dashboard/rules/", form).status_code == 403
-    assert RuleSet.current("unit").version == 2
+    assert RuleSet.current("unit", computed.county).version == 2
 
 
 def test_late_changes_list_ledger_edits_after_the_lock(computed, client_as):

@@ -2,15 +2,16 @@ from decimal import Decimal
 
 from django import template
 
+from sanzero.rates import percent_text
+
 register = template.Library()
 
 
 @register.filter
 def pct(value, digits: int = 1):
-    """0.962 → 96.2%; an empty rate stays empty (—), never 0% (DESIGN §5)."""
-    if value is None or value == "":
-        return "—"
-    return f"{Decimal(value) * 100:.{int(digits)}f}%"
+    """0.962 → 96.2%; an empty rate stays empty (—), never 0% (DESIGN §5); a Rate never shows 100.0%
+    while a subject fails (sanzero.rates)."""
+    return percent_text(value, digits)
 
 
 @register.filter

@@ -1,4 +1,6 @@
-"""export_report --month YYYY-MM [--region CODE] --output FILE.xlsx (DESIGN §7).
+"""export_report --month YYYY-MM [--region CODE] [--department NAME] --output FILE.xlsx (DESIGN §7).
+
+With --department the report counts only the subjects that department supervises (its own snapshot rows).
 
 Writes to a temporary file next to the output and renames it only when the report is complete, so a
 failure leaves no file (and never a half-written one in place of an older report).
@@ -11,7 +13,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from dashboards.report import ReportError, build_report, month_label, parse_month
-from units.models import Region
+from units.models import Department, Region
 
 
 class Command(BaseCommand):
@@ -22,6 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--region", default="", help="区划代码（默认：根区划）")
         parser.add_argument("--output", required=True, help="输出文件，如 report.xlsx")
         parser.add_argument("--prepared-by", default="", help="填报人（汇总表页脚）")
+        parser.add_argument("--department", default="", help="主管部门名称：只统计该部门主管的主体")
 
     def handle(self, *args, **opts):
         try:
@@ -50,11 +53,17 @@ class Command(BaseCommand):
                 raise CommandError("有多个根区划，请用 --region 指定区划代码。")
             region = roots[0]
 
+        department = None
+        if opts["department"].strip():
+            department = Department.objects.filter(name=opts["department"].strip()).first()
+            if department is None:
+                raise CommandError(f"主管部门“{opts['department'].strip()}”不存在。")
+
         fd, tmp = tempfile.mkstemp(prefix=".export_report-", suffix=".xlsx", dir=directory)
         os.close(fd)
         try:
             data = build_report(user_or_none=None, region=region, month=month, stream_or_path=tmp,
-                                prepared_by=opts["prepared_by"])
+                                prepared_by=opts["prepared_by"], department=department)
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would outlive the rename
@@ -65,4 +74,4 @@ class Command(BaseCommand):
             if os.path.exists(tmp):
                 os.unlink(tmp)
         self.stdout.write(self.style.SUCCESS(
-            f"已导出{region.name}{month_label(month)}报表（{len(data.children)}个下级区划）：{output}"))
+            f"已导出{region.name}{department.name + '主管主体' if department else ''}{month_label(month)}报表（{len(data.children)}个下级区划）：{output}"))
