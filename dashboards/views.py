@@ -367,6 +367,7 @@ def month_submit(request):
     context.update({
         "title": "月度上报", "summary": selectors.month_submit_summary(user=request.user, region=region, month=month),
         "own": board.entries[0], "future": month > timezone.localdate().replace(day=1),
+        "current": month == timezone.localdate().replace(day=1),
     })
     return render(request, "dashboards/month_submit.html", context)
 
