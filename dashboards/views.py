@@ -20,7 +20,7 @@ from django.views.generic import TemplateView
 from sanzero.exporting.mixins import ExportMixin
 from sanzero.scoping import user_scope
 from sanzero.services import ServiceError
-from units.models import Region, Subject, TargetGroup
+from units.models import LEVEL_PREFIX_LENGTH, Region, RegionLevel, Subject, TargetGroup
 from units.selectors import default_region_for, visible_ancestors
 
 from . import selectors, services
@@ -108,7 +108,8 @@ def overview(request):
     })
     board = selectors.township_submissions(region=region, month=month)
     context.update({"board": board, "child_submissions": board.by_child([c["region"] for c in children]),
-                    "can_submit": user_scope(request.user).role in services.SUBMITTER_ROLES})
+                    "can_submit": user_scope(request.user).role in services.SUBMITTER_ROLES,
+                    "above_township": LEVEL_PREFIX_LENGTH[region.level] < LEVEL_PREFIX_LENGTH[RegionLevel.TOWNSHIP]})
     return render(request, "dashboards/overview.html", context)
 
 

@@ -263,6 +263,14 @@ def test_county_overview_counts_the_townships_that_submitted(computed, client_as
     assert entry.changed_at == timezone.now()
 
 
+def test_township_and_village_overviews_have_no_submission_board(computed, client_as):
+    county_page = client_as("county").get("/dashboard/?month=2026-03").content.decode()
+    assert 'id="submissions"' in county_page and "<th>上报</th>" in county_page
+    for region in (computed.town_a, computed.village_a):
+        body = client_as("county").get(f"/dashboard/?region={region.code}&month=2026-03").content.decode()
+        assert 'id="submissions"' not in body and "<th>上报</th>" not in body
+
+
 def test_overview_query_count_does_not_grow_with_submissions(computed, client_as, django_assert_max_num_queries):
     submit(client_as("clerk_a"), computed.town_a)
     withdraw(client_as("clerk_a"), computed.town_a)
