@@ -1,6 +1,8 @@
 """Reads for the dashboards: snapshot tables only (RegionMonth, SubjectMonth, Target, MonthStatus).
 
-No dashboard query touches a ledger table; a test pins the query counts and checks the SQL.
+No dashboard query touches a ledger table; a test pins the query counts and checks the SQL. The one
+exception is the township's submission summary (month_submit_summary), which counts the entries open
+and overdue today with each ledger's own overdue() queryset, scoped to the township.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Max
 
-from units.models import Region, TargetGroup
+from units.models import LEVEL_PREFIX_LENGTH, Region, RegionLevel, TargetGroup
 
 from .models import ALL_GROUPS, GROUP_CHOICES, MonthStatus, Period, RegionMonth, SubjectMonth, figures_for
 
@@ -110,8 +112,148 @@ def month_status(*, region: Region, month: datetime.date) -> MonthStatus | None:
     return next((s for s in rows if s.region_id == region.pk), None)
 
 
-def township_statuses(*, region: Region, month: datetime.date) -> dict[int, MonthStatus]:
-    return {s.region_id: s for s in MonthStatus.objects.filter(month=month, region__parent=region)}
+def state_label(status: MonthStatus | None) -> str:
+    """未上报 / 已撤回上报 / 已上报 / 已锁定: an open row with a later version was submitted, then withdrawn."""
+    if status is None:
+        return MonthStatus.Status.OPEN.label
+    if status.status == MonthStatus.Status.OPEN and status.version > 1:
+        return "已撤回上报"
+    return status.get_status_display()
+
+
+def townships_of(region: Region):
+    """The townships a region's month consists of: itself, its township, or every township below it."""
+    if region.level == RegionLevel.TOWNSHIP:
+        return Region.objects.filter(pk=region.pk)
+    if LEVEL_PREFIX_LENGTH[region.level] > LEVEL_PREFIX_LENGTH[RegionLevel.TOWNSHIP]:
+        return Region.objects.filter(level=RegionLevel.TOWNSHIP, code=region.code[:9].ljust(12, "0"))
+    return Region.objects.filter(level=RegionLevel.TOWNSHIP, code__startswith=region.prefix)
+
+
+@dataclass
+class TownshipSubmission:
+    """One township's month: its status row (None: never touched) and the last change (who, when)."""
+
+    region: Region
+    status: MonthStatus | None
+    changed_at: datetime.datetime | None = None
+    changed_by: str = ""
+
+    @property
+    def state(self) -> str:
+        return self.status.status if self.status else MonthStatus.Status.OPEN
+
+    @property
+    def submitted(self) -> bool:
+        return self.state in (MonthStatus.Status.SUBMITTED, MonthStatus.Status.LOCKED)
+
+    @property
+    def label(self) -> str:
+        return state_label(self.status)
+
+
+@dataclass
+class SubmissionBoard:
+    """Which townships of a region have submitted a month: "已上报 7/10"."""
+
+    entries: list[TownshipSubmission]
+
+    @property
+    def total(self) -> int:
+        return len(self.entries)
+
+    @property
+    def submitted_count(self) -> int:
+        return sum(1 for e in self.entries if e.submitted)
+
+    @property
+    def unsubmitted(self) -> list[TownshipSubmission]:
+        return [e for e in self.entries if not e.submitted]
+
+    def by_child(self, children: list[Region]) -> dict[int, dict]:
+        """For each child region: its own entry when it is a township, else its townships' counts."""
+        out = {}
+        for child in children:
+            mine = [e for e in self.entries if e.region.code.startswith(child.prefix)]
+            own = next((e for e in mine if e.region.pk == child.pk), None)
+            out[child.pk] = {"own": own, "submitted": sum(1 for e in mine if e.submitted), "total": len(mine)}
+        return out
+
+
+def township_submissions(*, region: Region, month: datetime.date) -> SubmissionBoard:
+    """The townships of the region (itself when a township) with their status and last change: 3 queries."""
+    townships = list(townships_of(region).order_by("code"))
+    rows = {s.region_id: s for s in MonthStatus.objects.filter(month=month, region__in=townships)}
+    last: dict[int, object] = {}
+    if rows:
+        for rec in (MonthStatus.history.filter(id__in=[s.pk for s in rows.values()])
+                    .select_related("history_user").order_by("-history_date", "-history_id")):
+            last.setdefault(rec.id, rec)
+    entries = []
+    for t in townships:
+        s = rows.get(t.pk)
+        rec = last.get(s.pk) if s else None
+        entries.append(TownshipSubmission(
+            t, s, rec.history_date if rec else None,
+            (rec.history_user.display_name if rec.history_user else "") if rec else ""))
+    return SubmissionBoard(entries)
+
+
+@dataclass
+class SubmitSummary:
+    """What a township clerk sees before 确认上报: the snapshot's figures and today's open overdue items."""
+
+    rows: dict[tuple[str, str], RegionMonth]
+    overdue: list[dict]
+    computed_at: datetime.datetime | None
+    stale: bool
+
+    @property
+    def has_snapshot(self) -> bool:
+        return bool(self.rows)
+
+    @property
+    def groups(self) -> list[dict]:
+        return [{"group": g, "label": label, "month": self.rows.get((g, Period.MONTH)),
+                 "ytd": self.rows.get((g, Period.YTD))} for g, label in GROUP_CHOICES]
+
+    @property
+    def stats_month(self) -> RegionMonth | None:
+        return self.rows.get((ALL_GROUPS, Period.MONTH))
+
+    @property
+    def stats_ytd(self) -> RegionMonth | None:
+        return self.rows.get((ALL_GROUPS, Period.YTD))
+
+    @property
+    def overdue_total(self) -> int:
+        return sum(o["count"] for o in self.overdue)
+
+
+def month_submit_summary(*, user, region: Region, month: datetime.date,
+                         now: datetime.datetime | None = None) -> SubmitSummary:
+    """The township's RegionMonth rows, and (the one ledger read of the dashboards) a count per ledger
+    of its entries open and overdue today, scoped to the user and the township."""
+    from django.utils import timezone
+
+    from sanzero.supervision import SUPERVISED
+
+    from .models import month_end
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    rows = region_months(user=user, region=region, month=month)
+    overdue = []
+    for model in SUPERVISED:
+        count = (model.objects.for_user(user).overdue(today)
+                 .filter(subject__region__code__startswith=region.prefix).count())
+        overdue.append({"label": model._meta.verbose_name, "count": count,
+                        "url": f"/supervision/?region={region.code}&colour=red&kind={model._meta.label_lower}"})
+    computed_at = min((r.computed_at for r in rows.values()), default=None)
+    # Stale: computed before the month was over, or more than a day ago (entries recorded since are missing).
+    stale = computed_at is not None and (
+        timezone.localdate(computed_at) <= month_end(month) or now - computed_at > datetime.timedelta(days=1))
+    return SubmitSummary(rows, overdue, computed_at, stale)
 
 
 def available_months(*, region: Region) -> list[datetime.date]:

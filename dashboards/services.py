@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sanzero.roles import Role
 from sanzero.scoping import user_scope
 from sanzero.services import ServiceError, audited_save, require
-from units.models import Region
+from units.models import Region, RegionLevel
 
 from . import compute
 from .models import (
@@ -29,6 +29,7 @@ from .models import (
     Target,
     preset_of,
 )
+from .selectors import state_label, townships_of
 
 COUNTY_ROLES = frozenset({Role.ADMIN, Role.COUNTY})
 
@@ -144,36 +145,133 @@ def _root_of(region: Region) -> Region:
 
 
 def _month_status(region: Region, month: datetime.date) -> MonthStatus:
-    status, _ = MonthStatus.objects.select_for_update().get_or_create(region=region, month=month.replace(day=1))
-    return status
+    """The region's month row, locked until commit; a new, unsaved one when there is none yet, so that
+    its history starts with the action that creates it (see _save_status)."""
+    month = month.replace(day=1)
+    status = MonthStatus.objects.select_for_update().filter(region=region, month=month).first()
+    return status or MonthStatus(region=region, month=month)
+
+
+def _save_status(status: MonthStatus, *, actor, reason: str) -> None:
+    status.version += 1
+    try:
+        with transaction.atomic():
+            audited_save(status, actor=actor, reason=reason)
+    except IntegrityError:  # two first actions on the same month at once: the other one won
+        raise ServiceError("该月份的状态刚被其他用户修改，请刷新页面后重试。") from None
+
+
+SUBMITTER_ROLES = frozenset({Role.ADMIN, Role.CLERK})
+
+
+class UnsubmittedTownships(ServiceError):
+    """A lock refused until confirmed: these townships have not submitted the month.
+
+    `townships` is [(region, state label)] in code order; the view lists them and asks "仍要锁定".
+    """
+
+    def __init__(self, townships: list[tuple[Region, str]]):
+        self.townships = townships
+        super().__init__(f"{len(townships)}个乡镇(街道)尚未上报：{_names(townships)}。确认后仍可锁定。")
+
+
+def _names(townships: list[tuple[Region, str]]) -> str:
+    return "、".join(region.name for region, _ in townships)
+
+
+def require_month_submitter(*, actor, region: Region) -> None:
+    """Only a township clerk (or an administrator) submits or withdraws a township's month."""
+    require(_role(actor) in SUBMITTER_ROLES, "只有乡镇录入员可以上报或撤回本乡镇月度数据。")
+    _require_region(actor, region)
+    if region.level != RegionLevel.TOWNSHIP:
+        raise ServiceError("请选择乡镇(街道)上报。")
+
+
+def _ancestor_lock(region: Region, month: datetime.date) -> MonthStatus | None:
+    """A lock on the region itself or on a region above it (a lock below it does not cover it)."""
+    locked = compute.lock_for(region, month)
+    if locked is not None and region.code.startswith(locked.region.prefix):
+        return locked
+    return None
 
 
 @transaction.atomic
 def month_submit(*, actor, region: Region, month: datetime.date, note: str = "") -> MonthStatus:
-    """A township submits its month (乡镇上报)."""
-    require(_role(actor) in {Role.ADMIN, Role.CLERK}, "只有乡镇录入员可以上报本乡镇月度数据。")
-    _require_region(actor, region)
-    if region.level != "township":
-        raise ServiceError("请选择乡镇(街道)上报。")
+    """A township submits its month (乡镇上报), after seeing its summary. Without a snapshot the
+    submission is still accepted; the note and the audit reason say so."""
+    from .models import ALL_GROUPS, Period, RegionMonth
+
+    require_month_submitter(actor=actor, region=region)
+    month = month.replace(day=1)
+    if month > timezone.localdate().replace(day=1):
+        raise ServiceError("不能上报尚未到来的月份。")
     status = _month_status(region, month)
-    if status.status == MonthStatus.Status.LOCKED or compute.lock_for(region, month.replace(day=1)):
+    if status.status == MonthStatus.Status.LOCKED or _ancestor_lock(region, month):
         raise ServiceError("该月份已锁定，无需上报。")
+    if status.status == MonthStatus.Status.SUBMITTED:
+        raise ServiceError("该月份已上报。如需修改，请先撤回上报。")
+    note = (note or "").strip()
+    snapshot = RegionMonth.objects.filter(region=region, month=month, group=ALL_GROUPS, period=Period.YTD).first()
+    if snapshot is None:
+        note = f"【上报时该月尚无快照数据】{note}"
+        reason = f"上报{month:%Y年%m月}（上报时尚无快照数据）"
+    else:
+        computed = timezone.localtime(snapshot.computed_at)
+        reason = (f"上报{month:%Y年%m月}（年度累计达标{snapshot.passed}/{snapshot.total}，"
+                  f"数据计算于{computed:%m-%d %H:%M}）")
     status.status, status.note = MonthStatus.Status.SUBMITTED, note[:300]
-    status.version += 1
-    audited_save(status, actor=actor, reason=f"上报{month:%Y年%m月}")
+    _save_status(status, actor=actor, reason=reason)
     return status
 
 
 @transaction.atomic
-def month_lock(*, actor, region: Region, month: datetime.date, note: str = "") -> MonthStatus:
+def month_withdraw(*, actor, region: Region, month: datetime.date, reason: str) -> MonthStatus:
+    """The township's clerk takes a submission back (撤回上报), with a reason, until the month is locked."""
+    require_month_submitter(actor=actor, region=region)
+    month = month.replace(day=1)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("撤回上报必须填写原因。")
+    status = _month_status(region, month)
+    if status.status == MonthStatus.Status.LOCKED or _ancestor_lock(region, month):
+        raise ServiceError("该月份已被县平安办锁定，不能撤回上报。如需修改，请联系县平安办解锁。")
+    if status.status != MonthStatus.Status.SUBMITTED:
+        raise ServiceError("该月份尚未上报，无需撤回。")
+    status.status, status.note = MonthStatus.Status.OPEN, reason[:300]
+    _save_status(status, actor=actor, reason=f"撤回{month:%Y年%m月}上报：{reason}")
+    return status
+
+
+@transaction.atomic
+def month_lock(*, actor, region: Region, month: datetime.date, note: str = "",
+               confirm_unsubmitted: bool = False) -> MonthStatus:
+    """County staff lock a month. While a township below has not submitted, the lock is refused with
+    UnsubmittedTownships unless confirmed; a confirmed lock records which townships had not."""
     _require_county(actor, "只有县平安办可以锁定月份。")
     _require_region(actor, region)
+    month = month.replace(day=1)
     status = _month_status(region, month)
     if status.status == MonthStatus.Status.LOCKED:
         raise ServiceError("该月份已锁定。")
+    above = _ancestor_lock(region, month)
+    if above is not None:
+        raise ServiceError(f"该月份已随{above.region.name}锁定。")
+    townships = list(townships_of(region).order_by("code"))
+    # Lock the townships' rows too: a withdrawal waits for this lock and then sees it.
+    rows = {s.region_id: s for s in MonthStatus.objects.select_for_update().filter(month=month, region__in=townships)}
+    unsubmitted = [(t, state_label(rows.get(t.pk))) for t in townships
+                   if rows.get(t.pk) is None or rows[t.pk].status == MonthStatus.Status.OPEN]
+    if unsubmitted and not confirm_unsubmitted:
+        raise UnsubmittedTownships(unsubmitted)
+    note = (note or "").strip()
+    if unsubmitted:
+        suffix = f"（锁定时{len(unsubmitted)}个乡镇(街道)未上报：{_names(unsubmitted)}）"
+        reason = f"锁定{month:%Y年%m月}，{len(unsubmitted)}个乡镇(街道)未上报：{_names(unsubmitted)}"
+        note = note[:max(0, 300 - len(suffix))] + suffix
+    else:
+        reason = f"锁定{month:%Y年%m月}（{len(townships)}个乡镇(街道)均已上报）"
     status.status, status.note = MonthStatus.Status.LOCKED, note[:300]
-    status.version += 1
-    audited_save(status, actor=actor, reason=f"锁定{month:%Y年%m月}")
+    _save_status(status, actor=actor, reason=reason)
     return status
 
 
@@ -188,8 +286,7 @@ def month_unlock(*, actor, region: Region, month: datetime.date, reason: str) ->
     if status.status != MonthStatus.Status.LOCKED:
         raise ServiceError("该月份未锁定。")
     status.status, status.note = MonthStatus.Status.SUBMITTED, reason[:300]
-    status.version += 1
-    audited_save(status, actor=actor, reason=f"解锁{month:%Y年%m月}：{reason}")
+    _save_status(status, actor=actor, reason=f"解锁{month:%Y年%m月}：{reason}")
     return status
 
 

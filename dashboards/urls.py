@@ -16,6 +16,7 @@ urlpatterns = [
     path("dashboard/recompute/", views.recompute, name="recompute"),
     path("dashboard/jobs/<int:pk>/", views.job, name="job"),
     path("dashboard/month/", views.month_action, name="month_action"),
+    path("dashboard/month/submit/", views.month_submit, name="month_submit"),
     path("dashboard/late-changes/", views.late_changes, name="late_changes"),
     path("dashboard/targets/", views.targets, name="targets"),
     path("dashboard/rules/", views.rules, name="rules"),

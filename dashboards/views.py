@@ -14,13 +14,14 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from sanzero.exporting.mixins import ExportMixin
 from sanzero.scoping import user_scope
 from sanzero.services import ServiceError
-from units.models import Region, Subject, TargetGroup
+from units.models import LEVEL_PREFIX_LENGTH, Region, RegionLevel, Subject, TargetGroup
 from units.selectors import default_region_for, visible_ancestors
 
 from . import selectors, services
@@ -107,8 +108,11 @@ def overview(request):
         "stats_month": rows.get((ALL_GROUPS, Period.MONTH)),
         "jobs": SnapshotJob.objects.for_user(request.user).filter(region=region, month=month)[:3],
         "has_data": bool(rows),
-        "township_statuses": selectors.township_statuses(region=region, month=month),
     })
+    board = selectors.township_submissions(region=region, month=month)
+    context.update({"board": board, "child_submissions": board.by_child([c["region"] for c in children]),
+                    "can_submit": user_scope(request.user).role in services.SUBMITTER_ROLES,
+                    "above_township": LEVEL_PREFIX_LENGTH[region.level] < LEVEL_PREFIX_LENGTH[RegionLevel.TOWNSHIP]})
     return render(request, "dashboards/overview.html", context)
 
 
@@ -315,28 +319,66 @@ def job(request, pk: int):
                                       "finished": obj.status in ("done", "failed", "refused")})
 
 
+MONTH_DONE = {"submit": "已上报。县平安办锁定前，如需修改可撤回上报。", "withdraw": "已撤回上报，修改后可重新上报。",
+              "lock": "已锁定，该月不再重新计算。", "unlock": "已解锁，可重新计算。"}
+
+
 @require_POST
 def month_action(request):
+    """上报 / 撤回上报 / 锁定 / 解锁 a month. A lock with townships not yet submitted answers with a
+    warning page listing them; only its "仍要锁定" (confirm_unsubmitted=1) locks."""
     region = _region(request)
     month = _parse_month(request.POST.get("month"))
     action = request.POST.get("action")
-    actions = {"submit": services.month_submit, "lock": services.month_lock, "unlock": services.month_unlock}
-    if month is None or action not in actions:
+    if month is None or action not in MONTH_DONE:
         raise Http404
+    note = request.POST.get("note", "")[:300]
     try:
-        if action == "unlock":
-            services.month_unlock(actor=request.user, region=region, month=month, reason=request.POST.get("note", ""))
+        if action == "submit":
+            services.month_submit(actor=request.user, region=region, month=month, note=note)
+        elif action == "withdraw":
+            services.month_withdraw(actor=request.user, region=region, month=month, reason=note)
+        elif action == "lock":
+            services.month_lock(actor=request.user, region=region, month=month, note=note,
+                                confirm_unsubmitted=request.POST.get("confirm_unsubmitted") == "1")
         else:
-            actions[action](actor=request.user, region=region, month=month, note=request.POST.get("note", ""))
+            services.month_unlock(actor=request.user, region=region, month=month, reason=note)
+    except services.UnsubmittedTownships as exc:
+        board = selectors.township_submissions(region=region, month=month)
+        entries = {e.region.pk: e for e in board.entries}
+        context = _base_context(request, region, month)
+        context.update({"title": "确认锁定", "note": note, "board": board, "unsubmitted": [
+            {"region": township, "label": label, "entry": entries.get(township.pk)} for township, label in exc.townships]})
+        return render(request, "dashboards/month_lock.html", context)
     except ServiceError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, {"submit": "已上报。", "lock": "已锁定，该月不再重新计算。",
-                                   "unlock": "已解锁，可重新计算。"}[action])
+        messages.success(request, MONTH_DONE[action])
     back = request.POST.get("back") or f"{reverse('dashboards:overview')}?region={region.code}&month={month:%Y-%m}"
-    if not back.startswith("/"):
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts=None) or not back.startswith("/"):
         back = reverse("dashboards:overview")
     return HttpResponseRedirect(back)
+
+
+def month_submit(request):
+    """The township clerk's 上报 page: the month's summary first, then 确认上报 (or 撤回上报)."""
+    region = _region(request)
+    raw = request.GET.get("month")
+    month = _parse_month(raw) if raw else _month(request, region)
+    if month is None:
+        raise Http404
+    try:
+        services.require_month_submitter(actor=request.user, region=region)
+    except ServiceError as exc:  # not a township
+        raise Http404(str(exc)) from None
+    board = selectors.township_submissions(region=region, month=month)
+    context = _base_context(request, region, month)
+    context.update({
+        "title": "月度上报", "summary": selectors.month_submit_summary(user=request.user, region=region, month=month),
+        "own": board.entries[0], "future": month > timezone.localdate().replace(day=1),
+        "current": month == timezone.localdate().replace(day=1),
+    })
+    return render(request, "dashboards/month_submit.html", context)
 
 
 def subject_history(request, subject_id: int):

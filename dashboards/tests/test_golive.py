@@ -143,7 +143,7 @@ def test_a_month_override_flows_into_the_ytd_of_the_later_months(march_accident)
 
 def test_a_locked_later_month_is_left_alone_and_listed(march_accident, client_as):
     world = march_accident
-    services.month_lock(actor=world.users["county"], region=world.county, month=APR)
+    services.month_lock(actor=world.users["county"], region=world.county, month=APR, confirm_unsubmitted=True)
     response = client_as("county").post(f"/dashboard/subject/{world.shop_a.pk}/2026-03/override/", {
         "period": "ytd", "passed": "1", "reason": "第三方责任"}, follow=True)
     assert "2026年5月的年度累计已随之更新；4月已锁定，未改变" in response.content.decode()

@@ -216,7 +216,7 @@ def test_a_computation_killed_midway_leaves_the_previous_snapshot(world):
 
 def test_a_locked_month_is_never_recomputed(world):
     run(world)
-    services.month_lock(actor=world.users["county"], region=world.county, month=MARCH)
+    services.month_lock(actor=world.users["county"], region=world.county, month=MARCH, confirm_unsubmitted=True)
     with pytest.raises(compute.MonthLocked):
         compute.compute_month(region=world.town_a, month=MARCH)
     with pytest.raises(Exception, match="已锁定"):

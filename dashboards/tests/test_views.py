@@ -48,7 +48,7 @@ def ledger_tables_in(sqls):
 
 
 @pytest.mark.parametrize("url,pinned", [
-    ("/dashboard/?month=2026-03", 12),
+    ("/dashboard/?month=2026-03", 13),
     ("/dashboard/ranking/?month=2026-03", 8),
     ("/dashboard/subjects/?month=2026-03&period=month", 9),
 ])
@@ -107,7 +107,8 @@ def test_recompute_is_for_county_staff_and_refused_when_locked(computed, client_
     job = SnapshotJob.objects.get()
     assert response.headers["Location"] == f"/dashboard/jobs/{job.pk}/"
     assert job.status == "done" and job.progress == 100
-    client_as("county").post("/dashboard/month/", {"month": "2026-03", "action": "lock"})
+    client_as("county").post("/dashboard/month/", {"month": "2026-03", "action": "lock",
+                                                    "confirm_unsubmitted": "1"})
     assert MonthStatus.objects.get(region=computed.county).status == "locked"
     page = client_as("county").get("/dashboard/?month=2026-03").content.decode()
     assert "disabled" in page and "已锁定" in page
@@ -161,7 +162,8 @@ def test_rules_page_creates_a_new_version(computed, client_as):
 def test_late_changes_list_ledger_edits_after_the_lock(computed, client_as):
     from hazards import services as hazard_services
 
-    client_as("county").post("/dashboard/month/", {"month": "2026-03", "action": "lock"})
+    client_as("county").post("/dashboard/month/", {"month": "2026-03", "action": "lock",
+                                                    "confirm_unsubmitted": "1"})
     with time_machine.travel(datetime.datetime(2026, 4, 10, 11, 0), tick=False):  # later that morning
         hazard_services.accident_create(actor=computed.users["clerk_a"], data={
             "subject": computed.shop_a, "occurred_on": datetime.date(2026, 3, 20), "kind": "火灾", "injuries": 1})
