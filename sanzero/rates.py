@@ -5,8 +5,8 @@ numerator and denominator:
 
 - comparisons with a target use the exact fraction (``meets``/``gap_to``): 4 of 5 is exactly 80%, so
   it meets an 80% target; 7,999 of 10,000 does not, although it rounds to 80.0%;
-- the shown percentage never claims 100.0% while one subject fails, nor 0.0% while one passes:
-  9,999 of 10,000 shows 99.9%, 1 of 10,000 shows 0.1%.
+- the shown percentage (the 4-place rate to one decimal, as the Excel cell reads) never claims 100.0%
+  while one subject fails, nor 0.0% while one passes: 9,999 of 10,000 shows 99.9%, 1 of 10,000 0.1%.
 """
 
 from __future__ import annotations
@@ -62,10 +62,10 @@ class Rate(Decimal):
         return self.exact - Decimal(target)
 
     def percent(self, digits: int = 1) -> Decimal:
-        """The percentage as shown with ``digits`` decimals: rounded half up, but never 100 while a
-        subject fails and never 0 while one passes."""
+        """The percentage as shown with ``digits`` decimals: the 4-place rate rounded half up (as a
+        spreadsheet shows the same cell), but never 100 while a subject fails and never 0 while one passes."""
         step = Decimal(1).scaleb(-digits)
-        shown = (self.exact * 100).quantize(step, rounding=ROUND_HALF_UP)
+        shown = (Decimal(self) * 100).quantize(step, rounding=ROUND_HALF_UP)
         if shown >= 100 and self.numerator < self.denominator:
             return Decimal(100) - step
         if shown <= 0 < self.numerator:
@@ -74,12 +74,11 @@ class Rate(Decimal):
 
     def shown_fraction(self, digits: int = 1) -> Decimal:
         """The value for a spreadsheet cell formatted with ``digits`` percent decimals: the 4-place rate,
-        unless that cell would read other than ``percent`` (0.999, not 0.9999, for 9,999 of 10,000
-        under "0.0%")."""
-        step = Decimal(1).scaleb(-digits)
-        shown = self.percent(digits)
+        except at the ends, where the cell would claim 100% (or 0%) that ``percent`` does not: 0.999, not
+        0.9999, for 9,999 of 10,000 under "0.0%"."""
         value = Decimal(self)
-        if (value * 100).quantize(step, rounding=ROUND_HALF_UP) != shown:
+        shown = self.percent(digits)
+        if (value * 100).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP) != shown:
             return shown / 100
         return value
 

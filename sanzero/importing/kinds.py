@@ -513,14 +513,16 @@ class SubjectKind(ImportKind):
 
     def _match(self, ctx: SubjectContext, region, name: str, values: dict):
         candidates = ctx.existing.get((region.pk, name), [])
+        left_on = values.get("left_on")
+        # A row naming its leaving date is the subject that left that day, even when a same-named
+        # successor is active now (re-importing the history must not deregister the successor).
+        exact = [s for s in candidates if left_on and s.left_on == left_on]
+        if exact:
+            return exact[0]
         active = [s for s in candidates if s.left_on is None]
         if active:
             return active[0]
-        left_on = values.get("left_on")
         if left_on and candidates:
-            exact = [s for s in candidates if s.left_on == left_on]
-            if exact:
-                return exact[0]
             return max(candidates, key=lambda s: (s.left_on, s.pk))
         return None
 
