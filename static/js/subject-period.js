@@ -6,7 +6,7 @@
     var left = option.getAttribute("data-left");
     return (!joined || joined <= day) && (!left || left > day);
   }
-  function update(form) {
+  function update(form, hintToo) {
     var select = form.querySelector("select[name=subject]");
     var date = form.querySelector("input[data-entry-date]");
     if (!select || !date) return;
@@ -24,14 +24,15 @@
       hint.className = "form-text text-danger";
       select.parentNode.appendChild(hint);
     }
-    hint.textContent = outside ? "所选主体在" + day + "不在创建期内，请核对日期或主体。" : "";
+    // on load the server's own error (if any) says it already; the hint follows the user's changes
+    if (hintToo) hint.textContent = outside ? "所选主体在" + day + "不在创建期内，请核对日期或主体。" : "";
   }
   document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(document.querySelectorAll("form"), function (form) {
       if (!form.querySelector("select[name=subject]")) return;
-      form.addEventListener("change", function () { update(form); });
-      form.addEventListener("input", function (e) { if (e.target.hasAttribute("data-entry-date")) update(form); });
-      update(form);
+      form.addEventListener("change", function () { update(form, true); });
+      form.addEventListener("input", function (e) { if (e.target.hasAttribute("data-entry-date")) update(form, true); });
+      update(form, false);
     });
   });
 })();
