@@ -382,4 +382,9 @@ def test_the_dashboard_shows_99_9_not_100_when_one_of_many_fails(world, client_a
     assert (row.total, row.passed) == (2002, 2001)
     page = client_as("county").get(f"/dashboard/?region={world.town_b.code}&month=2026-03").content.decode()
     assert "99.9%" in page and "100.0%" not in page.split("年度目标")[0]
+    # the ranking's Excel cell reads 99.9% too (0.999 under "0.0%", not 0.9995)
+    response = client_as("county").get("/dashboard/ranking/?month=2026-03&export=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
+    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[2] == "乙镇")
+    assert (row[3], row[4], row[5]) == (2003, 2002, 0.999)
     assert Region.objects.filter(code=world.town_b.code).exists()

@@ -22,6 +22,8 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sanzero.rates import Rate
+
 from .columns import FORMULA_PREFIXES, Column, SheetSpec
 
 DATE_FORMAT = "yyyy-mm-dd"
@@ -112,6 +114,8 @@ def _write_only_cell(ws, value: Any, column: Column | None):
         cell = WriteOnlyCell(ws, value)
         cell.number_format = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
         return cell
+    if isinstance(value, Rate):
+        value = value.shown_fraction()  # reads as the pages show it: never 100.0% while a subject fails
     if isinstance(value, (int, float, Decimal)):
         if kind != "rate":
             return value
