@@ -158,6 +158,7 @@ class Dispute(LedgerEntry):
         return workdays.add_workdays(self.level_started_on, self.level_days)
 
     DEADLINE_FIELDS = ("due_on", "overall_due_on")
+    WORKDAY_DEADLINES = True
 
     @classmethod
     def deadline_context(cls) -> dict:

@@ -79,6 +79,9 @@ class LedgerEntry(models.Model):
     # --- deadlines -----------------------------------------------------------------------------
     #: the stored deadlines; recomputed together when a year's holidays change (sanzero.holidays)
     DEADLINE_FIELDS: tuple[str, ...] = ("due_on",)
+    #: whether those deadlines count working days (工作日); only then do pages warn of a year whose
+    #: holidays are unknown (calendar-day deadlines, 日, do not depend on them)
+    WORKDAY_DEADLINES = False
 
     def compute_due_on(self, rules) -> datetime.date | None:
         """The date by which the current step must be done; None when nothing is pending."""

@@ -29,7 +29,7 @@ class LedgerListView(ScopedListView):
         ctx["url_prefix"] = self.model.URL_PREFIX
         ctx["has_deadlines"] = any(column.name == "mark" for column in ctx["table"].columns)
         page = getattr(ctx["table"], "page", None)
-        if ctx["has_deadlines"] and page is not None:
+        if ctx["has_deadlines"] and self.model.WORKDAY_DEADLINES and page is not None:
             # the page's own rows (evaluated once, the table renders the same list): no extra query
             ctx["holiday_notice"] = holiday_notice(self.request.user, (
                 getattr(row.record, name) for row in page.object_list for name in self.model.DEADLINE_FIELDS))
@@ -101,7 +101,8 @@ class LedgerDetailView(ScopedDetailView):
                 "url_prefix": obj.URL_PREFIX,
                 "list_title": obj._meta.verbose_name_plural,
                 "holiday_notice": holiday_notice(self.request.user, (
-                    getattr(obj, name) for name in obj.DEADLINE_FIELDS) if obj.is_open else ()),
+                    getattr(obj, name) for name in obj.DEADLINE_FIELDS) if obj.is_open and obj.WORKDAY_DEADLINES
+                    else ()),
             }
         )
         return ctx
@@ -165,7 +166,8 @@ class LedgerFormView(ScopedFormView):
         ctx["url_prefix"] = self.model.URL_PREFIX
         ctx["list_title"] = self.model._meta.verbose_name_plural
         # the deadline this form will compute lies in this year or the next
-        ctx["holiday_notice"] = holiday_notice(self.request.user, this_and_next_year())
+        if self.model.WORKDAY_DEADLINES:
+            ctx["holiday_notice"] = holiday_notice(self.request.user, this_and_next_year())
         return ctx
 
     def run_service(self, form):
@@ -219,7 +221,8 @@ class LedgerTransitionView(ScopedFormView):
         ctx = super().get_context_data(**kwargs)
         ctx.update({"title": f"{self.transition.label}：{self.object}", "transition": self.transition,
                     "url_prefix": self.model.URL_PREFIX, "list_title": self.model._meta.verbose_name_plural,
-                    "holiday_notice": holiday_notice(self.request.user, this_and_next_year())})
+                    "holiday_notice": holiday_notice(self.request.user, this_and_next_year())
+                    if self.model.WORKDAY_DEADLINES else None})
         return ctx
 
     def get(self, request, *args, **kwargs):

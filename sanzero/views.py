@@ -309,7 +309,8 @@ class SupervisionView(ExportMixin, TemplateView):
             "kind": request.GET.get("kind", ""), "colour": request.GET.get("colour", ""),
             "sort": request.GET.get("sort", "-days"), "region_code": request.GET.get("region", ""),
             "agent_counts": agent_counts, "base_query": query.urlencode(), "page_query": page_query,
-            "holiday_notice": holiday_notice(request.user, (i.entry.due_on for i in items)),
+            "holiday_notice": holiday_notice(request.user, (i.entry.due_on for i in items
+                                                            if i.entry.WORKDAY_DEADLINES)),
         })
         return ctx
 

@@ -402,6 +402,26 @@ def test_a_list_of_2026_deadlines_does_not_warn(world, client_as):
         assert "节假日安排尚未录入" not in html
 
 
+def test_calendar_day_deadlines_in_2027_do_not_warn(world, client_as):
+    """A petition's 60 days (日) and a hazard's 7 days do not depend on the holidays."""
+    from hazards import services as hazard_services
+    from petitions import services as petition_services
+
+    p = petition_services.petition_create(actor=world.users["clerk_a"], data={
+        "subject": world.shop_a, "received_on": D(2026, 12, 31), "channel": "来访", "type": "申诉求决",
+        "headcount": 1, "level_reached": "乡镇", "content": "反映道路积水"})
+    h = hazard_services.hazard_create(actor=world.users["clerk_a"], data={
+        "subject": world.shop_a, "found_on": D(2026, 12, 27), "category": "消防", "level": "一般",
+        "description": "灭火器过期"})
+    assert p.due_on.year == 2027 and h.due_on.year == 2027
+    clerk = client_as("clerk_a")
+    for url in ("/petitions/", p.get_absolute_url(), "/petitions/new/", "/hazards/", h.get_absolute_url()):
+        assert "节假日安排尚未录入" not in clerk.get(url).content.decode(), url
+    # 督办 lists the hazard (due within days) but no working-day deadline: no warning either
+    page = client_as("county").get("/supervision/")
+    assert page.context["total"] >= 1 and "节假日安排尚未录入" not in page.content.decode()
+
+
 def test_the_nav_links_the_holiday_page_beside_the_deadline_settings(world, client_as):
     html = client_as("county").get("/").content.decode()
     assert f'href="{URL}"' in html and 'href="/settings/deadlines/"' in html
