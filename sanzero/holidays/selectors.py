@@ -88,11 +88,12 @@ def spans_text(days: list[datetime.date]) -> str:
 
 
 def group_days(days: Iterable[Day]) -> list[Group]:
-    """Days grouped by holiday name, groups in the order of their first day."""
+    """Days grouped by holiday name, in the order of their first rest day (of their first day when
+    they have none): 国庆节 after 中秋节 when its make-up Sunday comes first."""
     groups: dict[str, Group] = {}
     for day in sorted(days, key=lambda d: d.date):
         groups.setdefault(day.name, Group(day.name)).days.append(day)
-    return list(groups.values())
+    return sorted(groups.values(), key=lambda g: (g.rest or g.days)[0].date)
 
 
 def entered_days(year: int) -> list[Day]:
@@ -125,7 +126,7 @@ def recent_changes(year: int, limit: int = 30) -> list[AuditEntry]:
     return [
         AuditEntry(rec.history_date, rec.history_user.display_name if rec.history_user else "系统",
                    ACTION_LABELS.get(rec.history_type, rec.history_type),
-                   f"{rec.date:%Y-%m-%d}（{weekday_label(rec.date)}）{rec.name}{rec.kind}"
+                   f"{rec.date:%Y-%m-%d}（{weekday_label(rec.date)}）{rec.name} {rec.kind}"
                    + (f" · {rec.history_change_reason}" if rec.history_change_reason else ""))
         for rec in records
     ]

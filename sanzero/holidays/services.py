@@ -127,8 +127,9 @@ class RangeResult:
 
     def summary(self) -> str:
         total = len(self.created) + len(self.updated) + len(self.unchanged)
-        return (f"已录入{self.name}{self.kind}{total}天：新增{len(self.created)}天，修改名称{len(self.updated)}天，"
-                f"未变化{len(self.unchanged)}天。")
+        parts = [f"{label}{len(days)}天" for label, days in
+                 (("新增", self.created), ("修改名称", self.updated), ("已录入、未变化", self.unchanged)) if days]
+        return f"{self.name}{self.kind}共{total}天：{'，'.join(parts)}。"
 
 
 def holiday_range_add(*, actor, start: datetime.date, end: datetime.date | None, kind: str, name: str) -> RangeResult:
@@ -160,7 +161,7 @@ def holiday_range_add(*, actor, start: datetime.date, end: datetime.date | None,
             if holiday is None:
                 holiday = Holiday(date=day, kind=kind, name=name)
                 full_clean(holiday)
-                audited_save(holiday, actor=actor, reason=f"{ADD_REASON}：{name}{kind}")
+                audited_save(holiday, actor=actor, reason=ADD_REASON)
                 result.created.append(day)
             elif holiday.name != name:
                 old = holiday.name
@@ -212,7 +213,7 @@ def holiday_delete(*, actor, holiday: Holiday) -> None:
     with transaction.atomic():
         if not Holiday.objects.select_for_update().filter(pk=holiday.pk).exists():
             raise ServiceError("该日期已被删除。")
-        _audited_delete(holiday, actor=actor, reason=f"删除节假日安排：{holiday.date:%Y-%m-%d} {holiday.name}{holiday.kind}")
+        _audited_delete(holiday, actor=actor, reason="删除节假日安排")
         bump_stamp()
 
 

@@ -57,7 +57,7 @@ def index(request):
             except ServiceError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, result.summary() + (
+                messages.success(request, "已录入" + result.summary() + (
                     " 已登记台账的期限不会自动改变，需要时请点击“重新计算期限”。" if result.changed else ""))
                 for warning in result.warnings:
                     messages.warning(request, warning)
