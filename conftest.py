@@ -1,6 +1,7 @@
 import pytest
 from django.test import Client
 
+from sanzero import workdays
 from sanzero.celery import app as celery_app
 from sanzero.testing import build_world
 
@@ -14,6 +15,14 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_holiday_calendar():
+    """The entered holidays are cached per process (sanzero.workdays); each test has its own database."""
+    workdays.clear_cache()
+    yield
+    workdays.clear_cache()
 
 
 @pytest.fixture(autouse=True)

@@ -157,6 +157,19 @@ class Dispute(LedgerEntry):
             return None
         return workdays.add_workdays(self.level_started_on, self.level_days)
 
+    DEADLINE_FIELDS = ("due_on", "overall_due_on")
+    WORKDAY_DEADLINES = True
+
+    @classmethod
+    def deadline_context(cls) -> dict:
+        return {"ladder_days": MediationLevel.total_working_days()}
+
+    def recomputed_deadlines(self, rules, context: dict) -> dict[str, datetime.date | None]:
+        """The level's deadline and the overall one; the overall one counts the ladder's current total,
+        as dispute_update does when the 登记日期 changes."""
+        return {"due_on": self.compute_due_on(rules),
+                "overall_due_on": overall_due(self.found_on, context["ladder_days"]) if self.found_on else None}
+
     def needs_escalation(self, today: datetime.date | None = None) -> bool:
         """Past the current level's limit and still 调解中: suggest moving up the ladder."""
         today = today or timezone.localdate()

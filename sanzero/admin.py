@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import ExportJob, ImportJob, User
+from .models import ExportJob, Holiday, ImportJob, User
 
 
 @admin.register(User)
@@ -55,3 +55,14 @@ class ExportJobAdmin(_JobAdmin):
     list_display = ("created_at", "user", "label", "status", "row_count", "personal_data", "expires_at")
     list_filter = ("status", "personal_data")
     search_fields = ("label", "user__username", "user__full_name")
+
+
+@admin.register(Holiday)
+class HolidayAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The entered 节假日安排, to look at: changes go through the 节假日安排 page (audited, and every
+    process is told through HolidayStamp)."""
+
+    list_display = ("date", "kind", "name", "updated_at")
+    list_filter = ("kind", "name")
+    date_hierarchy = "date"
+    search_fields = ("name",)

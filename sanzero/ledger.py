@@ -78,9 +78,24 @@ class LedgerEntry(models.Model):
         abstract = True
 
     # --- deadlines -----------------------------------------------------------------------------
+    #: the stored deadlines; recomputed together when a year's holidays change (sanzero.holidays)
+    DEADLINE_FIELDS: tuple[str, ...] = ("due_on",)
+    #: whether those deadlines count working days (工作日); only then do pages warn of a year whose
+    #: holidays are unknown (calendar-day deadlines, 日, do not depend on them)
+    WORKDAY_DEADLINES = False
+
     def compute_due_on(self, rules) -> datetime.date | None:
         """The date by which the current step must be done; None when nothing is pending."""
         return None
+
+    @classmethod
+    def deadline_context(cls) -> dict:
+        """What recomputing many entries' deadlines needs loaded once (e.g. the mediation ladder)."""
+        return {}
+
+    def recomputed_deadlines(self, rules, context: dict) -> dict[str, datetime.date | None]:
+        """Every field of DEADLINE_FIELDS computed afresh under the current calendar and rules."""
+        return {"due_on": self.compute_due_on(rules)}
 
     @property
     def is_open(self) -> bool:

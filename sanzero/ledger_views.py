@@ -11,6 +11,7 @@ from django.utils import timezone
 from units.models import Subject
 
 from .audit import audit_trail
+from .holidays.selectors import holiday_notice, this_and_next_year
 from .ledger import REVEAL_ROLES
 from .models import AccessLog, DeadlineSettings
 from .scoping import user_scope
@@ -27,6 +28,11 @@ class LedgerListView(ScopedListView):
         ctx = super().get_context_data(**kwargs)
         ctx["url_prefix"] = self.model.URL_PREFIX
         ctx["has_deadlines"] = any(column.name == "mark" for column in ctx["table"].columns)
+        page = getattr(ctx["table"], "page", None)
+        if ctx["has_deadlines"] and self.model.WORKDAY_DEADLINES and page is not None:
+            # the page's own rows (evaluated once, the table renders the same list): no extra query
+            ctx["holiday_notice"] = holiday_notice(self.request.user, (
+                getattr(row.record, name) for row in page.object_list for name in self.model.DEADLINE_FIELDS))
         return ctx
 
 
@@ -94,6 +100,9 @@ class LedgerDetailView(ScopedDetailView):
                 "revealed": self.revealed,
                 "url_prefix": obj.URL_PREFIX,
                 "list_title": obj._meta.verbose_name_plural,
+                "holiday_notice": holiday_notice(self.request.user, (
+                    getattr(obj, name) for name in obj.DEADLINE_FIELDS) if obj.is_open and obj.WORKDAY_DEADLINES
+                    else ()),
             }
         )
         return ctx
@@ -156,6 +165,9 @@ class LedgerFormView(ScopedFormView):
         ctx = super().get_context_data(**kwargs)
         ctx["url_prefix"] = self.model.URL_PREFIX
         ctx["list_title"] = self.model._meta.verbose_name_plural
+        # the deadline this form will compute lies in this year or the next
+        if self.model.WORKDAY_DEADLINES:
+            ctx["holiday_notice"] = holiday_notice(self.request.user, this_and_next_year())
         return ctx
 
     def run_service(self, form):
@@ -208,7 +220,9 @@ class LedgerTransitionView(ScopedFormView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx.update({"title": f"{self.transition.label}：{self.object}", "transition": self.transition,
-                    "url_prefix": self.model.URL_PREFIX, "list_title": self.model._meta.verbose_name_plural})
+                    "url_prefix": self.model.URL_PREFIX, "list_title": self.model._meta.verbose_name_plural,
+                    "holiday_notice": holiday_notice(self.request.user, this_and_next_year())
+                    if self.model.WORKDAY_DEADLINES else None})
         return ctx
 
     def get(self, request, *args, **kwargs):

@@ -186,3 +186,59 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} {self.get_status_display()}"
+
+
+class HolidayKind(models.TextChoices):
+    REST = "放假", "放假"
+    WORK = "调休上班", "调休上班"
+
+
+class Holiday(models.Model):
+    """One officially announced day of the 国务院办公厅 节假日安排 notice: a rest day (放假) or a
+    make-up workday (调休上班), with the holiday it belongs to (元旦, 春节…).
+
+    A year with at least one row is “entered” and overrides the chinesecalendar package for that
+    whole year (sanzero.workdays). Written only by sanzero.holidays.services, which audit every
+    change and bump :class:`HolidayStamp` in the same transaction.
+    """
+
+    date = models.DateField("日期", unique=True)
+    kind = models.CharField("类型", max_length=4, choices=HolidayKind.choices)
+    name = models.CharField("名称", max_length=20)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = "节假日安排"
+        verbose_name_plural = "节假日安排"
+        ordering = ["date"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=HolidayKind.values), name="holiday_kind_valid",
+                                   violation_error_message="类型应为“放假”或“调休上班”。"),
+            models.CheckConstraint(condition=~models.Q(name=""), name="holiday_name_not_empty",
+                                   violation_error_message="请填写名称（如元旦、春节）。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}{self.kind}"
+
+    @property
+    def is_rest(self) -> bool:
+        return self.kind == HolidayKind.REST
+
+
+class HolidayStamp(models.Model):
+    """The version of the entered holiday calendar: one row, bumped in the transaction of every change
+    of :class:`Holiday` rows. Each process compares it with the version its in-memory table was
+    loaded under, at most every few seconds (sanzero.workdays explains the cache)."""
+
+    version = models.PositiveBigIntegerField("版本", default=0)
+    changed_at = models.DateTimeField("变更时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "节假日安排版本"
+        verbose_name_plural = "节假日安排版本"
+
+    def __str__(self) -> str:
+        return f"节假日安排版本 {self.version}"

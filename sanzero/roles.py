@@ -27,6 +27,11 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "view": READ_ROLES,
         "change": frozenset({Role.ADMIN, Role.COUNTY}),
     },
+    # The 节假日安排 the working days follow: edited by whoever edits the deadline rules.
+    "sanzero.holiday": {
+        "view": READ_ROLES,
+        "change": frozenset({Role.ADMIN, Role.COUNTY}),
+    },
     "units.subject": {
         "view": READ_ROLES,
         "add": frozenset({Role.ADMIN, Role.CLERK}),

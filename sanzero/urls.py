@@ -18,6 +18,7 @@ urlpatterns = [
     path("supervision/", views.SupervisionView.as_view(), name="supervision"),
     path("notifications/", views.notifications, name="notifications"),
     path("settings/deadlines/", views.DeadlineSettingsView.as_view(), name="deadline_settings"),
+    path("settings/holidays/", include("sanzero.holidays.urls")),
     path("admin/", admin.site.urls),
     path("", include("units.urls")),
     path("", include("disputes.urls")),

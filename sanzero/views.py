@@ -209,10 +209,16 @@ def home(request):
     from units.models import Subject
     from units.selectors import default_region_for, region_totals
 
+    from .holidays.selectors import holiday_notice, this_and_next_year
+    from .models import Holiday
+
     region = default_region_for(request.user)
     totals = region_totals(user=request.user, region=region) if region else None
     return render(request, "home.html", {
         "region": region, "totals": totals, "perms_add_subject": user_may(request.user, Subject, "add"),
+        # the editors of the 节假日安排 are told of this or next year missing, before any deadline is due
+        "holiday_notice": holiday_notice(request.user, this_and_next_year())
+        if user_may(request.user, Holiday, "change") else None,
     })
 
 
@@ -277,6 +283,7 @@ class SupervisionView(ExportMixin, TemplateView):
     def get_context_data(self, **kwargs):
         from django.core.paginator import Paginator
 
+        from .holidays.selectors import holiday_notice
         from .supervision import SUPERVISED
 
         ctx = super().get_context_data(**kwargs)
@@ -302,6 +309,8 @@ class SupervisionView(ExportMixin, TemplateView):
             "kind": request.GET.get("kind", ""), "colour": request.GET.get("colour", ""),
             "sort": request.GET.get("sort", "-days"), "region_code": request.GET.get("region", ""),
             "agent_counts": agent_counts, "base_query": query.urlencode(), "page_query": page_query,
+            "holiday_notice": holiday_notice(request.user, (i.entry.due_on for i in items
+                                                            if i.entry.WORKDAY_DEADLINES)),
         })
         return ctx
 
@@ -342,10 +351,15 @@ class DeadlineSettingsView(ScopedFormView):
         return DeadlineSettingsForm(data, instance=copy.copy(self.object))
 
     def get_context_data(self, **kwargs):
+        from . import workdays
         from .audit import audit_trail
+        from .holidays.selectors import holiday_notice, this_and_next_year
 
         ctx = super().get_context_data(**kwargs)
         ctx["audit"] = audit_trail(self.object, limit=20)
+        years = this_and_next_year()
+        ctx["holiday_notice"] = holiday_notice(self.request.user, years)
+        ctx["holiday_years"] = [(d.year, workdays.year_source(d.year)) for d in years]
         return ctx
 
     success_message = "期限设置已保存，新登记和之后修改的台账按新期限计算。"

@@ -1346,6 +1346,13 @@ KINDS: dict[str, ImportKind] = {
 KIND_NAMES = tuple(KINDS)
 
 
+def register_kind(kind: ImportKind) -> None:
+    """A kind another module adds (节假日安排: sanzero.holidays.importing), from an AppConfig.ready()."""
+    global KIND_NAMES
+    KINDS[kind.name] = kind
+    KIND_NAMES = tuple(KINDS)
+
+
 def get_kind(name: str) -> ImportKind:
     try:
         return KINDS[name]
@@ -1360,5 +1367,5 @@ def kinds_for(user) -> list[ImportKind]:
 
 __all__ = [
     "CHANGED", "KINDS", "KIND_NAMES", "NEW", "UNCHANGED", "ImportKind", "RowInvalid", "RowPlan", "get_kind",
-    "kinds_for",
+    "kinds_for", "register_kind",
 ]

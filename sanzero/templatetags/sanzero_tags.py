@@ -27,3 +27,12 @@ def gap(value):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag(takes_context=True)
+def holiday_notice_this_and_next(context):
+    """The uncovered-year warning for this year and next (the Django admin's index page)."""
+    from sanzero.holidays.selectors import holiday_notice, this_and_next_year
+
+    request = context.get("request")
+    return holiday_notice(request.user, this_and_next_year()) if request is not None else None

@@ -130,8 +130,9 @@ VALID = {
 }
 
 
-def test_there_are_eight_kinds_with_the_handbook_headers(db):
-    assert KIND_NAMES == ("regions", "subjects", "disputes", "hazards", "accidents", "petitions", "cases", "targets")
+def test_there_are_the_handbooks_eight_kinds_and_holidays_with_their_headers(db):
+    assert KIND_NAMES == ("regions", "subjects", "disputes", "hazards", "accidents", "petitions", "cases", "targets",
+                          "holidays")
     for name, (_, rows, _, _) in VALID.items():
         assert KINDS[name].spec().headers == rows[0], name
 
@@ -520,7 +521,7 @@ def test_who_may_open_the_import_pages(world, client_as):
     kinds = {name: {c[0] for c in r.context["form"].fields["kind"].choices if c[0]}
              for name, r in responses.items() if r.status_code == 200}
     assert kinds["admin"] == set(KIND_NAMES)
-    assert kinds["county"] == {"targets"}
+    assert kinds["county"] == {"targets", "holidays"}
     assert kinds["clerk_a"] == {"subjects", "disputes", "hazards", "accidents", "petitions", "cases"}
     assert kinds["grid_a"] == {"disputes", "hazards", "accidents", "petitions", "cases"}
     check_role_matrix(client_as, reverse("importing:history"), {"dept_edu": 403, "anonymous": 302, "grid_a": 200})

@@ -1,4 +1,5 @@
-"""Working-day and deadline arithmetic (sanzero.workdays). No database needed.
+"""Working-day and deadline arithmetic (sanzero.workdays) with the package's calendar (no entered
+days: the database is only asked whether any were entered; sanzero/tests/test_holidays.py enters some).
 
 Holiday facts below were checked against chinesecalendar 1.11.0:
 - 国庆+中秋 2025: 1–8 October off; Sunday 28 September and Saturday 11 October are make-up workdays.
@@ -19,6 +20,8 @@ from sanzero.workdays import (
     is_workday,
     workdays_between,
 )
+
+pytestmark = pytest.mark.django_db
 
 
 def days(first: date, last: date) -> list[date]:
