@@ -1,8 +1,8 @@
 import pytest
 from django.test import Client
 
+from config.celery import app as celery_app
 from sanzero import workdays
-from sanzero.celery import app as celery_app
 from sanzero.testing import build_world
 
 

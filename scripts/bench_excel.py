@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _django():
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanzero.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()

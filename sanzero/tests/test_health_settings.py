@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from sanzero.settings import database_from_url
+from config.settings import database_from_url
 from sanzero.testing import need
 
 BASE_DIR = Path(__file__).resolve().parents[2]

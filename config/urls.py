@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from sanzero import views
 
 admin.site.site_header = "三零创建管理系统 · 后台"
 admin.site.site_title = "三零创建管理系统"

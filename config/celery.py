@@ -1,10 +1,10 @@
-"""The Celery application. Without REDIS_URL the settings make every task run eagerly in-process."""
+"""The Celery application (celery -A config). Without REDIS_URL the settings make every task run eagerly in-process."""
 
 import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanzero.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("sanzero")
 app.config_from_object("django.conf:settings", namespace="CELERY")
