@@ -6,7 +6,7 @@ from .filtersets import AccidentFilterSet, HazardFilterSet
 from .forms import AccidentForm, HazardForm
 from .models import PLAN_FIELDS, Accident, Hazard
 from .tables import AccidentTable, HazardTable
-from .workflow import ACCIDENT_WORKFLOW, HAZARD_WORKFLOW
+from .workflow import ACCEPTANCE_STEPS, ACCIDENT_WORKFLOW, HAZARD_WORKFLOW
 
 
 class HazardListView(LedgerListView):
@@ -30,6 +30,10 @@ class HazardDetailView(LedgerDetailView):
 
     def decorate_queryset(self, qs):
         return selectors.hazard_detail(qs)
+
+    def transition_allowed_read_only(self, transition) -> bool:
+        """The supervising department reads the hazards it supervises and may accept them (ACCEPT_ROLES)."""
+        return transition.name in ACCEPTANCE_STEPS
 
 
 class HazardFormView(LedgerFormView):
