@@ -100,7 +100,9 @@ def test_a_direct_post_by_the_rectifier_is_refused_once_and_changes_nothing(worl
     h = rectified(world)
     versions = h.history.count()
     response = client_as("clerk_a").post(f"/hazards/{h.pk}/do/{name}/", {**data, "version": h.version})
+    html = response.content.decode()
     assert response.status_code == 400
+    assert html.count(RECTIFIER_MAY_NOT_ACCEPT) == 1
     assert list(response.context["form"].non_field_errors()) == [RECTIFIER_MAY_NOT_ACCEPT]
     before = h.version
     h.refresh_from_db()
