@@ -24,6 +24,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 
 from .exporting.mixins import ExportMixin
 from .exports import SUPERVISION_COLUMNS
+from .registry import home_tasks
 from .scoping import user_may
 from .services import ConflictError, ServiceError
 
@@ -213,6 +214,7 @@ def home(request):
     totals = region_totals(user=request.user, region=region) if region else None
     return render(request, "home.html", {
         "region": region, "totals": totals, "perms_add_subject": user_may(request.user, Subject, "add"),
+        "tasks": home_tasks(request.user) if region else [],
     })
 
 
