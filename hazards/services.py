@@ -46,9 +46,7 @@ def _apply_hazard(hazard: Hazard, transition, data: dict) -> list[str]:
         hazard.rectified_by = actor
         hazard.accepted_by, hazard.accepted_on, hazard.acceptance_note = None, None, ""
         return ["rectified_on", "rectified_by", "accepted_by", "accepted_on", "acceptance_note"]
-    if transition.name == "accept":
-        if hazard.rectified_by_id is not None and hazard.rectified_by_id == actor.pk:
-            raise ServiceError("验收须由登记整改完成以外的人员进行，您不能验收自己登记的整改。")
+    if transition.name == "accept":  # the step's guard has refused the rectifier (workflow.not_the_rectifier)
         hazard.accepted_by = actor
         hazard.accepted_on = data["accepted_on"]
         hazard.acceptance_note = data.get("note", "")

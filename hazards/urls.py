@@ -7,6 +7,7 @@ app_name = "hazards"
 urlpatterns = [
     path("hazards/", views.HazardListView.as_view(), name="hazard_list"),
     path("hazards/new/", views.HazardFormView.as_view(), name="hazard_create"),
+    path("hazards/acceptance/", views.HazardAcceptanceView.as_view(), name="acceptance_queue"),
     path("hazards/<int:pk>/", views.HazardDetailView.as_view(), name="hazard_detail"),
     path("hazards/<int:pk>/edit/", views.HazardFormView.as_view(), name="hazard_edit"),
     path("hazards/<int:pk>/do/<slug:name>/", views.HazardTransitionView.as_view(), name="hazard_transition"),

@@ -1,3 +1,10 @@
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import TemplateView
+
 from sanzero.ledger_views import LedgerDetailView, LedgerFormView, LedgerListView, LedgerTransitionView
 
 from . import selectors, services
@@ -6,7 +13,7 @@ from .filtersets import AccidentFilterSet, HazardFilterSet
 from .forms import AccidentForm, HazardForm
 from .models import PLAN_FIELDS, Accident, Hazard
 from .tables import AccidentTable, HazardTable
-from .workflow import ACCIDENT_WORKFLOW, HAZARD_WORKFLOW
+from .workflow import ACCEPTANCE_STEPS, ACCIDENT_WORKFLOW, HAZARD_WORKFLOW
 
 
 class HazardListView(LedgerListView):
@@ -14,11 +21,18 @@ class HazardListView(LedgerListView):
     filterset_class = HazardFilterSet
     table_class = HazardTable
     title = "安全隐患台账"
+    template_name = "hazards/hazard_list.html"
     create_url_name = "hazards:hazard_create"
     export_columns = HAZARD_COLUMNS
 
     def decorate_queryset(self, qs):
         return selectors.hazard_list(qs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        ctx["acceptance_count"] = selectors.acceptance_queue(user).count() if selectors.may_accept(user) else None
+        return ctx
 
 
 class HazardDetailView(LedgerDetailView):
@@ -30,6 +44,40 @@ class HazardDetailView(LedgerDetailView):
 
     def decorate_queryset(self, qs):
         return selectors.hazard_detail(qs)
+
+    def transition_allowed_read_only(self, transition) -> bool:
+        """The supervising department reads the hazards it supervises and may accept them (ACCEPT_ROLES)."""
+        return transition.name in ACCEPTANCE_STEPS
+
+
+class HazardAcceptanceView(TemplateView):
+    """待我验收: the hazards awaiting this user's acceptance, oldest rectification first."""
+
+    template_name = "hazards/acceptance_queue.html"
+    title = "待我验收"
+
+    def get(self, request, *args, **kwargs):
+        if not selectors.may_accept(request.user):
+            raise PermissionDenied("您的角色不能验收安全隐患。")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        qs = selectors.acceptance_queue(self.request.user).select_related("subject", "subject__region", "rectified_by")
+        page = Paginator(qs, settings.PAGE_SIZE).get_page(self.request.GET.get("page"))
+        today = timezone.localdate()
+        for hazard in page:
+            hazard.waiting_days = (today - hazard.rectified_on).days if hazard.rectified_on else None
+        ctx.update({"title": self.title, "page": page, "list_title": Hazard._meta.verbose_name_plural})
+        return ctx
+
+
+def acceptance_home_task(user) -> dict | None:
+    """The home page's 待办 entry for users who may accept hazards (sanzero.registry.register_home_task)."""
+    if not selectors.may_accept(user):
+        return None
+    return {"label": "待我验收的安全隐患", "count": selectors.acceptance_queue(user).count(),
+            "url": reverse("hazards:acceptance_queue"), "icon": "bi-clipboard-check"}
 
 
 class HazardFormView(LedgerFormView):

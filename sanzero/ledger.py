@@ -3,9 +3,9 @@
 A ledger app declares its model on `LedgerEntry`, a `Workflow` of `Transition`s (one table per
 ledger: from which statuses, to which status, by which roles, with which extra form), and a
 `compute_due_on` method. Its services call `transition_run`, which is the only code that changes a
-status: it checks role, scope, current status and version in one locked transaction, applies the
-ledger's own rule, recomputes the deadline and writes the audit entry. Anything not in the table
-is refused with a message and changes nothing.
+status: it checks role, scope, current status, version and the step's guard in one locked
+transaction, applies the ledger's own rule, recomputes the deadline and writes the audit entry.
+Anything not in the table is refused with a message and changes nothing.
 """
 
 from __future__ import annotations
@@ -125,6 +125,12 @@ class Transition:
     form_class: type | None = None
     style: str = "primary"
     help: str = ""
+    #: guard(obj, user) -> why this user may not take the step on this entry (Chinese), or None.
+    #: Checked on the locked row by transition_run; a refused step's button is not offered.
+    guard: Callable[[LedgerEntry, object], str | None] | None = None
+
+    def refusal(self, obj, user) -> str | None:
+        return self.guard(obj, user) if self.guard is not None else None
 
 
 @dataclass
@@ -134,10 +140,18 @@ class Workflow:
     def get(self, name: str) -> Transition | None:
         return next((t for t in self.transitions if t.name == name), None)
 
-    def available(self, obj, user) -> list[Transition]:
-        """Buttons to show: allowed from the current status for the user's role."""
+    def permitted(self, obj, user) -> list[Transition]:
+        """Allowed from the current status for the user's role, guards aside."""
         role = user_scope(user).role
         return [t for t in self.transitions if obj.status in t.sources and (role == Role.ADMIN or role in t.roles)]
+
+    def available(self, obj, user) -> list[Transition]:
+        """Buttons to show: permitted, and not refused by the step's guard."""
+        return [t for t in self.permitted(obj, user) if t.refusal(obj, user) is None]
+
+    def refused(self, obj, user) -> list[tuple[Transition, str]]:
+        """Permitted steps the guard refuses, with the reason (the page says why there is no button)."""
+        return [(t, reason) for t in self.permitted(obj, user) if (reason := t.refusal(obj, user))]
 
 
 def transition_run(
@@ -153,8 +167,9 @@ def transition_run(
 ) -> LedgerEntry:
     """Run one transition of the table; refuse anything else. Returns the updated object.
 
-    `apply(obj, transition, data)` sets the ledger's own fields and returns their names; it raises
-    ServiceError to refuse (e.g. acceptance by the rectifier). Nothing is written when it refuses.
+    The transition's guard sees the locked row and refuses with ServiceError (e.g. acceptance by the
+    rectifier). `apply(obj, transition, data)` then sets the ledger's own fields and returns their
+    names; it may raise ServiceError too. Nothing is written when either refuses.
     """
     data = data or {}
     transition = workflow.get(name)
@@ -178,6 +193,9 @@ def transition_run(
                 f"当前状态为“{obj.get_status_display()}”，不能执行“{transition.label}”。"
             )
         obj.refresh_from_db()  # the rule sees the row as locked, not the caller's copy
+        refusal = transition.refusal(obj, actor)
+        if refusal:
+            raise ServiceError(refusal)
         old_status = obj.get_status_display()
         changed = apply(obj, transition, data) if apply else []
         if transition.target is not None:

@@ -81,8 +81,10 @@ class LedgerDetailView(ScopedDetailView):
         rules = DeadlineSettings.current()
         today = timezone.localdate()
         transitions = self.workflow.available(obj, self.request.user) if self.workflow else []
+        refused = self.workflow.refused(obj, self.request.user) if self.workflow else []
         if not ctx["can_change"]:
             transitions = [t for t in transitions if self.transition_allowed_read_only(t)]
+            refused = [(t, reason) for t, reason in refused if self.transition_allowed_read_only(t)]
         timeline = [
             {"when": e.when, "who": e.who, "title": e.action, "text": e.reason, "changes": e.changes}
             for e in audit_trail(obj)
@@ -93,6 +95,7 @@ class LedgerDetailView(ScopedDetailView):
             {
                 "rows": self.field_rows(obj),
                 "transitions": transitions,
+                "refusals": list(dict.fromkeys(reason for _, reason in refused)),  # why a step has no button
                 "timeline": timeline,
                 "colour": obj.colour(today, rules.warn_days),
                 "days_overdue": obj.days_overdue(today),
@@ -233,6 +236,9 @@ class LedgerTransitionView(ScopedFormView):
         if self.object.status not in self.transition.sources:
             messages.error(request, f"当前状态为“{self.object.get_status_display()}”，不能执行“{self.transition.label}”。")
             return HttpResponseRedirect(self.object.get_absolute_url())
+        refusal = self.transition.refusal(self.object, request.user)
+        if refusal:
+            raise PermissionDenied(refusal)
         return render(request, self.template_name, self.get_context_data(form=self.get_form()))
 
     @property

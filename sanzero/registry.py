@@ -1,4 +1,4 @@
-"""Extension points later apps fill in: navigation entries and sections on a subject's page.
+"""Extension points later apps fill in: navigation entries, sections on a subject's page, home to-dos.
 
 An app registers in its AppConfig.ready(); the kernel never imports the ledger apps itself.
 """
@@ -51,3 +51,16 @@ def register_demo_seeder(func: Callable) -> None:
     """func(*, rng, subjects, year, users, today) creates one ledger's demo entries; called by seed_demo."""
     if func not in DEMO_SEEDERS:
         DEMO_SEEDERS.append(func)
+
+
+HOME_TASKS: list[Callable] = []
+
+
+def register_home_task(func: Callable) -> None:
+    """func(user) -> dict(label=..., count=..., url=..., icon=...) or None: a to-do on the home page."""
+    if func not in HOME_TASKS:
+        HOME_TASKS.append(func)
+
+
+def home_tasks(user) -> list[dict]:
+    return [t for t in (func(user) for func in HOME_TASKS) if t]

@@ -24,6 +24,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 
 from .exporting.mixins import ExportMixin
 from .exports import SUPERVISION_COLUMNS
+from .registry import home_tasks
 from .scoping import user_may
 from .services import ConflictError, ServiceError
 
@@ -219,6 +220,7 @@ def home(request):
         # the editors of the 节假日安排 are told of this or next year missing, before any deadline is due
         "holiday_notice": holiday_notice(request.user, this_and_next_year())
         if user_may(request.user, Holiday, "change") else None,
+        "tasks": home_tasks(request.user) if region else [],
     })
 
 

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 
 from hazards import services
 from hazards.models import Accident, Hazard
+from hazards.workflow import RECTIFIER_MAY_NOT_ACCEPT
 from sanzero.services import ServiceError
 from sanzero.testing import check_role_matrix
 
@@ -37,7 +38,7 @@ def test_the_full_workflow_with_a_second_person_accepting(world):
                                data={"rectified_on": datetime.date(2026, 3, 10)})
     h.refresh_from_db()
     assert h.status == "待验收" and h.due_on is None and h.rectified_by == world.users["clerk_a"]
-    with pytest.raises(ServiceError, match="不能验收自己登记的整改"):
+    with pytest.raises(ServiceError, match=RECTIFIER_MAY_NOT_ACCEPT):
         services.hazard_transition(actor=world.users["clerk_a"], obj=h, name="accept",
                                    data={"accepted_on": datetime.date(2026, 3, 11)})
     h.refresh_from_db()
