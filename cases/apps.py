@@ -6,8 +6,8 @@ class CasesConfig(AppConfig):
     verbose_name = "刑事/治安案件"
 
     def ready(self):
-        from sanzero.ledger import ledger_permissions
-        from sanzero.ledger_views import subject_ledger_section
+        from ledger.models import ledger_permissions
+        from ledger.views import subject_ledger_section
         from sanzero.registry import NavItem, register_demo_seeder, register_nav, register_subject_section
         from sanzero.roles import register_permissions
 

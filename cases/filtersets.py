@@ -1,7 +1,7 @@
 import django_filters
 from django import forms
 
-from sanzero.filters import LedgerFilterSet
+from ledger.filters import LedgerFilterSet
 
 from .choices import CaseKind, CaseStatus
 from .models import PoliceCase

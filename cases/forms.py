@@ -3,8 +3,8 @@ from crispy_forms.layout import HTML, Column, Div, Layout, Row
 from django import forms
 from django.utils import timezone
 
+from ledger.forms import LedgerFormMixin, date_widget, not_in_future
 from sanzero.forms import VersionedFormMixin
-from sanzero.ledger_forms import LedgerFormMixin, date_widget, not_in_future
 
 from .choices import CaseKind
 from .models import PoliceCase

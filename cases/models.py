@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from sanzero.ledger import LedgerEntry, LedgerQuerySet
+from ledger.models import LedgerEntry, LedgerQuerySet
 
 from .choices import CaseKind, CaseStatus
 

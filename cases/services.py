@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from sanzero.ledger import entry_create, entry_update, transition_run
+from ledger.services import entry_create, entry_update
+from ledger.workflow import transition_run
 from sanzero.services import ServiceError
 
 from .choices import CaseKind

@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from sanzero.tables import LedgerTable
+from ledger.tables import LedgerTable
 
 from .choices import CaseKind
 from .models import PoliceCase

@@ -2,8 +2,8 @@ from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 
-from sanzero.ledger import require_role
-from sanzero.ledger_views import LedgerDetailView, LedgerFormView, LedgerListView, LedgerTransitionView
+from ledger.views import LedgerDetailView, LedgerFormView, LedgerListView, LedgerTransitionView
+from ledger.workflow import require_role
 
 from . import selectors, services
 from .choices import CaseKind

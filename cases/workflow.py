@@ -5,14 +5,15 @@
 | solve | 破案  | 侦办中        | 已破案 | EDIT_ROLES | solved_on ≥ 发案日期, not in the future |
 | close | 结案  | 侦办中/已破案 | 已结案 | EDIT_ROLES | a 刑事 case must be solved first        |
 
-Anything else is refused by the kernel (sanzero.ledger.transition_run) and changes nothing.
+Anything else is refused by the kernel (ledger.workflow.transition_run) and changes nothing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sanzero.ledger import EDIT_ROLES, Transition, Workflow
+from ledger.workflow import Transition, Workflow
+from sanzero.roles import EDIT_ROLES
 
 from .choices import CaseKind, CaseStatus
 from .forms import CloseCaseForm, SolveForm

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "axes",
     "sanzero",
     "units",
+    "ledger",
     "disputes",
     "hazards",
     "petitions",
@@ -219,7 +220,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {
     # Every morning, record the ledger entries that became overdue as notifications for their township.
-    "notify-overdue-daily": {"task": "sanzero.notify_overdue", "schedule": crontab(hour=6, minute=0)},
+    "notify-overdue-daily": {"task": "ledger.notify_overdue", "schedule": crontab(hour=6, minute=0)},
     # Nightly the current month's snapshots; on the 1st the previous month's as well.
     "compute-snapshots-nightly": {"task": "dashboards.compute_scheduled", "schedule": crontab(hour=1, minute=30)},
     # Export files expire after 7 days; jobs a dead worker left running are marked failed.

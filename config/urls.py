@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from ledger.views import SupervisionView
 from sanzero import views
 
 admin.site.site_header = "三零创建管理系统 · 后台"
@@ -15,7 +16,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("supervision/", views.SupervisionView.as_view(), name="supervision"),
+    path("supervision/", SupervisionView.as_view(), name="supervision"),
     path("notifications/", views.notifications, name="notifications"),
     path("settings/deadlines/", views.DeadlineSettingsView.as_view(), name="deadline_settings"),
     path("settings/holidays/", include("sanzero.holidays.urls")),

@@ -236,7 +236,7 @@ def month_submit_summary(*, user, region: Region, month: datetime.date,
     of its entries open and overdue today, scoped to the user and the township."""
     from django.utils import timezone
 
-    from sanzero.supervision import SUPERVISED
+    from ledger.supervision import SUPERVISED
 
     from .models import month_end
 

@@ -6,11 +6,11 @@ class DisputesConfig(AppConfig):
     verbose_name = "矛盾纠纷"
 
     def ready(self):
-        from sanzero.ledger import ledger_permissions
-        from sanzero.ledger_views import subject_ledger_section
+        from ledger.models import ledger_permissions
+        from ledger.supervision import register_supervised
+        from ledger.views import subject_ledger_section
         from sanzero.registry import NavItem, register_demo_seeder, register_nav, register_subject_section
         from sanzero.roles import Role, register_permissions
-        from sanzero.supervision import register_supervised
 
         from . import demo
         from .models import Dispute

@@ -1,6 +1,6 @@
 import django_filters
 
-from sanzero.filters import LedgerFilterSet
+from ledger.filters import LedgerFilterSet
 
 from .choices import DisputeCategory, DisputeSource, DisputeStatus, RiskColour
 from .models import Dispute

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from ledger.models import LedgerEntry
 from sanzero import workdays
-from sanzero.ledger import LedgerEntry
 
 from .choices import AgreementType, DisputeCategory, DisputeSource, DisputeStatus, RiskColour, TransferTarget
 

@@ -6,7 +6,8 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from sanzero.ledger import entry_create, entry_update, require_role, transition_run
+from ledger.services import entry_create, entry_update
+from ledger.workflow import require_role, transition_run
 from sanzero.models import DeadlineSettings
 from sanzero.roles import Role
 from sanzero.services import ServiceError, audited_save, model_update

@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from sanzero.tables import LedgerTable
+from ledger.tables import LedgerTable
 
 from .models import Dispute, next_in_ladder
 

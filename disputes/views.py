@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
+from ledger.views import LedgerDetailView, LedgerFormView, LedgerListView, LedgerTransitionView
 from sanzero.audit import audit_trail
-from sanzero.ledger_views import LedgerDetailView, LedgerFormView, LedgerListView, LedgerTransitionView
 from sanzero.scoping import user_may
 from sanzero.services import ServiceError
 from sanzero.views import ServiceFormMixin

@@ -1,6 +1,7 @@
 """The dispute transition table (DESIGN §4, §6): 调解中 → 已化解 | 调解不成 → 已移交; escalation up the ladder."""
 
-from sanzero.ledger import EDIT_ROLES, Transition, Workflow
+from ledger.workflow import Transition, Workflow
+from sanzero.roles import EDIT_ROLES
 
 from .choices import DisputeStatus
 from .forms import EscalateForm, FailForm, FollowUpForm, ResolveForm, TransferForm

@@ -6,8 +6,9 @@ class HazardsConfig(AppConfig):
     verbose_name = "安全隐患与事故"
 
     def ready(self):
-        from sanzero.ledger import ledger_permissions
-        from sanzero.ledger_views import subject_ledger_section
+        from ledger.models import ledger_permissions
+        from ledger.supervision import register_supervised
+        from ledger.views import subject_ledger_section
         from sanzero.registry import (
             NavItem,
             register_demo_seeder,
@@ -16,7 +17,6 @@ class HazardsConfig(AppConfig):
             register_subject_section,
         )
         from sanzero.roles import register_permissions
-        from sanzero.supervision import register_supervised
 
         from . import demo, views
         from .models import Accident, Hazard

@@ -1,6 +1,6 @@
 import django_filters
 
-from sanzero.filters import LedgerFilterSet
+from ledger.filters import LedgerFilterSet
 
 from .choices import AccidentGrade, AccidentKind, AccidentStatus, HazardCategory, HazardLevel, HazardStatus
 from .models import Accident, Hazard

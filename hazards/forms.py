@@ -3,8 +3,8 @@ from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.utils import timezone
 
+from ledger.forms import LedgerFormMixin, date_widget, not_in_future
 from sanzero.forms import VersionedFormMixin
-from sanzero.ledger_forms import LedgerFormMixin, date_widget, not_in_future
 
 from .choices import HazardLevel
 from .models import PLAN_FIELDS, Accident, Hazard

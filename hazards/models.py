@@ -10,8 +10,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from ledger.models import LedgerEntry
 from sanzero import workdays
-from sanzero.ledger import LedgerEntry
 
 from .choices import AccidentGrade, AccidentKind, AccidentStatus, HazardCategory, HazardLevel, HazardStatus
 

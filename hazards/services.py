@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sanzero.ledger import entry_create, entry_update, transition_run
+from ledger.services import entry_create, entry_update
+from ledger.workflow import transition_run
 from sanzero.models import DeadlineSettings
 from sanzero.services import ServiceError
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from sanzero.ledger_views import LedgerDetailView, LedgerFormView, LedgerListView, LedgerTransitionView
+from ledger.views import LedgerDetailView, LedgerFormView, LedgerListView, LedgerTransitionView
 
 from . import selectors, services
 from .exports import ACCIDENT_COLUMNS, HAZARD_COLUMNS

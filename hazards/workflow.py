@@ -7,8 +7,8 @@
 | reject  | 验收不通过     | 待验收 | 整改中 | ACCEPT_ROLES | not the user who recorded the rectification |
 """
 
-from sanzero.ledger import EDIT_ROLES, Transition, Workflow
-from sanzero.roles import Role
+from ledger.workflow import Transition, Workflow
+from sanzero.roles import EDIT_ROLES, Role
 
 from .choices import AccidentStatus, HazardStatus
 from .forms import AcceptForm, CloseAccidentForm, RectifyForm, RejectForm

@@ -6,13 +6,13 @@ class PetitionsConfig(AppConfig):
     verbose_name = "信访"
 
     def ready(self):
-        from sanzero.ledger import ledger_permissions
-        from sanzero.ledger_views import subject_ledger_section
+        from ledger.models import ledger_permissions
+        from ledger.supervision import register_supervised, register_supervision_panel
+        from ledger.views import subject_ledger_section
         from sanzero.registry import NavItem, register_demo_seeder, register_nav, register_subject_section
         from sanzero.roles import register_permissions
-        from sanzero.supervision import register_supervised
 
-        from . import demo
+        from . import demo, selectors
         from .models import Petition
 
         register_permissions("petitions.petition", ledger_permissions())
@@ -21,3 +21,4 @@ class PetitionsConfig(AppConfig):
         register_subject_section(subject_ledger_section(Petition, "petitions:petition_list", "信访"))
         register_demo_seeder(demo.seed)
         register_supervised(Petition)
+        register_supervision_panel(selectors.agent_panel)

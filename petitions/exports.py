@@ -6,7 +6,7 @@ subject's supervising department (petitions.privacy), exactly as on the list.
 """
 
 from sanzero.exporting.columns import ExportColumn, ledger_head, ledger_tail
-from sanzero.ledger import HIDDEN_TEXT
+from sanzero.privacy import HIDDEN_TEXT
 from sanzero.validators import mask_id_number, mask_phone
 
 from .privacy import hidden_from_accused, mask_name

@@ -1,6 +1,6 @@
 import django_filters
 
-from sanzero.filters import LedgerFilterSet
+from ledger.filters import LedgerFilterSet
 
 from .choices import AgentLevel, KeyFlag, PetitionChannel, PetitionLevel, PetitionStatus, PetitionType
 from .models import Petition, key_q

@@ -19,8 +19,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from ledger.models import LedgerEntry, LedgerQuerySet
 from sanzero import workdays
-from sanzero.ledger import LedgerEntry, LedgerQuerySet
 from sanzero.validators import validate_id_number, validate_phone
 
 from .choices import AgentLevel, KeyFlag, PetitionChannel, PetitionLevel, PetitionStatus, PetitionType, Satisfaction

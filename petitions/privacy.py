@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from sanzero.ledger import HIDDEN_TEXT  # noqa: F401 - the petition pages import it from here
+from sanzero.privacy import HIDDEN_TEXT  # noqa: F401 - the petition pages import it from here
 from sanzero.roles import Role
 from sanzero.scoping import user_scope
 from sanzero.validators import mask_id_number, mask_phone

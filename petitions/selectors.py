@@ -22,3 +22,13 @@ def agent_counts(qs) -> dict[str, int]:
     counts = dict.fromkeys(AgentLevel.values, 0)
     counts.update({row["agent_level"]: row["n"] for row in rows})
     return counts
+
+
+def agent_panel(user) -> dict | None:
+    """The 督办 page's line of open petitions per 代办层级 (四级书记代办), for the user's scope."""
+    from .models import Petition
+
+    counts = agent_counts(Petition.objects.for_user(user))
+    if not counts:
+        return None
+    return {"title": "信访代办（未办结）", "items": [(f"{level}书记代办", n) for level, n in counts.items()]}

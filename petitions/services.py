@@ -6,7 +6,8 @@ import datetime
 
 from django.utils import timezone
 
-from sanzero.ledger import entry_create, entry_update, transition_run
+from ledger.services import entry_create, entry_update
+from ledger.workflow import transition_run
 from sanzero.models import DeadlineSettings
 from sanzero.services import ServiceError
 from sanzero.validators import normalize_phone

@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 
-from sanzero.tables import LedgerTable
+from ledger.tables import LedgerTable
 
 from .choices import PetitionType
 from .models import Petition

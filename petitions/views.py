@@ -2,7 +2,7 @@ from functools import cached_property
 
 from django.utils import timezone
 
-from sanzero.ledger_views import LedgerDetailView, LedgerFormView, LedgerListView, LedgerTransitionView
+from ledger.views import LedgerDetailView, LedgerFormView, LedgerListView, LedgerTransitionView
 from sanzero.models import DeadlineSettings
 
 from . import selectors, services

@@ -10,7 +10,8 @@
 Everything else is refused by the kernel with a message and changes nothing. There is no reopen.
 """
 
-from sanzero.ledger import EDIT_ROLES, Transition, Workflow
+from ledger.workflow import Transition, Workflow
+from sanzero.roles import EDIT_ROLES
 
 from .choices import PetitionStatus
 from .forms import CloseForm, ExtendForm, NotifyForm, ReplyForm

@@ -1,8 +1,10 @@
-"""Form pieces shared by every app: optimistic-lock version field, region choice limited to scope."""
+"""Form pieces shared by every app: the optimistic-lock version field; the deadline settings form."""
 
 from django import forms
 
-from units.models import LEVEL_RANK, Region, RegionLevel
+
+def date_widget():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class VersionedFormMixin(forms.Form):
@@ -24,29 +26,6 @@ class VersionedFormMixin(forms.Form):
         if not self.is_bound:
             return None
         return self.cleaned_data.get("version")
-
-
-class RegionChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Region) -> str:
-        depth = max(0, LEVEL_RANK[obj.level] - LEVEL_RANK[RegionLevel.COUNTY])
-        indent = "\u3000" * depth
-        return f"{indent}{obj.name}（{obj.code}）"
-
-
-SUBJECT_REGION_LEVELS = (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE, RegionLevel.COMMUNITY)
-
-
-class ScopedRegionChoiceField(RegionChoiceField):
-    """Townships, villages and communities inside the user's scope for that action."""
-
-    def __init__(self, *, user, action_model, action: str, levels=SUBJECT_REGION_LEVELS, **kwargs):
-        from .scoping import user_may
-
-        qs = Region.objects.for_user(user, "view").filter(level__in=levels).order_by("code")
-        if not user_may(user, action_model, action):
-            qs = qs.none()
-        kwargs.setdefault("empty_label", "请选择区划")
-        super().__init__(queryset=qs, **kwargs)
 
 
 class DeadlineSettingsForm(VersionedFormMixin, forms.ModelForm):

@@ -13,6 +13,10 @@ class Role(models.TextChoices):
 
 ALL_ROLES = frozenset(Role.values)
 READ_ROLES = ALL_ROLES
+#: who enters and edits ledger entries (in scope)
+EDIT_ROLES = frozenset({Role.ADMIN, Role.CLERK, Role.GRID})
+#: who may see full personal data (ID numbers, phones, names) after pressing "显示", logged each time
+REVEAL_ROLES = frozenset({Role.ADMIN, Role.COUNTY, Role.CLERK})
 
 # model label → action → roles allowed to do it (always inside the user's scope; admins are unscoped).
 # Later apps add their models with `register_permissions`.

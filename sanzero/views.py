@@ -16,14 +16,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.functional import cached_property
 from django.views import View
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from .exporting.mixins import ExportMixin
-from .exports import SUPERVISION_COLUMNS
 from .registry import home_tasks
 from .scoping import user_may
 from .services import ConflictError, ServiceError
@@ -254,67 +252,6 @@ def permission_denied(request, exception=None):
     message = str(exception) if exception and str(exception) else "您没有权限访问该页面。"
     return render(request, "403.html", {"message": message}, status=403)
 
-
-
-class SupervisionView(ExportMixin, TemplateView):
-    """督办: open entries of every ledger in scope that are overdue (red) or due within days (yellow)."""
-
-    template_name = "supervision.html"
-    title = "督办"
-    export_columns = SUPERVISION_COLUMNS
-
-    @cached_property
-    def items(self) -> list:
-        from units.models import Region
-
-        from .supervision import sort_items, supervision_items
-
-        request = self.request
-        code = request.GET.get("region", "")
-        region = Region.objects.for_user(request.user).filter(code=code[:15]).first() if code else None
-        return sort_items(supervision_items(user=request.user, kind=request.GET.get("kind", ""),
-                                           colour=request.GET.get("colour", ""), region=region),
-                          request.GET.get("sort", "-days"))
-
-    def export_queryset(self) -> list:
-        return self.items
-
-    def export_title(self) -> str:
-        return "督办清单"
-
-    def get_context_data(self, **kwargs):
-        from django.core.paginator import Paginator
-
-        from .holidays.selectors import holiday_notice
-        from .supervision import SUPERVISED
-
-        ctx = super().get_context_data(**kwargs)
-        request = self.request
-        items = self.items
-        red = sum(1 for i in items if i.colour == "red")
-        agent_counts = {}
-        try:
-            from petitions.models import Petition
-            from petitions.selectors import agent_counts as petition_agent_counts
-
-            agent_counts = petition_agent_counts(Petition.objects.for_user(request.user))
-        except ImportError:
-            pass
-        query = request.GET.copy()
-        query.pop("page", None)
-        page_query = query.urlencode()
-        query.pop("sort", None)
-        ctx.update({
-            "title": self.title, "page": Paginator(items, settings.PAGE_SIZE).get_page(request.GET.get("page")),
-            "total": len(items), "red": red, "yellow": len(items) - red,
-            "kinds": [(m._meta.label_lower, m._meta.verbose_name) for m in SUPERVISED],
-            "kind": request.GET.get("kind", ""), "colour": request.GET.get("colour", ""),
-            "sort": request.GET.get("sort", "-days"), "region_code": request.GET.get("region", ""),
-            "agent_counts": agent_counts, "base_query": query.urlencode(), "page_query": page_query,
-            "holiday_notice": holiday_notice(request.user, (i.entry.due_on for i in items
-                                                            if i.entry.WORKDAY_DEADLINES)),
-        })
-        return ctx
 
 
 def notifications(request):

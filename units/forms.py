@@ -3,7 +3,8 @@ from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 from django.utils import timezone
 
-from sanzero.forms import ScopedRegionChoiceField, VersionedFormMixin
+from sanzero.forms import VersionedFormMixin
+from sanzero.scoping import user_may
 from sanzero.validators import (
     credit_code_checksum_ok,
     credit_code_format_ok,
@@ -13,7 +14,28 @@ from sanzero.validators import (
     validate_phone,
 )
 
-from .models import Category, Department, Region, Subject
+from .models import LEVEL_RANK, Category, Department, Region, RegionLevel, Subject
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Region) -> str:
+        depth = max(0, LEVEL_RANK[obj.level] - LEVEL_RANK[RegionLevel.COUNTY])
+        indent = "\u3000" * depth
+        return f"{indent}{obj.name}（{obj.code}）"
+
+
+SUBJECT_REGION_LEVELS = (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE, RegionLevel.COMMUNITY)
+
+
+class ScopedRegionChoiceField(RegionChoiceField):
+    """Townships, villages and communities inside the user's scope for that action."""
+
+    def __init__(self, *, user, action_model, action: str, levels=SUBJECT_REGION_LEVELS, **kwargs):
+        qs = Region.objects.for_user(user, "view").filter(level__in=levels).order_by("code")
+        if not user_may(user, action_model, action):
+            qs = qs.none()
+        kwargs.setdefault("empty_label", "请选择区划")
+        super().__init__(queryset=qs, **kwargs)
 
 
 class SubjectForm(VersionedFormMixin, forms.ModelForm):

@@ -3,8 +3,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from sanzero.audit import audit_trail
-from sanzero.ledger import EDIT_ROLES
 from sanzero.registry import subject_sections
+from sanzero.roles import EDIT_ROLES
 from sanzero.scoping import user_scope
 from sanzero.views import ScopedActionView, ScopedDetailView, ScopedFormView, ScopedListView
 

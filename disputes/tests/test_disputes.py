@@ -538,8 +538,8 @@ def test_a_long_reason_is_kept_in_full_and_the_audit_reason_stays_short(world):
 
 
 def test_overdue_disputes_are_supervised_and_notified_once(world, client_as):
+    from ledger.supervision import notify_newly_overdue
     from sanzero.models import Notification
-    from sanzero.supervision import notify_newly_overdue
 
     late = dispute(world, found_on=datetime.date(2026, 3, 9))
     soon = dispute(world, found_on=datetime.date(2026, 3, 16))  # due 3-17: yellow

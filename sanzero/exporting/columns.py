@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sanzero.ledger import HIDDEN_TEXT
+from sanzero.privacy import HIDDEN_TEXT
 from sanzero.workdays import RED, YELLOW, days_overdue, deadline_colour
 
 
@@ -25,7 +25,7 @@ class ExportContext:
     """Per-export facts a value function may need (computed once, never per row)."""
 
     user: Any
-    reveal: bool  # the user's role may see full personal data (sanzero.ledger.REVEAL_ROLES)
+    reveal: bool  # the user's role may see full personal data (sanzero.roles.REVEAL_ROLES)
     today: datetime.date
     warn_days: int = 3
 

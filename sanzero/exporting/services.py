@@ -59,7 +59,7 @@ def export_query(get: QueryDict) -> str:
 
 
 def export_context(user) -> ExportContext:
-    from sanzero.ledger import REVEAL_ROLES
+    from sanzero.roles import REVEAL_ROLES
 
     scope = user_scope(user)
     return ExportContext(

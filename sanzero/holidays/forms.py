@@ -6,7 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 
-from sanzero.ledger_forms import date_widget
+from sanzero.forms import date_widget
 from sanzero.models import HolidayKind
 
 from .services import COMMON_NAMES, MAX_RANGE_DAYS, NAME_MAX, check_range

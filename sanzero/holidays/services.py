@@ -234,9 +234,10 @@ def holiday_year_delete(*, actor, year: int) -> int:
 
 
 def ledger_models() -> list[type]:
-    from sanzero.ledger import LedgerEntry
-
-    return [m for m in apps.get_models() if issubclass(m, LedgerEntry)]
+    """Models with stored deadlines (the ledgers): they declare DEADLINE_FIELDS and recompute them.
+    Found by that shape, so the kernel imports no ledger code."""
+    return [m for m in apps.get_models()
+            if getattr(m, "DEADLINE_FIELDS", None) and hasattr(m, "recomputed_deadlines")]
 
 
 def _candidates(model, year: int):

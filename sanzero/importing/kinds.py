@@ -486,7 +486,7 @@ class SubjectKind(ImportKind):
         return {**super().headers(), "__all__": "主体名称", "confirm_credit_code": "统一社会信用代码"}
 
     def prepare(self, *, actor, rows):
-        from sanzero.forms import SUBJECT_REGION_LEVELS
+        from units.forms import SUBJECT_REGION_LEVELS
         from units.models import Category, Department, Region, Subject
 
         codes = {v["region"] for _, v in rows}

@@ -6,9 +6,9 @@ import pytest
 import time_machine
 
 from hazards import services as hazard_services
+from ledger.supervision import notify_newly_overdue
+from ledger.tasks import notify_overdue_task
 from sanzero.models import DeadlineSettings, Notification
-from sanzero.supervision import notify_newly_overdue
-from sanzero.tasks import notify_overdue_task
 from sanzero.testing import check_role_matrix
 
 pytestmark = pytest.mark.django_db

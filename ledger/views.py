@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.views.generic import TemplateView
 
-from units.models import Subject
+from sanzero.audit import audit_trail
+from sanzero.exporting.mixins import ExportMixin
+from sanzero.holidays.selectors import holiday_notice, this_and_next_year
+from sanzero.models import AccessLog, DeadlineSettings
+from sanzero.privacy import HIDDEN_TEXT
+from sanzero.roles import REVEAL_ROLES
+from sanzero.scoping import user_scope
+from sanzero.views import ScopedDetailView, ScopedFormView, ScopedListView
+from units.models import Region, Subject
 
-from .audit import audit_trail
-from .holidays.selectors import holiday_notice, this_and_next_year
-from .ledger import REVEAL_ROLES
-from .models import AccessLog, DeadlineSettings
-from .scoping import user_scope
-from .views import ScopedDetailView, ScopedFormView, ScopedListView
+from .exports import SUPERVISION_COLUMNS
+from .supervision import SUPERVISED, sort_items, supervision_items, supervision_panels
 
 
 class LedgerListView(ScopedListView):
@@ -63,7 +71,7 @@ class LedgerDetailView(ScopedDetailView):
                 continue
             f = obj._meta.get_field(item)
             if item in hidden:
-                value = "（按规定对您不可见）"
+                value = HIDDEN_TEXT
             elif item in self.personal_fields and not self.revealed:
                 value = self.personal_fields[item](getattr(obj, item))
             elif f.choices:
@@ -120,7 +128,7 @@ class LedgerDetailView(ScopedDetailView):
                 if name is None:
                     continue
                 if name in hidden:
-                    change.old = change.new = "（按规定对您不可见）"
+                    change.old = change.new = HIDDEN_TEXT
                 elif not self.revealed:
                     mask = self.personal_fields[name]
                     change.old, change.new = (v if v == "（空）" else mask(v) for v in (change.old, change.new))
@@ -206,7 +214,7 @@ class LedgerTransitionView(ScopedFormView):
     def get_form(self, data=None):
         from django import forms
 
-        from .forms import VersionedFormMixin
+        from sanzero.forms import VersionedFormMixin
 
         form_class = self.transition.form_class or type("ConfirmForm", (VersionedFormMixin, forms.Form), {})
         form = form_class(data, initial={"version": self.object.version}, **self.extra_form_kwargs())
@@ -276,3 +284,47 @@ def subject_ledger_section(model, list_url_name: str, title: str):
         }
 
     return section
+
+
+class SupervisionView(ExportMixin, TemplateView):
+    """督办: open entries of every ledger in scope that are overdue (red) or due within days (yellow)."""
+
+    template_name = "supervision.html"
+    title = "督办"
+    export_columns = SUPERVISION_COLUMNS
+
+    @cached_property
+    def items(self) -> list:
+        request = self.request
+        code = request.GET.get("region", "")
+        region = Region.objects.for_user(request.user).filter(code=code[:15]).first() if code else None
+        return sort_items(supervision_items(user=request.user, kind=request.GET.get("kind", ""),
+                                           colour=request.GET.get("colour", ""), region=region),
+                          request.GET.get("sort", "-days"))
+
+    def export_queryset(self) -> list:
+        return self.items
+
+    def export_title(self) -> str:
+        return "督办清单"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        request = self.request
+        items = self.items
+        red = sum(1 for i in items if i.colour == "red")
+        query = request.GET.copy()
+        query.pop("page", None)
+        page_query = query.urlencode()
+        query.pop("sort", None)
+        ctx.update({
+            "title": self.title, "page": Paginator(items, settings.PAGE_SIZE).get_page(request.GET.get("page")),
+            "total": len(items), "red": red, "yellow": len(items) - red,
+            "kinds": [(m._meta.label_lower, m._meta.verbose_name) for m in SUPERVISED],
+            "kind": request.GET.get("kind", ""), "colour": request.GET.get("colour", ""),
+            "sort": request.GET.get("sort", "-days"), "region_code": request.GET.get("region", ""),
+            "panels": supervision_panels(request.user), "base_query": query.urlencode(), "page_query": page_query,
+            "holiday_notice": holiday_notice(request.user, (i.entry.due_on for i in items
+                                                            if i.entry.WORKDAY_DEADLINES)),
+        })
+        return ctx

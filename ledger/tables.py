@@ -3,7 +3,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from .workdays import RED, YELLOW
+from sanzero.workdays import RED, YELLOW
 
 COLOUR_BADGES = {
     RED: ('<span class="badge text-bg-danger" title="已超期">超期{}天</span>'),

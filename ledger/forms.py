@@ -7,11 +7,8 @@ from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
+from sanzero.forms import date_widget  # noqa: F401 - the ledger forms import it from here
 from units.models import Subject
-
-
-def date_widget():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def not_in_future(day: datetime.date, label: str) -> datetime.date:

@@ -12,14 +12,26 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from .models import DeadlineSettings, Notification
+from sanzero.models import DeadlineSettings, Notification
 
 SUPERVISED: list[type] = []
+#: panel(user) -> {"title": ..., "items": [(label, count), ...]} or None, shown above the 督办 list
+SUPERVISION_PANELS: list = []
 
 
 def register_supervised(model) -> None:
     if model not in SUPERVISED:
         SUPERVISED.append(model)
+
+
+def register_supervision_panel(func) -> None:
+    """A ledger adds its own figures to the 督办 page (e.g. petitions: open 代办 per level)."""
+    if func not in SUPERVISION_PANELS:
+        SUPERVISION_PANELS.append(func)
+
+
+def supervision_panels(user) -> list[dict]:
+    return [p for p in (func(user) for func in SUPERVISION_PANELS) if p]
 
 
 @dataclass
