@@ -3,7 +3,7 @@ from django.test import Client
 
 from config.celery import app as celery_app
 from sanzero import workdays
-from sanzero.testing import build_world
+from units.testing import build_world
 
 
 @pytest.fixture(autouse=True)

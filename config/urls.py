@@ -4,13 +4,14 @@ from django.urls import include, path
 
 from ledger.views import SupervisionView
 from sanzero import views
+from units import views as units_views
 
 admin.site.site_header = "三零创建管理系统 · 后台"
 admin.site.site_title = "三零创建管理系统"
 admin.site.index_title = "系统管理"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", units_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,4 +1,5 @@
-"""Test helpers shared by every app: the role matrix, a small fixture county, service requirements.
+"""Test helpers shared by every app: the role matrix and service requirements (units.testing holds the
+small fixture county).
 
 `SANZERO_REQUIRE_SERVICES` (CI sets it, e.g. "postgres,redis,worker,browser") turns a skip for a
 missing service into a failure, so CI can never pass by skipping.
@@ -8,11 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass
 
 import pytest
-
-from sanzero.roles import Role
 
 PASSWORD = "Test-pass-2026"
 
@@ -32,67 +30,6 @@ def need(service: str, available: bool, why: str) -> None:
 
 def chromium_path() -> str | None:
     return shutil.which("chromium") or (os.path.exists("/usr/bin/chromium") and "/usr/bin/chromium") or None
-
-
-@dataclass
-class World:
-    """A tiny county: township A (two villages) and township B (one village), subjects in each."""
-
-    county: object
-    town_a: object
-    town_b: object
-    village_a: object
-    village_a2: object
-    village_b: object
-    school_a: object
-    shop_a: object
-    school_b: object
-    shop_b: object
-    users: dict
-
-
-def build_world():
-    from django.contrib.auth import get_user_model
-
-    from units import services
-    from units.accounts import user_create
-    from units.models import Category, Department, RegionLevel, Subject
-
-    county = services.region_create(actor=None, code="990121000000", name="测试县", level=RegionLevel.COUNTY, parent=None)
-    town_a = services.region_create(actor=None, code="990121100000", name="甲镇", level=RegionLevel.TOWNSHIP, parent=county)
-    town_b = services.region_create(actor=None, code="990121101000", name="乙镇", level=RegionLevel.TOWNSHIP, parent=county)
-    village_a = services.region_create(actor=None, code="990121100200", name="甲一村", level=RegionLevel.VILLAGE, parent=town_a)
-    village_a2 = services.region_create(actor=None, code="990121100001", name="甲城社区", level=RegionLevel.COMMUNITY, parent=town_a)
-    village_b = services.region_create(actor=None, code="990121101200", name="乙一村", level=RegionLevel.VILLAGE, parent=town_b)
-    school = Category.objects.get(name="学校")
-    enterprise = Category.objects.get(name="企业")
-    edu = Department.objects.get(name="教育局")
-    market = Department.objects.get(name="市场监督管理局")
-
-    def subject(name, category, region, department):
-        s = Subject(name=name, category=category, region=region, department=department)
-        s.save()
-        return s
-
-    school_a = subject("甲镇中心学校", school, town_a, edu)
-    shop_a = subject("甲一村超市", enterprise, village_a, market)
-    school_b = subject("乙镇中学", school, town_b, edu)
-    shop_b = subject("乙一村商店", enterprise, village_b, market)
-
-    users = {}
-    for username, role, codes, dept in [
-        ("admin", Role.ADMIN, [], ""),
-        ("county", Role.COUNTY, [county.code], ""),
-        ("clerk_a", Role.CLERK, [town_a.code], ""),
-        ("clerk_b", Role.CLERK, [town_b.code], ""),
-        ("grid_a", Role.GRID, [village_a.code], ""),
-        ("dept_edu", Role.DEPARTMENT, [county.code], "教育局"),
-    ]:
-        users[username] = user_create(actor=None, username=username, role=role, region_codes=codes,
-                                      password=PASSWORD, department_name=dept, check_password_strength=False)
-    users["anonymous"] = None
-    assert get_user_model().objects.count() == 6
-    return World(county, town_a, town_b, village_a, village_a2, village_b, school_a, shop_a, school_b, shop_b, users)
 
 
 ROLE_NAMES = ["admin", "county", "clerk_a", "clerk_b", "grid_a", "dept_edu", "anonymous"]

@@ -22,7 +22,6 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from .exporting.mixins import ExportMixin
-from .registry import home_tasks
 from .scoping import user_may
 from .services import ConflictError, ServiceError
 
@@ -202,24 +201,6 @@ class ScopedActionView(ScopedFormView):
 
     def get_form_kwargs(self):
         return {}
-
-
-def home(request):
-    from units.models import Subject
-    from units.selectors import default_region_for, region_totals
-
-    from .holidays.selectors import holiday_notice, this_and_next_year
-    from .models import Holiday
-
-    region = default_region_for(request.user)
-    totals = region_totals(user=request.user, region=region) if region else None
-    return render(request, "home.html", {
-        "region": region, "totals": totals, "perms_add_subject": user_may(request.user, Subject, "add"),
-        # the editors of the 节假日安排 are told of this or next year missing, before any deadline is due
-        "holiday_notice": holiday_notice(request.user, this_and_next_year())
-        if user_may(request.user, Holiday, "change") else None,
-        "tasks": home_tasks(request.user) if region else [],
-    })
 
 
 @login_not_required

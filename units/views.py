@@ -3,9 +3,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from sanzero.audit import audit_trail
-from sanzero.registry import subject_sections
+from sanzero.holidays.selectors import holiday_notice, this_and_next_year
+from sanzero.models import Holiday
+from sanzero.registry import home_tasks, subject_sections
 from sanzero.roles import EDIT_ROLES
-from sanzero.scoping import user_scope
+from sanzero.scoping import user_may, user_scope
 from sanzero.views import ScopedActionView, ScopedDetailView, ScopedFormView, ScopedListView
 
 from . import selectors, services
@@ -13,6 +15,7 @@ from .exports import SUBJECT_COLUMNS
 from .filtersets import SubjectFilterSet
 from .forms import DeregisterForm, SubjectForm
 from .models import Region, Subject
+from .selectors import default_region_for, region_totals
 from .tables import SubjectTable
 
 
@@ -127,3 +130,15 @@ def region_browse(request, code=None):
         "audit": audit_trail(region, limit=10) if user.is_admin_role else [],
     }
     return render(request, "units/region_detail.html", context)
+
+
+def home(request):
+    region = default_region_for(request.user)
+    totals = region_totals(user=request.user, region=region) if region else None
+    return render(request, "home.html", {
+        "region": region, "totals": totals, "perms_add_subject": user_may(request.user, Subject, "add"),
+        # the editors of the 节假日安排 are told of this or next year missing, before any deadline is due
+        "holiday_notice": holiday_notice(request.user, this_and_next_year())
+        if user_may(request.user, Holiday, "change") else None,
+        "tasks": home_tasks(request.user) if region else [],
+    })
