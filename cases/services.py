@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from ledger.services import entry_create, entry_update
 from ledger.workflow import transition_run
-from sanzero.services import ServiceError
 
 from .choices import CaseKind
 from .models import PoliceCase
-from .workflow import CASE_WORKFLOW, refusal
+from .workflow import CASE_WORKFLOW
 
 CASE_FIELDS = ("subject", "occurred_on", "kind", "major_influence", "case_no", "cause", "summary", "unit")
 
@@ -26,8 +23,8 @@ def _normalise(data: dict, obj: PoliceCase | None = None) -> dict:
     return data
 
 
-def police_case_create(*, actor, data: dict) -> PoliceCase:
-    return entry_create(actor=actor, model=PoliceCase, data=_normalise(data))
+def police_case_create(*, actor, data: dict, steps=()) -> PoliceCase:
+    return entry_create(actor=actor, model=PoliceCase, data=_normalise(data), steps=steps)
 
 
 def police_case_update(*, actor, obj: PoliceCase, data: dict, expected_version: int | None = None) -> list[str]:
@@ -35,31 +32,7 @@ def police_case_update(*, actor, obj: PoliceCase, data: dict, expected_version: 
                         expected_version=expected_version)
 
 
-def _date(data: dict, key: str, label: str):
-    day = data.get(key)
-    if day is None:
-        raise ServiceError(f"请填写{label}。")
-    if day > timezone.localdate():
-        raise ServiceError(f"{label}不能晚于今天。")
-    return day
-
-
-def _apply(case: PoliceCase, transition, data: dict) -> list[str]:
-    # The kernel holds the row lock here; judge the rule on the stored values, not a stale copy.
-    case.refresh_from_db(fields=["status", "kind", "occurred_on", "solved_on"])
-    reason = refusal(case, transition)
-    if reason:
-        raise ServiceError(reason)
-    if transition.name == "solve":
-        case.solved_on = _date(data, "solved_on", "破案日期")
-        return ["solved_on"]
-    if transition.name == "close":
-        case.closed_on = _date(data, "closed_on", "结案日期")
-        return ["closed_on"]
-    return []
-
-
 def police_case_transition(*, actor, obj: PoliceCase, name: str, data: dict | None = None,
                            expected_version: int | None = None) -> PoliceCase:
     return transition_run(actor=actor, obj=obj, workflow=CASE_WORKFLOW, name=name, data=data or {},
-                          expected_version=expected_version, apply=_apply)
+                          expected_version=expected_version)

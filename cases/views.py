@@ -12,7 +12,7 @@ from .filtersets import PoliceCaseFilterSet
 from .forms import PoliceCaseForm
 from .models import PoliceCase
 from .tables import PoliceCaseTable
-from .workflow import CASE_WORKFLOW, refusal
+from .workflow import CASE_WORKFLOW
 
 
 def _major_influence(case: PoliceCase) -> str:
@@ -68,7 +68,7 @@ class PoliceCaseTransitionView(LedgerTransitionView):
         obj = self.get_object()  # out of scope: 404 first
         # The kernel shows the step's form to any reader and refuses only on POST; refuse the form too.
         require_role(request.user, self.transition.roles, f"您的角色不能执行“{self.transition.label}”。")
-        reason = obj.status in self.transition.sources and refusal(obj, self.transition)
+        reason = obj.status in self.transition.sources and self.transition.refusal(obj, request.user)
         if reason:
             messages.error(request, reason)
             return HttpResponseRedirect(obj.get_absolute_url())

@@ -10,10 +10,11 @@ Anything else is refused by the kernel (ledger.workflow.transition_run) and chan
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from django.utils import timezone
 
 from ledger.workflow import Transition, Workflow
 from sanzero.roles import EDIT_ROLES
+from sanzero.services import ServiceError
 
 from .choices import CaseKind, CaseStatus
 from .forms import CloseCaseForm, SolveForm
@@ -21,25 +22,36 @@ from .forms import CloseCaseForm, SolveForm
 UNSOLVED_CRIMINAL_CLOSE = "刑事案件须先登记破案，才能结案。"
 
 
-def refusal(case, transition) -> str | None:
-    """The case's own rule on top of the table: why this step is refused for this case, or None."""
-    if (transition.name == "close" and case.kind == CaseKind.CRIMINAL
-            and case.status == CaseStatus.INVESTIGATING):
+def criminal_cases_are_solved_first(case, user) -> str | None:
+    """No 结案 of an unsolved 刑事 case (the button is not offered; the page says why)."""
+    if case.kind == CaseKind.CRIMINAL and case.status == CaseStatus.INVESTIGATING:
         return UNSOLVED_CRIMINAL_CLOSE
     return None
 
 
-@dataclass
-class CaseWorkflow(Workflow):
-    def available(self, obj, user) -> list[Transition]:
-        """No 结案 button on an unsolved 刑事 case: the service would refuse it."""
-        return [t for t in super().available(obj, user) if refusal(obj, t) is None]
+def _date(data: dict, key: str, label: str):
+    day = data.get(key)
+    if day is None:
+        raise ServiceError(f"请填写{label}。")
+    if day > timezone.localdate():
+        raise ServiceError(f"{label}不能晚于今天。")
+    return day
 
 
-CASE_WORKFLOW = CaseWorkflow([
+def solve(case, data: dict, actor, rules) -> list[str]:
+    case.solved_on = _date(data, "solved_on", "破案日期")
+    return ["solved_on"]
+
+
+def close(case, data: dict, actor, rules) -> list[str]:
+    case.closed_on = _date(data, "closed_on", "结案日期")
+    return ["closed_on"]
+
+
+CASE_WORKFLOW = Workflow([
     Transition("solve", "破案", (CaseStatus.INVESTIGATING,), CaseStatus.SOLVED, EDIT_ROLES, SolveForm,
-               help="登记破案日期；刑事案件破案后才能结案。"),
+               help="登记破案日期；刑事案件破案后才能结案。", apply=solve),
     Transition("close", "结案", (CaseStatus.INVESTIGATING, CaseStatus.SOLVED), CaseStatus.CLOSED, EDIT_ROLES,
-               CloseCaseForm, style="success",
-               help="刑事案件须先破案；治安案件作出处罚或处理决定后可直接结案。"),
+               CloseCaseForm, style="success", help="刑事案件须先破案；治安案件作出处罚或处理决定后可直接结案。",
+               guard=criminal_cases_are_solved_first, apply=close),
 ])

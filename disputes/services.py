@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import ProtectedError
-from django.utils import timezone
 
 from ledger.services import entry_create, entry_update
 from ledger.workflow import require_role, transition_run
@@ -12,8 +11,7 @@ from sanzero.models import DeadlineSettings
 from sanzero.roles import Role
 from sanzero.services import ServiceError, audited_save, model_update
 
-from .choices import AgreementType, TransferTarget
-from .models import Dispute, DisputeEscalation, FollowUpVisit, MediationLevel, overall_due
+from .models import Dispute, MediationLevel, overall_due
 from .workflow import DISPUTE_WORKFLOW
 
 DISPUTE_FIELDS = ("subject", "found_on", "category", "summary", "source", "parties", "people_count", "risk_colour",
@@ -27,8 +25,9 @@ LADDER_ROLES = frozenset({Role.ADMIN, Role.COUNTY})
 AUDIT_NOTE_CHARS = 60
 
 
-def dispute_create(*, actor, data: dict) -> Dispute:
-    """Register a dispute at the ladder's first level (or the level it was pushed to)."""
+def dispute_create(*, actor, data: dict, steps=()) -> Dispute:
+    """Register a dispute at the ladder's first level (or the level it was pushed to); ``steps`` take it
+    on along the workflow before it is saved (an imported 已化解 dispute)."""
     data = dict(data)
     ladder = list(MediationLevel.objects.order_by("order"))
     if not ladder:
@@ -37,7 +36,7 @@ def dispute_create(*, actor, data: dict) -> Dispute:
     data.update(level=level, level_days=level.working_days, level_started_on=data.get("found_on"),
                 overall_due_on=overall_due(data["found_on"], sum(x.working_days for x in ladder))
                 if data.get("found_on") else None)
-    return entry_create(actor=actor, model=Dispute, data=data, rules=DeadlineSettings.current())
+    return entry_create(actor=actor, model=Dispute, data=data, rules=DeadlineSettings.current(), steps=steps)
 
 
 def dispute_update(*, actor, obj: Dispute, data: dict, expected_version: int | None = None) -> list[str]:
@@ -53,74 +52,14 @@ def dispute_update(*, actor, obj: Dispute, data: dict, expected_version: int | N
                         expected_version=expected_version, rules=DeadlineSettings.current())
 
 
-def _note(data: dict) -> str:
-    return str(data.get("_full_note", data.get("note")) or "").strip()
-
-
-def _apply_dispute(dispute: Dispute, transition, data: dict) -> list[str]:
-    actor = data["_actor"]
-    today = timezone.localdate()
-    if transition.name == "resolve":
-        resolved_on, agreement = data.get("resolved_on"), (data.get("agreement") or "").strip()
-        if resolved_on is None:
-            raise ServiceError("请填写化解日期。")
-        if resolved_on < dispute.found_on:
-            raise ServiceError(f"化解日期不能早于登记日期（{dispute.found_on:%Y-%m-%d}）。")
-        if resolved_on > today:
-            raise ServiceError("化解日期不能晚于今天。")
-        if not agreement:
-            raise ServiceError("登记化解须填写协议内容。")
-        if data.get("agreement_type") not in AgreementType.values:
-            raise ServiceError("请选择协议形式（书面或口头）。")
-        dispute.resolved_on, dispute.agreement_type, dispute.agreement = resolved_on, data["agreement_type"], agreement
-        return ["resolved_on", "agreement_type", "agreement"]
-    if transition.name == "fail":
-        reason = _note(data)
-        if not reason:
-            raise ServiceError("登记调解不成须说明原因。")
-        dispute.fail_reason = reason
-        return ["fail_reason"]
-    if transition.name == "transfer":
-        if data.get("transfer_to") not in TransferTarget.values:
-            raise ServiceError("请选择移交去向（诉讼、仲裁、信访或部门）。")
-        note = _note(data)
-        if not note:
-            raise ServiceError("请填写移交说明。")
-        dispute.transfer_to, dispute.transfer_note = data["transfer_to"], note
-        return ["transfer_to", "transfer_note"]
-    if transition.name == "escalate":
-        reason = _note(data)
-        if not reason:
-            raise ServiceError("升级调解须说明原因。")
-        current = dispute.level
-        target = current.next_level()
-        if target is None:
-            raise ServiceError(f"已是最高调解层级“{current.name}”，不能再升级。")
-        DisputeEscalation.objects.create(dispute=dispute, from_level=current, to_level=target, by=actor,
-                                         reason=reason, previous_due_on=dispute.due_on)
-        dispute.level, dispute.level_started_on, dispute.level_days = target, today, target.working_days
-        return ["level", "level_started_on", "level_days"]
-    if transition.name == "follow_up":
-        visited_on = data.get("visited_on")
-        if visited_on is None or visited_on > today:
-            raise ServiceError("回访日期不能为空，也不能晚于今天。")
-        if dispute.resolved_on and visited_on < dispute.resolved_on:
-            raise ServiceError(f"回访日期不能早于化解日期（{dispute.resolved_on:%Y-%m-%d}）。")
-        FollowUpVisit.objects.create(dispute=dispute, visited_on=visited_on, by=actor,
-                                     performance_ok=bool(data.get("performance_ok", True)),
-                                     note=_note(data))
-        return []
-    return []
-
-
 def dispute_transition(*, actor, obj: Dispute, name: str, data: dict | None = None,
                        expected_version: int | None = None) -> Dispute:
-    data = {**(data or {}), "_actor": actor}
+    data = dict(data or {})
     note = str(data.get("note") or "").strip()
     if len(note) > AUDIT_NOTE_CHARS:
         data["_full_note"], data["note"] = note, note[:AUDIT_NOTE_CHARS - 1] + "…"
     return transition_run(actor=actor, obj=obj, workflow=DISPUTE_WORKFLOW, name=name, data=data,
-                          expected_version=expected_version, apply=_apply_dispute, rules=DeadlineSettings.current())
+                          expected_version=expected_version, rules=DeadlineSettings.current())
 
 
 # --- the mediation ladder (县平安办 settings) -------------------------------------------------------

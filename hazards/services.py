@@ -5,7 +5,6 @@ from __future__ import annotations
 from ledger.services import entry_create, entry_update
 from ledger.workflow import transition_run
 from sanzero.models import DeadlineSettings
-from sanzero.services import ServiceError
 
 from .choices import HazardLevel
 from .models import PLAN_FIELDS, Accident, Hazard
@@ -26,9 +25,9 @@ def _with_default_due(data: dict, rules, current: Hazard | None = None) -> dict:
     return data
 
 
-def hazard_create(*, actor, data: dict) -> Hazard:
+def hazard_create(*, actor, data: dict, steps=()) -> Hazard:
     rules = DeadlineSettings.current()
-    return entry_create(actor=actor, model=Hazard, data=_with_default_due(data, rules), rules=rules)
+    return entry_create(actor=actor, model=Hazard, data=_with_default_due(data, rules), rules=rules, steps=steps)
 
 
 def hazard_update(*, actor, obj: Hazard, data: dict, expected_version: int | None = None) -> list[str]:
@@ -37,55 +36,21 @@ def hazard_update(*, actor, obj: Hazard, data: dict, expected_version: int | Non
                         expected_version=expected_version, rules=rules)
 
 
-def _apply_hazard(hazard: Hazard, transition, data: dict) -> list[str]:
-    actor = data["_actor"]
-    if transition.name == "rectify":
-        if hazard.level == HazardLevel.MAJOR and hazard.missing_plan_fields():
-            raise ServiceError("重大隐患须先填全“五落实”（" + "、".join(hazard.missing_plan_fields())
-                               + "），才能登记整改完成。")
-        hazard.rectified_on = data["rectified_on"]
-        hazard.rectified_by = actor
-        hazard.accepted_by, hazard.accepted_on, hazard.acceptance_note = None, None, ""
-        return ["rectified_on", "rectified_by", "accepted_by", "accepted_on", "acceptance_note"]
-    if transition.name == "accept":  # the step's guard has refused the rectifier (workflow.not_the_rectifier)
-        hazard.accepted_by = actor
-        hazard.accepted_on = data["accepted_on"]
-        hazard.acceptance_note = data.get("note", "")
-        return ["accepted_by", "accepted_on", "acceptance_note"]
-    if transition.name == "reject":
-        hazard.rectified_on, hazard.rectified_by = None, None
-        hazard.acceptance_note = data["note"]
-        changed = ["rectified_on", "rectified_by", "acceptance_note"]
-        if data.get("rectify_due"):
-            hazard.rectify_due = data["rectify_due"]
-            changed.append("rectify_due")
-        return changed
-    return []
-
-
 def hazard_transition(*, actor, obj: Hazard, name: str, data: dict | None = None,
                       expected_version: int | None = None) -> Hazard:
-    return transition_run(actor=actor, obj=obj, workflow=HAZARD_WORKFLOW, name=name,
-                          data={**(data or {}), "_actor": actor}, expected_version=expected_version,
-                          apply=_apply_hazard, rules=DeadlineSettings.current())
+    return transition_run(actor=actor, obj=obj, workflow=HAZARD_WORKFLOW, name=name, data=data or {},
+                          expected_version=expected_version, rules=DeadlineSettings.current())
 
 
-def accident_create(*, actor, data: dict) -> Accident:
-    return entry_create(actor=actor, model=Accident, data=data)
+def accident_create(*, actor, data: dict, steps=()) -> Accident:
+    return entry_create(actor=actor, model=Accident, data=data, steps=steps)
 
 
 def accident_update(*, actor, obj: Accident, data: dict, expected_version: int | None = None) -> list[str]:
     return entry_update(actor=actor, obj=obj, data=data, fields=ACCIDENT_FIELDS, expected_version=expected_version)
 
 
-def _apply_accident(accident: Accident, transition, data: dict) -> list[str]:
-    if transition.name == "close":
-        accident.closed_on = data["closed_on"]
-        return ["closed_on"]
-    return []
-
-
 def accident_transition(*, actor, obj: Accident, name: str, data: dict | None = None,
                         expected_version: int | None = None) -> Accident:
     return transition_run(actor=actor, obj=obj, workflow=ACCIDENT_WORKFLOW, name=name, data=data or {},
-                          expected_version=expected_version, apply=_apply_accident)
+                          expected_version=expected_version)

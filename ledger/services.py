@@ -11,7 +11,7 @@ from sanzero.roles import PERMISSIONS
 from sanzero.services import ServiceError, audited_save, full_clean, model_update
 
 from .models import LedgerEntry
-from .workflow import require_role
+from .workflow import require_role, transition_apply
 
 
 def _check_subject(actor, model, subject) -> None:
@@ -38,8 +38,12 @@ def _roles(model, action: str) -> frozenset[str]:
     return PERMISSIONS.get(model._meta.label_lower, {}).get(action, frozenset())
 
 
-def entry_create(*, actor, model, data: dict, rules=None, reason: str = "") -> LedgerEntry:
-    """Create a ledger entry for a subject in the actor's scope, with its deadline and audit row."""
+def entry_create(*, actor, model, data: dict, rules=None, reason: str = "", steps=()) -> LedgerEntry:
+    """Create a ledger entry for a subject in the actor's scope, with its deadline and audit row.
+
+    ``steps`` — (transition, data) pairs — take the new entry along its workflow before the first
+    save (an imported 已化解 dispute: 调解中 → 已化解), each by the ledger's own rule
+    (ledger.workflow.transition_apply); one row and one audit entry are written."""
     _check_subject(actor, model, data["subject"])
     with transaction.atomic():
         obj = model(**data)
@@ -47,8 +51,15 @@ def entry_create(*, actor, model, data: dict, rules=None, reason: str = "") -> L
         obj.created_by = actor if getattr(actor, "is_authenticated", False) else None
         if rules is not None:
             obj.due_on = obj.compute_due_on(rules)
+        first = obj.get_status_display() if steps else ""
+        for transition, step_data in steps:
+            transition_apply(obj, transition, step_data, actor=actor, rules=rules)
         full_clean(obj)
-        audited_save(obj, actor=actor, reason=reason or f"登记{model._meta.verbose_name}")
+        if not reason:
+            reason = f"登记{model._meta.verbose_name}"
+            if steps:
+                reason += f"（{first} → {obj.get_status_display()}）"
+        audited_save(obj, actor=actor, reason=reason)
     return obj
 
 

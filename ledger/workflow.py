@@ -1,14 +1,18 @@
-"""The status workflow of a ledger: one table of `Transition`s per ledger (workflow.py of the app).
+"""The status workflow of a ledger: one table of `Transition`s per ledger (the app's workflow.py).
 
-`transition_run` is the only code that changes a status: it checks role, scope, current status,
-version and the step's guard in one locked transaction, applies the ledger's own rule, recomputes the
-deadline and writes the audit entry. Anything not in the table is refused with a message and changes
-nothing.
+A `Transition` is the only place a status rule lives: which statuses it leaves, which it reaches,
+who may take it, its form, its guard (why this user may not, on this entry) and its `apply` (the
+ledger's own rule: it sets the step's fields or refuses). `transition_apply` runs a step on an entry
+in memory; `transition_run` runs it on the locked row of a saved entry — checking role, scope,
+current status, version — and writes the audit entry. `entry_create(steps=…)` runs steps on a new
+entry before its first save, which is how an Excel row reaches its status (ledger.imports): the same
+rules as the web, with the same messages. Anything not in the table is refused and changes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
@@ -34,9 +38,21 @@ class Transition:
     #: guard(obj, user) -> why this user may not take the step on this entry (Chinese), or None.
     #: Checked on the locked row by transition_run; a refused step's button is not offered.
     guard: Callable[[LedgerEntry, object], str | None] | None = None
+    #: apply(obj, data, actor, rules) sets the step's fields and returns their names, or raises
+    #: ServiceError: the ledger's own rule for the step (data is the step form's cleaned data)
+    apply: Callable[..., list[str]] | None = None
+    #: for the Excel import: step data key ← sheet column key (the columns that carry this step)
+    import_fields: Mapping[str, str] = field(default_factory=dict, compare=False)
+    #: step data an imported row gets when its cell is blank (a default the web form preselects,
+    #: or a field the importer did not witness, e.g. who recorded a rectification long ago)
+    import_defaults: Mapping[str, object] = field(default_factory=dict, compare=False)
 
     def refusal(self, obj, user) -> str | None:
         return self.guard(obj, user) if self.guard is not None else None
+
+    def allowed_role(self, user) -> bool:
+        role = user_scope(user).role
+        return role == Role.ADMIN or role in self.roles
 
 
 @dataclass
@@ -48,8 +64,7 @@ class Workflow:
 
     def permitted(self, obj, user) -> list[Transition]:
         """Allowed from the current status for the user's role, guards aside."""
-        role = user_scope(user).role
-        return [t for t in self.transitions if obj.status in t.sources and (role == Role.ADMIN or role in t.roles)]
+        return [t for t in self.transitions if obj.status in t.sources and t.allowed_role(user)]
 
     def available(self, obj, user) -> list[Transition]:
         """Buttons to show: permitted, and not refused by the step's guard."""
@@ -58,6 +73,44 @@ class Workflow:
     def refused(self, obj, user) -> list[tuple[Transition, str]]:
         """Permitted steps the guard refuses, with the reason (the page says why there is no button)."""
         return [(t, reason) for t in self.permitted(obj, user) if (reason := t.refusal(obj, user))]
+
+    def path(self, start: str, goal: str) -> list[Transition] | None:
+        """The shortest chain of status-changing steps from ``start`` to ``goal`` ([] when equal; None
+        when the table has none: e.g. from 已销号 back to 整改中)."""
+        if start == goal:
+            return []
+        seen, queue = {start}, deque([(start, [])])
+        while queue:
+            status, steps = queue.popleft()
+            for t in self.transitions:
+                if status in t.sources and t.target is not None and t.target not in seen:
+                    if t.target == goal:
+                        return [*steps, t]
+                    seen.add(t.target)
+                    queue.append((t.target, [*steps, t]))
+        return None
+
+
+def transition_apply(obj: LedgerEntry, transition: Transition, data: dict, *, actor, rules=None) -> list[str]:
+    """One step on ``obj`` in memory: role, guard, the ledger's rule, the new status and deadline.
+    Returns the changed field names; raises PermissionDenied or ServiceError (nothing is saved here)."""
+    if not transition.allowed_role(actor):
+        raise PermissionDenied(f"您的角色不能执行“{transition.label}”。")
+    if obj.status not in transition.sources:
+        raise ServiceError(f"当前状态为“{obj.get_status_display()}”，不能执行“{transition.label}”。")
+    refusal = transition.refusal(obj, actor)
+    if refusal:
+        raise ServiceError(refusal)
+    changed = list(transition.apply(obj, data, actor, rules)) if transition.apply else []
+    if transition.target is not None:
+        obj.status = transition.target
+        changed.append("status")
+    if rules is not None:
+        new_due = obj.compute_due_on(rules)
+        if new_due != obj.due_on:
+            obj.due_on = new_due
+            changed.append("due_on")
+    return changed
 
 
 def transition_run(
@@ -68,22 +121,18 @@ def transition_run(
     name: str,
     data: dict | None = None,
     expected_version: int | None = None,
-    apply: Callable[[LedgerEntry, Transition, dict], list[str]] | None = None,
     rules=None,
 ) -> LedgerEntry:
-    """Run one transition of the table; refuse anything else. Returns the updated object.
+    """Run one transition of the table on a saved entry; refuse anything else. Returns the entry.
 
-    The transition's guard sees the locked row and refuses with ServiceError (e.g. acceptance by the
-    rectifier). `apply(obj, transition, data)` then sets the ledger's own fields and returns their
-    names; it may raise ServiceError too. Nothing is written when either refuses.
+    The step sees the row as locked, not the caller's copy. Nothing is written when it refuses.
     """
     data = data or {}
     transition = workflow.get(name)
     if transition is None:
         raise ServiceError("未知的操作。")
     model = type(obj)
-    role = user_scope(actor).role
-    if role != Role.ADMIN and role not in transition.roles:
+    if not transition.allowed_role(actor):
         raise PermissionDenied(f"您的角色不能执行“{transition.label}”。")
     if not model.objects.for_user(actor, "view").filter(pk=obj.pk).exists():
         raise PermissionDenied("该记录不在您的管辖范围内。")
@@ -94,24 +143,9 @@ def transition_run(
         status, version = current
         if expected_version is not None and version != expected_version:
             raise ConflictError("操作失败：在您操作期间，该记录已被其他用户修改。请刷新页面后重试。")
-        if status not in transition.sources:
-            raise ServiceError(
-                f"当前状态为“{obj.get_status_display()}”，不能执行“{transition.label}”。"
-            )
-        obj.refresh_from_db()  # the rule sees the row as locked, not the caller's copy
-        refusal = transition.refusal(obj, actor)
-        if refusal:
-            raise ServiceError(refusal)
+        obj.refresh_from_db()
         old_status = obj.get_status_display()
-        changed = apply(obj, transition, data) if apply else []
-        if transition.target is not None:
-            obj.status = transition.target
-            changed.append("status")
-        if rules is not None:
-            new_due = obj.compute_due_on(rules)
-            if new_due != obj.due_on:
-                obj.due_on = new_due
-                changed.append("due_on")
+        changed = transition_apply(obj, transition, data, actor=actor, rules=rules)
         full_clean(obj)
         obj.version = version + 1
         reason = (
@@ -124,8 +158,6 @@ def transition_run(
         audited_save(obj, actor=actor, reason=reason,
                      update_fields=sorted(set(changed) | {"version", "updated_at"}))
     return obj
-
-
 
 
 def require_role(actor, roles: frozenset[str], message: str) -> None:
