@@ -18,3 +18,8 @@ class CasesConfig(AppConfig):
         register_nav(NavItem("案件", "cases:case_list", "bi-shield-exclamation", order=60, match="/cases/", group="台账"))
         register_subject_section(subject_ledger_section(PoliceCase, "cases:case_list", "案件"))
         register_demo_seeder(demo.seed)
+        from sanzero.importing.base import register_kind
+
+        from .imports import CaseSheet
+
+        register_kind(CaseSheet())

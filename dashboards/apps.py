@@ -19,3 +19,8 @@ class DashboardsConfig(AppConfig):
         from . import demo
 
         register_demo_seeder(demo.seed)
+        from sanzero.importing.base import register_kind
+
+        from .imports import TargetKind
+
+        register_kind(TargetKind())

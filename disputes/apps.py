@@ -25,3 +25,8 @@ class DisputesConfig(AppConfig):
         register_subject_section(subject_ledger_section(Dispute, "disputes:dispute_list", "矛盾纠纷"))
         register_demo_seeder(demo.seed)
         register_supervised(Dispute)
+        from sanzero.importing.base import register_kind
+
+        from .imports import DisputeSheet
+
+        register_kind(DisputeSheet())

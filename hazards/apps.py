@@ -34,3 +34,9 @@ class HazardsConfig(AppConfig):
         register_demo_seeder(demo.seed)
         register_supervised(Hazard)
         register_home_task(views.acceptance_home_task)
+        from sanzero.importing.base import register_kind
+
+        from .imports import AccidentSheet, HazardSheet
+
+        register_kind(HazardSheet())
+        register_kind(AccidentSheet())

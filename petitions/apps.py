@@ -22,3 +22,8 @@ class PetitionsConfig(AppConfig):
         register_demo_seeder(demo.seed)
         register_supervised(Petition)
         register_supervision_panel(selectors.agent_panel)
+        from sanzero.importing.base import register_kind
+
+        from .imports import PetitionSheet
+
+        register_kind(PetitionSheet())

@@ -14,6 +14,12 @@ class VersionedFormMixin(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            # “协议内容为必填项，请填写。” rather than Django's generic “这个字段是必填项。”: the same words on
+            # the page and in an import's row error (where the field is a column, not a box beside its label)
+            if field.required and field.error_messages.get("required") == forms.Field.default_error_messages["required"]:
+                verb = "请选择" if isinstance(field, forms.ChoiceField) else "请填写"
+                field.error_messages = {**field.error_messages, "required": f"{field.label}为必填项，{verb}。"}
         instance = getattr(self, "instance", None)
         if instance is not None and getattr(instance, "pk", None):
             self.fields["version"].initial = instance.version

@@ -89,7 +89,7 @@ def phase_export() -> dict:
 def phase_make_import(path: str, rows: int) -> dict:
     from openpyxl import Workbook
 
-    from sanzero.importing.kinds import get_kind
+    from sanzero.importing.base import get_kind
     from units.models import Region
 
     villages = list(Region.objects.filter(level__in=["village", "community"]).values_list("code", flat=True))
@@ -113,7 +113,7 @@ def phase_make_disputes(path: str, rows: int) -> dict:
 
     from openpyxl import Workbook
 
-    from sanzero.importing.kinds import get_kind
+    from sanzero.importing.base import get_kind
     from units.models import Subject
 
     subjects = list(Subject.objects.filter(village_region__isnull=False).values_list("region__code", "name"))

@@ -134,10 +134,11 @@ class County:
                 day = self._day(s)
                 if day <= D(YEAR, 11, 18) and rng.random() < 0.6:  # resolved within days, by the end of November
                     done = day + datetime.timedelta(days=rng.randint(0, 6))
-                    self.sheets["disputes"].append([s.region, s.name, day, "邻里纠纷", f"纠纷{n}", "已化解", done])
+                    self.sheets["disputes"].append([s.region, s.name, day, "邻里纠纷", f"纠纷{n}", "已化解", done,
+                                                    "双方达成和解"])
                     self.stats["disputes"].append((s, Stat(day, done, None)))
                 else:  # still mediating: overdue once the ladder's 7 working days have passed (四级七天)
-                    self.sheets["disputes"].append([s.region, s.name, day, "合同债务", f"纠纷{n}", None, None])
+                    self.sheets["disputes"].append([s.region, s.name, day, "合同债务", f"纠纷{n}", None, None, None])
                     self.stats["disputes"].append((s, Stat(day, None, add_workdays(day, 7))))
             for _ in range(rng.choice([0, 1, 2, 3, 4, 5])):  # hazards
                 n += 1
@@ -204,7 +205,7 @@ class County:
         return rows
 
     HEADERS = {
-        "disputes": ["所属区划代码", "主体名称", "登记日期", "纠纷类别", "简要情况", "状态", "化解日期"],
+        "disputes": ["所属区划代码", "主体名称", "登记日期", "纠纷类别", "简要情况", "状态", "化解日期", "协议内容"],
         "hazards": ["所属区划代码", "主体名称", "发现日期", "隐患类别", "隐患等级", "隐患描述", "整改期限", "状态",
                     "整改完成日期", "验收人", "验收日期"],
         "accidents": ["所属区划代码", "主体名称", "发生日期", "事故类型", "死亡人数", "受伤人数", "重伤人数"],

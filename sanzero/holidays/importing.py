@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sanzero import workdays
-from sanzero.importing.kinds import CHANGED, IMPORT_REASON, NEW, UNCHANGED, ImportKind, RowInvalid, RowPlan
+from sanzero.importing.base import CHANGED, IMPORT_REASON, NEW, UNCHANGED, ImportKind, RowInvalid, RowPlan
 from sanzero.models import Holiday, HolidayKind
 from sanzero.roles import Role
 from sanzero.xlsx import Column, RowError, SheetSpec
@@ -31,6 +31,7 @@ class HolidayContext:
 
 class HolidayImportKind(ImportKind):
     name = "holidays"
+    position = 90
     label = "节假日安排"
     roles = frozenset({Role.ADMIN, Role.COUNTY})
     key_description = "日期"
@@ -96,6 +97,6 @@ class HolidayImportKind(ImportKind):
 
 
 def register() -> None:
-    from sanzero.importing.kinds import register_kind
+    from sanzero.importing.base import register_kind
 
     register_kind(HolidayImportKind())

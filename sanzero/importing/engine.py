@@ -27,7 +27,7 @@ from sanzero.services import ConflictError, ServiceError, constraint_message, co
 from sanzero.xlsx import RowError, read_rows
 from sanzero.xlsx.reader import MB
 
-from .kinds import CHANGED, NEW, UNCHANGED, ImportKind, RowInvalid, RowPlan, get_kind, validation_errors
+from .base import CHANGED, NEW, UNCHANGED, ImportKind, RowInvalid, RowPlan, get_kind, validation_errors
 
 logger = logging.getLogger(__name__)
 

@@ -22,8 +22,8 @@ from django.utils import timezone
 from sanzero.models import ImportJob
 from sanzero.services import ServiceError
 
+from .base import ImportKind, get_kind
 from .engine import ImportResult, import_file
-from .kinds import ImportKind, get_kind
 
 logger = logging.getLogger(__name__)
 

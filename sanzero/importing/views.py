@@ -24,8 +24,8 @@ from sanzero.xlsx import write_template
 from sanzero.xlsx.download import xlsx_response
 
 from . import jobs
+from .base import KINDS, kinds_for
 from .forms import ImportUploadForm
-from .kinds import KINDS, kinds_for
 
 RECENT = 10
 

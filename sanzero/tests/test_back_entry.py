@@ -114,8 +114,9 @@ def _row(day, summary, name="甲一村超市", **extra):
 def test_a_year_of_history_imports_for_a_subject_that_left_long_ago_and_reimports_unchanged(world):
     shop = world.shop_a
     Subject.objects.filter(pk=shop.pk).update(joined_on=None, left_on=date(2020, 8, 15))
-    rows = [DISPUTE_HEADERS, _row("2020-05-14", "拖欠货款"), _row(date(2020, 8, 14), "噪音扰民", 状态="已化解",
-                                                                  化解日期="2020-08-14")]
+    headers = [*DISPUTE_HEADERS, "协议内容"]
+    rows = [headers, [*_row("2020-05-14", "拖欠货款"), None],
+            [*_row(date(2020, 8, 14), "噪音扰民", 状态="已化解", 化解日期="2020-08-14"), "双方和解"]]
     clerk = world.users["clerk_a"]
     result = import_file(actor=clerk, kind="disputes", file=xlsx(rows), dry_run=False)
     assert result.ok, result.errors

@@ -23,8 +23,8 @@ from disputes import services as dispute_services
 from disputes.models import Dispute
 from sanzero import workdays
 from sanzero.holidays import services
+from sanzero.importing.base import KINDS, kinds_for
 from sanzero.importing.engine import import_file
-from sanzero.importing.kinds import KINDS, kinds_for
 from sanzero.models import Holiday, HolidayKind, HolidayStamp
 from sanzero.services import ServiceError
 from sanzero.testing import check_role_matrix

@@ -27,8 +27,8 @@ from disputes.models import Dispute
 from hazards.models import Accident, Hazard
 from petitions.models import Petition
 from sanzero.importing import jobs
+from sanzero.importing.base import KINDS, kind_names
 from sanzero.importing.engine import import_file
-from sanzero.importing.kinds import KIND_NAMES, KINDS
 from sanzero.models import ImportJob
 from sanzero.testing import check_role_matrix
 from units.models import Region, Subject
@@ -73,6 +73,17 @@ SUBJECT_HEADERS = ["主体名称", "主体类别", "所属区划代码", "统一
 DISPUTE_HEADERS = ["所属区划代码", "主体名称", "登记日期", "纠纷类别", "简要情况", "来源", "当事人", "涉及人数", "风险等级",
                    "状态", "化解日期", "备注"]
 
+# The optional columns a ledger's workflow steps read (issue 12: the import runs the same steps as the web).
+STEP_COLUMNS = {
+    "disputes": ("协议形式", "协议内容", "调解不成原因", "移交去向", "移交说明"),
+    "hazards": ("责任落实", "措施落实", "资金落实", "时限落实", "预案落实"),
+}
+HANDBOOK_HEADERS = {
+    "disputes": DISPUTE_HEADERS,
+    "hazards": ["所属区划代码", "主体名称", "发现日期", "隐患类别", "隐患等级", "隐患描述", "整改期限", "整改责任人", "状态",
+                "整改完成日期", "验收人", "验收日期"],
+}
+
 # One valid file per kind: (actor, rows, model, how many rows it creates).
 VALID = {
     "regions": ("admin", [
@@ -89,11 +100,11 @@ VALID = {
         ["甲城社区便民店", "企业", "990121100001", None, None, None, None, None, None, None],
     ], Subject, 3),
     "disputes": ("clerk_a", [
-        DISPUTE_HEADERS,
+        [*DISPUTE_HEADERS, "协议内容"],
         ["990121100200", "甲一村", "2025-03-05", "邻里纠纷", "宅基地边界争执", "自查", "张三、李四", 2, "黄", "已化解",
-         "2025-03-08", None],
+         "2025-03-08", None, "双方确认以院墙为界"],
         ["990121100200", "甲一村超市", date(2025, 3, 6), "劳资纠纷", "拖欠两名店员工资", None, None, None, None, None, None,
-         "待核实"],
+         "待核实", None],
     ], Dispute, 2),
     "hazards": ("clerk_a", [
         ["所属区划代码", "主体名称", "发现日期", "隐患类别", "隐患等级", "隐患描述", "整改期限", "整改责任人", "状态", "整改完成日期",
@@ -131,10 +142,13 @@ VALID = {
 
 
 def test_there_are_the_handbooks_eight_kinds_and_holidays_with_their_headers(db):
-    assert KIND_NAMES == ("regions", "subjects", "disputes", "hazards", "accidents", "petitions", "cases", "targets",
+    assert kind_names() == ("regions", "subjects", "disputes", "hazards", "accidents", "petitions", "cases", "targets",
                           "holidays")
     for name, (_, rows, _, _) in VALID.items():
-        assert KINDS[name].spec().headers == rows[0], name
+        headers = KINDS[name].spec().headers
+        # DESIGN §7's columns in its order, and the optional columns the steps of a workflow need
+        assert [h for h in headers if h not in STEP_COLUMNS.get(name, ())] == HANDBOOK_HEADERS.get(name, rows[0]), name
+        assert set(headers) >= set(rows[0]), name
 
 
 @pytest.mark.parametrize("kind", list(VALID))
@@ -205,6 +219,7 @@ def test_a_changed_row_updates_the_record_and_an_unchanged_one_is_left_alone(wor
 
     rows[1][8] = "红"  # risk colour changes
     rows[1][9:11] = ["已化解", "2025-03-09"]
+    rows = [[*r, a] for r, a in zip(rows, ["协议内容", "双方和解", None], strict=True)]
     result = import_file(actor=clerk, kind="disputes", file=xlsx(rows), dry_run=False)
     assert (result.new, result.changed, result.unchanged) == (0, 1, 1), result.errors
     dispute = Dispute.objects.get(summary="宅基地边界争执")
@@ -215,8 +230,9 @@ def test_a_changed_row_updates_the_record_and_an_unchanged_one_is_left_alone(wor
     assert noise.version == version
 
     rows[1][9:11] = ["调解中", None]  # a status never goes back through an import
+    rows[1][12] = None
     result = import_file(actor=clerk, kind="disputes", file=xlsx(rows), dry_run=False)
-    assert result.errors == ["第2行 状态: 该矛盾纠纷当前状态为“已化解”，不能通过导入改为“调解中”"]
+    assert result.errors == ["第2行 状态: 该矛盾纠纷当前状态为“已化解”，按办理流程不能通过导入改为“调解中”"]
 
 
 def test_five_different_bad_subject_rows_are_all_reported_and_nothing_is_written(world):
@@ -316,6 +332,7 @@ def test_the_dry_run_counts_and_writes_nothing(world):
 
 
 def test_status_rules_come_from_the_model_and_the_workflow_forms(world):
+    """A row reaches its status through the dispute's own steps, with the step forms' messages."""
     rows = [DISPUTE_HEADERS,
             ["990121100200", "甲一村", "2025-03-05", "其他", "无化解日期", None, None, None, None, "已化解", None, None],
             ["990121100200", "甲一村", "2025-03-05", "其他", "化解早于登记", None, None, None, None, "已化解", "2025-03-01",
@@ -324,9 +341,11 @@ def test_status_rules_come_from_the_model_and_the_workflow_forms(world):
             ["990121100200", "甲一村", "2099-03-05", "其他", "未来", None, None, None, None, None, None, None]]
     result = import_file(actor=world.users["clerk_a"], kind="disputes", file=xlsx(rows), dry_run=True)
     assert result.errors == [
-        "第2行 化解日期: 状态为“已化解”的纠纷须填写化解日期",
+        "第2行 化解日期: 化解日期为必填项，请填写。",
+        "第2行 协议内容: 协议内容为必填项，请填写。",
         "第3行 化解日期: 化解日期不能早于登记日期（2025-03-05）。",
-        "第4行 状态: 已移交的纠纷须有移交去向，导入表中没有此项：请先导入为“调解不成”，再在系统中办理“移交”",
+        "第3行 协议内容: 协议内容为必填项，请填写。",
+        "第4行 调解不成原因: 调解不成的原因为必填项，请填写。",
         "第5行 登记日期: 登记日期不能晚于今天。",
     ]
 
@@ -520,7 +539,7 @@ def test_who_may_open_the_import_pages(world, client_as):
     })
     kinds = {name: {c[0] for c in r.context["form"].fields["kind"].choices if c[0]}
              for name, r in responses.items() if r.status_code == 200}
-    assert kinds["admin"] == set(KIND_NAMES)
+    assert kinds["admin"] == set(kind_names())
     assert kinds["county"] == {"targets", "holidays"}
     assert kinds["clerk_a"] == {"subjects", "disputes", "hazards", "accidents", "petitions", "cases"}
     assert kinds["grid_a"] == {"disputes", "hazards", "accidents", "petitions", "cases"}
@@ -753,9 +772,10 @@ def test_a_row_that_breaks_a_check_constraint_on_write_is_explained_and_nothing_
     from sanzero.services import constraints_checked_by_database
 
     kind = KINDS["disputes"]
-    real = type(kind).create
-    monkeypatch.setattr(type(kind), "create",
-                        lambda self, *, actor, data: real(self, actor=actor, data={**data, "people_count": 0}))
+    real = dispute_services.dispute_create
+    monkeypatch.setattr(type(kind), "create_service",
+                        staticmethod(lambda *, actor, data, steps: real(actor=actor, data={**data, "people_count": 0},
+                                                                        steps=steps)))
     before = (Dispute.objects.count(), Dispute.history.count())
     result = import_file(actor=world.users["clerk_a"], kind="disputes", file=xlsx(VALID["disputes"][1]),
                          dry_run=False)

@@ -13,9 +13,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
+from sanzero.importing.base import get_kind, kind_names
 from sanzero.importing.engine import import_file
 from sanzero.importing.jobs import job_record
-from sanzero.importing.kinds import KIND_NAMES, get_kind
 from sanzero.roles import Role
 
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
     help = "从Excel（.xlsx）导入数据：区划、创建主体、各类台账或年度目标。任一行有错误则全部不导入。"
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=KIND_NAMES, help="导入类型：" + "、".join(KIND_NAMES))
+        parser.add_argument("kind", choices=kind_names(), help="导入类型：" + "、".join(kind_names()))
         parser.add_argument("file", help=".xlsx 文件路径")
         parser.add_argument("--dry-run", action="store_true", help="只校验并统计，不写入")
         parser.add_argument("--user", default="", help="以该用户身份导入（默认：第一个系统管理员）")
