@@ -91,9 +91,9 @@ def _update(job: BackgroundJob, statuses, **fields) -> bool:
 
 def claim(job: BackgroundJob, **fields) -> bool:
     """排队中 → running, atomically. False when the job is not queued (another worker claimed it, it is
-    finished, or it was given up): the caller then does nothing. ``fields``: e.g. a first message."""
-    return _update(job, [JobStatus.QUEUED], status=JobStatus.RUNNING, started_at=timezone.now(), progress=0,
-                   **fields)
+    finished, or it was given up): the caller then does nothing. ``fields``: e.g. a first message or progress."""
+    return _update(job, [JobStatus.QUEUED], **{"status": JobStatus.RUNNING, "started_at": timezone.now(),
+                                               "progress": 0, **fields})
 
 
 def progress(job: BackgroundJob, pct: int, message: str | None = None) -> bool:

@@ -1,6 +1,12 @@
+"""Beat tasks of the kernel. The job tasks are defined beside their bodies (import_job_task in
+sanzero.importing.jobs, export_list_task in sanzero.exporting.services) and imported here, so that
+Celery's autodiscovery (config/celery.py) registers them in the worker."""
+
 from celery import shared_task
 
-from .exporting.tasks import cleanup_exports_task, export_list_task  # noqa: F401 - registered for the worker
+from . import jobs
+from .exporting.services import export_cleanup, export_list_task  # noqa: F401 - registered for the worker
+from .importing.jobs import import_job_task  # noqa: F401 - registered for the worker
 from .supervision import notify_newly_overdue
 
 
@@ -8,3 +14,16 @@ from .supervision import notify_newly_overdue
 def notify_overdue_task() -> int:
     """Daily (beat): record entries that became overdue as notifications for their township."""
     return notify_newly_overdue()
+
+
+@shared_task(name="sanzero.give_up_stale_jobs")
+def give_up_stale_jobs_task() -> dict[str, int]:
+    """Every 10 minutes (beat): the import, export and snapshot jobs a dead worker left queued or running
+    are marked failed, so that their pages stop polling and say 已停止响应."""
+    return jobs.give_up_stale_jobs()
+
+
+@shared_task(name="exporting.cleanup_exports")
+def cleanup_exports_task() -> int:
+    """Daily (beat): delete the files of exports older than 7 days."""
+    return export_cleanup()
