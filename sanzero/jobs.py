@@ -49,7 +49,8 @@ UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING)
 #: time limit (CELERY_TASK_TIME_LIMIT, 35 minutes), and Redis hands the message of a worker that died to
 #: another one after its visibility timeout (1 hour)
 STALE_AFTER = datetime.timedelta(hours=2)
-GIVEN_UP_MESSAGE = "任务已中断（处理进程已停止响应），请重新发起。"
+#: what a job given up says; each job page adds what to do next (重新上传, 重新导出, 重新计算)
+GIVEN_UP_MESSAGE = "任务已中断（处理进程已停止）。"
 
 
 class BackgroundJob(models.Model):

@@ -288,7 +288,8 @@ def test_the_download_centre_shows_a_given_up_export_and_stops_polling(world, cl
         give_up_stale_jobs_task()
         page = client.get("/exports/").content.decode()
         assert client.get(f"/exports/{job.pk}/download/").status_code == 404
-    assert "失败（已停止响应）" in page and jobs.GIVEN_UP_MESSAGE in page and "hx-trigger" not in page
+    assert "失败（已停止响应）" in page and f"{jobs.GIVEN_UP_MESSAGE}请回到列表重新导出。" in page
+    assert "hx-trigger" not in page
 
 
 # -- the migrations ----------------------------------------------------------------------------------------
