@@ -2,8 +2,9 @@
 
 Small files (up to ASYNC_ROW_THRESHOLD data rows) are checked and imported within the request; bigger
 ones run as a Celery task (import_job_task, beside its body job_run; sent on commit) while the job page
-polls a progress bar. The lifecycle is sanzero.jobs': claim → work → finish / fail, given up by its sweeper. The uploaded
-workbook is kept as ``ImportJob.file``; the job keeps the counts and every error.
+polls a progress bar. The lifecycle is sanzero.jobs' (claim → work → finish / fail; a job whose worker
+died is given up by its sweeper). The uploaded workbook is kept as ``ImportJob.file``; the job keeps
+the counts and every error.
 """
 
 from __future__ import annotations
