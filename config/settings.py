@@ -223,9 +223,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "notify-overdue-daily": {"task": "ledger.notify_overdue", "schedule": crontab(hour=6, minute=0)},
     # Nightly the current month's snapshots; on the 1st the previous month's as well.
     "compute-snapshots-nightly": {"task": "dashboards.compute_scheduled", "schedule": crontab(hour=1, minute=30)},
-    # Export files expire after 7 days; jobs a dead worker left running are marked failed.
+    # Import, export and snapshot jobs a dead worker left queued or running are marked failed (sanzero.jobs).
+    "give-up-stale-jobs": {"task": "sanzero.give_up_stale_jobs", "schedule": crontab(minute="*/10")},
+    # Export files expire after 7 days.
     "cleanup-exports-daily": {"task": "exporting.cleanup_exports", "schedule": crontab(hour=3, minute=0)},
-    "give-up-stale-imports-daily": {"task": "sanzero.import_give_up_stale", "schedule": crontab(hour=3, minute=10)},
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

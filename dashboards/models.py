@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from sanzero.jobs import BackgroundJob, JobStatus
 from sanzero.rates import Rate
 from sanzero.scoping import ScopedQuerySet
 from units.models import TargetGroup
@@ -505,15 +506,15 @@ class MonthStatus(models.Model):
         return f"{self.region} {self.month:%Y-%m} {self.get_status_display()}"
 
 
-class SnapshotJob(models.Model):
+class SnapshotJob(BackgroundJob):
     """One requested computation of a month for a region: progress for the page, result kept."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "排队中"
-        RUNNING = "running", "计算中"
-        DONE = "done", "已完成"
-        FAILED = "failed", "失败"
-        REFUSED = "refused", "已拒绝"
+        QUEUED = JobStatus.QUEUED, "排队中"
+        RUNNING = JobStatus.RUNNING, "计算中"
+        DONE = JobStatus.DONE, "已完成"
+        FAILED = JobStatus.FAILED, "失败"
+        REFUSED = "refused", "已拒绝"  # the month is locked
 
     scope_region_path = "region"
     scope_department_path = None
@@ -521,20 +522,14 @@ class SnapshotJob(models.Model):
     region = models.ForeignKey("units.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="+")
     month = models.DateField("月份")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveSmallIntegerField("进度", default=0)
-    message = models.CharField("结果", max_length=500, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人", null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField("发起时间", auto_now_add=True)
-    started_at = models.DateTimeField("开始时间", null=True, blank=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
-    class Meta:
+    class Meta(BackgroundJob.Meta):
         verbose_name = "快照计算任务"
         verbose_name_plural = "快照计算任务"
-        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.region} {self.month:%Y-%m} {self.get_status_display()}"

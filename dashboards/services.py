@@ -6,10 +6,12 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from celery import shared_task
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from sanzero import jobs
 from sanzero.roles import Role
 from sanzero.scoping import user_scope
 from sanzero.services import ServiceError, audited_save, require
@@ -48,8 +50,6 @@ def _require_region(actor, region: Region) -> None:
 
 def snapshot_request(*, actor, region: Region, month: datetime.date) -> SnapshotJob:
     """County staff start a recomputation; the task is sent after commit and reports progress."""
-    from .tasks import compute_snapshots_task
-
     _require_county(actor, "只有县平安办可以发起重新计算。")
     _require_region(actor, region)
     month = month.replace(day=1)
@@ -62,31 +62,26 @@ def snapshot_request(*, actor, region: Region, month: datetime.date) -> Snapshot
 
 
 def snapshot_run_job(*, job_id: int) -> SnapshotJob:
-    """The task body: idempotent; a job run twice recomputes the same snapshot."""
+    """The task body: claim → compute → finish (已完成, or 已拒绝 for a month locked meanwhile) / fail.
+    A second delivery of the task finds the job claimed and does nothing."""
     job = SnapshotJob.objects.select_related("region").get(pk=job_id)
-    if job.status == SnapshotJob.Status.DONE:
+    if not jobs.claim(job, progress=5):
         return job
-    SnapshotJob.objects.filter(pk=job.pk).update(status=SnapshotJob.Status.RUNNING, started_at=timezone.now(),
-                                                 progress=5)
-
-    def progress(pct: int) -> None:
-        SnapshotJob.objects.filter(pk=job.pk).update(progress=pct)
-
-    try:
-        result = compute.compute_month(region=job.region, month=job.month, progress=progress)
-    except compute.MonthLocked as exc:
-        SnapshotJob.objects.filter(pk=job.pk).update(status=SnapshotJob.Status.REFUSED, message=str(exc),
-                                                     finished_at=timezone.now())
-    except Exception as exc:
-        SnapshotJob.objects.filter(pk=job.pk).update(status=SnapshotJob.Status.FAILED, message=str(exc)[:500],
-                                                     finished_at=timezone.now())
-        raise
-    else:
-        SnapshotJob.objects.filter(pk=job.pk).update(
-            status=SnapshotJob.Status.DONE, progress=100, finished_at=timezone.now(),
-            message=f"已计算{result.subjects}个主体、{result.regions}个区划，用时{result.seconds:.1f}秒。")
-    job.refresh_from_db()
+    with jobs.fail_on_error(job, "计算失败：{exc}"):
+        try:
+            result = compute.compute_month(region=job.region, month=job.month,
+                                           progress=lambda pct: jobs.progress(job, pct))
+        except compute.MonthLocked as exc:
+            jobs.finish(job, status=SnapshotJob.Status.REFUSED, message=str(exc), progress=job.progress)
+        else:
+            jobs.finish(job, message=f"已计算{result.subjects}个主体、{result.regions}个区划，"
+                                     f"用时{result.seconds:.1f}秒。")
     return job
+
+
+@shared_task(name="dashboards.compute_snapshots", acks_late=True)
+def compute_snapshots_task(job_id: int) -> str:
+    return snapshot_run_job(job_id=job_id).status
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Thin Celery tasks: they take ids, call one service, and may run twice or be killed midway safely."""
+"""Beat tasks of the dashboards app. The job task, compute_snapshots_task, is defined beside its body in
+dashboards.services (imported here, so that Celery's autodiscovery registers it)."""
 
 import datetime
 
@@ -9,12 +10,7 @@ from units.models import Region
 
 from . import compute, services
 from .models import SnapshotJob
-
-
-@shared_task(name="dashboards.compute_snapshots", acks_late=True)
-def compute_snapshots_task(job_id: int) -> str:
-    job = services.snapshot_run_job(job_id=job_id)
-    return job.status
+from .services import compute_snapshots_task  # noqa: F401 - registered for the worker
 
 
 @shared_task(name="dashboards.compute_scheduled")

@@ -315,8 +315,7 @@ def recompute(request):
 def job(request, pk: int):
     obj = get_object_or_404(SnapshotJob.objects.for_user(request.user).select_related("region", "requested_by"), pk=pk)
     template = "dashboards/job_progress.html" if request.htmx else "dashboards/job.html"
-    return render(request, template, {"title": "重新计算", "job": obj,
-                                      "finished": obj.status in ("done", "failed", "refused")})
+    return render(request, template, {"title": "重新计算", "job": obj, "finished": obj.finished})
 
 
 MONTH_DONE = {"submit": "已上报。县平安办锁定前，如需修改可撤回上报。", "withdraw": "已撤回上报，修改后可重新上报。",

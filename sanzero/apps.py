@@ -20,6 +20,5 @@ class SanzeroConfig(AppConfig):
                              roles=frozenset({Role.ADMIN, Role.COUNTY}), group="设置"))
 
         from .holidays.importing import register as register_holiday_import
-        from .importing import tasks  # noqa: F401 - registers the import task with Celery workers
 
         register_holiday_import()

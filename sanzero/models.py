@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from .jobs import BackgroundJob, JobStatus
 from .roles import Role
 from .scoping import ScopedQuerySet
 
@@ -122,16 +123,20 @@ class Notification(models.Model):
         return self.message
 
 
-class ImportJob(models.Model):
-    """One uploaded workbook: who, which kind, the dry-run counts, every error, the result."""
+class ImportJob(BackgroundJob):
+    """One uploaded workbook: who, which kind, the dry-run counts, every error, the result.
+
+    Its lifecycle (sanzero.importing.jobs): 排队中 → 校验中 → 已校验（待确认）| 校验未通过, then, once
+    confirmed, 排队中 again → 导入中 → 已导入 | 失败. The dry run and the import are two runs of one job.
+    """
 
     class Status(models.TextChoices):
         VALIDATED = "validated", "已校验（待确认）"
         INVALID = "invalid", "校验未通过"
-        QUEUED = "queued", "排队中"
-        RUNNING = "running", "导入中"
-        DONE = "done", "已导入"
-        FAILED = "failed", "失败"
+        QUEUED = JobStatus.QUEUED, "排队中"
+        RUNNING = JobStatus.RUNNING, "导入中"
+        DONE = JobStatus.DONE, "已导入"
+        FAILED = JobStatus.FAILED, "失败"
 
     user = models.ForeignKey(User, verbose_name="导入人", on_delete=models.PROTECT, related_name="import_jobs")
     kind = models.CharField("类型", max_length=20)
@@ -143,46 +148,37 @@ class ImportJob(models.Model):
     changed_rows = models.PositiveIntegerField("修改", default=0)
     unchanged_rows = models.PositiveIntegerField("未变化", default=0)
     errors = models.JSONField("错误", default=list, blank=True)
-    progress = models.PositiveSmallIntegerField("进度", default=0)
-    created_at = models.DateTimeField("上传时间", auto_now_add=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
-    class Meta:
+    class Meta(BackgroundJob.Meta):
         verbose_name = "导入记录"
         verbose_name_plural = "导入记录"
-        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.filename} {self.get_status_display()}"
 
 
-class ExportJob(models.Model):
+class ExportJob(BackgroundJob):
     """A list export (or report) built in the background: the download centre lists these."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "排队中"
-        RUNNING = "running", "生成中"
-        DONE = "done", "已完成"
-        FAILED = "failed", "失败"
+        QUEUED = JobStatus.QUEUED, "排队中"
+        RUNNING = JobStatus.RUNNING, "生成中"
+        DONE = JobStatus.DONE, "已完成"
+        FAILED = JobStatus.FAILED, "失败"
 
     user = models.ForeignKey(User, verbose_name="导出人", on_delete=models.PROTECT, related_name="export_jobs")
     label = models.CharField("内容", max_length=100)
     kind = models.CharField("类型", max_length=40)
     query = models.CharField("筛选条件", max_length=2000, blank=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveSmallIntegerField("进度", default=0)
     row_count = models.PositiveIntegerField("行数", default=0)
     file = models.FileField("文件", upload_to="exports/%Y/%m/", max_length=300, blank=True)
-    message = models.CharField("说明", max_length=500, blank=True)
     personal_data = models.BooleanField("含完整个人信息", default=False)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
     expires_at = models.DateTimeField("过期时间", null=True, blank=True)
 
-    class Meta:
+    class Meta(BackgroundJob.Meta):
         verbose_name = "导出任务"
         verbose_name_plural = "导出任务"
-        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.label} {self.get_status_display()}"

@@ -90,3 +90,24 @@ def test_recompute_from_the_dashboard_runs_on_a_real_worker(world, client_as, wo
     assert SubjectMonth.objects.filter(month=datetime.date(2026, 3, 1)).count() == 7
     page = client.get(f"/dashboard/jobs/{job.pk}/")
     assert "已完成" in page.content.decode()
+
+
+def test_the_worker_finds_every_job_task_and_the_sweeper(worker):
+    registered = set().union(*celery_app.control.inspect(timeout=5).registered().values())
+    assert {"sanzero.import_job", "exporting.export_list", "dashboards.compute_snapshots",
+            "sanzero.give_up_stale_jobs", "exporting.cleanup_exports", "dashboards.compute_scheduled",
+            "sanzero.notify_overdue"} <= registered
+
+
+def test_a_snapshot_task_delivered_twice_computes_once_on_a_real_worker(world, worker):
+    from dashboards.services import compute_snapshots_task
+
+    job = SnapshotJob.objects.create(region=world.county, month=datetime.date(2026, 3, 1))
+    first, second = compute_snapshots_task.delay(job.pk), compute_snapshots_task.delay(job.pk)
+    assert (first.get(timeout=60), second.get(timeout=60)) == ("done", "done")
+    job.refresh_from_db()
+    rows = SubjectMonth.objects.filter(month=datetime.date(2026, 3, 1))
+    assert rows.count() == 7
+    # One computation: every row has the same computed_at, before the job finished.
+    assert len({row.computed_at for row in rows}) == 1 and rows[0].computed_at <= job.finished_at
+    assert job.started_at <= rows[0].computed_at

@@ -5,7 +5,8 @@ One path for every list and both sizes: a list view (sanzero.views.ScopedListVie
 and its `export_columns`; `write_export` streams them into a workbook with openpyxl's write-only mode
 (sanzero.xlsx.write_rows: 60,000 subjects in about 11 s and under 100 MB, scripts/bench_excel.py). Up to
 `sync_row_limit()` rows the request returns the file; above it an ExportJob is created and
-`export_job_run` (the Celery task's body) rebuilds the very same view for the job's user and query.
+`export_job_run` (the body of export_list_task, defined beside it) rebuilds the very same view for the
+job's user and query.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
+from celery import shared_task
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
@@ -25,6 +27,7 @@ from django.http import HttpRequest, QueryDict
 from django.urls import resolve, reverse
 from django.utils import timezone
 
+from sanzero import jobs
 from sanzero.models import AccessLog, DeadlineSettings, ExportJob
 from sanzero.scoping import user_scope
 from sanzero.xlsx import Column, SheetSpec, write_rows
@@ -38,8 +41,6 @@ EXPORT_PARAM = "export"
 SYNC_ROW_LIMIT = 2000
 CHUNK_SIZE = 2000
 EXPIRY = datetime.timedelta(days=7)
-#: a job still queued/running after this long is given up (the worker died and nothing retried it)
-STALE_AFTER = datetime.timedelta(hours=6)
 #: GET parameters that are about the page, not about which rows: dropped from a job's query
 PAGE_PARAMS = (EXPORT_PARAM, "page", "per_page")
 
@@ -193,8 +194,6 @@ def list_view_for(kind: str, user, query: str):
 
 def export_job_create(*, user, kind: str, query: str, label: str, total: int = 0) -> ExportJob:
     """A queued job; its task is sent once the job row is committed."""
-    from .tasks import export_list_task
-
     with transaction.atomic():
         job = ExportJob.objects.create(user=user, kind=kind[:40], query=query[:2000], label=label[:100],
                                        row_count=total, message=f"共{total}条，排队中" if total else "")
@@ -202,62 +201,54 @@ def export_job_create(*, user, kind: str, query: str, label: str, total: int = 0
     return job
 
 
-def _progress(job_id: int, total: int) -> Callable[[int], None]:
+def _progress(job: ExportJob, total: int) -> Callable[[int], None]:
     def update(done: int) -> None:
-        percent = min(99, done * 100 // total) if total else 99
-        ExportJob.objects.filter(pk=job_id).update(progress=percent, message=f"已写入{done}/{total}条")
+        jobs.progress(job, min(99, done * 100 // total) if total else 99, message=f"已写入{done}/{total}条")
 
     return update
 
 
 def export_job_run(*, job_id: int) -> ExportJob | None:
-    """The task's body: rebuild the list for the job's user and query, write the file, log, finish.
+    """The task's body: claim → rebuild the list for the job's user and query, write the file, log → finish.
 
-    Idempotent: a finished job is left alone; a job left running by a dead worker is redone from the
-    start (nothing of a half-written file is kept). A failure marks the job failed with a message.
+    Idempotent: a job that is not queued (finished, running elsewhere, given up) is left alone. A
+    failure marks the job failed with a message; nothing of a half-written file is kept.
     """
-    claimed = ExportJob.objects.filter(
-        pk=job_id, status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING]
-    ).update(status=ExportJob.Status.RUNNING, progress=0, message="正在生成")
     job = ExportJob.objects.select_related("user").filter(pk=job_id).first()
-    if not claimed or job is None:
+    if job is None or not jobs.claim(job, message="正在生成"):
         return job
-    try:
+    failure = "导出失败：{exc}" if settings.DEBUG else "导出失败，请稍后重试或联系系统管理员。"
+    with jobs.fail_on_error(job, failure):
         view = list_view_for(job.kind, job.user, job.query)
         queryset = view.export_queryset()
         total = row_count(queryset)
         ctx = export_context(job.user)
         title = view.export_title()
         with tempfile.TemporaryFile(suffix=".xlsx") as fh:
-            result = write_export(fh, queryset, view.export_columns, ctx, title=title,
-                                  on_progress=_progress(job.pk, total))
+            result = write_export(fh, queryset, view.export_columns, ctx, title=title, on_progress=_progress(job, total))
             fh.seek(0)
             now = timezone.now()
             with transaction.atomic():
                 job.file.save(f"{job.pk}-{secrets.token_hex(8)}.xlsx", File(fh), save=False)
-                job.status = ExportJob.Status.DONE
-                job.progress = 100
-                job.row_count = result.rows
-                job.personal_data = bool(result.revealed_fields)
-                job.finished_at = now
-                job.expires_at = now + EXPIRY
-                job.message = f"已导出{result.rows}条"
-                job.save(update_fields=["file", "status", "progress", "row_count", "personal_data",
-                                        "finished_at", "expires_at", "message"])
-                log_personal_export(user=job.user, model=getattr(view, "model", None), title=title, query=job.query,
-                                    result=result, job=job)
-    except Exception as exc:  # any failure is shown on the job; the log has the traceback
-        logger.exception("export job %s failed", job_id)
-        ExportJob.objects.filter(pk=job_id).update(
-            status=ExportJob.Status.FAILED, finished_at=timezone.now(),
-            message=f"导出失败：{exc}"[:500] if settings.DEBUG else "导出失败，请稍后重试或联系系统管理员。",
-        )
-        job.refresh_from_db()
+                if jobs.finish(job, message=f"已导出{result.rows}条", file=job.file.name, row_count=result.rows,
+                               personal_data=bool(result.revealed_fields), finished_at=now, expires_at=now + EXPIRY):
+                    log_personal_export(user=job.user, model=getattr(view, "model", None), title=title,
+                                        query=job.query, result=result, job=job)
+                else:  # given up while it was being written: nobody will download it
+                    job.file.storage.delete(job.file.name)
+    job.refresh_from_db()
     return job
 
 
-def export_cleanup(*, now: datetime.datetime | None = None) -> dict[str, int]:
-    """Delete the files of expired exports (the job rows stay as history) and give up stale jobs."""
+@shared_task(name="exporting.export_list", acks_late=True)
+def export_list_task(job_id: int) -> str:
+    job = export_job_run(job_id=job_id)
+    return job.status if job is not None else "missing"
+
+
+def export_cleanup(*, now: datetime.datetime | None = None) -> int:
+    """Delete the files of expired exports (the job rows stay as history); how many were deleted.
+    Daily from beat (cleanup_exports_task in sanzero.tasks) and by `manage.py cleanup_exports`."""
     now = now or timezone.now()
     deleted = 0
     for job in ExportJob.objects.filter(expires_at__lte=now).exclude(file=""):
@@ -268,7 +259,4 @@ def export_cleanup(*, now: datetime.datetime | None = None) -> dict[str, int]:
             continue
         ExportJob.objects.filter(pk=job.pk).update(file="", message="文件已过期删除")
         deleted += 1
-    stale = ExportJob.objects.filter(
-        status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING], created_at__lt=now - STALE_AFTER,
-    ).update(status=ExportJob.Status.FAILED, finished_at=now, message="超时未完成，请重新导出。")
-    return {"deleted": deleted, "stale": stale}
+    return deleted

@@ -15,15 +15,13 @@ from sanzero.xlsx.download import xlsx_response
 
 from . import services
 
-UNFINISHED = (ExportJob.Status.QUEUED, ExportJob.Status.RUNNING)
-
 
 def index(request):
     jobs = ExportJob.objects.filter(user=request.user).order_by("-created_at", "-pk")
     page = Paginator(jobs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "title": "下载中心", "page": page, "now": timezone.now(),
-        "polling": any(job.status in UNFINISHED for job in page),
+        "polling": any(not job.finished for job in page),
         "expiry_days": services.EXPIRY.days, "sync_limit": services.sync_row_limit(),
     }
     template = "exporting/_jobs.html" if request.htmx else "exporting/index.html"

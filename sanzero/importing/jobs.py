@@ -1,24 +1,27 @@
 """Import jobs (the web flow): upload → dry run → confirm → import, each step recorded on an ImportJob.
 
 Small files (up to ASYNC_ROW_THRESHOLD data rows) are checked and imported within the request; bigger
-ones run as a Celery task (sent on commit) while the job page polls a progress bar. The uploaded
-workbook is kept as ``ImportJob.file``; the job keeps the counts and every error.
+ones run as a Celery task (import_job_task, beside its body job_run; sent on commit) while the job page
+polls a progress bar. The lifecycle is sanzero.jobs' (claim → work → finish / fail; a job whose worker
+died is given up by its sweeper). The uploaded workbook is kept as ``ImportJob.file``; the job keeps
+the counts and every error.
 """
 
 from __future__ import annotations
 
-import datetime
 import logging
 import os
 import uuid
 import zipfile
 
+from celery import shared_task
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
 
+from sanzero import jobs
 from sanzero.models import ImportJob
 from sanzero.services import ServiceError
 
@@ -33,12 +36,8 @@ ASYNC_ROW_THRESHOLD = 2000
 ASYNC_BYTES_FALLBACK = 300 * 1024
 MAX_DECLARED_BYTES = 200 * 1024 * 1024
 PROGRESS_TTL = 6 * 3600
-#: a job still queued/running after this long is given up (its worker died; the import is one
-#: transaction, so nothing of it was written)
-STALE_AFTER = datetime.timedelta(hours=6)
 
 Status = ImportJob.Status
-FINISHED = (Status.VALIDATED, Status.INVALID, Status.DONE, Status.FAILED)
 
 
 def progress_key(job_id: int) -> str:
@@ -47,7 +46,7 @@ def progress_key(job_id: int) -> str:
 
 def live_progress(job: ImportJob) -> int:
     """The progress a running job reported (through the cache: its transaction is not visible yet)."""
-    if job.status in FINISHED:
+    if job.finished:
         return job.progress
     return max(job.progress, int(cache.get(progress_key(job.pk)) or 0))
 
@@ -113,7 +112,10 @@ def job_confirm(*, actor, job: ImportJob) -> ImportJob:
         raise PermissionDenied("只能确认自己上传的导入。")
     if job.status != Status.VALIDATED:
         raise ServiceError(f"该导入当前状态为“{job.get_status_display()}”，不能确认导入。")
-    claimed = ImportJob.objects.filter(pk=job.pk, status=Status.VALIDATED).update(status=Status.QUEUED, progress=0)
+    # Queued again for its second run. started_at restarts the job's clock: a confirmation hours after
+    # the upload is not a job a dead worker left behind (sanzero.jobs.give_up_stale).
+    claimed = ImportJob.objects.filter(pk=job.pk, status=Status.VALIDATED).update(
+        status=Status.QUEUED, progress=0, started_at=timezone.now())
     if not claimed:
         raise ServiceError("该导入已在进行或已完成，请勿重复提交。")
     job.refresh_from_db()
@@ -124,18 +126,18 @@ def job_confirm(*, actor, job: ImportJob) -> ImportJob:
 
 
 def _send(job: ImportJob, *, confirm: bool) -> None:
-    from .tasks import import_job_task
-
     job_id = job.pk
     transaction.on_commit(lambda: import_job_task.delay(job_id, confirm))
 
 
 def job_run(*, job_id: int, confirm: bool) -> ImportJob:
-    """The task body (also run inline for small files). Idempotent: only a job waiting in 排队中 runs;
-    a finished or already running step is not run again."""
+    """The task body (also run inline for small files): claim → dry run or import → finish / fail.
+
+    Only a job waiting in 排队中 runs: a second delivery of the same task (acks_late) finds it taken or
+    finished and does nothing. The import writes its result in its own transaction (before_commit), so
+    the job says 已导入 exactly when the rows are there."""
     job = ImportJob.objects.select_related("user").get(pk=job_id)
-    # Claim the job: a second delivery of the same task (acks_late) finds it taken and does nothing.
-    if not ImportJob.objects.filter(pk=job.pk, status=Status.QUEUED).update(status=Status.RUNNING, progress=0):
+    if not jobs.claim(job):
         return job
     cache.set(progress_key(job.pk), 0, PROGRESS_TTL)
     last = {"db": -10}
@@ -145,10 +147,10 @@ def job_run(*, job_id: int, confirm: bool) -> ImportJob:
         # Outside the write transaction the job row itself can show it too (not too often).
         if not connection.in_atomic_block and pct - last["db"] >= 10:
             last["db"] = pct
-            ImportJob.objects.filter(pk=job.pk).update(progress=pct)
+            jobs.progress(job, pct)
 
     try:
-        with job.file.open("rb") as fh:
+        with jobs.fail_on_error(job, "导入过程出错，未写入任何数据：{exc}"), job.file.open("rb") as fh:
             if confirm:
                 result = import_file(actor=job.user, kind=job.kind, file=fh, dry_run=False, progress=progress,
                                      before_commit=lambda r: _finish(job, r, Status.DONE))
@@ -157,27 +159,30 @@ def job_run(*, job_id: int, confirm: bool) -> ImportJob:
             else:
                 result = import_file(actor=job.user, kind=job.kind, file=fh, dry_run=True, progress=progress)
                 _finish(job, result, Status.VALIDATED if result.ok else Status.INVALID)
-    except Exception as exc:
-        logger.exception("import job %s failed", job.pk)
-        ImportJob.objects.filter(pk=job.pk).exclude(status=Status.DONE).update(
-            status=Status.FAILED, finished_at=timezone.now(),
-            errors=[{"row": None, "column": None, "message": f"导入过程出错，未写入任何数据：{exc}"[:500],
-                     "level": "error"}])
     finally:
         cache.delete(progress_key(job.pk))
     job.refresh_from_db()
     return job
 
 
-def _finish(job: ImportJob, result: ImportResult, status: str) -> None:
+@shared_task(name="sanzero.import_job", acks_late=True)
+def import_job_task(job_id: int, confirm: bool = False) -> str:
+    """Dry run (confirm=False) or import (confirm=True) of one ImportJob; returns its status."""
+    return job_run(job_id=job_id, confirm=confirm).status
+
+
+def _counts(result: ImportResult) -> dict:
     errors = [{"row": e.row, "column": e.column, "message": e.message, "level": "error"} for e in result.row_errors]
     warnings = [{"row": e.row, "column": e.column, "message": e.message, "level": "warning"}
                 for e in result.warnings]
-    ImportJob.objects.filter(pk=job.pk).exclude(status=Status.DONE).update(
-        status=status, total_rows=result.total, new_rows=result.new, changed_rows=result.changed,
-        unchanged_rows=result.unchanged, errors=errors + warnings, progress=100,
-        finished_at=timezone.now() if status != Status.VALIDATED else None,
-    )
+    return {"total_rows": result.total, "new_rows": result.new, "changed_rows": result.changed,
+            "unchanged_rows": result.unchanged, "errors": errors + warnings}
+
+
+def _finish(job: ImportJob, result: ImportResult, status: str) -> None:
+    # A passed dry run is not finished: the job goes on when it is confirmed.
+    extra = {"finished_at": None} if status == Status.VALIDATED else {}
+    jobs.finish(job, status=status, **extra, **_counts(result))
 
 
 def job_record(*, actor, kind: ImportKind, path: str, result: ImportResult) -> ImportJob:
@@ -191,7 +196,10 @@ def job_record(*, actor, kind: ImportKind, path: str, result: ImportResult) -> I
         status = Status.VALIDATED if result.ok else Status.INVALID
     else:
         status = Status.DONE if result.ok else Status.FAILED
-    job = ImportJob(user=actor, kind=kind.name, filename=os.path.basename(path)[-200:], status=Status.QUEUED)
+    now = timezone.now()
+    job = ImportJob(user=actor, kind=kind.name, filename=os.path.basename(path)[-200:], status=status,
+                    progress=100, started_at=now, finished_at=None if status == Status.VALIDATED else now,
+                    **_counts(result))
     try:
         if os.path.getsize(path) <= MAX_BYTES:
             with open(path, "rb") as fh:
@@ -199,18 +207,7 @@ def job_record(*, actor, kind: ImportKind, path: str, result: ImportResult) -> I
     except OSError:
         logger.warning("could not keep a copy of %s", path)
     job.save()
-    _finish(job, result, status)
-    job.refresh_from_db()
     return job
-
-
-def give_up_stale(*, now=None) -> int:
-    """Mark jobs a dead worker left in 排队中/导入中 as failed, so that their page stops polling."""
-    now = now or timezone.now()
-    return ImportJob.objects.filter(status__in=[Status.QUEUED, Status.RUNNING], created_at__lt=now - STALE_AFTER).update(
-        status=Status.FAILED, finished_at=now, progress=0,
-        errors=[{"row": None, "column": None, "level": "error",
-                 "message": "超时未完成（后台任务中断），未写入任何数据，请重新上传。"}])
 
 
 def job_kind(job: ImportJob) -> ImportKind | None:

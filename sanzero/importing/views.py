@@ -78,7 +78,7 @@ def _job(request, pk: int) -> ImportJob:
 def job(request, pk: int):
     obj = _job(request, pk)
     kind = jobs.job_kind(obj)
-    running = obj.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
+    running = not obj.finished
     context = {
         "title": f"导入{kind.label if kind else obj.kind}", "job": obj, "kind": kind, "running": running,
         "progress": jobs.live_progress(obj),

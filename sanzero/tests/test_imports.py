@@ -634,11 +634,9 @@ def test_department_staff_cannot_upload(world, client_as):
 
 
 def test_big_files_run_as_a_task_with_progress(world, client_as, monkeypatch, django_capture_on_commit_callbacks):
-    from sanzero.importing import tasks
-
     sent = []
-    real_delay = tasks.import_job_task.delay
-    monkeypatch.setattr(tasks.import_job_task, "delay", lambda *a: sent.append(a) or real_delay(*a))
+    real_delay = jobs.import_job_task.delay
+    monkeypatch.setattr(jobs.import_job_task, "delay", lambda *a: sent.append(a) or real_delay(*a))
     rows = [SUBJECT_HEADERS] + [[f"后台单位{i:04d}", "企业", "990121100000", None, None, None, None, None, None, None]
                                 for i in range(jobs.ASYNC_ROW_THRESHOLD + 1)]
     client = client_as("clerk_a")
@@ -657,7 +655,7 @@ def test_big_files_run_as_a_task_with_progress(world, client_as, monkeypatch, dj
     assert (job.status, job.progress, job.new_rows) == ("done", 100, jobs.ASYNC_ROW_THRESHOLD + 1)
     assert Subject.objects.filter(name__startswith="后台单位").count() == jobs.ASYNC_ROW_THRESHOLD + 1
     # A second delivery of the task (acks_late) finds the job finished and does nothing.
-    assert tasks.import_job_task(job.pk, True) == "done"
+    assert jobs.import_job_task(job.pk, True) == "done"
     job.refresh_from_db()
     assert (job.status, job.new_rows, job.unchanged_rows) == ("done", jobs.ASYNC_ROW_THRESHOLD + 1, 0)
 
@@ -702,25 +700,40 @@ def test_the_bulk_service_never_overwrites_a_concurrent_edit(world):
     assert not Subject.objects.filter(name="越界").exists()
 
 
-def test_a_job_a_dead_worker_left_running_is_given_up_daily(world, client_as):
-    from django.conf import settings
+def test_a_job_a_dead_worker_left_running_is_given_up_by_the_sweeper(world, client_as):
+    import time_machine
 
-    from sanzero.importing import tasks
+    from sanzero.tasks import give_up_stale_jobs_task
 
-    running = ImportJob.objects.create(user=world.users["clerk_a"], kind="subjects", filename="x.xlsx",
-                                       file="imports/x.xlsx", status="running", total_rows=5000, progress=40)
-    fresh = ImportJob.objects.create(user=world.users["clerk_a"], kind="subjects", filename="y.xlsx",
-                                     file="imports/y.xlsx", status="queued", total_rows=5000)
-    ImportJob.objects.filter(pk=running.pk).update(created_at=timezone.now() - timedelta(hours=7))
-    assert tasks.import_give_up_stale_task() == 1
-    running.refresh_from_db()
-    fresh.refresh_from_db()
-    assert running.status == "failed" and "未写入任何数据" in running.errors[0]["message"]
-    assert fresh.status == "queued"
-    page = client_as("clerk_a").get(reverse("importing:job", args=[running.pk])).content.decode()
-    assert "超时未完成" in page and 'hx-trigger="every 1s"' not in page
-    tasks_by_name = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert {"sanzero.import_give_up_stale", "exporting.cleanup_exports"} <= tasks_by_name
+    with time_machine.travel(datetime(2026, 3, 20, 9, 0, tzinfo=timezone.get_current_timezone()), tick=False):
+        running = ImportJob.objects.create(user=world.users["clerk_a"], kind="subjects", filename="x.xlsx",
+                                           file="imports/x.xlsx", status="running", total_rows=5000, progress=40,
+                                           started_at=timezone.now())
+    with time_machine.travel(datetime(2026, 3, 20, 11, 30, tzinfo=timezone.get_current_timezone()), tick=False):
+        fresh = ImportJob.objects.create(user=world.users["clerk_a"], kind="subjects", filename="y.xlsx",
+                                         file="imports/y.xlsx", status="queued", total_rows=5000)
+        client = client_as("clerk_a")
+        assert 'hx-trigger="every 1s"' in client.get(reverse("importing:job", args=[running.pk])).content.decode()
+        assert give_up_stale_jobs_task()["sanzero.ImportJob"] == 1
+        running.refresh_from_db()
+        fresh.refresh_from_db()
+        assert (running.status, fresh.status) == ("failed", "queued") and running.given_up
+        page = client.get(reverse("importing:job", args=[running.pk])).content.decode()
+        assert "导入失败（已停止响应）" in page and "任务已中断" in page and "整个文件未写入任何数据" in page
+        assert 'hx-trigger="every 1s"' not in page
+        assert "失败（已停止响应）" in client.get(reverse("importing:history")).content.decode()
+
+
+def test_a_dry_run_confirmed_hours_after_the_upload_is_not_stale(world):
+    """Confirming queues the job again and restarts its clock: the sweeper leaves it to its worker."""
+    from sanzero.jobs import give_up_stale
+
+    job = ImportJob.objects.create(user=world.users["clerk_a"], kind="subjects", filename="x.xlsx",
+                                   file="imports/x.xlsx", status="validated", total_rows=5000)
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=5),
+                                               started_at=timezone.now() - timedelta(hours=5))
+    ImportJob.objects.filter(pk=job.pk).update(status="queued", started_at=timezone.now())  # as job_confirm does
+    assert give_up_stale(ImportJob) == 0
 
 
 # -- a real worker (CI: PostgreSQL + Redis) -------------------------------------------------------------------
