@@ -1,6 +1,7 @@
 """The police case ledger's Excel export: the list's columns (cases.tables.PoliceCaseTable), then the rest."""
 
-from sanzero.exporting.columns import ExportColumn, ledger_head, ledger_tail
+from ledger.exports import ledger_head, ledger_tail
+from sanzero.exporting.columns import ExportColumn
 
 from .choices import CaseKind
 

@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from ledger.models import LedgerEntry, LedgerQuerySet
 
-from .choices import CaseKind, CaseStatus
+from .choices import CASE_STATUS_BADGES, CaseKind, CaseStatus
 
 # DESIGN §5 default: a 刑事 case, or a 治安 case of major influence, fails 零案件 for its subject.
 BREAKS_ZERO_CASE = Q(kind=CaseKind.CRIMINAL) | Q(kind=CaseKind.PUBLIC_SECURITY, major_influence=True)
@@ -25,6 +25,7 @@ class PoliceCaseQuerySet(LedgerQuerySet):
 
 class PoliceCase(LedgerEntry):
     OPEN_STATUSES = (CaseStatus.INVESTIGATING, CaseStatus.SOLVED)
+    STATUS_BADGES = CASE_STATUS_BADGES
     DATE_FIELD = "occurred_on"
     URL_PREFIX = "cases"
 

@@ -1,18 +1,10 @@
 import django_tables2 as tables
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from ledger.tables import LedgerTable
 
 from .choices import CaseKind
 from .models import PoliceCase
-
-STATUS_CLASS = {"侦办中": "text-bg-primary", "已破案": "text-bg-info", "已结案": "text-bg-secondary"}
-
-
-def status_badge(record):
-    return format_html('<span class="badge {}">{}</span>', STATUS_CLASS.get(record.status, "text-bg-light"),
-                       record.get_status_display())
 
 
 class PoliceCaseTable(LedgerTable):
@@ -22,7 +14,6 @@ class PoliceCaseTable(LedgerTable):
     cause = tables.Column("案由")
     unit = tables.Column("办案单位")
     breaks_zero = tables.Column("影响零案件", accessor="breaks_zero_case", orderable=False, empty_values=())
-    status = tables.Column("状态")
 
     class Meta:
         model = PoliceCase
@@ -56,5 +47,3 @@ class PoliceCaseTable(LedgerTable):
             return mark_safe('<span class="badge text-bg-danger" title="计入零案件，该主体零案件不达标">影响</span>')
         return mark_safe('<span class="text-secondary small">不影响</span>')
 
-    def render_status(self, record):
-        return status_badge(record)

@@ -42,6 +42,11 @@ class DisputeStatus(models.TextChoices):
     TRANSFERRED = "已移交", "已移交"
 
 
+#: the status badge's Bootstrap class on lists and pages (ledger.tables.StatusBadgeColumn)
+DISPUTE_STATUS_BADGES = {DisputeStatus.MEDIATING: "text-bg-primary", DisputeStatus.RESOLVED: "text-bg-success",
+                         DisputeStatus.FAILED: "text-bg-danger", DisputeStatus.TRANSFERRED: "text-bg-secondary"}
+
+
 class AgreementType(models.TextChoices):
     WRITTEN = "书面", "书面协议"
     ORAL = "口头", "口头协议"

@@ -3,7 +3,8 @@
 当事人 is personal data: masked name by name unless the user's role may reveal it (then logged).
 """
 
-from sanzero.exporting.columns import ExportColumn, ledger_head, ledger_tail
+from ledger.exports import ledger_head, ledger_tail
+from sanzero.exporting.columns import ExportColumn
 
 from .models import mask_names
 

@@ -15,7 +15,15 @@ from simple_history.models import HistoricalRecords
 from ledger.models import LedgerEntry
 from sanzero import workdays
 
-from .choices import AgreementType, DisputeCategory, DisputeSource, DisputeStatus, RiskColour, TransferTarget
+from .choices import (
+    DISPUTE_STATUS_BADGES,
+    AgreementType,
+    DisputeCategory,
+    DisputeSource,
+    DisputeStatus,
+    RiskColour,
+    TransferTarget,
+)
 
 MIN_LEVEL_DAYS = 1
 MAX_LEVEL_DAYS = 30
@@ -89,6 +97,7 @@ def mask_names(value: str) -> str:
 
 class Dispute(LedgerEntry):
     OPEN_STATUSES = (DisputeStatus.MEDIATING,)
+    STATUS_BADGES = DISPUTE_STATUS_BADGES
     DATE_FIELD = "found_on"
     URL_PREFIX = "disputes"
 

@@ -5,14 +5,8 @@ from ledger.tables import LedgerTable
 
 from .models import Dispute, next_in_ladder
 
-STATUS_CLASS = {"调解中": "text-bg-primary", "已化解": "text-bg-success", "调解不成": "text-bg-danger",
-                "已移交": "text-bg-secondary"}
 RISK_CLASS = {"红": "text-bg-danger", "黄": "text-bg-warning", "蓝": "text-bg-primary"}
 
-
-def status_badge(record):
-    return format_html('<span class="badge {}">{}</span>', STATUS_CLASS.get(record.status, "text-bg-light"),
-                       record.get_status_display())
 
 
 def risk_badge(value: str):
@@ -25,7 +19,6 @@ class DisputeTable(LedgerTable):
     risk_colour = tables.Column("风险等级", attrs={"td": {"class": "text-center"}, "th": {"class": "text-center"}})
     level = tables.Column("当前调解层级", accessor="level__name", order_by=("level__order",))
     parties = tables.Column("当事人", orderable=False, default="—")
-    status = tables.Column("状态")
 
     class Meta:
         model = Dispute
@@ -59,5 +52,3 @@ class DisputeTable(LedgerTable):
     def render_parties(self, record):
         return record.masked_parties or "—"
 
-    def render_status(self, record):
-        return status_badge(record)

@@ -52,3 +52,9 @@ class AccidentGrade(models.TextChoices):
 class AccidentStatus(models.TextChoices):
     INVESTIGATING = "调查处理中", "调查处理中"
     CLOSED = "已结案", "已结案"
+
+
+#: the status badges' Bootstrap classes on lists and pages (ledger.tables.StatusBadgeColumn)
+HAZARD_STATUS_BADGES = {HazardStatus.RECTIFYING: "text-bg-primary", HazardStatus.AWAITING: "text-bg-info",
+                        HazardStatus.CLOSED: "text-bg-secondary"}
+ACCIDENT_STATUS_BADGES = {AccidentStatus.INVESTIGATING: "text-bg-primary", AccidentStatus.CLOSED: "text-bg-secondary"}

@@ -1,6 +1,7 @@
 """The hazard and accident ledgers' Excel exports: the lists' columns (hazards.tables), then the rest."""
 
-from sanzero.exporting.columns import ExportColumn, ledger_head, ledger_tail
+from ledger.exports import ledger_head, ledger_tail
+from sanzero.exporting.columns import ExportColumn
 
 HAZARD_COLUMNS = (
     *ledger_head("发现日期", "found_on"),

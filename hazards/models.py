@@ -13,13 +13,23 @@ from simple_history.models import HistoricalRecords
 from ledger.models import LedgerEntry
 from sanzero import workdays
 
-from .choices import AccidentGrade, AccidentKind, AccidentStatus, HazardCategory, HazardLevel, HazardStatus
+from .choices import (
+    ACCIDENT_STATUS_BADGES,
+    HAZARD_STATUS_BADGES,
+    AccidentGrade,
+    AccidentKind,
+    AccidentStatus,
+    HazardCategory,
+    HazardLevel,
+    HazardStatus,
+)
 
 PLAN_FIELDS = ("plan_responsibility", "plan_measures", "plan_funds", "plan_deadline", "plan_contingency")
 
 
 class Hazard(LedgerEntry):
     OPEN_STATUSES = (HazardStatus.RECTIFYING,)
+    STATUS_BADGES = HAZARD_STATUS_BADGES
     DATE_FIELD = "found_on"
     URL_PREFIX = "hazards"
 
@@ -114,6 +124,7 @@ def accident_grade(deaths: int, serious_injuries: int, loss: Decimal | None) -> 
 
 class Accident(LedgerEntry):
     OPEN_STATUSES = (AccidentStatus.INVESTIGATING,)
+    STATUS_BADGES = ACCIDENT_STATUS_BADGES
     DATE_FIELD = "occurred_on"
     URL_PREFIX = "accidents"
 

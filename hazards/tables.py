@@ -1,18 +1,9 @@
 import django_tables2 as tables
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from ledger.tables import LedgerTable
 
 from .models import Accident, Hazard
-
-STATUS_CLASS = {"整改中": "text-bg-primary", "待验收": "text-bg-info", "已销号": "text-bg-secondary",
-                "调查处理中": "text-bg-primary", "已结案": "text-bg-secondary"}
-
-
-def status_badge(record):
-    return format_html('<span class="badge {}">{}</span>', STATUS_CLASS.get(record.status, "text-bg-light"),
-                       record.get_status_display())
 
 
 class HazardTable(LedgerTable):
@@ -20,7 +11,6 @@ class HazardTable(LedgerTable):
     category = tables.Column("隐患类别")
     level = tables.Column("等级")
     description = tables.Column("隐患描述", orderable=False)
-    status = tables.Column("状态")
 
     class Meta:
         model = Hazard
@@ -39,8 +29,6 @@ class HazardTable(LedgerTable):
     def render_description(self, value):
         return value if len(value) <= 24 else value[:24] + "…"
 
-    def render_status(self, record):
-        return status_badge(record)
 
 
 class AccidentTable(LedgerTable):
@@ -51,7 +39,6 @@ class AccidentTable(LedgerTable):
     serious_injuries = tables.Column("重伤", attrs={"td": {"class": "text-end"}})
     direct_loss = tables.Column("损失(万元)", attrs={"td": {"class": "text-end"}})
     grade = tables.Column("等级")
-    status = tables.Column("状态")
 
     class Meta:
         model = Accident
@@ -65,5 +52,3 @@ class AccidentTable(LedgerTable):
         attrs = {"class": "table table-hover table-sm align-middle mb-0"}
         empty_text = "没有符合条件的事故。"
 
-    def render_status(self, record):
-        return status_badge(record)

@@ -43,6 +43,8 @@ class LedgerEntry(models.Model):
     DATE_FIELD = "found_on"
     #: URL prefix (DESIGN §7), e.g. "hazards"
     URL_PREFIX = ""
+    #: status → Bootstrap badge class, declared beside the statuses in the app's choices.py
+    STATUS_BADGES: dict[str, str] = {}
 
     subject = models.ForeignKey(
         "units.Subject", verbose_name="创建主体", on_delete=models.PROTECT, related_name="%(class)ss"
@@ -93,6 +95,10 @@ class LedgerEntry(models.Model):
         if not self.is_open:
             return 0
         return workdays.days_overdue(self.due_on, today or timezone.localdate())
+
+    @property
+    def status_badge_class(self) -> str:
+        return self.STATUS_BADGES.get(self.status, "text-bg-light")
 
     @property
     def entry_date(self) -> datetime.date:

@@ -11,10 +11,22 @@ COLOUR_BADGES = {
 }
 
 
+class StatusBadgeColumn(tables.Column):
+    """The entry's status as a badge coloured by its model's STATUS_BADGES (from the app's choices)."""
+
+    def __init__(self, verbose_name="状态", **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "text-nowrap"}})
+        super().__init__(verbose_name, **kwargs)
+
+    def render(self, value, record):
+        return format_html('<span class="badge {}">{}</span>', record.status_badge_class, record.get_status_display())
+
+
 class LedgerTable(tables.Table):
     mark = tables.Column("期限", accessor="due_on", order_by=("due_on",), empty_values=(), attrs={"td": {"class": "text-nowrap"}})
     subject = tables.Column("创建主体", accessor="subject__name", linkify=lambda record: record.subject.get_absolute_url())
     region = tables.Column("所属区划", accessor="subject__region__name", order_by=("subject__region__code",))
+    status = StatusBadgeColumn()
 
     def __init__(self, *args, today=None, warn_days=3, **kwargs):
         super().__init__(*args, **kwargs)

@@ -33,6 +33,11 @@ class PetitionStatus(models.TextChoices):
     CLOSED = "已办结", "已办结"
 
 
+#: the status badge's Bootstrap class on lists and pages (ledger.tables.StatusBadgeColumn)
+PETITION_STATUS_BADGES = {PetitionStatus.HANDLING: "text-bg-primary", PetitionStatus.REPLIED: "text-bg-info",
+                          PetitionStatus.CLOSED: "text-bg-secondary"}
+
+
 class Satisfaction(models.TextChoices):
     SATISFIED = "满意", "满意"
     FAIRLY = "基本满意", "基本满意"

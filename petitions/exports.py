@@ -5,7 +5,8 @@ export is logged). A 检举控告's petitioner and content are never written for
 subject's supervising department (petitions.privacy), exactly as on the list.
 """
 
-from sanzero.exporting.columns import ExportColumn, ledger_head, ledger_tail
+from ledger.exports import ledger_head, ledger_tail
+from sanzero.exporting.columns import ExportColumn
 from sanzero.privacy import HIDDEN_TEXT
 from sanzero.validators import mask_id_number, mask_phone
 

@@ -23,7 +23,16 @@ from ledger.models import LedgerEntry, LedgerQuerySet
 from sanzero import workdays
 from sanzero.validators import validate_id_number, validate_phone
 
-from .choices import AgentLevel, KeyFlag, PetitionChannel, PetitionLevel, PetitionStatus, PetitionType, Satisfaction
+from .choices import (
+    PETITION_STATUS_BADGES,
+    AgentLevel,
+    KeyFlag,
+    PetitionChannel,
+    PetitionLevel,
+    PetitionStatus,
+    PetitionType,
+    Satisfaction,
+)
 
 #: 第34条: an extension may never exceed 30 days, whatever the county's setting says.
 LEGAL_MAX_EXTENSION_DAYS = 30
@@ -65,6 +74,7 @@ class PetitionQuerySet(LedgerQuerySet):
 
 class Petition(LedgerEntry):
     OPEN_STATUSES = (PetitionStatus.HANDLING, PetitionStatus.REPLIED)
+    STATUS_BADGES = PETITION_STATUS_BADGES
     DATE_FIELD = "received_on"
     URL_PREFIX = "petitions"
 

@@ -7,14 +7,9 @@ from .choices import PetitionType
 from .models import Petition
 from .privacy import HIDDEN_TEXT, hidden_from_accused, mask_name
 
-STATUS_CLASS = {"办理中": "text-bg-primary", "已答复": "text-bg-info", "已办结": "text-bg-secondary"}
 SUMMARY_LENGTH = 20
 NOWRAP = {"td": {"class": "text-nowrap"}}
 
-
-def status_badge(record):
-    return format_html('<span class="badge {}">{}</span>', STATUS_CLASS.get(record.status, "text-bg-light"),
-                       record.get_status_display())
 
 
 def summary(text: str, length: int = SUMMARY_LENGTH) -> str:
@@ -33,7 +28,6 @@ class PetitionTable(LedgerTable):
                           attrs={"td": {"class": "text-nowrap"}})
     content = tables.Column("诉求摘要", orderable=False, empty_values=())
     agent = tables.Column("代办", accessor="agent_level", order_by=("agent_level",), empty_values=())
-    status = tables.Column("状态", attrs=NOWRAP)
 
     class Meta:
         model = Petition
@@ -92,5 +86,3 @@ class PetitionTable(LedgerTable):
         return format_html('<span class="text-nowrap">{}</span><div class="small text-secondary">{}</div>',
                            record.get_agent_level_display(), record.agent_name)
 
-    def render_status(self, record):
-        return status_badge(record)

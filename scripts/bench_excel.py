@@ -125,7 +125,7 @@ def phase_make_disputes(path: str, rows: int) -> dict:
         code, name = subjects[i % len(subjects)]
         values = {"所属区划代码": code, "主体名称": name, "登记日期": datetime.date(2025, 1, 1) + datetime.timedelta(days=i % 300),
                   "纠纷类别": "邻里纠纷", "简要情况": f"压测纠纷{i:05d}", "状态": "已化解",
-                  "化解日期": datetime.date(2025, 12, 31)}
+                  "化解日期": datetime.date(2025, 12, 31), "协议内容": "双方达成和解，当场履行"}
         ws.append([values.get(h) for h in headers])
     wb.save(path)
     return {"rows": rows, "bytes": os.path.getsize(path)}
