@@ -1,15 +1,14 @@
 from django.urls import path
 
+from ledger.urls import ledger_urls
+
 from . import views
 
 app_name = "disputes"
 
 urlpatterns = [
-    path("disputes/", views.DisputeListView.as_view(), name="dispute_list"),
-    path("disputes/new/", views.DisputeFormView.as_view(), name="dispute_create"),
-    path("disputes/<int:pk>/", views.DisputeDetailView.as_view(), name="dispute_detail"),
-    path("disputes/<int:pk>/edit/", views.DisputeFormView.as_view(), name="dispute_edit"),
-    path("disputes/<int:pk>/do/<slug:name>/", views.DisputeTransitionView.as_view(), name="dispute_transition"),
+    *ledger_urls("disputes", "dispute", list_view=views.DisputeListView, form_view=views.DisputeFormView,
+                 detail_view=views.DisputeDetailView, transition_view=views.DisputeTransitionView),
     path("disputes/levels/", views.LevelListView.as_view(), name="level_list"),
     path("disputes/levels/new/", views.LevelFormView.as_view(), name="level_create"),
     path("disputes/levels/<int:pk>/edit/", views.LevelFormView.as_view(), name="level_edit"),

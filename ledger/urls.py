@@ -1,0 +1,15 @@
+"""The five URLs of a ledger (DESIGN §7: /<prefix>/, new/, <id>/, <id>/edit/, <id>/do/<step>/)."""
+
+from django.urls import path
+
+
+def ledger_urls(prefix: str, name: str, *, list_view, form_view, detail_view, transition_view) -> list:
+    """``ledger_urls("cases", "case", list_view=…, …)`` → cases/ (case_list), cases/new/ (case_create),
+    cases/<pk>/ (case_detail), cases/<pk>/edit/ (case_edit), cases/<pk>/do/<name>/ (case_transition)."""
+    return [
+        path(f"{prefix}/", list_view.as_view(), name=f"{name}_list"),
+        path(f"{prefix}/new/", form_view.as_view(), name=f"{name}_create"),
+        path(f"{prefix}/<int:pk>/", detail_view.as_view(), name=f"{name}_detail"),
+        path(f"{prefix}/<int:pk>/edit/", form_view.as_view(), name=f"{name}_edit"),
+        path(f"{prefix}/<int:pk>/do/<slug:name>/", transition_view.as_view(), name=f"{name}_transition"),
+    ]
