@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "hazards",
     "petitions",
     "cases",
+    "places",
     "dashboards",
 ]
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("hazards.urls")),
     path("", include("petitions.urls")),
     path("", include("cases.urls")),
+    path("", include("places.urls")),
     path("", include("dashboards.urls")),
     path("reports/", include("dashboards.report_urls")),
     path("imports/", include("sanzero.importing.urls")),

@@ -170,6 +170,7 @@ def test_each_ledger_sheet_is_declared_by_its_app(world):
 
     owners = {name: type(kind).__module__.split(".")[0] for name, kind in KINDS.items()}
     assert owners == {"regions": "units", "subjects": "units", "disputes": "disputes", "hazards": "hazards",
-                      "accidents": "hazards", "petitions": "petitions", "cases": "cases", "targets": "dashboards",
+                      "accidents": "hazards", "petitions": "petitions", "cases": "cases", "places": "places",
+                      "targets": "dashboards",
                       "holidays": "sanzero"}
     assert not hasattr(base, "write_status") and not hasattr(base, "check_forward")

@@ -142,8 +142,8 @@ VALID = {
 
 
 def test_there_are_the_handbooks_eight_kinds_and_holidays_with_their_headers(db):
-    assert kind_names() == ("regions", "subjects", "disputes", "hazards", "accidents", "petitions", "cases", "targets",
-                          "holidays")
+    assert kind_names() == ("regions", "subjects", "disputes", "hazards", "accidents", "petitions", "cases", "places",
+                            "targets", "holidays")
     for name, (_, rows, _, _) in VALID.items():
         headers = KINDS[name].spec().headers
         # DESIGN §7's columns in its order, and the optional columns the steps of a workflow need
@@ -541,8 +541,8 @@ def test_who_may_open_the_import_pages(world, client_as):
              for name, r in responses.items() if r.status_code == 200}
     assert kinds["admin"] == set(kind_names())
     assert kinds["county"] == {"targets", "holidays"}
-    assert kinds["clerk_a"] == {"subjects", "disputes", "hazards", "accidents", "petitions", "cases"}
-    assert kinds["grid_a"] == {"disputes", "hazards", "accidents", "petitions", "cases"}
+    assert kinds["clerk_a"] == {"subjects", "disputes", "hazards", "accidents", "petitions", "cases", "places"}
+    assert kinds["grid_a"] == {"disputes", "hazards", "accidents", "petitions", "cases", "places"}
     check_role_matrix(client_as, reverse("importing:history"), {"dept_edu": 403, "anonymous": 302, "grid_a": 200})
     check_role_matrix(client_as, reverse("importing:template", args=["subjects"]),
                       {"clerk_a": 200, "county": 403, "dept_edu": 403, "anonymous": 302})

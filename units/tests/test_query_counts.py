@@ -26,7 +26,7 @@ LIST_QUERIES_WITH_REGION_AND_CATEGORY = LIST_QUERIES + 2
 LIST_QUERIES_EMPTY = LIST_QUERIES - 1
 # Subject page: session, user, scope, the subject, audit (history + one per FK kind), ledger sections
 # (hazards, accidents: rows + counts each). A clerk also asks whether they may change it.
-DETAIL_QUERIES = {"county": 18, "clerk_a": 19}  # + two per ledger section (5 ledgers)
+DETAIL_QUERIES = {"county": 20, "clerk_a": 21}  # + two per ledger section (6 ledgers)
 # Region browser at the county: session, user, scope, the region, its ancestors, the children,
 # one grouped count for all children, the totals.
 REGION_BROWSER_QUERIES = 8

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from sanzero.admin import ReadOnlyAdminMixin
+
+from .models import KeyPlace
+
+
+@admin.register(KeyPlace)
+class KeyPlaceAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ("name", "subject", "category", "risk_level", "last_inspected_on", "status")
+    list_filter = ("status", "category", "risk_level")
+    search_fields = ("name", "address")
+    raw_id_fields = ("subject",)
+    list_select_related = ("subject",)

@@ -1,0 +1,81 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.utils import timezone
+
+from ledger.forms import LedgerFormMixin, date_widget, not_in_future
+from sanzero.forms import VersionedFormMixin
+from sanzero.validators import normalize_phone, validate_phone
+
+from .models import KeyPlace
+
+
+class KeyPlaceForm(LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = KeyPlace
+        fields = ["subject", "registered_on", "name", "category", "address", "responsible_person", "phone",
+                  "risk_level", "inspect_every_days"]
+        widgets = {"registered_on": date_widget()}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["inspect_every_days"].widget.attrs.update({"min": 1, "max": 365})
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("subject", css_class="col-md-6"), Column("registered_on", css_class="col-md-3"),
+                Column("category", css_class="col-md-3")),
+            Row(Column("name", css_class="col-md-6"), Column("risk_level", css_class="col-md-3"),
+                Column("inspect_every_days", css_class="col-md-3")),
+            "address",
+            Row(Column("responsible_person", css_class="col-md-6"), Column("phone", css_class="col-md-6")),
+            "version",
+        )
+
+    def clean_registered_on(self):
+        return not_in_future(self.cleaned_data["registered_on"], "登记日期")
+
+    def clean_phone(self):
+        phone = normalize_phone(self.cleaned_data.get("phone") or "")
+        if phone:
+            validate_phone(phone)
+        return phone
+
+    def clean_inspect_every_days(self):
+        days = self.cleaned_data.get("inspect_every_days")
+        if days is not None and not 1 <= days <= 365:
+            raise forms.ValidationError("检查周期应在1到365天之间。")
+        return days
+
+
+class InspectForm(VersionedFormMixin, forms.Form):
+    inspected_on = forms.DateField(label="检查日期", widget=date_widget())
+    finding = forms.CharField(label="检查情况", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    problems_found = forms.BooleanField(label="发现问题（需整改的登记为安全隐患）", required=False)
+
+    def __init__(self, *args, obj: KeyPlace, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.obj = obj
+        self.fields["inspected_on"].initial = timezone.localdate()
+
+    def clean_inspected_on(self):
+        day = not_in_future(self.cleaned_data["inspected_on"], "检查日期")
+        if day < self.obj.registered_on:
+            raise forms.ValidationError(f"检查日期不能早于登记日期（{self.obj.registered_on:%Y-%m-%d}）。")
+        return day
+
+
+class RetireForm(VersionedFormMixin, forms.Form):
+    retired_on = forms.DateField(label="撤管日期", widget=date_widget())
+    note = forms.CharField(label="撤管原因", max_length=300, help_text="如：场所已停业、已拆除、风险已消除。")
+
+    def __init__(self, *args, obj: KeyPlace, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.obj = obj
+        self.fields["retired_on"].initial = timezone.localdate()
+
+    def clean_retired_on(self):
+        day = not_in_future(self.cleaned_data["retired_on"], "撤管日期")
+        if day < self.obj.registered_on:
+            raise forms.ValidationError(f"撤管日期不能早于登记日期（{self.obj.registered_on:%Y-%m-%d}）。")
+        return day
