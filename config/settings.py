@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "petitions",
     "cases",
     "dashboards",
+    "reports",
 ]
 
 MIDDLEWARE = [

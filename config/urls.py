@@ -28,7 +28,7 @@ urlpatterns = [
     path("", include("petitions.urls")),
     path("", include("cases.urls")),
     path("", include("dashboards.urls")),
-    path("reports/", include("dashboards.report_urls")),
+    path("reports/", include("reports.urls")),
     path("imports/", include("sanzero.importing.urls")),
     path("exports/", include("sanzero.exporting.urls")),
 ]
