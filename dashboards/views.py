@@ -22,40 +22,20 @@ from sanzero.exporting.mixins import ExportMixin
 from sanzero.scoping import user_scope
 from sanzero.services import ServiceError
 from units.models import LEVEL_PREFIX_LENGTH, Region, RegionLevel, Subject, TargetGroup
-from units.selectors import default_region_for, visible_ancestors
+from units.selectors import visible_ancestors
 
 from . import selectors, services
 from .exports import MONTH_COLUMNS, RANKING_COLUMNS, YTD_COLUMNS
-from .models import ALL_GROUPS, GROUP_CHOICES, OverrideLog, Period, SnapshotJob, SubjectMonth
+from .models import (
+    ALL_GROUPS,
+    GROUP_CHOICES,
+    Period,
+    SnapshotJob,
+    SubjectMonth,
+)
+from .params import month_of, parse_month, region_of
 
-GROUPS = [g for g, _ in GROUP_CHOICES]
 OUTCOME_LABELS = {"failed": "不达标", "passed": "达标", "all": "全部"}
-
-
-def _parse_month(value: str | None) -> datetime.date | None:
-    try:
-        return datetime.datetime.strptime(value or "", "%Y-%m").date()
-    except ValueError:
-        return None
-
-
-def _region(request) -> Region:
-    code = request.GET.get("region") or request.POST.get("region") or ""
-    if code:
-        if not code.isdigit() or len(code) > 15:
-            raise Http404
-        return get_object_or_404(Region.objects.for_user(request.user), code=code)
-    region = default_region_for(request.user)
-    if region is None:
-        raise Http404("您的账号尚未分配管辖区划。")
-    return region
-
-
-def _month(request, region: Region) -> datetime.date:
-    month = _parse_month(request.GET.get("month") or request.POST.get("month"))
-    if month is None:
-        month = selectors.latest_month(user=request.user, region=region) or timezone.localdate().replace(day=1)
-    return month
 
 
 def _is_county(user) -> bool:
@@ -74,31 +54,11 @@ def _base_context(request, region: Region, month: datetime.date) -> dict:
 
 
 def overview(request):
-    region = _region(request)
-    month = _month(request, region)
+    region = region_of(request)
+    month = month_of(request, region)
     rows = selectors.region_months(user=request.user, region=region, month=month)
-    series = selectors.year_series(user=request.user, region=region, year=month.year)
+    chart = selectors.chart_series(user=request.user, region=region, month=month, rows=rows)
     children = selectors.children_months(user=request.user, region=region, month=month)
-    chart = {
-        "months": [f"{m}月" for m in range(1, 13)],
-        "series": [
-            {"name": f"{label}（年度累计）", "data": [
-                float(r.rate.percent(1)) if r and r.rate is not None else None for r in series.get((g, Period.YTD), [None] * 12)]}
-            for g, label in GROUP_CHOICES
-        ] + [
-            {"name": f"{label}（本月）", "dashed": True, "data": [
-                float(r.rate.percent(1)) if r and r.rate is not None else None for r in series.get((g, Period.MONTH), [None] * 12)]}
-            for g, label in GROUP_CHOICES if g != ALL_GROUPS
-        ],
-        "targets": {label: float(rows[(g, Period.YTD)].target * 100)
-                    for g, label in GROUP_CHOICES if (g, Period.YTD) in rows and rows[(g, Period.YTD)].target is not None},
-        "zeros": {
-            "groups": [label for g, label in GROUP_CHOICES],
-            "petition": [_pct(rows.get((g, Period.YTD)), "petition_rate") for g in GROUPS],
-            "accident": [_pct(rows.get((g, Period.YTD)), "accident_rate") for g in GROUPS],
-            "case": [_pct(rows.get((g, Period.YTD)), "case_rate") for g in GROUPS],
-        },
-    }
     cards = [{"group": g, "label": label, "ytd": rows.get((g, Period.YTD)), "month": rows.get((g, Period.MONTH))}
              for g, label in GROUP_CHOICES]
     context = _base_context(request, region, month)
@@ -116,33 +76,16 @@ def overview(request):
     return render(request, "dashboards/overview.html", context)
 
 
-def _pct(row, attr):
-    value = getattr(row, attr) if row is not None else None
-    return None if value is None else float(value.percent(1))
-
-
-RANK_KEYS = {
-    "rate": lambda e: e["all"].rate,
-    "village": lambda e: e["village"].rate if e["village"] else None,
-    "village_gap": lambda e: e["village"].gap if e["village"] else None,
-    "unit": lambda e: e["unit"].rate if e["unit"] else None,
-    "unit_gap": lambda e: e["unit"].gap if e["unit"] else None,
-    "dispute": lambda e: e["all"].dispute_rate, "hazard": lambda e: e["all"].hazard_rate,
-    "petition": lambda e: e["all"].petition_close_rate, "overdue": lambda e: e["all"].overdue_open,
-    "total": lambda e: e["all"].total,
-}
-
-
 class _SnapshotListView(ExportMixin, TemplateView):
     """A dashboard list of one region and month (?region=&month=), with 导出Excel of its rows."""
 
     @cached_property
     def region(self) -> Region:
-        return _region(self.request)
+        return region_of(self.request)
 
     @cached_property
     def month(self) -> datetime.date:
-        return _month(self.request, self.region)
+        return month_of(self.request, self.region)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -159,25 +102,8 @@ class RankingView(_SnapshotListView):
 
     @cached_property
     def entries(self) -> list[dict]:
-        sort = self.request.GET.get("sort", "-rate")
-        key = RANK_KEYS.get(sort.lstrip("-"), RANK_KEYS["rate"])
-        entries = []
-        for child in selectors.children_months(user=self.request.user, region=self.region, month=self.month):
-            groups = child["groups"]
-            if ALL_GROUPS not in groups:
-                continue
-            entry = {"region": child["region"], "all": groups[ALL_GROUPS], "village": groups.get(TargetGroup.VILLAGE),
-                     "unit": groups.get(TargetGroup.UNIT)}
-            entry["below"] = any(r is not None and r.gap is not None and r.gap < 0
-                                 for r in (entry["village"], entry["unit"]))
-            entries.append(entry)
-        present = [e for e in entries if key(e) is not None]
-        missing = [e for e in entries if key(e) is None]
-        present.sort(key=key, reverse=sort.startswith("-"))
-        for rank, e in enumerate(sorted(entries, key=lambda e: (e["all"].rate is None, -(e["all"].rate or 0))),
-                                 start=1):
-            e["rank"] = rank
-        return present + missing
+        return selectors.ranking_entries(user=self.request.user, region=self.region, month=self.month,
+                                         sort=self.request.GET.get("sort", "-rate"))
 
     def export_queryset(self) -> list[dict]:
         return self.entries
@@ -237,46 +163,26 @@ class FailingView(_SnapshotListView):
 
 
 def subject_month(request, subject_id: int, month: str):
-    month_date = _parse_month(month)
+    month_date = parse_month(month)
     if month_date is None:
         raise Http404
     row = get_object_or_404(
         SubjectMonth.objects.for_user(request.user).select_related("subject", "region", "rule", "override_by", "ytd_override_by",
                                                                    "subject__category"),
         subject_id=subject_id, month=month_date)
-    entries = _failing_entries(row)
     context = {
-        "title": f"{row.subject.name} {month_date:%Y年%m月}", "row": row, "entries": entries,
+        "title": f"{row.subject.name} {month_date:%Y年%m月}", "row": row, "entries": selectors.failing_entries(row),
         "region": row.region, "month": month_date, "is_county": _is_county(request.user),
-        "overrides": OverrideLog.objects.filter(subject_id=subject_id, month=month_date).select_related("by")[:20],
+        "overrides": selectors.override_log(subject_id=subject_id, month=month_date),
         "rule_lines": row.rule.describe(),
         "locked": selectors.month_status(region=row.region, month=month_date),
     }
     return render(request, "dashboards/subject_month.html", context)
 
 
-def _failing_entries(row: SubjectMonth) -> dict[str, list]:
-    """The ledger entries behind a failed zero, by the ids the snapshot recorded (a handful)."""
-    from cases.models import PoliceCase
-    from hazards.models import Accident
-    from petitions.models import Petition
-
-    models = {"petitions": Petition, "accidents": Accident, "cases": PoliceCase}
-    out = {}
-    for period, failures in (("month", row.failures), ("ytd", row.ytd_failures)):
-        for key, model in models.items():
-            ids = failures.get(key) or []
-            if period == "ytd":  # earlier months only: this month's entries are listed already
-                ids = [i for i in ids if i not in (row.failures.get(key) or [])]
-            if ids:
-                out.setdefault(period, []).extend(
-                    (key, e) for e in model.objects.filter(pk__in=ids).order_by(model.DATE_FIELD))
-    return out
-
-
 @require_POST
 def override(request, subject_id: int, month: str):
-    month_date = _parse_month(month)
+    month_date = parse_month(month)
     row = get_object_or_404(SubjectMonth.objects.for_user(request.user), subject_id=subject_id, month=month_date)
     choice = request.POST.get("passed", "")
     passed = {"1": True, "0": False, "": None}.get(choice, "invalid")
@@ -299,8 +205,8 @@ def override(request, subject_id: int, month: str):
 
 @require_POST
 def recompute(request):
-    region = _region(request)
-    month = _parse_month(request.POST.get("month"))
+    region = region_of(request)
+    month = parse_month(request.POST.get("month"))
     if month is None:
         messages.error(request, "月份格式不正确。")
         return HttpResponseRedirect(reverse("dashboards:overview"))
@@ -322,48 +228,64 @@ MONTH_DONE = {"submit": "已上报。县平安办锁定前，如需修改可撤�
               "lock": "已锁定，该月不再重新计算。", "unlock": "已解锁，可重新计算。"}
 
 
+def _month_service(request, action: str, region: Region, month: datetime.date, note: str):
+    """The service an action of the month form names (the note is the withdrawal's or unlock's reason)."""
+    actor = request.user
+    if action == "submit":
+        return services.month_submit(actor=actor, region=region, month=month, note=note)
+    if action == "withdraw":
+        return services.month_withdraw(actor=actor, region=region, month=month, reason=note)
+    if action == "lock":
+        return services.month_lock(actor=actor, region=region, month=month, note=note,
+                                   confirm_unsubmitted=request.POST.get("confirm_unsubmitted") == "1")
+    return services.month_unlock(actor=actor, region=region, month=month, reason=note)
+
+
+def _lock_confirmation(request, region: Region, month: datetime.date, note: str, townships) -> dict:
+    """The 确认锁定 page's context: the townships not yet submitted, with their last change."""
+    board = selectors.township_submissions(region=region, month=month)
+    entries = {e.region.pk: e for e in board.entries}
+    context = _base_context(request, region, month)
+    context.update({"title": "确认锁定", "note": note, "board": board, "unsubmitted": [
+        {"region": township, "label": label, "entry": entries.get(township.pk)} for township, label in townships]})
+    return context
+
+
+def _back(request, region: Region, month: datetime.date) -> str:
+    """Where the month form returns to: its own ?back= (a path on this site), else the overview."""
+    back = request.POST.get("back") or f"{reverse('dashboards:overview')}?region={region.code}&month={month:%Y-%m}"
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts=None) or not back.startswith("/"):
+        back = reverse("dashboards:overview")
+    return back
+
+
 @require_POST
 def month_action(request):
     """上报 / 撤回上报 / 锁定 / 解锁 a month. A lock with townships not yet submitted answers with a
     warning page listing them; only its "仍要锁定" (confirm_unsubmitted=1) locks."""
-    region = _region(request)
-    month = _parse_month(request.POST.get("month"))
+    region = region_of(request)
+    month = parse_month(request.POST.get("month"))
     action = request.POST.get("action")
     if month is None or action not in MONTH_DONE:
         raise Http404
     note = request.POST.get("note", "")[:300]
     try:
-        if action == "submit":
-            services.month_submit(actor=request.user, region=region, month=month, note=note)
-        elif action == "withdraw":
-            services.month_withdraw(actor=request.user, region=region, month=month, reason=note)
-        elif action == "lock":
-            services.month_lock(actor=request.user, region=region, month=month, note=note,
-                                confirm_unsubmitted=request.POST.get("confirm_unsubmitted") == "1")
-        else:
-            services.month_unlock(actor=request.user, region=region, month=month, reason=note)
+        _month_service(request, action, region, month, note)
     except services.UnsubmittedTownships as exc:
-        board = selectors.township_submissions(region=region, month=month)
-        entries = {e.region.pk: e for e in board.entries}
-        context = _base_context(request, region, month)
-        context.update({"title": "确认锁定", "note": note, "board": board, "unsubmitted": [
-            {"region": township, "label": label, "entry": entries.get(township.pk)} for township, label in exc.townships]})
-        return render(request, "dashboards/month_lock.html", context)
+        return render(request, "dashboards/month_lock.html",
+                      _lock_confirmation(request, region, month, note, exc.townships))
     except ServiceError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, MONTH_DONE[action])
-    back = request.POST.get("back") or f"{reverse('dashboards:overview')}?region={region.code}&month={month:%Y-%m}"
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts=None) or not back.startswith("/"):
-        back = reverse("dashboards:overview")
-    return HttpResponseRedirect(back)
+    return HttpResponseRedirect(_back(request, region, month))
 
 
 def month_submit(request):
     """The township clerk's 上报 page: the month's summary first, then 确认上报 (or 撤回上报)."""
-    region = _region(request)
+    region = region_of(request)
     raw = request.GET.get("month")
-    month = _parse_month(raw) if raw else _month(request, region)
+    month = parse_month(raw) if raw else month_of(request, region)
     if month is None:
         raise Http404
     try:
@@ -390,8 +312,8 @@ def subject_history(request, subject_id: int):
 
 
 def late_changes(request):
-    region = _region(request)
-    month = _month(request, region)
+    region = region_of(request)
+    month = month_of(request, region)
     status, changes = selectors.late_changes(user=request.user, region=region, month=month)
     context = _base_context(request, region, month)
     context.update({"title": "锁定后的台账变更", "changes": changes, "locked": status})
@@ -404,7 +326,7 @@ def targets(request):
 
     from .models import Target
 
-    region = _region(request)
+    region = region_of(request)
     try:
         year = int(request.GET.get("year") or request.POST.get("year") or timezone.localdate().year)
     except ValueError:
@@ -456,7 +378,7 @@ def targets(request):
 def _rule_region(request) -> Region:
     """The county (or city, province) whose rules the page shows: the chosen region, or the user's,
     walked up to the nearest level that sets rules (a township uses its county's)."""
-    region = _region(request)
+    region = region_of(request)
     if region.level in services.RULE_LEVELS:
         return region
     for ancestor in reversed(region.ancestors()):
