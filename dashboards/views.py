@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -26,14 +25,19 @@ from units.selectors import visible_ancestors
 
 from . import selectors, services
 from .exports import MONTH_COLUMNS, RANKING_COLUMNS, YTD_COLUMNS
+from .forms import RulePresetForm, RuleSetForm, TargetsForm
 from .models import (
     ALL_GROUPS,
     GROUP_CHOICES,
+    PRESET_NOTES,
+    PRESETS,
     Period,
+    RulePreset,
+    RuleSet,
     SnapshotJob,
     SubjectMonth,
 )
-from .params import month_of, parse_month, region_of
+from .params import month_of, parse_month, region_of, year_of
 
 OUTCOME_LABELS = {"failed": "不达标", "passed": "达标", "all": "全部"}
 
@@ -322,57 +326,28 @@ def late_changes(request):
 
 def targets(request):
     """年度目标: county staff set each group's rate for the county and, where it differs, a township."""
-    from decimal import Decimal, InvalidOperation
-
-    from .models import Target
-
     region = region_of(request)
-    try:
-        year = int(request.GET.get("year") or request.POST.get("year") or timezone.localdate().year)
-    except ValueError:
-        raise Http404 from None
-    if not 2000 <= year <= 2100:
-        raise Http404
-    regions = [region, *Region.objects.for_user(request.user).filter(parent=region).order_by("code")]
-    existing = {(t.region_id, t.group): t for t in Target.objects.filter(year=year, region__in=regions)}
-    errors = {}
+    year = year_of(request)
+    regions = selectors.target_regions(user=request.user, region=region)
+    form = TargetsForm(request.POST if request.method == "POST" else None, regions=regions,
+                       targets=selectors.year_targets(year=year, regions=regions))
     if request.method == "POST":
         if not _is_county(request.user):
             raise PermissionDenied("只有县平安办可以设置年度目标。")
-        wanted = []
-        for r in regions:
-            for group in TargetGroup.values:
-                raw = (request.POST.get(f"rate_{r.pk}_{group}") or "").strip().rstrip("%")
-                if raw == "":
-                    continue
-                try:
-                    value = Decimal(raw)
-                except InvalidOperation:
-                    errors[(r.pk, group)] = "请输入0–100之间的数字"
-                    continue
-                rate = value / 100 if value > 1 else value
-                if not Decimal(0) <= rate <= Decimal(1):
-                    errors[(r.pk, group)] = "应在0–100%之间"
-                    continue
-                wanted.append((r, group, rate.quantize(Decimal("0.0001"))))
-        if not errors:
-            for r, group, rate in wanted:
-                services.target_set(actor=request.user, year=year, region=r, group=group, rate=rate)
-            messages.success(request, f"{year}年度目标已保存。重新计算后，达标统计按新目标比较。")
-            return HttpResponseRedirect(f"{reverse('dashboards:targets')}?region={region.code}&year={year}")
-        messages.error(request, "部分目标格式不正确，未保存任何修改。")
-    rows = []
-    for r in regions:
-        cells = []
-        for group in TargetGroup.values:
-            t = existing.get((r.pk, group))
-            posted = request.POST.get(f"rate_{r.pk}_{group}") if request.method == "POST" else None
-            cells.append({"group": group, "name": f"rate_{r.pk}_{group}", "error": errors.get((r.pk, group)),
-                          "value": posted if posted is not None else (f"{t.rate * 100:.1f}" if t else "")})
-        rows.append({"region": r, "cells": cells})
+        if not form.is_valid():
+            messages.error(request, "部分目标格式不正确，未保存任何修改。")
+        else:
+            try:
+                services.targets_set(actor=request.user, year=year, region=region, rates=form.rates())
+            except ServiceError as exc:
+                messages.error(request, f"{exc}未保存任何修改。")
+            else:
+                messages.success(request, f"{year}年度目标已保存。重新计算后，达标统计按新目标比较。")
+                return HttpResponseRedirect(f"{reverse('dashboards:targets')}?region={region.code}&year={year}")
+    this_year = timezone.localdate().year
     return render(request, "dashboards/targets.html", {
-        "title": "年度目标", "region": region, "year": year, "rows": rows, "is_county": _is_county(request.user),
-        "groups": TargetGroup.choices, "years": range(timezone.localdate().year - 2, timezone.localdate().year + 2)})
+        "title": "年度目标", "region": region, "year": year, "rows": form.rows(), "is_county": _is_county(request.user),
+        "groups": TargetGroup.choices, "years": range(this_year - 2, this_year + 2)})
 
 
 def _rule_region(request) -> Region:
@@ -390,55 +365,41 @@ def _rule_region(request) -> Region:
 def rules(request):
     """达标规则: per county and group, a preset (山西口径, 现行默认口径) or custom predicates; a change makes
     the county's next version, snapshots keep theirs."""
-    from .forms import RuleSetForm
-    from .models import PRESET_NOTES, PRESETS, RulePreset, RuleSet
-
     region = _rule_region(request)
     editable = _is_county(request.user) and region.level in services.RULE_LEVELS and Region.objects.for_user(
         request.user).filter(pk=region.pk).exists()
-    forms_by_group = {}
-    for group, label in TargetGroup.choices:
-        current = RuleSet.current(group, region)
-        posted = request.method == "POST" and request.POST.get("group") == group and not request.POST.get("preset")
-        form = RuleSetForm(request.POST if posted else None, instance=current, prefix=group)
-        forms_by_group[group] = {"label": label, "current": current, "form": form, "group": group,
-                                 "inherited": current.region_id != region.pk}
-    if request.method == "POST":
+    posting = request.method == "POST"
+    group = request.POST.get("group") if posting else None
+    preset_form = RulePresetForm(request.POST) if posting and request.POST.get("preset") else None
+    entries = {}
+    for g, label in TargetGroup.choices:
+        current = RuleSet.current(g, region)
+        bound = g == group and preset_form is None
+        entries[g] = {"label": label, "current": current, "group": g, "inherited": current.region_id != region.pk,
+                      "form": RuleSetForm(request.POST if bound else None, instance=current, prefix=g)}
+    if posting:
         if not editable:
             raise PermissionDenied("只有县平安办可以调整本县的达标规则。")
-        group = request.POST.get("group")
-        if group not in forms_by_group:
+        if group not in entries or (preset_form is not None and not preset_form.is_valid()):
             raise Http404
-        entry = forms_by_group[group]
-        preset = request.POST.get("preset", "")
-        try:
-            if preset:
-                if preset not in PRESETS:
-                    raise Http404
-                new = services.ruleset_update(actor=request.user, group=group, data={}, region=region, preset=preset,
-                                              reason=request.POST.get("preset_reason", ""))
-            elif entry["form"].is_valid():
-                form = entry["form"]
-                new = services.ruleset_update(actor=request.user, group=group, data=form.rule_data(), region=region,
-                                              reason=form.cleaned_data["reason"])
+        entry = entries[group]
+        form = preset_form or entry["form"]
+        if form.is_valid():
+            try:
+                new = services.ruleset_update(actor=request.user, group=group, region=region, **form.update_kwargs())
+            except ServiceError as exc:
+                if preset_form is not None:
+                    entry["preset_error"] = str(exc)
+                else:
+                    form.add_error("reason", str(exc))
             else:
-                new = None
-        except ServiceError as exc:
-            if preset:
-                entry["preset_error"] = str(exc)
-            else:
-                entry["form"].add_error("reason", str(exc))
-        else:
-            if new is not None:
                 if new.pk == entry["current"].pk:
                     messages.info(request, "规则没有变化。")
                 else:
                     messages.success(request, f"{region.name}{entry['label']}规则已更新为第{new.version}版"
                                               f"（{new.get_preset_display()}）；重新计算后生效，已锁定月份不受影响。")
                 return HttpResponseRedirect(f"{reverse('dashboards:rules')}?region={region.code}")
-    versions = (RuleSet.objects.filter(Q(region__isnull=True) | Q(region__in=[*region.ancestors(), region]))
-                .select_related("created_by", "region").order_by("group", "-created_at", "-version")[:30])
     return render(request, "dashboards/rules.html", {
-        "title": "达标规则", "region": region, "forms": forms_by_group.values(), "editable": editable,
+        "title": "达标规则", "region": region, "forms": entries.values(), "editable": editable,
         "presets": [{"key": k, "label": RulePreset(k).label, "note": PRESET_NOTES[k]} for k in PRESETS],
-        "versions": versions, "is_county": _is_county(request.user)})
+        "versions": selectors.rule_versions(region=region), "is_county": _is_county(request.user)})
