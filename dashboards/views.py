@@ -383,7 +383,7 @@ def rules(request):
         if group not in entries or (preset_form is not None and not preset_form.is_valid()):
             raise Http404
         entry = entries[group]
-        form = preset_form or entry["form"]
+        form = preset_form if preset_form is not None else entry["form"]
         if form.is_valid():
             try:
                 new = services.ruleset_update(actor=request.user, group=group, region=region, **form.update_kwargs())
