@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "cases",
     "places",
     "dashboards",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -29,7 +29,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("places.urls")),
     path("", include("dashboards.urls")),
-    path("reports/", include("dashboards.report_urls")),
+    path("reports/", include("reports.urls")),
     path("imports/", include("sanzero.importing.urls")),
     path("exports/", include("sanzero.exporting.urls")),
 ]

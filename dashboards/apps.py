@@ -14,7 +14,6 @@ class DashboardsConfig(AppConfig):
             register_permissions(f"dashboards.{label}", {"view": READ_ROLES, "change": county})
         register_permissions("dashboards.target", {"view": READ_ROLES, "add": county, "change": county})
         register_nav(NavItem("达标统计", "dashboards:overview", "bi-graph-up", order=5, match="/dashboard/"))
-        register_nav(NavItem("报表", "reports:index", "bi-file-earmark-spreadsheet", order=8, match="/reports/", roles=frozenset({"admin", "county", "clerk", "department"})))
 
         from . import demo
 

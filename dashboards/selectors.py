@@ -1,8 +1,10 @@
 """Reads for the dashboards: snapshot tables only (RegionMonth, SubjectMonth, Target, MonthStatus).
 
-No dashboard query touches a ledger table; a test pins the query counts and checks the SQL. The one
-exception is the township's submission summary (month_submit_summary), which counts the entries open
-and overdue today with each ledger's own overdue() queryset, scoped to the township.
+No dashboard list or chart touches a ledger table; a test pins the query counts and checks the SQL. The
+exceptions read a handful of entries for one page: the township's submission summary
+(month_submit_summary) counts the entries open and overdue today with each ledger's own overdue()
+queryset, scoped to the township; a subject's month (failing_entries) lists the entries its snapshot
+recorded; late_changes lists ledger edits made after a lock.
 """
 
 from __future__ import annotations
@@ -11,11 +13,22 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from units.models import LEVEL_PREFIX_LENGTH, Region, RegionLevel, TargetGroup
 
-from .models import ALL_GROUPS, GROUP_CHOICES, MonthStatus, Period, RegionMonth, SubjectMonth, figures_for
+from .models import (
+    ALL_GROUPS,
+    GROUP_CHOICES,
+    MonthStatus,
+    OverrideLog,
+    Period,
+    RegionMonth,
+    RuleSet,
+    SubjectMonth,
+    Target,
+    figures_for,
+)
 
 GROUP_LABELS = dict(GROUP_CHOICES)
 ZERO_FIELDS = {"petition": "petition_ok", "accident": "accident_ok", "case": "case_ok"}
@@ -53,6 +66,76 @@ def children_months(*, user, region: Region, month: datetime.date, period: str =
         entry = by_region.setdefault(r.region_id, {"region": r.region, "groups": {}})
         entry["groups"][r.group] = r
     return list(by_region.values())
+
+
+def _percent(row: RegionMonth | None, attr: str = "rate") -> float | None:
+    """A row's rate as the chart plots it (96.2), None where there is no row or no denominator."""
+    value = getattr(row, attr) if row is not None else None
+    return None if value is None else float(value.percent(1))
+
+
+def chart_series(*, user, region: Region, month: datetime.date,
+                 rows: dict[tuple[str, str], RegionMonth] | None = None) -> dict:
+    """The overview's charts for the month's year: each group's 年度累计 line and (but 全部) its 本月 line,
+    one point a month (None for a month not computed, or with no subjects); the targets; and the three
+    zeros' 年度累计 rates by group. ``rows`` are the month's region_months, when the page has them."""
+    rows = region_months(user=user, region=region, month=month) if rows is None else rows
+    series = year_series(user=user, region=region, year=month.year)
+
+    def line(group: str, period: str) -> list[float | None]:
+        return [_percent(r) for r in series.get((group, period), [None] * 12)]
+
+    ytd = {g: rows.get((g, Period.YTD)) for g, _ in GROUP_CHOICES}
+    return {
+        "months": [f"{m}月" for m in range(1, 13)],
+        "series": [{"name": f"{label}（年度累计）", "data": line(g, Period.YTD)} for g, label in GROUP_CHOICES] + [
+            {"name": f"{label}（本月）", "dashed": True, "data": line(g, Period.MONTH)}
+            for g, label in GROUP_CHOICES if g != ALL_GROUPS],
+        "targets": {label: float(ytd[g].target * 100) for g, label in GROUP_CHOICES
+                    if ytd[g] is not None and ytd[g].target is not None},
+        "zeros": {
+            "groups": [label for _, label in GROUP_CHOICES],
+            "petition": [_percent(ytd[g], "petition_rate") for g, _ in GROUP_CHOICES],
+            "accident": [_percent(ytd[g], "accident_rate") for g, _ in GROUP_CHOICES],
+            "case": [_percent(ytd[g], "case_rate") for g, _ in GROUP_CHOICES],
+        },
+    }
+
+
+#: the ranking's sort keys (?sort=KEY, or -KEY for descending) and what each sorts by
+RANK_KEYS = {
+    "rate": lambda e: e["all"].rate,
+    "village": lambda e: e["village"].rate if e["village"] else None,
+    "village_gap": lambda e: e["village"].gap if e["village"] else None,
+    "unit": lambda e: e["unit"].rate if e["unit"] else None,
+    "unit_gap": lambda e: e["unit"].gap if e["unit"] else None,
+    "dispute": lambda e: e["all"].dispute_rate, "hazard": lambda e: e["all"].hazard_rate,
+    "petition": lambda e: e["all"].petition_close_rate, "overdue": lambda e: e["all"].overdue_open,
+    "total": lambda e: e["all"].total,
+}
+
+
+def ranking_entries(*, user, region: Region, month: datetime.date, sort: str = "-rate") -> list[dict]:
+    """The children of a region with their 年度累计 rows ({region, all, village, unit, below, rank}), in
+    the order ``sort`` asks (an unknown key sorts by rate). A child with no value for the key comes
+    last, in code order; ties keep code order too. ``rank`` is always by the 三零 rate, highest first
+    (ties in code order; a child without a rate ranks last); ``below`` says a group misses its target."""
+    key = RANK_KEYS.get(sort.lstrip("-"), RANK_KEYS["rate"])
+    entries = []
+    for child in children_months(user=user, region=region, month=month):
+        groups = child["groups"]
+        if ALL_GROUPS not in groups:
+            continue
+        entry = {"region": child["region"], "all": groups[ALL_GROUPS], "village": groups.get(TargetGroup.VILLAGE),
+                 "unit": groups.get(TargetGroup.UNIT)}
+        entry["below"] = any(r is not None and r.gap is not None and r.gap < 0 for r in (entry["village"], entry["unit"]))
+        entries.append(entry)
+    for rank, e in enumerate(sorted(entries, key=lambda e: (e["all"].rate is None, -(e["all"].rate or 0))), start=1):
+        e["rank"] = rank
+    present = [e for e in entries if key(e) is not None]
+    missing = [e for e in entries if key(e) is None]
+    present.sort(key=key, reverse=sort.startswith("-"))
+    return present + missing
 
 
 @dataclass
@@ -291,3 +374,45 @@ def late_changes(*, user, region: Region, month: datetime.date, limit: int = 200
                             "entry_date": getattr(rec, model.DATE_FIELD), "url": f"/{model.URL_PREFIX}/{rec.id}/"})
     changes.sort(key=lambda c: c["when"], reverse=True)
     return status, changes[:limit]
+
+
+def failing_entries(row: SubjectMonth) -> dict[str, list[tuple[str, object]]]:
+    """The ledger entries behind a subject's failed zeros, by the ids its snapshot recorded (a handful):
+    {"month": [(kind, entry)], "ytd": [...]}, each by date; 年度累计 lists only the earlier months'
+    entries (this month's are listed already). A period without entries is absent."""
+    from cases.models import PoliceCase
+    from hazards.models import Accident
+    from petitions.models import Petition
+
+    models = {"petitions": Petition, "accidents": Accident, "cases": PoliceCase}
+    out: dict[str, list] = {}
+    for period, failures in (("month", row.failures), ("ytd", row.ytd_failures)):
+        for key, model in models.items():
+            ids = failures.get(key) or []
+            if period == "ytd":
+                ids = [i for i in ids if i not in (row.failures.get(key) or [])]
+            if ids:
+                out.setdefault(period, []).extend(
+                    (key, e) for e in model.objects.filter(pk__in=ids).order_by(model.DATE_FIELD))
+    return out
+
+
+def override_log(*, subject_id: int, month: datetime.date, limit: int = 20):
+    """The latest overrides of a subject's month (who, when, which verdict)."""
+    return OverrideLog.objects.filter(subject_id=subject_id, month=month).select_related("by")[:limit]
+
+
+def target_regions(*, user, region: Region) -> list[Region]:
+    """The rows of the 年度目标 table: the region, then its children in the user's scope by code."""
+    return [region, *Region.objects.for_user(user).filter(parent=region).order_by("code")]
+
+
+def year_targets(*, year: int, regions: list[Region]) -> dict[tuple[int, str], Target]:
+    """{(region id, group): Target} of the year for these regions (their own, not inherited)."""
+    return {(t.region_id, t.group): t for t in Target.objects.filter(year=year, region__in=regions)}
+
+
+def rule_versions(*, region: Region, limit: int = 30):
+    """The rule versions that apply to a region or could: the defaults and those of it and its ancestors."""
+    return (RuleSet.objects.filter(Q(region__isnull=True) | Q(region__in=[*region.ancestors(), region]))
+            .select_related("created_by", "region").order_by("group", "-created_at", "-version")[:limit])

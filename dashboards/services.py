@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -15,7 +16,7 @@ from sanzero import jobs
 from sanzero.roles import Role
 from sanzero.scoping import user_scope
 from sanzero.services import ServiceError, audited_save, require
-from units.models import Region, RegionLevel
+from units.models import Region, RegionLevel, TargetGroup
 
 from . import compute
 from .models import (
@@ -285,12 +286,38 @@ def month_unlock(*, actor, region: Region, month: datetime.date, reason: str) ->
     return status
 
 
+TARGET_RATE_ERROR = "目标达标率应在0到100%之间。"
+
+
 @transaction.atomic
 def target_set(*, actor, year: int, region: Region, group: str, rate: Decimal) -> Target:
     _require_county(actor, "只有县平安办可以设置年度目标。")
     _require_region(actor, region)
     if not Decimal("0") <= rate <= Decimal("1"):
-        raise ServiceError("目标达标率应在0到100%之间。")
+        raise ServiceError(TARGET_RATE_ERROR)
+    return _target_write(actor=actor, year=year, region=region, group=group, rate=rate)
+
+
+@transaction.atomic
+def targets_set(*, actor, year: int, region: Region, rates: Iterable[tuple[Region, str, Decimal]]) -> list[Target]:
+    """The 年度目标 table of a region saved at once: (region, group, rate) for the region itself and its
+    children, all or nothing. Each target that changes is audited as target_set audits it."""
+    _require_county(actor, "只有县平安办可以设置年度目标。")
+    rates = list(rates)
+    wanted = {region.pk} | {r.pk for r, _, _ in rates}
+    in_scope = set(Region.objects.for_user(actor).filter(pk__in=wanted).values_list("pk", flat=True))
+    require(wanted <= in_scope, "该区划不在您的管辖范围内。")
+    for r, group, rate in rates:
+        if r.pk != region.pk and r.parent_id != region.pk:
+            raise ServiceError(f"{r.name}不是{region.name}或其下级区划。")
+        if group not in TargetGroup.values:
+            raise ServiceError("未知的主体分组。")
+        if not Decimal("0") <= rate <= Decimal("1"):
+            raise ServiceError(f"{r.name}{TargetGroup(group).label}：{TARGET_RATE_ERROR}")
+    return [_target_write(actor=actor, year=year, region=r, group=group, rate=rate) for r, group, rate in rates]
+
+
+def _target_write(*, actor, year: int, region: Region, group: str, rate: Decimal) -> Target:
     target = Target.objects.filter(year=year, region=region, group=group).first()
     if target is None:
         target = Target(year=year, region=region, group=group, rate=rate)

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -22,40 +21,25 @@ from sanzero.exporting.mixins import ExportMixin
 from sanzero.scoping import user_scope
 from sanzero.services import ServiceError
 from units.models import LEVEL_PREFIX_LENGTH, Region, RegionLevel, Subject, TargetGroup
-from units.selectors import default_region_for, visible_ancestors
+from units.selectors import visible_ancestors
 
 from . import selectors, services
 from .exports import MONTH_COLUMNS, RANKING_COLUMNS, YTD_COLUMNS
-from .models import ALL_GROUPS, GROUP_CHOICES, OverrideLog, Period, SnapshotJob, SubjectMonth
+from .forms import RulePresetForm, RuleSetForm, TargetsForm
+from .models import (
+    ALL_GROUPS,
+    GROUP_CHOICES,
+    PRESET_NOTES,
+    PRESETS,
+    Period,
+    RulePreset,
+    RuleSet,
+    SnapshotJob,
+    SubjectMonth,
+)
+from .params import month_of, parse_month, region_of, year_of
 
-GROUPS = [g for g, _ in GROUP_CHOICES]
 OUTCOME_LABELS = {"failed": "不达标", "passed": "达标", "all": "全部"}
-
-
-def _parse_month(value: str | None) -> datetime.date | None:
-    try:
-        return datetime.datetime.strptime(value or "", "%Y-%m").date()
-    except ValueError:
-        return None
-
-
-def _region(request) -> Region:
-    code = request.GET.get("region") or request.POST.get("region") or ""
-    if code:
-        if not code.isdigit() or len(code) > 15:
-            raise Http404
-        return get_object_or_404(Region.objects.for_user(request.user), code=code)
-    region = default_region_for(request.user)
-    if region is None:
-        raise Http404("您的账号尚未分配管辖区划。")
-    return region
-
-
-def _month(request, region: Region) -> datetime.date:
-    month = _parse_month(request.GET.get("month") or request.POST.get("month"))
-    if month is None:
-        month = selectors.latest_month(user=request.user, region=region) or timezone.localdate().replace(day=1)
-    return month
 
 
 def _is_county(user) -> bool:
@@ -74,31 +58,11 @@ def _base_context(request, region: Region, month: datetime.date) -> dict:
 
 
 def overview(request):
-    region = _region(request)
-    month = _month(request, region)
+    region = region_of(request)
+    month = month_of(request, region)
     rows = selectors.region_months(user=request.user, region=region, month=month)
-    series = selectors.year_series(user=request.user, region=region, year=month.year)
+    chart = selectors.chart_series(user=request.user, region=region, month=month, rows=rows)
     children = selectors.children_months(user=request.user, region=region, month=month)
-    chart = {
-        "months": [f"{m}月" for m in range(1, 13)],
-        "series": [
-            {"name": f"{label}（年度累计）", "data": [
-                float(r.rate.percent(1)) if r and r.rate is not None else None for r in series.get((g, Period.YTD), [None] * 12)]}
-            for g, label in GROUP_CHOICES
-        ] + [
-            {"name": f"{label}（本月）", "dashed": True, "data": [
-                float(r.rate.percent(1)) if r and r.rate is not None else None for r in series.get((g, Period.MONTH), [None] * 12)]}
-            for g, label in GROUP_CHOICES if g != ALL_GROUPS
-        ],
-        "targets": {label: float(rows[(g, Period.YTD)].target * 100)
-                    for g, label in GROUP_CHOICES if (g, Period.YTD) in rows and rows[(g, Period.YTD)].target is not None},
-        "zeros": {
-            "groups": [label for g, label in GROUP_CHOICES],
-            "petition": [_pct(rows.get((g, Period.YTD)), "petition_rate") for g in GROUPS],
-            "accident": [_pct(rows.get((g, Period.YTD)), "accident_rate") for g in GROUPS],
-            "case": [_pct(rows.get((g, Period.YTD)), "case_rate") for g in GROUPS],
-        },
-    }
     cards = [{"group": g, "label": label, "ytd": rows.get((g, Period.YTD)), "month": rows.get((g, Period.MONTH))}
              for g, label in GROUP_CHOICES]
     context = _base_context(request, region, month)
@@ -116,33 +80,16 @@ def overview(request):
     return render(request, "dashboards/overview.html", context)
 
 
-def _pct(row, attr):
-    value = getattr(row, attr) if row is not None else None
-    return None if value is None else float(value.percent(1))
-
-
-RANK_KEYS = {
-    "rate": lambda e: e["all"].rate,
-    "village": lambda e: e["village"].rate if e["village"] else None,
-    "village_gap": lambda e: e["village"].gap if e["village"] else None,
-    "unit": lambda e: e["unit"].rate if e["unit"] else None,
-    "unit_gap": lambda e: e["unit"].gap if e["unit"] else None,
-    "dispute": lambda e: e["all"].dispute_rate, "hazard": lambda e: e["all"].hazard_rate,
-    "petition": lambda e: e["all"].petition_close_rate, "overdue": lambda e: e["all"].overdue_open,
-    "total": lambda e: e["all"].total,
-}
-
-
 class _SnapshotListView(ExportMixin, TemplateView):
     """A dashboard list of one region and month (?region=&month=), with 导出Excel of its rows."""
 
     @cached_property
     def region(self) -> Region:
-        return _region(self.request)
+        return region_of(self.request)
 
     @cached_property
     def month(self) -> datetime.date:
-        return _month(self.request, self.region)
+        return month_of(self.request, self.region)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -159,25 +106,8 @@ class RankingView(_SnapshotListView):
 
     @cached_property
     def entries(self) -> list[dict]:
-        sort = self.request.GET.get("sort", "-rate")
-        key = RANK_KEYS.get(sort.lstrip("-"), RANK_KEYS["rate"])
-        entries = []
-        for child in selectors.children_months(user=self.request.user, region=self.region, month=self.month):
-            groups = child["groups"]
-            if ALL_GROUPS not in groups:
-                continue
-            entry = {"region": child["region"], "all": groups[ALL_GROUPS], "village": groups.get(TargetGroup.VILLAGE),
-                     "unit": groups.get(TargetGroup.UNIT)}
-            entry["below"] = any(r is not None and r.gap is not None and r.gap < 0
-                                 for r in (entry["village"], entry["unit"]))
-            entries.append(entry)
-        present = [e for e in entries if key(e) is not None]
-        missing = [e for e in entries if key(e) is None]
-        present.sort(key=key, reverse=sort.startswith("-"))
-        for rank, e in enumerate(sorted(entries, key=lambda e: (e["all"].rate is None, -(e["all"].rate or 0))),
-                                 start=1):
-            e["rank"] = rank
-        return present + missing
+        return selectors.ranking_entries(user=self.request.user, region=self.region, month=self.month,
+                                         sort=self.request.GET.get("sort", "-rate"))
 
     def export_queryset(self) -> list[dict]:
         return self.entries
@@ -237,46 +167,26 @@ class FailingView(_SnapshotListView):
 
 
 def subject_month(request, subject_id: int, month: str):
-    month_date = _parse_month(month)
+    month_date = parse_month(month)
     if month_date is None:
         raise Http404
     row = get_object_or_404(
         SubjectMonth.objects.for_user(request.user).select_related("subject", "region", "rule", "override_by", "ytd_override_by",
                                                                    "subject__category"),
         subject_id=subject_id, month=month_date)
-    entries = _failing_entries(row)
     context = {
-        "title": f"{row.subject.name} {month_date:%Y年%m月}", "row": row, "entries": entries,
+        "title": f"{row.subject.name} {month_date:%Y年%m月}", "row": row, "entries": selectors.failing_entries(row),
         "region": row.region, "month": month_date, "is_county": _is_county(request.user),
-        "overrides": OverrideLog.objects.filter(subject_id=subject_id, month=month_date).select_related("by")[:20],
+        "overrides": selectors.override_log(subject_id=subject_id, month=month_date),
         "rule_lines": row.rule.describe(),
         "locked": selectors.month_status(region=row.region, month=month_date),
     }
     return render(request, "dashboards/subject_month.html", context)
 
 
-def _failing_entries(row: SubjectMonth) -> dict[str, list]:
-    """The ledger entries behind a failed zero, by the ids the snapshot recorded (a handful)."""
-    from cases.models import PoliceCase
-    from hazards.models import Accident
-    from petitions.models import Petition
-
-    models = {"petitions": Petition, "accidents": Accident, "cases": PoliceCase}
-    out = {}
-    for period, failures in (("month", row.failures), ("ytd", row.ytd_failures)):
-        for key, model in models.items():
-            ids = failures.get(key) or []
-            if period == "ytd":  # earlier months only: this month's entries are listed already
-                ids = [i for i in ids if i not in (row.failures.get(key) or [])]
-            if ids:
-                out.setdefault(period, []).extend(
-                    (key, e) for e in model.objects.filter(pk__in=ids).order_by(model.DATE_FIELD))
-    return out
-
-
 @require_POST
 def override(request, subject_id: int, month: str):
-    month_date = _parse_month(month)
+    month_date = parse_month(month)
     row = get_object_or_404(SubjectMonth.objects.for_user(request.user), subject_id=subject_id, month=month_date)
     choice = request.POST.get("passed", "")
     passed = {"1": True, "0": False, "": None}.get(choice, "invalid")
@@ -299,8 +209,8 @@ def override(request, subject_id: int, month: str):
 
 @require_POST
 def recompute(request):
-    region = _region(request)
-    month = _parse_month(request.POST.get("month"))
+    region = region_of(request)
+    month = parse_month(request.POST.get("month"))
     if month is None:
         messages.error(request, "月份格式不正确。")
         return HttpResponseRedirect(reverse("dashboards:overview"))
@@ -322,48 +232,64 @@ MONTH_DONE = {"submit": "已上报。县平安办锁定前，如需修改可撤�
               "lock": "已锁定，该月不再重新计算。", "unlock": "已解锁，可重新计算。"}
 
 
+def _month_service(request, action: str, region: Region, month: datetime.date, note: str):
+    """The service an action of the month form names (the note is the withdrawal's or unlock's reason)."""
+    actor = request.user
+    if action == "submit":
+        return services.month_submit(actor=actor, region=region, month=month, note=note)
+    if action == "withdraw":
+        return services.month_withdraw(actor=actor, region=region, month=month, reason=note)
+    if action == "lock":
+        return services.month_lock(actor=actor, region=region, month=month, note=note,
+                                   confirm_unsubmitted=request.POST.get("confirm_unsubmitted") == "1")
+    return services.month_unlock(actor=actor, region=region, month=month, reason=note)
+
+
+def _lock_confirmation(request, region: Region, month: datetime.date, note: str, townships) -> dict:
+    """The 确认锁定 page's context: the townships not yet submitted, with their last change."""
+    board = selectors.township_submissions(region=region, month=month)
+    entries = {e.region.pk: e for e in board.entries}
+    context = _base_context(request, region, month)
+    context.update({"title": "确认锁定", "note": note, "board": board, "unsubmitted": [
+        {"region": township, "label": label, "entry": entries.get(township.pk)} for township, label in townships]})
+    return context
+
+
+def _back(request, region: Region, month: datetime.date) -> str:
+    """Where the month form returns to: its own ?back= (a path on this site), else the overview."""
+    back = request.POST.get("back") or f"{reverse('dashboards:overview')}?region={region.code}&month={month:%Y-%m}"
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts=None) or not back.startswith("/"):
+        back = reverse("dashboards:overview")
+    return back
+
+
 @require_POST
 def month_action(request):
     """上报 / 撤回上报 / 锁定 / 解锁 a month. A lock with townships not yet submitted answers with a
     warning page listing them; only its "仍要锁定" (confirm_unsubmitted=1) locks."""
-    region = _region(request)
-    month = _parse_month(request.POST.get("month"))
+    region = region_of(request)
+    month = parse_month(request.POST.get("month"))
     action = request.POST.get("action")
     if month is None or action not in MONTH_DONE:
         raise Http404
     note = request.POST.get("note", "")[:300]
     try:
-        if action == "submit":
-            services.month_submit(actor=request.user, region=region, month=month, note=note)
-        elif action == "withdraw":
-            services.month_withdraw(actor=request.user, region=region, month=month, reason=note)
-        elif action == "lock":
-            services.month_lock(actor=request.user, region=region, month=month, note=note,
-                                confirm_unsubmitted=request.POST.get("confirm_unsubmitted") == "1")
-        else:
-            services.month_unlock(actor=request.user, region=region, month=month, reason=note)
+        _month_service(request, action, region, month, note)
     except services.UnsubmittedTownships as exc:
-        board = selectors.township_submissions(region=region, month=month)
-        entries = {e.region.pk: e for e in board.entries}
-        context = _base_context(request, region, month)
-        context.update({"title": "确认锁定", "note": note, "board": board, "unsubmitted": [
-            {"region": township, "label": label, "entry": entries.get(township.pk)} for township, label in exc.townships]})
-        return render(request, "dashboards/month_lock.html", context)
+        return render(request, "dashboards/month_lock.html",
+                      _lock_confirmation(request, region, month, note, exc.townships))
     except ServiceError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, MONTH_DONE[action])
-    back = request.POST.get("back") or f"{reverse('dashboards:overview')}?region={region.code}&month={month:%Y-%m}"
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts=None) or not back.startswith("/"):
-        back = reverse("dashboards:overview")
-    return HttpResponseRedirect(back)
+    return HttpResponseRedirect(_back(request, region, month))
 
 
 def month_submit(request):
     """The township clerk's 上报 page: the month's summary first, then 确认上报 (or 撤回上报)."""
-    region = _region(request)
+    region = region_of(request)
     raw = request.GET.get("month")
-    month = _parse_month(raw) if raw else _month(request, region)
+    month = parse_month(raw) if raw else month_of(request, region)
     if month is None:
         raise Http404
     try:
@@ -390,8 +316,8 @@ def subject_history(request, subject_id: int):
 
 
 def late_changes(request):
-    region = _region(request)
-    month = _month(request, region)
+    region = region_of(request)
+    month = month_of(request, region)
     status, changes = selectors.late_changes(user=request.user, region=region, month=month)
     context = _base_context(request, region, month)
     context.update({"title": "锁定后的台账变更", "changes": changes, "locked": status})
@@ -400,63 +326,34 @@ def late_changes(request):
 
 def targets(request):
     """年度目标: county staff set each group's rate for the county and, where it differs, a township."""
-    from decimal import Decimal, InvalidOperation
-
-    from .models import Target
-
-    region = _region(request)
-    try:
-        year = int(request.GET.get("year") or request.POST.get("year") or timezone.localdate().year)
-    except ValueError:
-        raise Http404 from None
-    if not 2000 <= year <= 2100:
-        raise Http404
-    regions = [region, *Region.objects.for_user(request.user).filter(parent=region).order_by("code")]
-    existing = {(t.region_id, t.group): t for t in Target.objects.filter(year=year, region__in=regions)}
-    errors = {}
+    region = region_of(request)
+    year = year_of(request)
+    regions = selectors.target_regions(user=request.user, region=region)
+    form = TargetsForm(request.POST if request.method == "POST" else None, regions=regions,
+                       targets=selectors.year_targets(year=year, regions=regions))
     if request.method == "POST":
         if not _is_county(request.user):
             raise PermissionDenied("只有县平安办可以设置年度目标。")
-        wanted = []
-        for r in regions:
-            for group in TargetGroup.values:
-                raw = (request.POST.get(f"rate_{r.pk}_{group}") or "").strip().rstrip("%")
-                if raw == "":
-                    continue
-                try:
-                    value = Decimal(raw)
-                except InvalidOperation:
-                    errors[(r.pk, group)] = "请输入0–100之间的数字"
-                    continue
-                rate = value / 100 if value > 1 else value
-                if not Decimal(0) <= rate <= Decimal(1):
-                    errors[(r.pk, group)] = "应在0–100%之间"
-                    continue
-                wanted.append((r, group, rate.quantize(Decimal("0.0001"))))
-        if not errors:
-            for r, group, rate in wanted:
-                services.target_set(actor=request.user, year=year, region=r, group=group, rate=rate)
-            messages.success(request, f"{year}年度目标已保存。重新计算后，达标统计按新目标比较。")
-            return HttpResponseRedirect(f"{reverse('dashboards:targets')}?region={region.code}&year={year}")
-        messages.error(request, "部分目标格式不正确，未保存任何修改。")
-    rows = []
-    for r in regions:
-        cells = []
-        for group in TargetGroup.values:
-            t = existing.get((r.pk, group))
-            posted = request.POST.get(f"rate_{r.pk}_{group}") if request.method == "POST" else None
-            cells.append({"group": group, "name": f"rate_{r.pk}_{group}", "error": errors.get((r.pk, group)),
-                          "value": posted if posted is not None else (f"{t.rate * 100:.1f}" if t else "")})
-        rows.append({"region": r, "cells": cells})
+        if not form.is_valid():
+            messages.error(request, "部分目标格式不正确，未保存任何修改。")
+        else:
+            try:
+                services.targets_set(actor=request.user, year=year, region=region, rates=form.rates())
+            except ServiceError as exc:
+                messages.error(request, f"{exc}未保存任何修改。")
+            else:
+                messages.success(request, f"{year}年度目标已保存。重新计算后，达标统计按新目标比较。")
+                return HttpResponseRedirect(f"{reverse('dashboards:targets')}?region={region.code}&year={year}")
+    this_year = timezone.localdate().year
     return render(request, "dashboards/targets.html", {
-        "title": "年度目标", "region": region, "year": year, "rows": rows, "is_county": _is_county(request.user),
-        "groups": TargetGroup.choices, "years": range(timezone.localdate().year - 2, timezone.localdate().year + 2)})
+        "title": "年度目标", "region": region, "year": year, "rows": form.rows(), "is_county": _is_county(request.user),
+        "groups": TargetGroup.choices, "years": range(this_year - 2, this_year + 2)})
 
 
 def _rule_region(request) -> Region:
     """The county (or city, province) whose rules the page shows: the chosen region, or the user's,
     walked up to the nearest level that sets rules (a township uses its county's)."""
-    region = _region(request)
+    region = region_of(request)
     if region.level in services.RULE_LEVELS:
         return region
     for ancestor in reversed(region.ancestors()):
@@ -468,55 +365,41 @@ def _rule_region(request) -> Region:
 def rules(request):
     """达标规则: per county and group, a preset (山西口径, 现行默认口径) or custom predicates; a change makes
     the county's next version, snapshots keep theirs."""
-    from .forms import RuleSetForm
-    from .models import PRESET_NOTES, PRESETS, RulePreset, RuleSet
-
     region = _rule_region(request)
     editable = _is_county(request.user) and region.level in services.RULE_LEVELS and Region.objects.for_user(
         request.user).filter(pk=region.pk).exists()
-    forms_by_group = {}
-    for group, label in TargetGroup.choices:
-        current = RuleSet.current(group, region)
-        posted = request.method == "POST" and request.POST.get("group") == group and not request.POST.get("preset")
-        form = RuleSetForm(request.POST if posted else None, instance=current, prefix=group)
-        forms_by_group[group] = {"label": label, "current": current, "form": form, "group": group,
-                                 "inherited": current.region_id != region.pk}
-    if request.method == "POST":
+    posting = request.method == "POST"
+    group = request.POST.get("group") if posting else None
+    preset_form = RulePresetForm(request.POST) if posting and request.POST.get("preset") else None
+    entries = {}
+    for g, label in TargetGroup.choices:
+        current = RuleSet.current(g, region)
+        bound = g == group and preset_form is None
+        entries[g] = {"label": label, "current": current, "group": g, "inherited": current.region_id != region.pk,
+                      "form": RuleSetForm(request.POST if bound else None, instance=current, prefix=g)}
+    if posting:
         if not editable:
             raise PermissionDenied("只有县平安办可以调整本县的达标规则。")
-        group = request.POST.get("group")
-        if group not in forms_by_group:
+        if group not in entries or (preset_form is not None and not preset_form.is_valid()):
             raise Http404
-        entry = forms_by_group[group]
-        preset = request.POST.get("preset", "")
-        try:
-            if preset:
-                if preset not in PRESETS:
-                    raise Http404
-                new = services.ruleset_update(actor=request.user, group=group, data={}, region=region, preset=preset,
-                                              reason=request.POST.get("preset_reason", ""))
-            elif entry["form"].is_valid():
-                form = entry["form"]
-                new = services.ruleset_update(actor=request.user, group=group, data=form.rule_data(), region=region,
-                                              reason=form.cleaned_data["reason"])
+        entry = entries[group]
+        form = preset_form if preset_form is not None else entry["form"]
+        if form.is_valid():
+            try:
+                new = services.ruleset_update(actor=request.user, group=group, region=region, **form.update_kwargs())
+            except ServiceError as exc:
+                if preset_form is not None:
+                    entry["preset_error"] = str(exc)
+                else:
+                    form.add_error("reason", str(exc))
             else:
-                new = None
-        except ServiceError as exc:
-            if preset:
-                entry["preset_error"] = str(exc)
-            else:
-                entry["form"].add_error("reason", str(exc))
-        else:
-            if new is not None:
                 if new.pk == entry["current"].pk:
                     messages.info(request, "规则没有变化。")
                 else:
                     messages.success(request, f"{region.name}{entry['label']}规则已更新为第{new.version}版"
                                               f"（{new.get_preset_display()}）；重新计算后生效，已锁定月份不受影响。")
                 return HttpResponseRedirect(f"{reverse('dashboards:rules')}?region={region.code}")
-    versions = (RuleSet.objects.filter(Q(region__isnull=True) | Q(region__in=[*region.ancestors(), region]))
-                .select_related("created_by", "region").order_by("group", "-created_at", "-version")[:30])
     return render(request, "dashboards/rules.html", {
-        "title": "达标规则", "region": region, "forms": forms_by_group.values(), "editable": editable,
+        "title": "达标规则", "region": region, "forms": entries.values(), "editable": editable,
         "presets": [{"key": k, "label": RulePreset(k).label, "note": PRESET_NOTES[k]} for k in PRESETS],
-        "versions": versions, "is_county": _is_county(request.user)})
+        "versions": selectors.rule_versions(region=region), "is_county": _is_county(request.user)})

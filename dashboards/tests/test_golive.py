@@ -20,8 +20,8 @@ from django.core.management import call_command
 from cases.models import PoliceCase
 from dashboards import compute, services
 from dashboards.models import DepartmentMonth, OverrideLog, RegionMonth, RuleSet, SubjectMonth, Target
-from dashboards.report import build_report
 from hazards.models import Accident
+from reports.builder import build_report
 from sanzero.rates import Rate, percent_text
 from sanzero.services import ServiceError
 from sanzero.testing import check_role_matrix

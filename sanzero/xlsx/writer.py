@@ -47,13 +47,14 @@ def safe_sheet_title(title: str) -> str:
     return cleaned[:31] or "Sheet1"
 
 
-def _display_width(text: str) -> int:
+def display_width(text: str) -> int:
+    """How wide text prints, in Excel character units: a Chinese (wide) character counts two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def column_width(column: Column | None, header: str) -> float:
     """A readable width (in Excel character units) for a column."""
-    base = _display_width(header) + 4
+    base = display_width(header) + 4
     if column is None:
         return min(max(base, 10), 40)
     if column.kind == "text":
@@ -61,7 +62,7 @@ def column_width(column: Column | None, header: str) -> float:
     elif column.kind == "date":
         wanted = 13
     elif column.kind in ("choice", "bool"):
-        wanted = max((_display_width(v) for v in column.allowed_values), default=4) + 4
+        wanted = max((display_width(v) for v in column.allowed_values), default=4) + 4
     else:
         wanted = 10
     return min(max(base, wanted), 50)
@@ -70,6 +71,17 @@ def column_width(column: Column | None, header: str) -> float:
 #: the total column width (in Excel's character units) a sheet may have and still be printed fitted to
 #: one A4 landscape page width: about 130 fit at 100%, so this keeps the scale at two thirds or more
 PRINT_FIT_WIDTH = 200
+
+
+def print_a4_landscape(ws, *, title_rows: str = "1:1", fit_width: bool = True) -> None:
+    """Print settings of every sheet the system writes: A4 landscape, ``title_rows`` repeated on each
+    page, and (``fit_width``) every column on the page width, as many pages down as it takes."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.print_title_rows = title_rows
+    if fit_width:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
 
 
 def _naive(value: datetime) -> datetime:
@@ -178,12 +190,7 @@ def write_rows(
         ws.column_dimensions[get_column_letter(index)].width = width
     # Printed as clerks print lists: A4 landscape with the header on every page, every column on the
     # page width unless that would shrink the text below about two thirds (wide ledgers then run on).
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.print_title_rows = "1:1"
-    if sum(widths) <= PRINT_FIT_WIDTH:
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    print_a4_landscape(ws, fit_width=sum(widths) <= PRINT_FIT_WIDTH)
 
     bold = Font(bold=True)
     header_cells = []

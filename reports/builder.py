@@ -16,7 +16,6 @@ is an empty cell, never 0%.
 from __future__ import annotations
 
 import datetime
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
@@ -26,14 +25,14 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
 
+from dashboards.models import ALL_GROUPS, GROUP_CHOICES, DepartmentMonth, Period, RegionMonth, figures_for, month_end
+from dashboards.params import parse_month as _month_or_none
 from sanzero.rates import Rate
 from sanzero.roles import Role
 from sanzero.scoping import user_scope
+from sanzero.xlsx.writer import display_width, print_a4_landscape
 from units.models import Region, TargetGroup
-
-from .models import ALL_GROUPS, GROUP_CHOICES, DepartmentMonth, Period, RegionMonth, figures_for, month_end
 
 REPORT_ROLES = frozenset({Role.ADMIN, Role.COUNTY, Role.CLERK, Role.DEPARTMENT})
 GROUP_ORDER = [g for g, _ in GROUP_CHOICES]  # 全部, 村(社区), 单位(企业)
@@ -76,10 +75,9 @@ def month_label(month: datetime.date) -> str:
 
 
 def parse_month(value: str | None) -> datetime.date:
-    try:
-        month = datetime.datetime.strptime((value or "").strip(), "%Y-%m").date()
-    except ValueError:
-        raise ReportError(f"月份“{value or ''}”格式不正确，应为YYYY-MM，如2026-10。") from None
+    month = _month_or_none((value or "").strip())
+    if month is None:
+        raise ReportError(f"月份“{value or ''}”格式不正确，应为YYYY-MM，如2026-10。")
     if not 2000 <= month.year <= 2100:
         raise ReportError(f"月份“{value}”超出范围。")
     return month
@@ -250,10 +248,6 @@ def _num(value):
     return float(value) if isinstance(value, Decimal) else value
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _data_sheet(ws, headers: list[str], rows: list[list], percent_columns: set[int]) -> None:
     """A plain table: bold header with borders, frozen; percent formats; codes kept as text."""
     font = Font(name=FONT_NAME, size=10)
@@ -271,17 +265,12 @@ def _data_sheet(ws, headers: list[str], rows: list[list], percent_columns: set[i
             if col in percent_columns:
                 cell.number_format = PERCENT
     for col, header in enumerate(headers, start=1):
-        longest = max([_width(header), *(_width(str(v[col - 1])) for v in rows if v[col - 1] is not None
-                                         and isinstance(v[col - 1], str))])
+        longest = max([display_width(header), *(display_width(v[col - 1]) for v in rows
+                                                if isinstance(v[col - 1], str))])
         ws.column_dimensions[get_column_letter(col)].width = max(longest + 3, 9)
     ws.freeze_panes = "C2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(len(rows) + 1, 1)}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.print_title_rows = "1:1"
+    print_a4_landscape(ws)
 
 
 def _write_groups(ws, data: ReportData, period: str) -> None:
@@ -450,20 +439,15 @@ def _write_summary(ws, data: ReportData, *, prepared_by: str, today: datetime.da
     ws.row_dimensions[notes_row].height = 42
 
     # widths
-    name_width = max([_width(n) for n, _, _ in body] + [8]) + 4
+    name_width = max([display_width(n) for n, _, _ in body] + [8]) + 4
     ws.column_dimensions["A"].width = name_width
     for c, (text, _, is_percent) in enumerate(flat[1:], start=2):
         ws.column_dimensions[get_column_letter(c)].width = 12 if text == "超期未办结数" else (8.5 if is_percent else 7.5)
 
     # print settings
     ws.freeze_panes = ws.cell(row=SUMMARY_FIRST_DATA_ROW, column=2).coordinate
-    ws.print_title_rows = f"{top}:{sub}"
+    print_a4_landscape(ws, title_rows=f"{top}:{sub}")
     ws.print_area = f"A1:{last_letter}{notes_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = 0.6

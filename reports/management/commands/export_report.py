@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dashboards.report import ReportError, build_report, month_label, parse_month
+from reports.builder import ReportError, build_report, month_label, parse_month
 from units.models import Department, Region
 
 

@@ -9,16 +9,15 @@ from __future__ import annotations
 import io
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
+from dashboards import selectors
+from dashboards.params import region_of
 from sanzero.scoping import user_scope
 from sanzero.xlsx.download import xlsx_response
 from units.models import LEVEL_RANK, Region, RegionLevel
-from units.selectors import default_region_for
 
-from . import selectors
-from .report import REPORT_ROLES, ReportError, build_report, month_label, parse_month, report_filename
+from .builder import REPORT_ROLES, ReportError, build_report, month_label, parse_month, report_filename
 
 # regions offered in the picker: down to townships (a village's children are grids, without subjects)
 PICKER_MAX_RANK = LEVEL_RANK[RegionLevel.TOWNSHIP]
@@ -29,21 +28,9 @@ def _require_role(request) -> None:
         raise PermissionDenied("委员会报表只对县平安办、乡镇(街道)录入员、行业主管部门和系统管理员开放。")
 
 
-def _chosen_region(request) -> Region:
-    code = (request.GET.get("region") or "").strip()
-    if code:
-        if not code.isdigit() or len(code) > 15:
-            raise Http404
-        return get_object_or_404(Region.objects.for_user(request.user), code=code)
-    region = default_region_for(request.user)
-    if region is None:
-        raise Http404("您的账号尚未分配管辖区划。")
-    return region
-
-
 def index(request):
     _require_role(request)
-    region = _chosen_region(request)
+    region = region_of(request)
     months = selectors.available_months(region=region)
     month_value = (request.GET.get("month") or "").strip()
     error = ""

@@ -32,10 +32,10 @@ from django.test.utils import CaptureQueriesContext
 from cases.models import PoliceCase
 from dashboards import compute
 from dashboards.models import Target
-from dashboards.report import DATA_HEADERS, LEDGER_HEADERS, ReportError, build_report
 from disputes.models import Dispute, MediationLevel
 from hazards.models import Accident, Hazard
 from petitions.models import Petition
+from reports.builder import DATA_HEADERS, LEDGER_HEADERS, ReportError, build_report
 from sanzero.testing import check_role_matrix
 
 pytestmark = pytest.mark.django_db
@@ -403,3 +403,16 @@ def test_the_summary_sheet_prints_on_one_a4_landscape_page(computed, tmp_path):
                           text=True).stdout
     for needle in ("测试县2026年3月", "村(社区)", "超期未办结数", "合计", "填报单位", "审核人", "填报日期"):
         assert needle in text, needle
+
+
+def test_dashboards_never_import_reports():
+    """The layering: reports read the snapshots through dashboards, never the other way round (the
+    go-live tests of dashboards may compare a page with the report)."""
+    from pathlib import Path
+
+    import dashboards
+
+    root = Path(dashboards.__file__).parent
+    importing = [str(p.relative_to(root)) for p in root.rglob("*.py") if "tests" not in p.relative_to(root).parts
+                 and re.search(r"^\s*(from|import) reports\b", p.read_text(encoding="utf-8"), re.MULTILINE)]
+    assert importing == []

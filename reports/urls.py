@@ -1,9 +1,9 @@
 from django.urls import path
 
-from . import report_views
+from . import views
 
 app_name = "reports"
 
 urlpatterns: list = [
-    path("", report_views.index, name="index"),
+    path("", views.index, name="index"),
 ]
