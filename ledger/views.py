@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -80,6 +82,8 @@ class LedgerDetailView(ScopedDetailView):
                 value = getattr(obj, item)
                 if isinstance(value, bool):
                     value = "是" if value else "否"
+                elif isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+                    value = value.strftime("%Y-%m-%d")  # as on the lists, whatever the browser's language
             rows.append((str(f.verbose_name), value if value not in (None, "") else "—"))
         return rows
 

@@ -31,7 +31,8 @@ def seed(*, rng, subjects, year, users, today):
     for _ in range(TOTAL):
         subject = rng.choice(villages)
         category = rng.choice(list(NAMES))
-        name = rng.choice(NAMES[category]).format(v=subject.name[:-1] if subject.name.endswith(("村", "社区")) else subject.name)
+        village = subject.name.removesuffix("社区").removesuffix("村")
+        name = rng.choice(NAMES[category]).format(v=village)
         risk = rng.choices([RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.LOW], weights=[2, 5, 3])[0]
         registered = start + datetime.timedelta(days=rng.randrange(0, 120))
         place = KeyPlace(subject=subject, registered_on=registered, name=name, category=category,

@@ -10,6 +10,10 @@ from .tables import KeyPlaceTable
 from .workflow import PLACE_WORKFLOW
 
 
+def _next_due(place) -> str:
+    return f"{place.due_on:%Y-%m-%d}" if place.due_on else "—（已撤管）"
+
+
 class KeyPlaceListView(LedgerListView):
     model = KeyPlace
     filterset_class = KeyPlaceFilterSet
@@ -27,7 +31,8 @@ class KeyPlaceDetailView(LedgerDetailView):
     workflow = PLACE_WORKFLOW
     personal_fields = {"phone": mask_phone}
     detail_fields = ("subject", "name", "category", "registered_on", "address", "responsible_person", "phone",
-                     "risk_level", "inspect_every_days", "last_inspected_on", "due_on", "status", "retired_on",
+                     "risk_level", "inspect_every_days", "last_inspected_on", ("下次检查期限", _next_due), "status",
+                     "retired_on",
                      "retire_reason", "created_by")
 
     def decorate_queryset(self, qs):
