@@ -1,4 +1,6 @@
-"""Writes for regions and subjects. Every function takes the acting user and leaves an audit entry."""
+"""Writes for regions, subjects and users. Every function takes the acting user and leaves an audit
+entry; ``actor=None`` is the system itself (seed_demo, the add_user command's bootstrap, a data fix
+from the shell), shown as 系统 in the history."""
 
 from __future__ import annotations
 
@@ -8,10 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from sanzero.roles import Role
+from sanzero.scoping import user_scope
 from sanzero.services import ServiceError, audited_save, model_update, require
 from sanzero.validators import normalize_credit_code, normalize_phone
 
-from .models import Category, Region, RegionLevel, Subject
+from .models import Category, Department, Region, RegionLevel, Subject
 
 SUBJECT_FIELDS = (
     "name",
@@ -28,6 +32,11 @@ SUBJECT_FIELDS = (
 )
 
 VILLAGE_CATEGORY_BY_LEVEL = {RegionLevel.VILLAGE: "村", RegionLevel.COMMUNITY: "社区"}
+
+
+def _is_admin(actor) -> bool:
+    """The system (actor None) or an active administrator: who maintains regions, categories, users."""
+    return actor is None or user_scope(actor).role == Role.ADMIN
 
 
 def _may(actor, action: str) -> bool:
@@ -103,7 +112,7 @@ def subject_deregister(
 @transaction.atomic
 def region_create(*, actor, code: str, name: str, level: str, parent: Region | None) -> Region:
     """Add a region; a village or community is also registered as a subject of its own category."""
-    require(actor is None or actor.is_admin_role, "只有系统管理员可以维护区划。")
+    require(_is_admin(actor), "只有系统管理员可以维护区划。")
     region = Region(code=code.strip(), name=name.strip(), level=level, parent=parent)
     region.full_clean()
     audited_save(region, actor=actor, reason="新增区划")
@@ -129,9 +138,71 @@ def ensure_village_subject(*, actor, region: Region) -> Subject:
 @transaction.atomic
 def region_update(*, actor, region: Region, name: str) -> Region:
     """Rename a region (codes and levels are keys: fix them by adding a new region)."""
-    require(actor is None or actor.is_admin_role, "只有系统管理员可以维护区划。")
+    require(_is_admin(actor), "只有系统管理员可以维护区划。")
     model_update(instance=region, data={"name": name.strip()}, fields=("name",), actor=actor, reason="修改区划名称")
     return region
+
+
+# --- users ------------------------------------------------------------------------------------------
+
+class UserInputError(ServiceError):
+    """The new user's data was refused; the message lists every reason, one a line."""
+
+
+@transaction.atomic
+def user_create(
+    *, actor, username: str, role: str, region_codes: list[str], password: str,
+    department_name: str = "", full_name: str = "", check_password_strength: bool = True,
+):
+    """A new user with one role and their scope regions (DESIGN §1), audited: the user's history
+    names who created them. ``actor`` is an administrator, or None for the system itself: the
+    add_user command (which bootstraps the first administrator on a fresh install), seed_demo and the
+    test fixtures. Any other actor is refused (PermissionDenied), and nothing is written."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+
+    require(_is_admin(actor), "只有系统管理员可以新建用户。")
+    User = get_user_model()
+    errors = []
+    username = (username or "").strip()
+    if not username:
+        errors.append("用户名不能为空。")
+    elif User.objects.filter(username=username).exists():
+        errors.append(f"用户名“{username}”已存在。")
+    if role not in Role.values:
+        errors.append(f"角色“{role}”无效，可选：{', '.join(Role.values)}。")
+    regions = []
+    for code in region_codes:
+        region = Region.objects.filter(code=code.strip()).first()
+        if region is None:
+            errors.append(f"区划代码“{code}”不存在。")
+        else:
+            regions.append(region)
+    if role != Role.ADMIN and not region_codes:
+        errors.append("除系统管理员外，用户至少需要一个管辖区划（--region）。")
+    department = None
+    if department_name:
+        department = Department.objects.filter(name=department_name.strip()).first()
+        if department is None:
+            errors.append(f"部门“{department_name}”不存在。")
+    elif role == Role.DEPARTMENT:
+        errors.append("行业主管部门用户必须指定部门（--department）。")
+    if not password:
+        errors.append("密码不能为空。")
+    elif check_password_strength:
+        try:
+            validate_password(password, User(username=username))
+        except ValidationError as exc:
+            errors.extend(f"密码不符合要求：{m}" for m in exc.messages)
+    if errors:
+        raise UserInputError("\n".join(errors))
+    user = User(username=username, role=role, department=department, full_name=full_name,
+                is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
+    user.set_password(password)
+    scope = "、".join(r.name for r in regions) or "全部"
+    audited_save(user, actor=actor, reason=f"新建用户（{Role(role).label}，管辖：{scope}）")
+    user.scope_regions.set(regions)
+    return user
 
 
 # --- many subjects at once (the Excel import) -------------------------------------------------------
