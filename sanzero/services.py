@@ -73,6 +73,13 @@ def audited_save(instance: models.Model, *, actor, reason: str = "", **save_kwar
     instance.save(**save_kwargs)
 
 
+def audited_delete(instance: models.Model, *, actor, reason: str = "") -> None:
+    """Delete with an audit entry (simple-history's 删除 record names the actor and the reason)."""
+    instance._history_user = actor if getattr(actor, "is_authenticated", False) else None
+    instance._change_reason = (reason[:99] + "…" if len(reason) > 100 else reason) or None
+    instance.delete()
+
+
 def model_update(
     *,
     instance: models.Model,
