@@ -107,3 +107,42 @@ def test_logging_in_sets_last_login_without_a_history_entry(world, client):
 
 def test_there_is_no_second_copy_of_user_create():
     assert importlib.util.find_spec("units.accounts") is None
+
+
+# --- the admin's 增加用户 ------------------------------------------------------------------------------
+
+def admin_add(client, **data):
+    return client.post("/admin/sanzero/user/add/", {
+        "username": "liu_clerk", "password1": PASSWORD, "password2": PASSWORD, "full_name": "刘录入",
+        "role": Role.CLERK, "scope_regions": [], "department": "", "_save": "保存", **data}, follow=True)
+
+
+def test_the_admin_creates_users_through_the_service(world, client_as):
+    client = client_as("admin")
+    response = admin_add(client, scope_regions=[world.town_a.pk, world.town_b.pk])
+    assert response.status_code == 200
+    user = User.objects.get(username="liu_clerk")
+    assert user.role == Role.CLERK and not user.is_staff and user.check_password(PASSWORD)
+    assert set(user.scope_regions.all()) == {world.town_a, world.town_b}
+    record = user.history.get()
+    assert (record.history_user, record.history_change_reason) == (
+        world.users["admin"], "新建用户（乡镇(街道)录入员，管辖：甲镇、乙镇）")
+    history = client.get(f"/admin/sanzero/user/{user.pk}/history/").content.decode()
+    assert "新建用户（乡镇(街道)录入员，管辖：甲镇、乙镇）" in history
+
+
+def test_a_refusal_of_the_service_is_an_admin_error_and_nothing_is_written(world, client_as):
+    response = admin_add(client_as("admin"), username="wei_edu", role=Role.DEPARTMENT,
+                         scope_regions=[world.county.pk])
+    assert "行业主管部门用户必须指定部门" in response.content.decode()
+    assert nothing_written("wei_edu")
+
+
+def test_the_user_history_is_read_only_in_the_admin(world, client_as):
+    user = world.users["clerk_a"]
+    record = user.history.get()
+    client = client_as("admin")
+    assert client.get(f"/admin/sanzero/user/{user.pk}/history/{record.history_id}/").status_code == 200
+    assert client.post(f"/admin/sanzero/user/{user.pk}/history/{record.history_id}/",
+                       {"username": "renamed"}).status_code == 403
+    assert User.objects.filter(username="clerk_a").exists()
