@@ -1,8 +1,9 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from sanzero.admin import ReadOnlyAdminMixin
+from sanzero.admin import ReadOnlyAdminMixin, ServiceAdminMixin
 
+from . import services
 from .models import Dispute, DisputeEscalation, FollowUpVisit, MediationLevel
 
 
@@ -38,15 +39,19 @@ class DisputeAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(MediationLevel)
-class MediationLevelAdmin(SimpleHistoryAdmin):
-    """The ladder is a county setting; editable here too (audited; a level in use cannot be deleted)."""
+class MediationLevelAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
+    """The ladder is a county setting, edited on its page and here through the same services
+    (county or admin role, audited; a level in use or the last level cannot be deleted)."""
 
     list_display = ("order", "name", "working_days")
     list_display_links = ("name",)
     ordering = ("order",)
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            obj.version += 1
-        obj._change_reason = f"{'修改' if change else '新增'}调解层级“{obj.name}”（后台）"
-        super().save_model(request, obj, form, change)
+    def service_create(self, request, data):
+        return services.level_create(actor=request.user, data=data)
+
+    def service_update(self, request, obj, data):
+        services.level_update(actor=request.user, obj=obj, data=data)
+
+    def service_delete(self, request, obj):
+        services.level_delete(actor=request.user, obj=obj)

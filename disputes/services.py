@@ -9,7 +9,7 @@ from ledger.services import entry_create, entry_update
 from ledger.workflow import require_role, transition_run
 from sanzero.models import DeadlineSettings
 from sanzero.roles import Role
-from sanzero.services import ServiceError, audited_save, model_update
+from sanzero.services import ServiceError, audited_delete, audited_save, model_update
 
 from .models import Dispute, MediationLevel, overall_due
 from .workflow import DISPUTE_WORKFLOW
@@ -94,8 +94,6 @@ def level_delete(*, actor, obj: MediationLevel) -> None:
         raise ServiceError(f"“{obj.name}”正被{in_use}件矛盾纠纷使用，不能删除；可修改其名称或时限。")
     try:
         with transaction.atomic():
-            obj._history_user = actor if getattr(actor, "is_authenticated", False) else None
-            obj._change_reason = f"删除调解层级“{obj.name}”"
-            obj.delete()
+            audited_delete(obj, actor=actor, reason=f"删除调解层级“{obj.name}”")
     except ProtectedError:
         raise ServiceError(f"“{obj.name}”已出现在矛盾纠纷的升级记录中，不能删除；可修改其名称或时限。")

@@ -17,8 +17,8 @@ from django.views.generic import TemplateView
 from sanzero.audit import audit_trail
 from sanzero.exporting.mixins import ExportMixin
 from sanzero.holidays.selectors import holiday_notice, this_and_next_year
-from sanzero.models import AccessLog, DeadlineSettings
-from sanzero.privacy import HIDDEN_TEXT
+from sanzero.models import DeadlineSettings
+from sanzero.privacy import HIDDEN_TEXT, personal_data_reveal
 from sanzero.roles import REVEAL_ROLES
 from sanzero.scoping import user_scope
 from sanzero.views import ScopedDetailView, ScopedFormView, ScopedListView
@@ -143,12 +143,7 @@ class LedgerDetailView(ScopedDetailView):
     def post(self, request, *args, **kwargs):
         """显示完整个人信息: permitted roles only; every reveal is logged."""
         self.object = self.get_object()
-        if not self.personal_fields or user_scope(request.user).role not in REVEAL_ROLES:
-            raise PermissionDenied("您的角色不能查看完整个人信息。")
-        AccessLog.objects.create(
-            user=request.user, action=AccessLog.Action.REVEAL, object_label=self.model._meta.label_lower,
-            object_id=str(self.object.pk), fields=",".join(self.personal_fields),
-        )
+        personal_data_reveal(actor=request.user, obj=self.object, fields=self.personal_fields)
         self.revealed = True
         messages.info(request, "已显示完整个人信息，本次查看已记录。")
         return self.render_to_response(self.get_context_data(object=self.object))

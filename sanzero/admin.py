@@ -1,17 +1,149 @@
-from django.contrib import admin
+"""The Django admin: read-only views of what the pages write, and for the administrator's own lists
+(regions, categories, departments, the mediation ladder, users) add, change and delete that run
+through the same services as the pages (ServiceAdminMixin), with the administrator as the actor."""
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserCreationForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import ExportJob, Holiday, ImportJob, User
+from .services import ServiceError
+
+
+def refusal_message(exc: Exception) -> str:
+    return "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+
+
+def copy_stored(source, target) -> None:
+    """Put the saved object's field values on the admin's own instance (its pk, version, normalised
+    values), which the admin then logs and redirects with."""
+    for f in source._meta.concrete_fields:
+        setattr(target, f.attname, getattr(source, f.attname))
+    target._state.adding = False
+
+
+def run_refusable(model_admin, request, redirect_to: str, view, *args, **kwargs):
+    """Run an admin view; a service's refusal becomes an error message and a redirect. The admin's
+    views write inside one transaction, which the refusal has rolled back: nothing is written."""
+    try:
+        return view(request, *args, **kwargs)
+    except (ServiceError, ValidationError) as exc:
+        model_admin.message_user(request, refusal_message(exc), messages.ERROR)
+        return HttpResponseRedirect(redirect_to)
+
+
+class ServiceAdminMixin:
+    """Add, change and delete through the app's services with ``request.user`` as the actor: the
+    role checks, validation and audit entry are the pages' own. A refusal (ServiceError, or a
+    ValidationError the form did not catch) is shown as an error message and nothing is written; a
+    role refusal (PermissionDenied) answers 403, also with nothing written.
+
+    A subclass defines ``service_create(request, data)`` (returns the new object),
+    ``service_update(request, obj, data)`` (``obj`` as stored, ``data`` the form's cleaned values) and
+    ``service_delete(request, obj)``.
+    """
+
+    def service_create(self, request, data: dict):
+        raise NotImplementedError
+
+    def service_update(self, request, obj, data: dict) -> None:
+        raise NotImplementedError
+
+    def service_delete(self, request, obj) -> None:
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        data = dict(form.cleaned_data)
+        if change:
+            # The form has already put its values on `obj`; the service compares with the stored row.
+            stored = type(obj)._default_manager.get(pk=obj.pk)
+            self.service_update(request, stored, data)
+        else:
+            stored = self.service_create(request, data)
+        copy_stored(stored, obj)
+
+    def delete_model(self, request, obj):
+        self.service_delete(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():  # 删除所选: all of them or none
+            for obj in queryset:
+                self.service_delete(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return run_refusable(self, request, request.get_full_path(), super().changeform_view, object_id, form_url,
+                             extra_context)
+
+    def changelist_view(self, request, extra_context=None):  # list_editable saves, 删除所选
+        return run_refusable(self, request, request.get_full_path(), super().changelist_view, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        opts = self.model._meta
+        back = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[object_id])
+        return run_refusable(self, request, back, super().delete_view, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):  # 恢复到此版本
+        return run_refusable(self, request, request.get_full_path(), super().history_form_view, object_id,
+                             version_id, extra_context)
+
+
+class UserAddForm(UserCreationForm):
+    """The admin's 增加用户 form: always with a password (user_create sets one)."""
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
+    """Users. A new one is created by units.services.user_create (the add_user command's service), so
+    its history names the administrator who created it and the rules are the command's. Changes
+    (role, scope, password, 停用) and deletions are Django's own user forms, recorded in the history
+    with the administrator (simple-history); the history is for reading, never reverted."""
+
     list_display = ("username", "full_name", "role", "department", "is_active", "last_login")
     list_filter = ("role", "is_active", "department")
     search_fields = ("username", "full_name")
     filter_horizontal = ("scope_regions",)
     fieldsets = BaseUserAdmin.fieldsets + (("三零系统", {"fields": ("full_name", "role", "scope_regions", "department")}),)
-    add_fieldsets = BaseUserAdmin.add_fieldsets + (("三零系统", {"fields": ("full_name", "role", "scope_regions", "department")}),)
+    add_form = UserAddForm
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
+        ("三零系统", {"fields": ("full_name", "role", "scope_regions", "department")}),
+    )
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        from units.services import user_create
+
+        data = form.cleaned_data
+        department = data.get("department")
+        created = user_create(
+            actor=request.user, username=data["username"], role=data["role"],
+            region_codes=[r.code for r in data.get("scope_regions") or ()], password=data["password1"],
+            department_name=department.name if department else "", full_name=data.get("full_name", ""),
+            check_password_strength=False,  # the form has run the password validators
+        )
+        copy_stored(created, obj)
+
+    def save_related(self, request, form, formsets, change):
+        if change:  # a new user's scope regions were set by user_create
+            super().save_related(request, form, formsets, change)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return run_refusable(self, request, request.get_full_path(), super().add_view, form_url, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("用户的变更记录只供查看，不能恢复。")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ReadOnlyAdminMixin:

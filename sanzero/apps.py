@@ -6,6 +6,15 @@ class SanzeroConfig(AppConfig):
     verbose_name = "系统"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .models import record_last_login
+
+        # Users are audited (simple-history); Django's own last-login receiver saves the whole user
+        # and would add an empty 修改 entry to the history at every login.
+        user_logged_in.disconnect(dispatch_uid="update_last_login")
+        user_logged_in.connect(record_last_login, dispatch_uid="sanzero_record_last_login")
+
         from .registry import NavItem, register_nav
         from .roles import Role
 

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .jobs import BackgroundJob, JobStatus
@@ -19,6 +20,10 @@ class User(AbstractUser):
         "units.Department", verbose_name="所属部门", null=True, blank=True, on_delete=models.PROTECT,
         related_name="users",
     )
+    # Who created or changed the user (units.services.user_create, the admin). Not the password hash,
+    # and not last_login (a login is not a change: see record_last_login). The scope regions are named
+    # in the creating entry's reason.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = "用户"
@@ -34,6 +39,13 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.get_full_name() or self.username
+
+
+def record_last_login(sender, user, **kwargs) -> None:
+    """Django's update_last_login without a history entry per login: a plain UPDATE of one column
+    (sanzero.apps puts it in place of Django's receiver)."""
+    user.last_login = timezone.now()
+    type(user)._default_manager.filter(pk=user.pk).update(last_login=user.last_login)
 
 
 class DeadlineSettings(models.Model):

@@ -1,4 +1,46 @@
-"""Personal data (DESIGN §8): what a page, list or export shows in place of a value it may not show."""
+"""Personal data (DESIGN §8): what a page, list or export shows in place of a value it may not show,
+and the access log every full view of personal data leaves (显示完整个人信息 on a record's page, an
+export with unmasked columns). `access_log_create` is the one writer of AccessLog rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+
+from .models import AccessLog
+from .roles import REVEAL_ROLES
+from .scoping import user_scope
+from .services import require
 
 #: what a list, a page or an export shows in place of a value the rules keep from this user
 HIDDEN_TEXT = "（按规定对您不可见）"
+
+
+def access_log_create(*, actor, action: str, object_label: str, object_id: str = "",
+                      fields: Iterable[str] = (), detail: str = "") -> AccessLog:
+    """One AccessLog row: who (`actor`), what (`action`, AccessLog.Action), of which record or list,
+    which fields. Values are cut to their columns' lengths, never refused for being long."""
+    return AccessLog.objects.create(
+        user=actor, action=action, object_label=object_label[:60], object_id=str(object_id)[:40],
+        fields=",".join(fields)[:200], detail=detail[:300],
+    )
+
+
+@transaction.atomic
+def personal_data_reveal(*, actor, obj: models.Model, fields: Iterable[str]) -> AccessLog:
+    """显示完整个人信息: show `obj`'s personal `fields` in full to `actor`, and log it.
+
+    Refused (PermissionDenied, nothing logged) for a role outside REVEAL_ROLES, for an object outside
+    the actor's scope (`type(obj).objects.for_user(actor)`), and when there is nothing to reveal.
+    """
+    fields = list(dict.fromkeys(fields))
+    require(bool(fields), "该记录没有可显示的个人信息。")
+    for name in fields:
+        obj._meta.get_field(name)  # a name that is no field is a programming error, never logged
+    require(user_scope(actor).role in REVEAL_ROLES, "您的角色不能查看完整个人信息。")
+    if not type(obj).objects.for_user(actor).filter(pk=obj.pk).exists():
+        raise PermissionDenied("该记录不在您的管辖范围内。")
+    return access_log_create(actor=actor, action=AccessLog.Action.REVEAL, object_label=obj._meta.label_lower,
+                             object_id=str(obj.pk), fields=fields)

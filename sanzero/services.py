@@ -1,4 +1,6 @@
-"""Write helpers shared by every app's services: audited saves and conflict-safe updates.
+"""Write helpers shared by every app's services (audited saves and conflict-safe updates), and the
+kernel's own small writes at the end (notifications, deadline settings; the personal-data access log
+is written by sanzero.privacy).
 
 Services call these; views, tasks and commands never save models themselves. The audit trail is
 django-simple-history: each save records the acting user and a reason, and the object's page shows
@@ -71,6 +73,13 @@ def audited_save(instance: models.Model, *, actor, reason: str = "", **save_kwar
     instance.save(**save_kwargs)
 
 
+def audited_delete(instance: models.Model, *, actor, reason: str = "") -> None:
+    """Delete with an audit entry (simple-history's 删除 record names the actor and the reason)."""
+    instance._history_user = actor if getattr(actor, "is_authenticated", False) else None
+    instance._change_reason = (reason[:99] + "…" if len(reason) > 100 else reason) or None
+    instance.delete()
+
+
 def model_update(
     *,
     instance: models.Model,
@@ -111,3 +120,35 @@ def model_update(
             update_fields.append("updated_at")
         audited_save(instance, actor=actor, reason=reason, update_fields=update_fields)
         return changed
+
+
+# --- the kernel's own writes ----------------------------------------------------------------------
+
+def notifications_mark_read(*, actor) -> int:
+    """全部标记为已读: every notification in the actor's scope they have not read yet is marked read by
+    them, in two queries however many there are (the unread ids, then one bulk insert into the through
+    table; SQLite splits an insert of more than a few hundred rows by its parameter limit) after the
+    actor's scope. Returns how many were marked. A user without a role (inactive, anonymous) is refused.
+
+    Reading is per user and the read marks are the audit of it, so there is no history row here."""
+    from .models import Notification
+    from .scoping import user_may
+
+    require(user_may(actor, Notification, "view"), "您没有可查看的通知。")
+    reads = Notification.read_by.through
+    with transaction.atomic():
+        unread = list(Notification.objects.for_user(actor).exclude(read_by=actor).values_list("pk", flat=True))
+        reads.objects.bulk_create([reads(notification_id=pk, user_id=actor.pk) for pk in unread],
+                                  ignore_conflicts=True)  # a second tab marking the same rows at once
+    return len(unread)
+
+
+def deadline_settings_update(*, actor, data: dict, expected_version: int | None = None) -> list[str]:
+    """期限设置: county staff and admins change the deadline rules; audited, conflict-safe."""
+    from .models import DeadlineSettings
+    from .scoping import user_may
+
+    require(user_may(actor, DeadlineSettings, "change"), "只有县平安办和系统管理员可以修改期限设置。")
+    fields = [f.name for f in DeadlineSettings._meta.concrete_fields if f.editable and not f.primary_key]
+    return model_update(instance=DeadlineSettings.current(), data=data, fields=fields, actor=actor,
+                        expected_version=expected_version, reason="修改期限设置")

@@ -236,18 +236,17 @@ def permission_denied(request, exception=None):
 
 
 def notifications(request):
-    from .models import Notification
-
-    qs = Notification.objects.for_user(request.user).order_by("-created_at")
-    if request.method == "POST":
-        for note in qs.exclude(read_by=request.user)[:500]:
-            note.read_by.add(request.user)
-        messages.success(request, "已全部标记为已读。")
-        return HttpResponseRedirect(request.path)
     from django.core.paginator import Paginator
 
-    page = Paginator(qs.prefetch_related("read_by"), settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    unread = qs.exclude(read_by=request.user).count()
+    from .selectors import notification_list, notification_unread_count
+    from .services import notifications_mark_read
+
+    if request.method == "POST":
+        marked = notifications_mark_read(actor=request.user)
+        messages.success(request, f"已全部标记为已读（{marked}条）。" if marked else "没有未读通知。")
+        return HttpResponseRedirect(request.path)
+    page = Paginator(notification_list(user=request.user), settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    unread = notification_unread_count(user=request.user)
     return render(request, "notifications.html", {"title": "站内通知", "page": page, "unread": unread})
 
 
@@ -285,11 +284,10 @@ class DeadlineSettingsView(ScopedFormView):
     success_message = "期限设置已保存，新登记和之后修改的台账按新期限计算。"
 
     def run_service(self, form):
-        from .services import model_update
+        from .services import deadline_settings_update
 
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        model_update(instance=self.object, data=data, fields=list(data), actor=self.request.user,
-                     expected_version=form.expected_version, reason="修改期限设置")
+        deadline_settings_update(actor=self.request.user, data=data, expected_version=form.expected_version)
         return self.object
 
     def get_success_url(self, obj):

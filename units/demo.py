@@ -15,8 +15,8 @@ from simple_history.utils import bulk_create_with_history
 from sanzero.roles import Role
 from sanzero.validators import USCC_ALPHABET, USCC_WEIGHTS
 
-from .accounts import user_create
 from .models import Category, Department, Region, RegionLevel, Subject
+from .services import user_create
 
 DEMO_PASSWORD = "Sanling@2026"
 COUNTY_CODE = "990121000000"

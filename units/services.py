@@ -1,4 +1,6 @@
-"""Writes for regions and subjects. Every function takes the acting user and leaves an audit entry."""
+"""Writes for regions, subjects, categories, departments and users. Every function takes the acting
+user and leaves an audit entry; ``actor=None`` is the system itself (seed_demo, the add_user command's
+bootstrap, a data fix from the shell), shown as 系统 in the history."""
 
 from __future__ import annotations
 
@@ -6,12 +8,15 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 
-from sanzero.services import ServiceError, audited_save, model_update, require
+from sanzero.roles import Role
+from sanzero.scoping import user_scope
+from sanzero.services import ServiceError, audited_delete, audited_save, model_update, require
 from sanzero.validators import normalize_credit_code, normalize_phone
 
-from .models import Category, Region, RegionLevel, Subject
+from .models import Category, Department, Region, RegionLevel, Subject
 
 SUBJECT_FIELDS = (
     "name",
@@ -28,6 +33,11 @@ SUBJECT_FIELDS = (
 )
 
 VILLAGE_CATEGORY_BY_LEVEL = {RegionLevel.VILLAGE: "村", RegionLevel.COMMUNITY: "社区"}
+
+
+def _is_admin(actor) -> bool:
+    """The system (actor None) or an active administrator: who maintains regions, categories, users."""
+    return actor is None or user_scope(actor).role == Role.ADMIN
 
 
 def _may(actor, action: str) -> bool:
@@ -103,7 +113,7 @@ def subject_deregister(
 @transaction.atomic
 def region_create(*, actor, code: str, name: str, level: str, parent: Region | None) -> Region:
     """Add a region; a village or community is also registered as a subject of its own category."""
-    require(actor is None or actor.is_admin_role, "只有系统管理员可以维护区划。")
+    require(_is_admin(actor), "只有系统管理员可以维护区划。")
     region = Region(code=code.strip(), name=name.strip(), level=level, parent=parent)
     region.full_clean()
     audited_save(region, actor=actor, reason="新增区划")
@@ -129,9 +139,161 @@ def ensure_village_subject(*, actor, region: Region) -> Subject:
 @transaction.atomic
 def region_update(*, actor, region: Region, name: str) -> Region:
     """Rename a region (codes and levels are keys: fix them by adding a new region)."""
-    require(actor is None or actor.is_admin_role, "只有系统管理员可以维护区划。")
+    require(_is_admin(actor), "只有系统管理员可以维护区划。")
     model_update(instance=region, data={"name": name.strip()}, fields=("name",), actor=actor, reason="修改区划名称")
     return region
+
+
+@transaction.atomic
+def region_delete(*, actor, region: Region) -> None:
+    """Remove a region entered by mistake: only while nothing hangs on it (no lower regions, no
+    subjects, nobody's scope, no targets or snapshots). A real change of the division tree adds the
+    new region instead, so old months keep their region."""
+    require(_is_admin(actor), "只有系统管理员可以维护区划。")
+    if region.children.exists():
+        raise ServiceError(f"“{region.name}”下还有下级区划，不能删除。")
+    if Subject.objects.filter(Q(region=region) | Q(village_region=region)).exists():
+        raise ServiceError(f"“{region.name}”已登记创建主体，不能删除；可修改其名称。")
+    if region.scoped_users.exists():
+        raise ServiceError(f"“{region.name}”是用户的管辖区划，请先调整这些用户的管辖区划。")
+    try:
+        audited_delete(region, actor=actor, reason=f"删除区划“{region.name}”（{region.code}）")
+    except ProtectedError:
+        raise ServiceError(f"“{region.name}”已有目标或统计数据，不能删除；可修改其名称。") from None
+
+
+# --- categories and departments (the administrator's reference lists) -------------------------------
+
+CATEGORY_FIELDS = ("name", "group", "default_department", "sort_order")
+DEPARTMENT_FIELDS = ("name", "short_name")
+_CATEGORY_ROLE_MESSAGE = "只有系统管理员可以维护主体类别。"
+_DEPARTMENT_ROLE_MESSAGE = "只有系统管理员可以维护主管部门。"
+
+
+@transaction.atomic
+def category_create(*, actor, data: dict) -> Category:
+    require(_is_admin(actor), _CATEGORY_ROLE_MESSAGE)
+    category = Category(**{k: v for k, v in data.items() if k in CATEGORY_FIELDS})
+    category.full_clean()
+    audited_save(category, actor=actor, reason=f"新增主体类别“{category.name}”")
+    return category
+
+
+@transaction.atomic
+def category_update(*, actor, category: Category, data: dict) -> list[str]:
+    """Rename, regroup or reorder a category. 村 and 社区 keep their names and group: every village
+    and community region registers its own subject under them (ensure_village_subject)."""
+    require(_is_admin(actor), _CATEGORY_ROLE_MESSAGE)
+    if category.name in VILLAGE_CATEGORY_BY_LEVEL.values() and any(
+            k in data and data[k] != getattr(category, k) for k in ("name", "group")):
+        raise ServiceError(f"“{category.name}”是村(社区)区划自动登记主体所用的类别，不能改名或改分组。")
+    return model_update(instance=category, data=data, fields=CATEGORY_FIELDS, actor=actor,
+                        reason=f"修改主体类别“{category.name}”")
+
+
+@transaction.atomic
+def category_delete(*, actor, category: Category) -> None:
+    require(_is_admin(actor), _CATEGORY_ROLE_MESSAGE)
+    if category.name in VILLAGE_CATEGORY_BY_LEVEL.values():
+        raise ServiceError(f"“{category.name}”是村(社区)区划自动登记主体所用的类别，不能删除。")
+    in_use = Subject.objects.filter(category=category).count()
+    if in_use:
+        raise ServiceError(f"“{category.name}”有{in_use}个创建主体，不能删除；可修改其名称或排序。")
+    audited_delete(category, actor=actor, reason=f"删除主体类别“{category.name}”")
+
+
+@transaction.atomic
+def department_create(*, actor, data: dict) -> Department:
+    require(_is_admin(actor), _DEPARTMENT_ROLE_MESSAGE)
+    department = Department(**{k: v for k, v in data.items() if k in DEPARTMENT_FIELDS})
+    department.full_clean()
+    audited_save(department, actor=actor, reason=f"新增主管部门“{department.name}”")
+    return department
+
+
+@transaction.atomic
+def department_update(*, actor, department: Department, data: dict) -> list[str]:
+    require(_is_admin(actor), _DEPARTMENT_ROLE_MESSAGE)
+    return model_update(instance=department, data=data, fields=DEPARTMENT_FIELDS, actor=actor,
+                        reason=f"修改主管部门“{department.name}”")
+
+
+@transaction.atomic
+def department_delete(*, actor, department: Department) -> None:
+    """Only an unused department: not supervising subjects, not the department of a user, not the
+    default of a category (deleting would blank those categories' default without an audit entry)."""
+    require(_is_admin(actor), _DEPARTMENT_ROLE_MESSAGE)
+    name = department.name
+    if department.subjects.exists():
+        raise ServiceError(f"“{name}”是创建主体的主管部门，不能删除；可修改其名称。")
+    if department.users.exists():
+        raise ServiceError(f"“{name}”是用户的所属部门，不能删除；可修改其名称。")
+    categories = list(Category.objects.filter(default_department=department).values_list("name", flat=True))
+    if categories:
+        raise ServiceError(f"“{name}”是“{'、'.join(categories)}”的默认主管部门，请先修改这些类别。")
+    audited_delete(department, actor=actor, reason=f"删除主管部门“{name}”")
+
+
+# --- users ------------------------------------------------------------------------------------------
+
+class UserInputError(ServiceError):
+    """The new user's data was refused; the message lists every reason, one a line."""
+
+
+@transaction.atomic
+def user_create(
+    *, actor, username: str, role: str, region_codes: list[str], password: str,
+    department_name: str = "", full_name: str = "", check_password_strength: bool = True,
+):
+    """A new user with one role and their scope regions (DESIGN §1), audited: the user's history
+    names who created them. ``actor`` is an administrator, or None for the system itself: the
+    add_user command (which bootstraps the first administrator on a fresh install), seed_demo and the
+    test fixtures. Any other actor is refused (PermissionDenied), and nothing is written."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+
+    require(_is_admin(actor), "只有系统管理员可以新建用户。")
+    User = get_user_model()
+    errors = []
+    username = (username or "").strip()
+    if not username:
+        errors.append("用户名不能为空。")
+    elif User.objects.filter(username=username).exists():
+        errors.append(f"用户名“{username}”已存在。")
+    if role not in Role.values:
+        errors.append(f"角色“{role}”无效，可选：{', '.join(Role.values)}。")
+    regions = []
+    for code in region_codes:
+        region = Region.objects.filter(code=code.strip()).first()
+        if region is None:
+            errors.append(f"区划代码“{code}”不存在。")
+        else:
+            regions.append(region)
+    if role != Role.ADMIN and not region_codes:
+        errors.append("除系统管理员外，用户至少需要一个管辖区划（--region）。")
+    department = None
+    if department_name:
+        department = Department.objects.filter(name=department_name.strip()).first()
+        if department is None:
+            errors.append(f"部门“{department_name}”不存在。")
+    elif role == Role.DEPARTMENT:
+        errors.append("行业主管部门用户必须指定部门（--department）。")
+    if not password:
+        errors.append("密码不能为空。")
+    elif check_password_strength:
+        try:
+            validate_password(password, User(username=username))
+        except ValidationError as exc:
+            errors.extend(f"密码不符合要求：{m}" for m in exc.messages)
+    if errors:
+        raise UserInputError("\n".join(errors))
+    user = User(username=username, role=role, department=department, full_name=full_name,
+                is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
+    user.set_password(password)
+    scope = "、".join(r.name for r in regions) or "全部"
+    audited_save(user, actor=actor, reason=f"新建用户（{Role(role).label}，管辖：{scope}）")
+    user.scope_regions.set(regions)
+    return user
 
 
 # --- many subjects at once (the Excel import) -------------------------------------------------------

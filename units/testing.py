@@ -30,7 +30,6 @@ def build_world():
     from django.contrib.auth import get_user_model
 
     from . import services
-    from .accounts import user_create
     from .models import Category, Department, RegionLevel, Subject
 
     county = services.region_create(actor=None, code="990121000000", name="测试县", level=RegionLevel.COUNTY, parent=None)
@@ -63,8 +62,9 @@ def build_world():
         ("grid_a", Role.GRID, [village_a.code], ""),
         ("dept_edu", Role.DEPARTMENT, [county.code], "教育局"),
     ]:
-        users[username] = user_create(actor=None, username=username, role=role, region_codes=codes,
-                                      password=PASSWORD, department_name=dept, check_password_strength=False)
+        users[username] = services.user_create(actor=None, username=username, role=role, region_codes=codes,
+                                               password=PASSWORD, department_name=dept,
+                                               check_password_strength=False)
     users["anonymous"] = None
     assert get_user_model().objects.count() == 6
     return World(county, town_a, town_b, village_a, village_a2, village_b, school_a, shop_a, school_b, shop_b, users)

@@ -25,8 +25,8 @@ from disputes.models import Dispute
 from hazards.models import Accident, Hazard
 from petitions.models import Petition
 from sanzero.roles import Role
-from units.accounts import user_create
 from units.models import Subject
+from units.services import user_create
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -29,7 +29,7 @@ def fixed_clock():
 @pytest.fixture
 def clerk_a2(world):
     """A second clerk of township A (甲镇), who may accept what clerk_a rectified."""
-    from units.accounts import user_create
+    from units.services import user_create
 
     user = user_create(actor=None, username="clerk_a2", role=Role.CLERK, region_codes=[world.town_a.code],
                        password=PASSWORD, check_password_strength=False)

@@ -57,7 +57,7 @@ class ExportMixin:
         buffer = io.BytesIO()
         result = services.write_export(buffer, queryset, self.export_columns, services.export_context(request.user),
                                        title=title)
-        services.log_personal_export(user=request.user, model=getattr(self, "model", None), title=title,
+        services.log_personal_export(actor=request.user, model=getattr(self, "model", None), title=title,
                                       query=query, result=result)
         buffer.seek(0)
         return xlsx_response(buffer, filename=services.export_filename(title),

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from sanzero import jobs
 from sanzero.models import AccessLog, DeadlineSettings, ExportJob
+from sanzero.privacy import access_log_create
 from sanzero.scoping import user_scope
 from sanzero.xlsx import Column, SheetSpec, write_rows
 
@@ -158,16 +159,15 @@ def write_export(stream: IO[bytes] | str, queryset, columns: Sequence[ExportColu
     return ExportResult(rows=rows, revealed_fields=revealed)
 
 
-def log_personal_export(*, user, model, title: str, query: str, result: ExportResult, job=None) -> None:
-    """DESIGN §8: an export with full personal data is logged (who, when, which list, which filter)."""
+def log_personal_export(*, actor, model, title: str, query: str, result: ExportResult, job=None) -> None:
+    """DESIGN §8: an export with full personal data is logged (who, when, which list, which filter),
+    by the same writer as a reveal on a record's page (sanzero.privacy)."""
     if not result.revealed_fields or not result.rows:
         return
     where = f"后台导出#{job.pk}" if job is not None else "直接下载"
-    detail = f"{title}，{result.rows}行，{where}；筛选：{query or '无'}"
-    AccessLog.objects.create(
-        user=user, action=AccessLog.Action.EXPORT, object_label=model._meta.label_lower if model else "",
-        object_id="", fields=",".join(result.revealed_fields)[:200], detail=detail[:300],
-    )
+    access_log_create(actor=actor, action=AccessLog.Action.EXPORT,
+                      object_label=model._meta.label_lower if model else "", fields=result.revealed_fields,
+                      detail=f"{title}，{result.rows}行，{where}；筛选：{query or '无'}")
 
 
 # -- the list view behind a job ---------------------------------------------------------------------
@@ -232,7 +232,7 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
                 job.file.save(f"{job.pk}-{secrets.token_hex(8)}.xlsx", File(fh), save=False)
                 if jobs.finish(job, message=f"已导出{result.rows}条", file=job.file.name, row_count=result.rows,
                                personal_data=bool(result.revealed_fields), finished_at=now, expires_at=now + EXPIRY):
-                    log_personal_export(user=job.user, model=getattr(view, "model", None), title=title,
+                    log_personal_export(actor=job.user, model=getattr(view, "model", None), title=title,
                                         query=job.query, result=result, job=job)
                 else:  # given up while it was being written: nobody will download it
                     job.file.storage.delete(job.file.name)

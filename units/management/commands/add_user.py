@@ -4,7 +4,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from units.accounts import UserInputError, user_create
+from units.services import UserInputError, user_create
 
 
 class Command(BaseCommand):
@@ -22,6 +22,8 @@ class Command(BaseCommand):
             self.stderr.write("请输入密码后回车：")
         password = sys.stdin.readline().rstrip("\r\n")
         try:
+            # actor=None: the system. This command is how a fresh install gets its first administrator,
+            # before anyone could be the actor; the new user's history shows 系统 as its creator.
             user = user_create(
                 actor=None, username=opts["username"], role=opts["role"], region_codes=opts["region"],
                 department_name=opts["department"], password=password, full_name=opts["full_name"],

@@ -1,0 +1,21 @@
+"""Reads for the kernel's own pages (the app selectors live beside their apps)."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+
+def notification_list(*, user) -> QuerySet:
+    """The user's notifications, newest first, each with ``is_read`` (theirs) and its region loaded:
+    a page of them is one query, however many users have read each."""
+    from .models import Notification
+
+    reads = Notification.read_by.through.objects.filter(notification=OuterRef("pk"), user_id=user.pk)
+    return (Notification.objects.for_user(user).select_related("region").annotate(is_read=Exists(reads))
+            .order_by("-created_at", "-pk"))
+
+
+def notification_unread_count(*, user) -> int:
+    from .models import Notification
+
+    return Notification.objects.for_user(user).exclude(read_by=user).count()
