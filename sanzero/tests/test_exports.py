@@ -15,14 +15,12 @@ from urllib.parse import quote
 
 import pytest
 import time_machine
-from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from cases.services import police_case_create
-from dashboards.tests.test_worker import worker  # noqa: F401 - the real Celery worker fixture
 from disputes.services import dispute_create
 from hazards.services import accident_create, hazard_create
 from petitions.services import petition_create
@@ -34,7 +32,6 @@ from sanzero.xlsx.download import XLSX_CONTENT_TYPE
 from units.models import Category, Subject
 
 pytestmark = pytest.mark.django_db
-_WORKER_MEDIA_ROOT = django_settings.MEDIA_ROOT  # before any test's override: where a worker process writes
 
 ID = "11010519491231002X"
 PHONE = "13812341234"
@@ -462,9 +459,8 @@ def test_the_download_centre_is_in_the_navigation(client_as, world):
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_big_export_runs_on_a_real_worker(world, client_as, settings, worker):  # noqa: F811
+def test_a_big_export_runs_on_a_real_worker(world, client_as, settings, worker):
     """The worker process finds the task by name, rebuilds the list for the user and writes the file."""
-    settings.MEDIA_ROOT = _WORKER_MEDIA_ROOT  # the worker writes where the site's settings say, not to tmp_path
     settings.EXPORT_SYNC_ROW_LIMIT = 2  # the worker has the default limit; only this request decides
     client = client_as("clerk_a")
     response = export(client, "/subjects/")

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
@@ -22,7 +21,6 @@ from django.utils import timezone
 
 from cases.models import PoliceCase
 from dashboards.models import Target
-from dashboards.tests.test_worker import worker  # noqa: F401 - the real Celery worker fixture
 from disputes.models import Dispute
 from hazards.models import Accident, Hazard
 from petitions.models import Petition
@@ -738,16 +736,12 @@ def test_a_dry_run_confirmed_hours_after_the_upload_is_not_stale(world):
 
 # -- a real worker (CI: PostgreSQL + Redis) -------------------------------------------------------------------
 
-_WORKER_MEDIA_ROOT = django_settings.MEDIA_ROOT  # before any test override: where a worker process reads uploads
-
-
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_big_import_runs_on_a_real_worker(world, client_as, settings, monkeypatch, worker):  # noqa: F811
+def test_a_big_import_runs_on_a_real_worker(world, client_as, settings, monkeypatch, worker):
     """Dry run and import of a file over the threshold both run in the worker process, by task name."""
     import time
 
-    settings.MEDIA_ROOT = _WORKER_MEDIA_ROOT  # the worker reads the upload where the site's settings say
     monkeypatch.setattr(jobs, "ASYNC_ROW_THRESHOLD", 2)  # decided in this process: send it to the worker
     rows = [SUBJECT_HEADERS] + [[f"工作进程单位{i}", "企业", "990121100000", None, None, None, None, None, None, None]
                                 for i in range(5)]
