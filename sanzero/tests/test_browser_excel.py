@@ -8,7 +8,7 @@ import pytest
 
 from sanzero.models import ImportJob
 from sanzero.testing import SCREENSHOTS, browser_login
-from sanzero.tests.test_imports import SUBJECT_HEADERS, xlsx
+from sanzero.tests.helpers import SUBJECT_HEADERS, xlsx
 from units.models import Subject
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

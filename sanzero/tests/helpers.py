@@ -1,0 +1,127 @@
+"""What the kernel's tests share: workbooks to import. Fixtures are in conftest.py beside this file.
+
+Other apps' tests import from here too (ledger, dashboards: `xlsx`, `DISPUTE_HEADERS`).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from cases.models import PoliceCase
+from dashboards.models import Target
+from disputes.models import Dispute
+from hazards.models import Accident, Hazard
+from petitions.models import Petition
+from units.models import Region, Subject
+
+# -- workbooks to import ------------------------------------------------------------------------------
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def id_number(first17: str) -> str:
+    return first17 + "10X98765432"[sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS, strict=True)) % 11]
+
+
+def credit_code(first17: str) -> str:
+    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
+    return first17 + USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def xlsx(rows, *, path=None) -> bytes:
+    """A plain workbook with ``rows`` on its first sheet, exactly as given (first row = headers)."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    data = buffer.getvalue()
+    if path is not None:
+        Path(path).write_bytes(data)
+    return data
+
+
+def upload(name: str, data: bytes) -> SimpleUploadedFile:
+    """`data` as the browser uploads a file named `name`."""
+    return SimpleUploadedFile(name, data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+SUBJECT_HEADERS = ["主体名称", "主体类别", "所属区划代码", "统一社会信用代码", "主管部门", "负责人", "联系电话", "地址",
+                   "纳入日期", "退出日期"]
+DISPUTE_HEADERS = ["所属区划代码", "主体名称", "登记日期", "纠纷类别", "简要情况", "来源", "当事人", "涉及人数", "风险等级",
+                   "状态", "化解日期", "备注"]
+
+# The optional columns a ledger's workflow steps read (issue 12: the import runs the same steps as the web).
+STEP_COLUMNS = {
+    "disputes": ("协议形式", "协议内容", "调解不成原因", "移交去向", "移交说明"),
+    "hazards": ("责任落实", "措施落实", "资金落实", "时限落实", "预案落实"),
+}
+HANDBOOK_HEADERS = {
+    "disputes": DISPUTE_HEADERS,
+    "hazards": ["所属区划代码", "主体名称", "发现日期", "隐患类别", "隐患等级", "隐患描述", "整改期限", "整改责任人", "状态",
+                "整改完成日期", "验收人", "验收日期"],
+}
+
+# One valid file per kind: (actor, rows, model, how many rows it creates).
+VALID = {
+    "regions": ("admin", [
+        ["区划代码", "名称", "层级", "上级区划代码"],
+        ["990121102200", "丙一村", "村", "990121102000"],  # its parent is the next row: order does not matter
+        ["990121102000", "丙镇", "乡镇", "990121000000"],
+        ["990121102001", "丙城社区", "社区", "990121102000"],
+    ], Region, 3),
+    "subjects": ("clerk_a", [
+        SUBJECT_HEADERS,
+        ["甲镇卫生院", "医院", "990121100000", credit_code("12990121MB0000001"), "卫生健康委员会", "王医生",
+         "13812345678", "甲镇大街1号", date(2025, 1, 1), None],
+        ["甲一村幼儿园", "幼儿园", "990121100200", None, None, "李园长", "0351-1234567", None, "2025-02-01", None],
+        ["甲城社区便民店", "企业", "990121100001", None, None, None, None, None, None, None],
+    ], Subject, 3),
+    "disputes": ("clerk_a", [
+        [*DISPUTE_HEADERS, "协议内容"],
+        ["990121100200", "甲一村", "2025-03-05", "邻里纠纷", "宅基地边界争执", "自查", "张三、李四", 2, "黄", "已化解",
+         "2025-03-08", None, "双方确认以院墙为界"],
+        ["990121100200", "甲一村超市", date(2025, 3, 6), "劳资纠纷", "拖欠两名店员工资", None, None, None, None, None, None,
+         "待核实", None],
+    ], Dispute, 2),
+    "hazards": ("clerk_a", [
+        ["所属区划代码", "主体名称", "发现日期", "隐患类别", "隐患等级", "隐患描述", "整改期限", "整改责任人", "状态", "整改完成日期",
+         "验收人", "验收日期"],
+        ["990121100000", "甲镇中心学校", "2025-04-01", "消防", "一般", "灭火器过期", None, "王五", "已销号", "2025-04-03",
+         "county", "2025-04-05"],
+        ["990121100200", "甲一村超市", "2025-04-02", "用电", "重大", "私拉电线", "2025-05-01", None, None, None, None, None],
+    ], Hazard, 2),
+    "accidents": ("clerk_a", [
+        ["所属区划代码", "主体名称", "发生日期", "事故类型", "死亡人数", "受伤人数", "重伤人数", "直接经济损失(万元)",
+         "简要经过"],
+        ["990121100200", "甲一村超市", "2025-05-01", "火灾", 0, 1, 1, 1.5, "仓库起火"],
+        ["990121100000", "甲镇中心学校", "2025-05-02", "溺水", None, None, None, None, None],
+    ], Accident, 2),
+    "petitions": ("clerk_a", [
+        ["所属区划代码", "主体名称", "登记日期", "信访形式", "信访类型", "信访人", "身份证号", "联系电话", "人数", "到访层级",
+         "是否越级", "是否非正常访", "诉求内容", "状态", "答复日期", "办结日期", "满意度"],
+        ["990121100200", "甲一村", "2025-06-01", "来访", "申诉求决", "张三", id_number("11010519491231002"), "13812345678",
+         1, "县", "是", "否", "要求解决宅基地纠纷" * 10, "已办结", "2025-06-10", "2025-06-20", "满意"],
+        ["990121100200", "甲一村", "2025-06-02", "来信", None, None, None, None, 6, None, None, None, "反映道路积水",
+         None, None, None, None],
+    ], Petition, 2),
+    "cases": ("clerk_a", [
+        ["所属区划代码", "主体名称", "发案日期", "案件类别", "是否有重大影响", "案由", "简要案情", "办案单位"],
+        ["990121100200", "甲一村超市", "2025-07-01", "治安", "是", "聚众斗殴", "夜间斗殴", "甲镇派出所"],
+        ["990121100000", "甲镇中心学校", "2025-07-02", "刑事", None, "盗窃", None, None],
+    ], PoliceCase, 2),
+    "targets": ("county", [
+        ["年度", "区划代码", "主体分组", "目标达标率"],
+        [2026, "990121000000", "村(社区)", "95%"],
+        [2026, "990121000000", "单位(企业)", 0.9],
+        [2026, "990121100000", "单位(企业)", 85],
+    ], Target, 3),
+}
