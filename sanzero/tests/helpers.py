@@ -1,4 +1,5 @@
-"""What the kernel's tests share: workbooks to import. Fixtures are in conftest.py beside this file.
+"""What the kernel's tests share: workbooks to import, the engine's example sheet. Fixtures are in
+conftest.py beside this file.
 
 Other apps' tests import from here too (ledger, dashboards: `xlsx`, `DISPUTE_HEADERS`).
 """
@@ -17,6 +18,7 @@ from dashboards.models import Target
 from disputes.models import Dispute
 from hazards.models import Accident, Hazard
 from petitions.models import Petition
+from sanzero.xlsx import Column, SheetSpec
 from units.models import Region, Subject
 
 # -- workbooks to import ------------------------------------------------------------------------------
@@ -125,3 +127,42 @@ VALID = {
         [2026, "990121100000", "单位(企业)", 85],
     ], Target, 3),
 }
+
+
+# -- the Excel engine's example sheet (sanzero.xlsx) ----------------------------------------------------
+
+CATEGORIES = ["婚姻家庭", "邻里纠纷", "土地山林", "宅基地", "劳资纠纷", "民间借贷", "合同债务",
+              "征地拆迁", "交通事故", "医疗纠纷", "物业纠纷", "环境污染", "其他"]
+
+
+SPEC = SheetSpec("矛盾纠纷", [
+    Column("所属区划代码", "region_code", required=True, max_length=12),
+    Column("主体名称", "subject_name", required=True, max_length=50),
+    Column("登记日期", "found_on", required=True, kind="date"),
+    Column("纠纷类别", "category", required=True, kind="choice", choices=CATEGORIES),
+    Column("简要情况", "summary", required=True, max_length=200, help="一两句话说清楚纠纷经过"),
+    Column("涉及人数", "people", kind="int"),
+    Column("风险等级", "risk", kind="choice", choices=["红", "黄", "蓝"]),
+    Column("是否越级", "skip_level", kind="bool"),
+    Column("目标达标率", "target", kind="rate"),
+    Column("直接经济损失(万元)", "loss", kind="decimal"),
+    Column("化解日期", "resolved_on", kind="date"),
+])
+
+GOOD = ["330102001001", "东风村", date(2026, 3, 5), "邻里纠纷", "宅基地边界争执", 2, "黄", "否", "80%",
+        "1.5", None]
+
+
+def make_xlsx(path, rows, *, title="Sheet"):
+    """A plain openpyxl workbook with ``rows`` on the first sheet, exactly as given."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = title
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def messages(result):
+    return [str(e) for e in result.errors]
