@@ -1,25 +1,33 @@
-"""What the kernel's tests share: workbooks to import, the engine's example sheet. Fixtures are in
-conftest.py beside this file.
+"""What the kernel's tests share: workbooks to import, the engine's example sheet, the exports'
+ledgers and readers. Fixtures are in conftest.py beside this file.
 
 Other apps' tests import from here too (ledger, dashboards: `xlsx`, `DISPUTE_HEADERS`).
 """
 
 from __future__ import annotations
 
+import datetime
 import io
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
 
 from cases.models import PoliceCase
+from cases.services import police_case_create
 from dashboards.models import Target
 from disputes.models import Dispute
+from disputes.services import dispute_create
 from hazards.models import Accident, Hazard
+from hazards.services import accident_create, hazard_create
 from petitions.models import Petition
+from petitions.services import petition_create
 from sanzero.xlsx import Column, SheetSpec
-from units.models import Region, Subject
+from sanzero.xlsx.download import XLSX_CONTENT_TYPE
+from units.models import Category, Region, Subject
 
 # -- workbooks to import ------------------------------------------------------------------------------
 
@@ -166,3 +174,112 @@ def make_xlsx(path, rows, *, title="Sheet"):
 
 def messages(result):
     return [str(e) for e in result.errors]
+
+
+# -- exports: ledgers to export and reading what came out ---------------------------------------------------
+
+ID = "11010519491231002X"
+PHONE = "13812341234"
+MASKED_ID = "110105********002X"
+MASKED_PHONE = "138****1234"
+
+
+def _actor(world, subject):
+    return world.users["clerk_a" if subject.region.code.startswith("990121100") else "clerk_b"]
+
+
+def add_entry(world, kind: str, subject, n: int, **extra):
+    """One entry of a ledger whose key text (exported in full) is unique: f"{kind}记录{n}"."""
+    actor = _actor(world, subject)
+    day = datetime.date(2026, 3, 1) + datetime.timedelta(days=n % 10)
+    if kind == "disputes":
+        return dispute_create(actor=actor, data={
+            "subject": subject, "found_on": day, "category": "邻里纠纷", "summary": f"disputes记录{n}",
+            "source": "网格排查", "parties": "张三、李小四", "people_count": 2,
+            "risk_colour": "红" if n % 2 else "黄", **extra})
+    if kind == "hazards":
+        return hazard_create(actor=actor, data={
+            "subject": subject, "found_on": day, "category": "消防", "level": "重大" if n % 2 else "一般",
+            "description": f"hazards记录{n}", **extra})
+    if kind == "accidents":
+        return accident_create(actor=actor, data={
+            "subject": subject, "occurred_on": day, "kind": "火灾", "injuries": n % 2, "summary": f"accidents记录{n}",
+            **extra})
+    if kind == "petitions":
+        return petition_create(actor=actor, data={
+            "subject": subject, "received_on": day, "channel": "来访", "type": "检举控告" if n % 2 else "申诉求决",
+            "petitioner_name": "张伟", "id_number": ID, "phone": PHONE, "headcount": 1, "level_reached": "乡镇",
+            "content": f"petitions记录{n}", **extra})
+    if kind == "cases":
+        return police_case_create(actor=actor, data={
+            "subject": subject, "occurred_on": day, "kind": "刑事" if n % 2 else "治安", "cause": "盗窃",
+            "summary": f"cases记录{n}", "unit": "测试县公安局", **extra})
+    raise AssertionError(kind)
+
+
+def add_subject(world, n: int, region=None, **extra):
+    return Subject.objects.create(name=f"subjects记录{n}", category=Category.objects.get(name="企业"),
+                                  region=region or world.village_a, **extra)
+
+
+LEDGERS = ["disputes", "hazards", "accidents", "petitions", "cases"]
+
+
+def content_of(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def read_xlsx(response) -> tuple[list[str], list[list]]:
+    assert response.status_code == 200, response.status_code
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
+    workbook = load_workbook(io.BytesIO(content_of(response)), read_only=True)
+    rows = [list(r) for r in workbook.worksheets[0].iter_rows(values_only=True)]
+    headers = [str(h) for h in rows[0]]
+    return headers, [row + [None] * (len(headers) - len(row)) for row in rows[1:]]
+
+
+def column(headers, rows, header) -> list:
+    index = headers.index(header)
+    return [row[index] for row in rows]
+
+
+@dataclass(frozen=True)
+class ListCase:
+    url: str
+    key_header: str  # an exported column whose value is unique per row
+    key_field: str  # the model field behind it
+    filter: str  # a filter of the list that keeps some rows and drops others
+
+
+LISTS = {
+    "subjects": ListCase("/subjects/", "主体名称", "name", "category={enterprise}"),
+    "disputes": ListCase("/disputes/", "简要情况", "summary", "risk_colour=红"),
+    "hazards": ListCase("/hazards/", "隐患描述", "description", "level=重大"),
+    "accidents": ListCase("/accidents/", "简要经过", "summary", "casualties=true"),
+    "petitions": ListCase("/petitions/", "诉求内容", "content", "type=检举控告"),
+    "cases": ListCase("/cases/", "简要案情", "summary", "kind=刑事"),
+}
+
+
+def list_url(name: str, query: str = "") -> str:
+    query = query.format(enterprise=Category.objects.get(name="企业").pk)
+    return f"{LISTS[name].url}?{query}" if query else LISTS[name].url
+
+
+def page_rows(client, url: str):
+    """The list page's own answer: (paginator count, the key values of its rows). Fits one page."""
+    sep = "&" if "?" in url else "?"
+    response = client.get(f"{url}{sep}per_page=100")
+    assert response.status_code == 200
+    table = response.context["table"]
+    keys = [getattr(row.record, LISTS[_name_of(url)].key_field) for row in table.page.object_list]
+    return table.paginator.count, keys, table
+
+
+def _name_of(url: str) -> str:
+    return url.strip("/").split("/")[0].split("?")[0]
+
+
+def export(client, url: str):
+    sep = "&" if "?" in url else "?"
+    return client.get(f"{url}{sep}export=xlsx")
