@@ -25,6 +25,13 @@ def export_clock():
 
 
 @pytest.fixture
+def holiday_clock():
+    """31 December 2026, 10:00 in Shanghai: the eve of 2027, the first year chinesecalendar does not know."""
+    with time_machine.travel(datetime.datetime(2026, 12, 31, 2, 0), tick=False):  # 10:00 in Shanghai
+        yield
+
+
+@pytest.fixture
 def export_data(world):
     """Two entries of every ledger on each of the four subjects (A: shop_a, school_a; B: shop_b, school_b)."""
     n = 0

@@ -1,5 +1,5 @@
 """What the kernel's tests share: workbooks to import, the engine's example sheet, the exports'
-ledgers and readers. Fixtures are in conftest.py beside this file.
+ledgers and readers, the holiday calendar's helpers. Fixtures are in conftest.py beside this file.
 
 Other apps' tests import from here too (ledger, dashboards: `xlsx`, `DISPUTE_HEADERS`).
 """
@@ -19,12 +19,15 @@ from openpyxl import load_workbook
 from cases.models import PoliceCase
 from cases.services import police_case_create
 from dashboards.models import Target
+from disputes import services as dispute_services
 from disputes.models import Dispute
 from disputes.services import dispute_create
 from hazards.models import Accident, Hazard
 from hazards.services import accident_create, hazard_create
 from petitions.models import Petition
 from petitions.services import petition_create
+from sanzero.holidays import services as holiday_services
+from sanzero.models import HolidayKind
 from sanzero.xlsx import Column, SheetSpec
 from sanzero.xlsx.download import XLSX_CONTENT_TYPE
 from units.models import Category, Region, Subject
@@ -283,3 +286,21 @@ def _name_of(url: str) -> str:
 def export(client, url: str):
     sep = "&" if "?" in url else "?"
     return client.get(f"{url}{sep}export=xlsx")
+
+
+# -- the holiday calendar ---------------------------------------------------------------------------------
+
+HOLIDAYS_URL = "/settings/holidays/"
+HOLIDAY_HEADERS = ["日期", "类型", "名称"]
+WARNING_2027 = "2027年节假日安排尚未录入，期限按周一至周五计算"
+REST, WORK = HolidayKind.REST, HolidayKind.WORK
+
+
+def enter_holidays(world, start, end=None, kind=REST, name="元旦", user="county"):
+    return holiday_services.holiday_range_add(actor=world.users[user], start=start, end=end, kind=kind, name=name)
+
+
+def dispute_found_on(world, found_on, subject=None):
+    return dispute_services.dispute_create(actor=world.users["clerk_a"], data={
+        "subject": subject or world.shop_a, "found_on": found_on, "category": "邻里纠纷",
+        "summary": "排水沟堵塞引发争执", "source": "网格排查", "people_count": 2, "risk_colour": "黄"})
