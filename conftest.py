@@ -137,7 +137,8 @@ def browser_page(monkeypatch):
         )
         page = browser.new_page(viewport={"width": 1280, "height": 860}, locale="zh-CN")
         yield page
+        # The test body's queries ran inside Playwright's event loop, where Django hands out connections
+        # per asyncio context: close them while still in it, or the test database cannot be dropped at
+        # the end of the run.
+        connections.close_all()
         browser.close()
-    # The test body's queries ran inside Playwright's event loop, where Django hands out connections
-    # per asyncio context: close them, or the test database cannot be dropped at the end of the run.
-    connections.close_all()
