@@ -43,7 +43,7 @@ def test_the_worker_finds_every_job_task_and_the_sweeper(worker):
     registered = set().union(*celery_app.control.inspect(timeout=5).registered().values())
     assert {"sanzero.import_job", "exporting.export_list", "dashboards.compute_snapshots",
             "sanzero.give_up_stale_jobs", "exporting.cleanup_exports", "dashboards.compute_scheduled",
-            "sanzero.notify_overdue"} <= registered
+            "ledger.notify_overdue"} <= registered
 
 
 def test_a_snapshot_task_delivered_twice_computes_once_on_a_real_worker(world, worker):
