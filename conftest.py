@@ -1,9 +1,28 @@
+"""Fixtures every app's tests may ask for: the fixture county (`world`), logged-in clients
+(`client_as`), a real Celery worker (`worker`) and a headless Chromium page (`browser_page`).
+
+Helpers that are not fixtures live in sanzero/testing.py (role matrix, query counts, `need`).
+"""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pytest
+from django.conf import settings as django_settings
+from django.db import connection, connections
 from django.test import Client
 
 from config.celery import app as celery_app
 from sanzero import workdays
+from sanzero.testing import chromium_path, need, redis_ok
 from units.testing import build_world
+
+ROOT = Path(__file__).resolve().parent
+# The site's MEDIA_ROOT, read before any test overrides it: where a worker process reads and writes files.
+SITE_MEDIA_ROOT = django_settings.MEDIA_ROOT
 
 
 @pytest.fixture(autouse=True)
@@ -51,3 +70,75 @@ def client_as(world):
         return client
 
     return make
+
+
+@pytest.fixture
+def worker(settings):
+    """A real Celery worker process on Redis, sharing the test's PostgreSQL database; tasks stop running eagerly.
+
+    Skipped on a bare machine, a failure where SANZERO_REQUIRE_SERVICES names redis or worker. The
+    test needs a database the worker can see: mark it
+    ``@pytest.mark.django_db(transaction=True, serialized_rollback=True)`` (and ``services``).
+    This process's MEDIA_ROOT is set back to the site's, where the worker reads uploads and writes exports.
+    """
+    need("redis", redis_ok(), "no Redis answers at REDIS_URL")
+    need("worker", connection.vendor == "postgresql",
+         "the worker process needs a shared database (PostgreSQL); SQLite's test database is in memory")
+    settings.MEDIA_ROOT = SITE_MEDIA_ROOT
+    db = connection.settings_dict
+    url = f"postgresql://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": settings.REDIS_URL, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"test-{os.getpid()}@%h"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    celery_app.conf.task_always_eager = False
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                pytest.fail("the Celery worker exited:\n" + proc.stdout.read())
+            try:
+                if celery_app.control.ping(timeout=1.0):
+                    break
+            except Exception:  # noqa: BLE001 - broker not ready yet
+                time.sleep(0.5)
+        else:
+            pytest.fail("the Celery worker did not answer a ping within 60 s")
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture
+def browser_page(monkeypatch):
+    """A page of headless Chromium (Debian's /usr/bin/chromium, never a downloaded one), 1280×860, zh-CN.
+
+    Skipped on a bare machine, a failure where SANZERO_REQUIRE_SERVICES names browser. Use it with
+    `live_server` and ``@pytest.mark.django_db(transaction=True, serialized_rollback=True)``;
+    sanzero.testing.browser_login logs a user in.
+    """
+    path = chromium_path()
+    need("browser", bool(path), "Debian's chromium is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover
+        need("browser", False, "playwright is not installed")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # playwright's sync API runs inside an event loop
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=path,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 860}, locale="zh-CN")
+        yield page
+        # The test body's queries ran inside Playwright's event loop, where Django hands out connections
+        # per asyncio context: close them while still in it, or the test database cannot be dropped at
+        # the end of the run.
+        connections.close_all()
+        browser.close()

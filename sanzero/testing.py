@@ -1,5 +1,6 @@
-"""Test helpers shared by every app: the role matrix and service requirements (units.testing holds the
-small fixture county).
+"""Test helpers shared by every app: the role matrix, query counts (queries_of, captured_sql,
+assert_flat_queries), service requirements and the browser login. units.testing holds the small
+fixture county; the root conftest.py the `world`, `client_as`, `worker` and `browser_page` fixtures.
 
 `SANZERO_REQUIRE_SERVICES` (CI sets it, e.g. "postgres,redis,worker,browser") turns a skip for a
 missing service into a failure, so CI can never pass by skipping.
@@ -9,10 +10,18 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NamedTuple
 
 import pytest
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.test.utils import CaptureQueriesContext
 
 PASSWORD = "Test-pass-2026"
+# Where the browser tests leave their screenshots (var/screenshots unless SANZERO_VAR_DIR says otherwise).
+SCREENSHOTS = Path(os.environ.get("SANZERO_VAR_DIR", "var")) / "screenshots"
 
 
 def required_services() -> set[str]:
@@ -30,6 +39,29 @@ def need(service: str, available: bool, why: str) -> None:
 
 def chromium_path() -> str | None:
     return shutil.which("chromium") or (os.path.exists("/usr/bin/chromium") and "/usr/bin/chromium") or None
+
+
+def redis_ok() -> bool:
+    """Whether a Redis answers at settings.REDIS_URL (the broker a real worker needs)."""
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        return False
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping())
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def browser_login(page, base: str, username: str) -> None:
+    """Log `username` (a user of the fixture county, PASSWORD) in through the login form of the live server."""
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
 
 
 ROLE_NAMES = ["admin", "county", "clerk_a", "clerk_b", "grid_a", "dept_edu", "anonymous"]
@@ -56,3 +88,107 @@ def check_role_matrix(client_as, url: str, expected: dict[str, int], *, method: 
             mismatches.append(f"{role}: got {response.status_code}, expected {status}")
     assert not mismatches, f"{method.upper()} {url}: " + "; ".join(mismatches)
     return responses
+
+
+# -- query counts ---------------------------------------------------------------------------------
+
+
+@contextmanager
+def captured_sql(using: str = DEFAULT_DB_ALIAS) -> Iterator[list[str]]:
+    """``with captured_sql() as sqls:`` collects the SQL statements run inside the block, in order.
+
+    The list fills when the block ends. Use it for a service call, a task or a report that is not
+    a GET of a page (for a page use queries_of)::
+
+        with captured_sql() as sqls:
+            add_workdays(D(2027, 1, 1), 300)
+        assert len(sqls) == 1 and "holidaystamp" in sqls[0].lower()
+    """
+    sqls: list[str] = []
+    with CaptureQueriesContext(connections[using]) as ctx:
+        yield sqls
+    sqls.extend(query["sql"] for query in ctx.captured_queries)
+
+
+def queries_of(client, url: str, *, warm_up: bool = True, status: int = 200, **extra) -> tuple[Any, list[str]]:
+    """GET `url` with a test client; return (the response, the SQL statements the request ran).
+
+    warm_up: first GET the same URL once, unmeasured, so that per-process caches (content types,
+        compiled templates, the holiday calendar) do not count as a cost of the request. Pass
+        False when the test warms up itself (one warm-up before a loop over several URLs).
+    status: the response must have it (200); the URL is in the message when it has not.
+    extra: passed on to client.get, e.g. ``headers={"HX-Request": "true"}``.
+
+    A streamed response (an Excel export) is read to its end inside the measurement, since its
+    rows are queried while it streams; the response handed back can be read again.
+
+        response, sqls = queries_of(client_as("county"), "/dashboard/?month=2026-03")
+        assert len(sqls) == 13, "\n".join(sqls)
+    """
+    if warm_up:
+        _read(client.get(url, **extra))
+    with captured_sql() as sqls:
+        response = client.get(url, **extra)
+        _read(response)
+    assert response.status_code == status, f"GET {url}: {response.status_code}, expected {status}"
+    return response, sqls
+
+
+def _read(response) -> None:
+    if getattr(response, "streaming", False):
+        body = b"".join(response.streaming_content)
+        response.streaming_content = [body]
+
+
+class FlatQueries(NamedTuple):
+    count: int  # the queries each measurement ran (all the same)
+    responses: list  # the response of each measurement, one per size (None where measure gave only SQL)
+
+
+def assert_flat_queries(measure: Callable[[], Any], *, add: Callable[[range], object],
+                        sizes: tuple[int, ...] = (3, 30), expected: int | None = None) -> FlatQueries:
+    """Check that a page (or any measured call) runs as many queries for 30 rows as for 3: no query per row.
+
+    measure: called once per size; returns what queries_of returns, (response, sqls), or just the
+        list of SQL (from captured_sql). Usually ``lambda: queries_of(client, url)``.
+    add: creates rows; it is given the numbers of the rows to add (use them to make names unique):
+        add(range(0, 3)), measure, add(range(3, 30)), measure for the default sizes. The data the
+        test built before the call (the fixture county) comes on top.
+    sizes: the row counts measured, in increasing order; (1, 3) when a "row" is bigger, such as a
+        holiday of several days.
+    expected: the pinned count, when the test pins one: then a change that adds a query to every
+        request shows too. Say why in the commit that moves a pin.
+
+    Returns FlatQueries(count, responses), so the test can check what each measured page showed.
+    On a mismatch the message gives the count per size and the statements of the run that differs,
+    so the extra query is there to read.
+
+    A hand-written copy (warm up, CaptureQueriesContext, count 3 rows, add 27, count again) becomes:
+
+        def test_the_list_costs_the_same_queries_for_3_and_30_cases(world, client_as):
+            client = client_as("clerk_a")
+            flat = assert_flat_queries(lambda: queries_of(client, "/cases/?per_page=50"),
+                                       add=lambda rows: [case(world, subject=world.shop_a) for _ in rows],
+                                       expected=LIST_QUERIES)
+            assert [len(r.context["table"].page.object_list) for r in flat.responses] == [3, 30]
+            _, sqls = queries_of(client, "/cases/?breaks_zero=yes")  # another URL, the same pin
+            assert len(sqls) == LIST_QUERIES, "\n".join(sqls)
+    """
+    counts, statements, responses = [], [], []
+    done = 0
+    for size in sizes:
+        add(range(done, size))
+        done = size
+        measured = measure()
+        response, sqls = measured if isinstance(measured, tuple) else (None, measured)
+        counts.append(len(sqls))
+        statements.append(sqls)
+        responses.append(response)
+    wanted = counts[0] if expected is None else expected
+    wrong = [i for i, n in enumerate(counts) if n != wanted]
+    if wrong:
+        by_size = ", ".join(f"{size} rows: {n}" for size, n in zip(sizes, counts, strict=True))
+        shown = "\n".join(f"  {sql[:300]}" for sql in statements[wrong[-1]])
+        pytest.fail(f"queries per measurement ({by_size}), expected {wanted} each; "
+                    f"the {sizes[wrong[-1]]}-row run:\n{shown}")
+    return FlatQueries(wanted, responses)

@@ -250,7 +250,7 @@ def test_rules_page_applies_a_preset_for_the_county(world, client_as):
 
 def test_accident_kinds_and_serious_injuries_import(world):
     from sanzero.importing.engine import import_file
-    from sanzero.tests.test_imports import xlsx
+    from sanzero.tests.helpers import xlsx
 
     rows = [["所属区划代码", "主体名称", "发生日期", "事故类型", "死亡人数", "受伤人数", "重伤人数"],
             ["990121100200", "甲一村超市", "2026-03-01", "自建房", 0, 12, 10],

@@ -1,73 +1,20 @@
 """A real Celery worker: recompute through the web view, the worker computes, the snapshot is there.
 
 Needs Redis (the broker) and PostgreSQL (a database the worker process can share with the test);
-skipped on a bare machine, a failure in CI (SANZERO_REQUIRE_SERVICES).
+skipped on a bare machine, a failure in CI (SANZERO_REQUIRE_SERVICES). The `worker` fixture is in
+the root conftest.py.
 """
 
 import datetime
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from config.celery import app as celery_app
 from dashboards.models import SnapshotJob, SubjectMonth
 from hazards.models import Accident
-from sanzero.testing import need
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def redis_ok() -> bool:
-    if not settings.REDIS_URL:
-        return False
-    try:
-        import redis
-
-        return bool(redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping())
-    except Exception:  # noqa: BLE001
-        return False
-
-
-@pytest.fixture
-def worker():
-    need("redis", redis_ok(), "no Redis answers at REDIS_URL")
-    need("worker", connection.vendor == "postgresql",
-         "the worker process needs a shared database (PostgreSQL); SQLite's test database is in memory")
-    db = connection.settings_dict
-    url = f"postgresql://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": settings.REDIS_URL, "DJANGO_SETTINGS_MODULE": "config.settings"}
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"test-{os.getpid()}@%h"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    celery_app.conf.task_always_eager = False
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                pytest.fail("the Celery worker exited:\n" + proc.stdout.read())
-            try:
-                if celery_app.control.ping(timeout=1.0):
-                    break
-            except Exception:  # noqa: BLE001 - broker not ready yet
-                time.sleep(0.5)
-        else:
-            pytest.fail("the Celery worker did not answer a ping within 60 s")
-        yield proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def test_recompute_from_the_dashboard_runs_on_a_real_worker(world, client_as, worker):

@@ -17,7 +17,7 @@ from petitions.models import Petition
 from sanzero.importing.base import KINDS
 from sanzero.importing.engine import import_file
 from sanzero.services import ServiceError
-from sanzero.tests.test_imports import xlsx
+from sanzero.tests.helpers import xlsx
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ the base list view does the rest (scope, FilterSet, ordering, masking, streaming
 A column's value is either a dotted attribute path ("subject.region.name", None-safe) or a function
 `f(obj, ctx)` of the row object and the :class:`ExportContext`. Functions must not query the database:
 everything a row needs comes from the list's own select_related/annotate (the export's query count
-does not grow with its row count; see sanzero/tests/test_exports.py).
+does not grow with its row count; see sanzero/tests/test_export_lists.py).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from hazards.models import Accident, Hazard
 from petitions.models import Petition
 from sanzero.importing.engine import import_file
 from sanzero.services import ServiceError
-from sanzero.tests.test_imports import DISPUTE_HEADERS, xlsx
+from sanzero.tests.helpers import DISPUTE_HEADERS, xlsx
 from units.models import Subject
 
 pytestmark = pytest.mark.django_db

@@ -5,31 +5,20 @@ import io
 
 import openpyxl
 import pytest
-from django.db import connections
 
 from sanzero.models import ImportJob
+from sanzero.testing import SCREENSHOTS, browser_login
+from sanzero.tests.helpers import SUBJECT_HEADERS, xlsx
 from units.models import Subject
-from units.tests.test_browser import SHOTS, browser_page, login  # noqa: F401 - the browser fixture
-
-from .test_imports import SUBJECT_HEADERS, xlsx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-@pytest.fixture
-def close_context_connections():
-    """The test body's queries run inside Playwright's event loop, where Django hands out connections
-    per asyncio context: close them, or the test database cannot be dropped at the end of the run."""
-    yield
-    connections.close_all()
-
-
-def test_a_clerk_imports_a_sheet_and_exports_the_list(world, live_server, browser_page, tmp_path, settings,  # noqa: F811
-                                                      close_context_connections):
+def test_a_clerk_imports_a_sheet_and_exports_the_list(world, live_server, browser_page, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     page = browser_page
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    login(page, live_server.url, "clerk_a")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    browser_login(page, live_server.url, "clerk_a")
 
     good_row = ["浏览器导入超市", "企业", "990121100000", None, None, "王五", "13800138000", None, "2026-01-05", None]
     bad = tmp_path / "坏表.xlsx"
@@ -47,12 +36,12 @@ def test_a_clerk_imports_a_sheet_and_exports_the_list(world, live_server, browse
             body = page.locator("body").inner_text()
             assert "试导入未通过" in body and "第3行" in body and "主体类别" in body
             assert page.locator("button:has-text('确认导入')").count() == 0
-            page.screenshot(path=str(SHOTS / "import_invalid.png"), full_page=True)
+            page.screenshot(path=str(SCREENSHOTS / "import_invalid.png"), full_page=True)
     assert not Subject.objects.filter(name="浏览器导入超市").exists()
     page.click("button:has-text('确认导入')")
     page.wait_for_load_state("networkidle")
     assert "导入完成" in page.locator("body").inner_text()
-    page.screenshot(path=str(SHOTS / "import_done.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "import_done.png"), full_page=True)
     assert Subject.objects.filter(name="浏览器导入超市").count() == 1
     assert ImportJob.objects.filter(filename="好表.xlsx", status="done").exists()
 

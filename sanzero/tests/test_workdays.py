@@ -1,5 +1,5 @@
 """Working-day and deadline arithmetic (sanzero.workdays) with the package's calendar (no entered
-days: the database is only asked whether any were entered; sanzero/tests/test_holidays.py enters some).
+days: the database is only asked whether any were entered; sanzero/tests/test_holiday_*.py enter some).
 
 Holiday facts below were checked against chinesecalendar 1.11.0:
 - 国庆+中秋 2025: 1–8 October off; Sunday 28 September and Saturday 11 October are make-up workdays.

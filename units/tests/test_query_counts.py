@@ -11,10 +11,10 @@ import time
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
+from sanzero.testing import queries_of
 from units.models import Category, Subject
 
 # Every list request: session, user, the user's scope regions, COUNT, the filter form's region,
@@ -54,10 +54,9 @@ def login(demo_county, db):
 
 
 def count_queries(client: Client, url: str) -> tuple[int, object]:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries), response
+    """(queries, response) of one GET; each test warms up once itself, so no warm-up per URL."""
+    response, sqls = queries_of(client, url, warm_up=False)
+    return len(sqls), response
 
 
 LIST_URLS = [
