@@ -31,11 +31,9 @@ import io
 import openpyxl
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from sanzero.models import AccessLog
-from sanzero.testing import check_role_matrix
+from sanzero.testing import assert_flat_queries, check_role_matrix, queries_of
 
 ANON = {"anonymous": 302}
 TODAY = datetime.datetime(2026, 3, 16, 10, 0)
@@ -77,13 +75,6 @@ class LedgerViewTests:
     @property
     def prefix(self) -> str:
         return f"/{self.model.URL_PREFIX}"
-
-    def queries_of(self, client, url: str) -> tuple[int, object]:
-        client.get(url)  # warm-up: per-process caches are not per-request costs
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(url)
-        assert response.status_code == 200, url
-        return len(ctx.captured_queries), response
 
     # --- the tests ----------------------------------------------------------------------------------
     def test_every_role_sees_its_scope_on_the_five_pages(self, world, client_as):
@@ -131,19 +122,15 @@ class LedgerViewTests:
 
     def test_the_list_costs_the_same_queries_for_3_and_30_entries(self, world, client_as):
         client = client_as("county")
-        for i in range(3):
-            self.make(world, (world.shop_a, world.school_a, world.shop_b)[i % 3],
-                      user="clerk_b" if i % 3 == 2 else "clerk_a")
-        few, response = self.queries_of(client, f"{self.prefix}/")
-        assert len(response.context["table"].page.object_list) == 3
-        for i in range(27):
-            self.make(world, (world.shop_a, world.school_a, world.shop_b)[i % 3],
-                      user="clerk_b" if i % 3 == 2 else "clerk_a")
-        many, response = self.queries_of(client, f"{self.prefix}/")
-        assert len(response.context["table"].page.object_list) == 25
-        assert few == many
-        if self.list_queries is not None:
-            assert many == self.list_queries
+        subjects = (world.shop_a, world.school_a, world.shop_b)
+
+        def add(rows):
+            for i in rows:
+                self.make(world, subjects[i % 3], user="clerk_b" if i % 3 == 2 else "clerk_a")
+
+        flat = assert_flat_queries(lambda: queries_of(client, f"{self.prefix}/"), add=add,
+                                   expected=self.list_queries)
+        assert [len(r.context["table"].page.object_list) for r in flat.responses] == [3, 25]
 
     def test_a_valid_sheet_row_imports_and_importing_it_again_changes_nothing(self, world):
         from sanzero.importing.base import get_kind
