@@ -1,17 +1,14 @@
 """The Django admin: read-only views of what the pages write, and for the administrator's own lists
-(regions, categories, departments, the mediation ladder, users) add, change and delete that run
+(regions, categories, departments, the mediation ladder; users in units/admin.py) add, change and delete that run
 through the same services as the pages (ServiceAdminMixin), with the administrator as the actor."""
 
 from django.contrib import admin, messages
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import UserCreationForm
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ExportJob, Holiday, ImportJob, User
+from .models import ExportJob, Holiday, ImportJob
 from .services import ServiceError
 
 
@@ -90,60 +87,6 @@ class ServiceAdminMixin:
     def history_form_view(self, request, object_id, version_id, extra_context=None):  # 恢复到此版本
         return run_refusable(self, request, request.get_full_path(), super().history_form_view, object_id,
                              version_id, extra_context)
-
-
-class UserAddForm(UserCreationForm):
-    """The admin's 增加用户 form: always with a password (user_create sets one)."""
-
-
-@admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
-    """Users. A new one is created by units.services.user_create (the add_user command's service), so
-    its history names the administrator who created it and the rules are the command's. Changes
-    (role, scope, password, 停用) and deletions are Django's own user forms, recorded in the history
-    with the administrator (simple-history); the history is for reading, never reverted."""
-
-    list_display = ("username", "full_name", "role", "department", "is_active", "last_login")
-    list_filter = ("role", "is_active", "department")
-    search_fields = ("username", "full_name")
-    filter_horizontal = ("scope_regions",)
-    fieldsets = BaseUserAdmin.fieldsets + (("三零系统", {"fields": ("full_name", "role", "scope_regions", "department")}),)
-    add_form = UserAddForm
-    add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
-        ("三零系统", {"fields": ("full_name", "role", "scope_regions", "department")}),
-    )
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-            return
-        from units.services import user_create
-
-        data = form.cleaned_data
-        department = data.get("department")
-        created = user_create(
-            actor=request.user, username=data["username"], role=data["role"],
-            region_codes=[r.code for r in data.get("scope_regions") or ()], password=data["password1"],
-            department_name=department.name if department else "", full_name=data.get("full_name", ""),
-            check_password_strength=False,  # the form has run the password validators
-        )
-        copy_stored(created, obj)
-
-    def save_related(self, request, form, formsets, change):
-        if change:  # a new user's scope regions were set by user_create
-            super().save_related(request, form, formsets, change)
-
-    def add_view(self, request, form_url="", extra_context=None):
-        return run_refusable(self, request, request.get_full_path(), super().add_view, form_url, extra_context)
-
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
-            raise PermissionDenied("用户的变更记录只供查看，不能恢复。")
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ReadOnlyAdminMixin:
