@@ -1,9 +1,8 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Layout, Row
 from django import forms
-from django.utils import timezone
 
-from ledger.forms import LedgerFormMixin, date_widget, not_in_future
+from ledger.forms import LedgerFormMixin, StepForm, date_widget, not_in_future
 from sanzero.forms import VersionedFormMixin
 
 from .choices import CaseKind
@@ -49,36 +48,14 @@ class PoliceCaseForm(LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
         return cleaned
 
 
-class SolveForm(VersionedFormMixin, forms.Form):
+class SolveForm(StepForm):
     solved_on = forms.DateField(label="破案日期", widget=date_widget())
     note = forms.CharField(label="破案情况", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args, obj: PoliceCase, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.obj = obj
-        self.fields["solved_on"].initial = timezone.localdate()
-
-    def clean_solved_on(self):
-        day = not_in_future(self.cleaned_data["solved_on"], "破案日期")
-        if day < self.obj.occurred_on:
-            raise forms.ValidationError(f"破案日期不能早于发案日期（{self.obj.occurred_on:%Y-%m-%d}）。")
-        return day
+    date_field, not_before = "solved_on", ("occurred_on",)
 
 
-class CloseCaseForm(VersionedFormMixin, forms.Form):
+class CloseCaseForm(StepForm):
     closed_on = forms.DateField(label="结案日期", widget=date_widget())
     note = forms.CharField(label="处理结果", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}),
                            help_text="例如：移送审查起诉、作出行政拘留处罚、调解处理。")
-
-    def __init__(self, *args, obj: PoliceCase, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.obj = obj
-        self.fields["closed_on"].initial = timezone.localdate()
-
-    def clean_closed_on(self):
-        day = not_in_future(self.cleaned_data["closed_on"], "结案日期")
-        if day < self.obj.occurred_on:
-            raise forms.ValidationError(f"结案日期不能早于发案日期（{self.obj.occurred_on:%Y-%m-%d}）。")
-        if self.obj.solved_on and day < self.obj.solved_on:
-            raise forms.ValidationError(f"结案日期不能早于破案日期（{self.obj.solved_on:%Y-%m-%d}）。")
-        return day
+    date_field, not_before = "closed_on", ("occurred_on", "solved_on")

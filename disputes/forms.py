@@ -1,9 +1,8 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
-from django.utils import timezone
 
-from ledger.forms import LedgerFormMixin, date_widget, not_in_future
+from ledger.forms import LedgerFormMixin, StepForm, date_widget, not_in_future
 from sanzero.forms import VersionedFormMixin
 
 from .choices import AgreementType, TransferTarget
@@ -67,23 +66,14 @@ class DisputeForm(LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
         return data
 
 
-class ResolveForm(VersionedFormMixin, forms.Form):
+class ResolveForm(StepForm):
     resolved_on = forms.DateField(label="化解日期", widget=date_widget())
     agreement_type = forms.ChoiceField(label="协议形式", choices=AgreementType.choices, widget=forms.RadioSelect,
                                        initial=AgreementType.WRITTEN)
     agreement = forms.CharField(label="协议内容", max_length=1000, widget=forms.Textarea(attrs={"rows": 4}),
                                 help_text="写明双方达成的协议内容及履行方式、期限；书面协议由当事人和调解员签名、调委会盖章。")
 
-    def __init__(self, *args, obj: Dispute, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.obj = obj
-        self.fields["resolved_on"].initial = timezone.localdate()
-
-    def clean_resolved_on(self):
-        day = not_in_future(self.cleaned_data["resolved_on"], "化解日期")
-        if day < self.obj.found_on:
-            raise forms.ValidationError(f"化解日期不能早于登记日期（{self.obj.found_on:%Y-%m-%d}）。")
-        return day
+    date_field, not_before = "resolved_on", ("found_on",)
 
     def clean_agreement(self):
         text = self.cleaned_data["agreement"].strip()
@@ -130,22 +120,13 @@ class EscalateForm(VersionedFormMixin, forms.Form):
         return cleaned
 
 
-class FollowUpForm(VersionedFormMixin, forms.Form):
+class FollowUpForm(StepForm):
     visited_on = forms.DateField(label="回访日期", widget=date_widget())
     performance_ok = forms.TypedChoiceField(label="协议履行情况", choices=[("1", "履行正常"), ("0", "未履行或有反复")],
                                             coerce=lambda v: v == "1", initial="1", widget=forms.RadioSelect)
     note = forms.CharField(label="回访情况", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, obj: Dispute, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.obj = obj
-        self.fields["visited_on"].initial = timezone.localdate()
-
-    def clean_visited_on(self):
-        day = not_in_future(self.cleaned_data["visited_on"], "回访日期")
-        if self.obj.resolved_on and day < self.obj.resolved_on:
-            raise forms.ValidationError(f"回访日期不能早于化解日期（{self.obj.resolved_on:%Y-%m-%d}）。")
-        return day
+    date_field, not_before = "visited_on", ("resolved_on",)
 
 
 class MediationLevelForm(VersionedFormMixin, forms.ModelForm):

@@ -1,9 +1,8 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
-from django.utils import timezone
 
-from ledger.forms import LedgerFormMixin, date_widget, not_in_future
+from ledger.forms import LedgerFormMixin, StepForm, date_widget, not_in_future
 from sanzero.forms import VersionedFormMixin
 
 from .choices import HazardLevel
@@ -51,38 +50,21 @@ class HazardForm(LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
         return cleaned
 
 
-class RectifyForm(VersionedFormMixin, forms.Form):
+class RectifyForm(StepForm):
     rectified_on = forms.DateField(label="整改完成日期", widget=date_widget())
     note = forms.CharField(label="整改情况说明", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    date_field, not_before = "rectified_on", ("found_on",)
 
     def __init__(self, *args, obj: Hazard, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.obj = obj
-        self.fields["rectified_on"].initial = timezone.localdate()
+        super().__init__(*args, obj=obj, **kwargs)
         if obj.level == HazardLevel.MAJOR and obj.missing_plan_fields():
             self.fields["rectified_on"].help_text = "该重大隐患“五落实”尚未填全：" + "、".join(obj.missing_plan_fields())
 
-    def clean_rectified_on(self):
-        day = not_in_future(self.cleaned_data["rectified_on"], "整改完成日期")
-        if day < self.obj.found_on:
-            raise forms.ValidationError(f"整改完成日期不能早于发现日期（{self.obj.found_on}）。")
-        return day
 
-
-class AcceptForm(VersionedFormMixin, forms.Form):
+class AcceptForm(StepForm):
     accepted_on = forms.DateField(label="验收日期", widget=date_widget())
     note = forms.CharField(label="验收意见", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args, obj: Hazard, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.obj = obj
-        self.fields["accepted_on"].initial = timezone.localdate()
-
-    def clean_accepted_on(self):
-        day = not_in_future(self.cleaned_data["accepted_on"], "验收日期")
-        if self.obj.rectified_on and day < self.obj.rectified_on:
-            raise forms.ValidationError(f"验收日期不能早于整改完成日期（{self.obj.rectified_on}）。")
-        return day
+    date_field, not_before = "accepted_on", ("rectified_on",)
 
 
 class RejectForm(VersionedFormMixin, forms.Form):
@@ -141,17 +123,7 @@ class AccidentForm(LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
         return loss
 
 
-class CloseAccidentForm(VersionedFormMixin, forms.Form):
+class CloseAccidentForm(StepForm):
     closed_on = forms.DateField(label="结案日期", widget=date_widget())
     note = forms.CharField(label="处理结果", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args, obj: Accident, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.obj = obj
-        self.fields["closed_on"].initial = timezone.localdate()
-
-    def clean_closed_on(self):
-        day = not_in_future(self.cleaned_data["closed_on"], "结案日期")
-        if day < self.obj.occurred_on:
-            raise forms.ValidationError("结案日期不能早于发生日期。")
-        return day
+    date_field, not_before = "closed_on", ("occurred_on",)

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
-from sanzero.forms import date_widget  # noqa: F401 - the ledger forms import it from here
+from sanzero.forms import VersionedFormMixin, date_widget  # noqa: F401 - the ledger forms import date_widget from here
 from units.models import Subject
 
 
@@ -104,4 +104,39 @@ class LedgerFormMixin:
             error = subject.period_error(day, str(self.fields[name].label))
             if error:
                 self.add_error(name, error)
+        return cleaned
+
+
+class StepForm(VersionedFormMixin, forms.Form):
+    """A workflow step's form (ledger.workflow.Transition.form_class). It is given the entry (``obj``);
+    its ``date_field`` starts at today, may not be in the future, nor before any of the entry's dates
+    named in ``not_before`` (checked in order; the first one it precedes is the message)."""
+
+    date_field: str | None = None
+    not_before: tuple[str, ...] = ()
+
+    def __init__(self, *args, obj, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.obj = obj
+        if self.date_field:
+            self.fields[self.date_field].initial = timezone.localdate()
+
+    def clean(self):
+        cleaned = super().clean()
+        name = self.date_field
+        day = cleaned.get(name) if name else None
+        if day is None:
+            return cleaned
+        label = str(self.fields[name].label)
+        try:
+            not_in_future(day, label)
+        except forms.ValidationError as exc:
+            self.add_error(name, exc)
+            return cleaned
+        for attr in self.not_before:
+            floor = getattr(self.obj, attr, None)
+            if floor is not None and day < floor:
+                floor_label = self.obj._meta.get_field(attr).verbose_name
+                self.add_error(name, f"{label}不能早于{floor_label}（{floor:%Y-%m-%d}）。")
+                break
         return cleaned

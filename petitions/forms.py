@@ -1,9 +1,8 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
-from django.utils import timezone
 
-from ledger.forms import LedgerFormMixin, date_widget, not_in_future
+from ledger.forms import LedgerFormMixin, StepForm, date_widget, not_in_future
 from sanzero.forms import VersionedFormMixin
 from sanzero.models import DeadlineSettings
 from sanzero.validators import normalize_phone, validate_id_number, validate_phone
@@ -112,32 +111,21 @@ class PetitionForm(LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
         return cleaned
 
 
-class _StepForm(VersionedFormMixin, forms.Form):
-    def __init__(self, *args, obj: Petition, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.obj = obj
-
-
-class NotifyForm(_StepForm):
+class NotifyForm(StepForm):
     notified_on = forms.DateField(label="告知日期", widget=date_widget())
     note = forms.CharField(label="告知情况", max_length=300, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}),
                            help_text="如：已书面告知受理情况及办理程序。")
 
+    date_field, not_before = "notified_on", ("received_on",)
+
     def __init__(self, *args, obj: Petition, **kwargs):
         super().__init__(*args, obj=obj, **kwargs)
-        self.fields["notified_on"].initial = timezone.localdate()
         if obj.notify_due:
             self.fields["notified_on"].help_text = f"告知期限：{obj.notify_due:%Y-%m-%d}（登记后15日内）。"
 
-    def clean_notified_on(self):
-        day = not_in_future(self.cleaned_data["notified_on"], "告知日期")
-        if day < self.obj.received_on:
-            raise forms.ValidationError(f"告知日期不能早于登记日期（{self.obj.received_on:%Y-%m-%d}）。")
-        return day
 
-
-class ExtendForm(_StepForm):
+class ExtendForm(StepForm):
     days = forms.IntegerField(label="延期天数", min_value=1)
     reason = forms.CharField(label="延期理由", max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
                              help_text="经本机关负责人批准，并告知信访人延期理由。")
@@ -164,36 +152,21 @@ class ExtendForm(_StepForm):
         return reason
 
 
-class ReplyForm(_StepForm):
+class ReplyForm(StepForm):
     replied_on = forms.DateField(label="答复日期", widget=date_widget())
     note = forms.CharField(label="答复意见", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}),
                            help_text="信访处理意见书的要点。")
 
-    def __init__(self, *args, obj: Petition, **kwargs):
-        super().__init__(*args, obj=obj, **kwargs)
-        self.fields["replied_on"].initial = timezone.localdate()
-
-    def clean_replied_on(self):
-        day = not_in_future(self.cleaned_data["replied_on"], "答复日期")
-        if day < self.obj.received_on:
-            raise forms.ValidationError(f"答复日期不能早于登记日期（{self.obj.received_on:%Y-%m-%d}）。")
-        return day
+    date_field, not_before = "replied_on", ("received_on",)
 
 
-class CloseForm(_StepForm):
+class CloseForm(StepForm):
     closed_on = forms.DateField(label="办结日期", widget=date_widget())
     satisfaction = forms.ChoiceField(label="信访人满意度", choices=[("", "请选择"), *Satisfaction.choices])
     note = forms.CharField(label="办结情况", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    date_field, not_before = "closed_on", ("replied_on", "received_on")
+
     def __init__(self, *args, obj: Petition, **kwargs):
         super().__init__(*args, obj=obj, **kwargs)
-        self.fields["closed_on"].initial = timezone.localdate()
         self.fields["satisfaction"].error_messages["required"] = "办结须填写信访人满意度。"
-
-    def clean_closed_on(self):
-        day = not_in_future(self.cleaned_data["closed_on"], "办结日期")
-        floor = self.obj.replied_on or self.obj.received_on
-        if day < floor:
-            label = "答复日期" if self.obj.replied_on else "登记日期"
-            raise forms.ValidationError(f"办结日期不能早于{label}（{floor:%Y-%m-%d}）。")
-        return day

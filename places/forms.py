@@ -1,9 +1,8 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
-from django.utils import timezone
 
-from ledger.forms import LedgerFormMixin, date_widget, not_in_future
+from ledger.forms import LedgerFormMixin, StepForm, date_widget, not_in_future
 from sanzero.forms import VersionedFormMixin
 from sanzero.validators import normalize_phone, validate_phone
 
@@ -48,34 +47,14 @@ class KeyPlaceForm(LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
         return days
 
 
-class InspectForm(VersionedFormMixin, forms.Form):
+class InspectForm(StepForm):
     inspected_on = forms.DateField(label="检查日期", widget=date_widget())
     finding = forms.CharField(label="检查情况", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
     problems_found = forms.BooleanField(label="发现问题（需整改的登记为安全隐患）", required=False)
-
-    def __init__(self, *args, obj: KeyPlace, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.obj = obj
-        self.fields["inspected_on"].initial = timezone.localdate()
-
-    def clean_inspected_on(self):
-        day = not_in_future(self.cleaned_data["inspected_on"], "检查日期")
-        if day < self.obj.registered_on:
-            raise forms.ValidationError(f"检查日期不能早于登记日期（{self.obj.registered_on:%Y-%m-%d}）。")
-        return day
+    date_field, not_before = "inspected_on", ("registered_on",)
 
 
-class RetireForm(VersionedFormMixin, forms.Form):
+class RetireForm(StepForm):
     retired_on = forms.DateField(label="撤管日期", widget=date_widget())
     note = forms.CharField(label="撤管原因", max_length=300, help_text="如：场所已停业、已拆除、风险已消除。")
-
-    def __init__(self, *args, obj: KeyPlace, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.obj = obj
-        self.fields["retired_on"].initial = timezone.localdate()
-
-    def clean_retired_on(self):
-        day = not_in_future(self.cleaned_data["retired_on"], "撤管日期")
-        if day < self.obj.registered_on:
-            raise forms.ValidationError(f"撤管日期不能早于登记日期（{self.obj.registered_on:%Y-%m-%d}）。")
-        return day
+    date_field, not_before = "retired_on", ("registered_on",)

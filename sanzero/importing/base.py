@@ -213,7 +213,8 @@ def _cached_to_python(form_field: forms.ModelChoiceField, mapping: dict[str, Any
 def form_errors(form: forms.BaseForm, row: int, headers: dict[str, str]) -> list[RowError]:
     """The form's errors as row errors: a field's column header (or its label), then the message."""
     out = []
-    for name, messages in form.errors.items():
+    order = {name: i for i, name in enumerate(form.fields)}  # the form's own field order, whatever raised first
+    for name, messages in sorted(form.errors.items(), key=lambda item: order.get(item[0], len(order))):
         if name == "__all__":
             header = headers.get("__all__")
         elif name in headers:
