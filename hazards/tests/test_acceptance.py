@@ -4,7 +4,6 @@ import datetime
 import re
 
 import pytest
-import time_machine
 
 from hazards import services
 from hazards.models import Hazard
@@ -13,15 +12,9 @@ from sanzero.roles import Role
 from sanzero.services import ServiceError
 from sanzero.testing import PASSWORD, assert_flat_queries, check_role_matrix, queries_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 QUEUE = "/hazards/acceptance/"
 EMPTY = "暂无待您验收的隐患"
-
-
-@pytest.fixture(autouse=True)
-def fixed_clock():
-    with time_machine.travel(datetime.datetime(2026, 3, 16, 10, 0), tick=False):
-        yield
 
 
 @pytest.fixture
