@@ -5,13 +5,11 @@ import re
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from cases import demo, services
 from cases.models import PoliceCase
 from sanzero.services import ConflictError, ServiceError
-from sanzero.testing import check_role_matrix
+from sanzero.testing import assert_flat_queries, check_role_matrix, queries_of
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 3, 16)
@@ -304,31 +302,20 @@ def test_list_filters(world, client_as):
     assert "影响零案件" in html and "重大影响" in html and "测试县公安局甲镇派出所" in html
 
 
-def count_list_queries(client, url="/cases/"):
-    client.get(url)  # warm-up: per-process caches are not per-request costs
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries), response
-
-
 def test_a_clerks_list_and_its_filters_cost_the_same_queries_for_3_and_30_cases(world, client_as):
     """The county's list is TestCaseViews' (test_views.py); a clerk's scope and the filters cost no more."""
     client = client_as("clerk_a")
     subjects = [world.shop_a, world.school_a]
-    for i in range(3):
-        case(world, subject=subjects[i % 2], kind="刑事" if i % 3 == 0 else "治安")
-    n, response = count_list_queries(client)
-    assert len(response.context["table"].page.object_list) == 3
-    assert n == LIST_QUERIES
-    for i in range(27):
-        case(world, subject=subjects[i % 2], kind="刑事" if i % 3 == 0 else "治安", major_influence=i % 4 == 0)
-    n, response = count_list_queries(client)
-    assert len(response.context["table"].page.object_list) == 25
-    assert n == LIST_QUERIES
-    n, response = count_list_queries(client, "/cases/?per_page=50&breaks_zero=yes&kind=治安")
+
+    def add(rows):
+        for i in rows:
+            case(world, subject=subjects[i % 2], kind="刑事" if i % 3 == 0 else "治安", major_influence=i % 4 == 0)
+
+    flat = assert_flat_queries(lambda: queries_of(client, "/cases/"), add=add, expected=LIST_QUERIES)
+    assert [len(r.context["table"].page.object_list) for r in flat.responses] == [3, 25]
+    response, sqls = queries_of(client, "/cases/?per_page=50&breaks_zero=yes&kind=治安")
     assert 0 < len(response.context["table"].page.object_list) < 30
-    assert n == LIST_QUERIES
+    assert len(sqls) == LIST_QUERIES, "\n".join(sqls)
 
 
 def test_the_subject_page_shows_the_case_section(world, client_as):
