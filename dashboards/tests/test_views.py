@@ -5,14 +5,12 @@ import re
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from dashboards import compute
 from dashboards.models import MonthStatus, SnapshotJob
 from hazards.models import Accident
 from petitions.models import Petition
-from sanzero.testing import check_role_matrix
+from sanzero.testing import check_role_matrix, queries_of
 
 pytestmark = pytest.mark.django_db
 MARCH = datetime.date(2026, 3, 1)
@@ -35,13 +33,6 @@ def computed(world):
     return world
 
 
-def queries_of(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return response, [q["sql"] for q in ctx.captured_queries]
-
-
 def ledger_tables_in(sqls):
     pattern = r'(?:FROM|JOIN)\s+"((?:disputes|hazards|petitions|cases)_\w+)"'
     return sorted({t for sql in sqls for t in re.findall(pattern, sql)})
@@ -53,7 +44,7 @@ def ledger_tables_in(sqls):
     ("/dashboard/subjects/?month=2026-03&period=month", 9),
 ])
 def test_dashboard_pages_read_only_snapshot_tables_with_pinned_query_counts(computed, client_as, url, pinned):
-    response, sqls = queries_of(client_as("county"), url)
+    response, sqls = queries_of(client_as("county"), url, warm_up=False)
     assert ledger_tables_in(sqls) == []
     assert len(sqls) == pinned, "\n".join(sqls)
 

@@ -26,8 +26,6 @@ import openpyxl
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from cases.models import PoliceCase
 from dashboards import compute
@@ -36,7 +34,7 @@ from disputes.models import Dispute, MediationLevel
 from hazards.models import Accident, Hazard
 from petitions.models import Petition
 from reports.builder import DATA_HEADERS, LEDGER_HEADERS, ReportError, build_report
-from sanzero.testing import check_role_matrix
+from sanzero.testing import captured_sql, check_role_matrix
 
 pytestmark = pytest.mark.django_db
 MARCH = datetime.date(2026, 3, 1)
@@ -258,9 +256,8 @@ def test_summary_of_a_township_has_a_row_for_its_own_subjects(computed):
 # -- snapshot tables only, scope, missing snapshots ---------------------------------------------------
 
 def test_the_report_reads_no_ledger_table(computed):
-    with CaptureQueriesContext(connection) as ctx:
+    with captured_sql() as sqls:
         export(computed, user=computed.users["county"])
-    sqls = [q["sql"] for q in ctx.captured_queries]
     tables = sorted({t for sql in sqls for t in re.findall(r'(?:FROM|JOIN)\s+"(\w+)"', sql)})
     assert not [t for t in tables if t.startswith(("disputes_", "hazards_", "petitions_", "cases_"))], tables
     assert "dashboards_regionmonth" in tables

@@ -9,8 +9,6 @@ import datetime
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from disputes.services import dispute_create
 from petitions.services import petition_create
@@ -18,6 +16,7 @@ from sanzero import privacy
 from sanzero.models import AccessLog, DeadlineSettings, Notification
 from sanzero.selectors import notification_list, notification_unread_count
 from sanzero.services import deadline_settings_update, notifications_mark_read
+from sanzero.testing import captured_sql, queries_of
 
 pytestmark = pytest.mark.django_db
 READS = Notification.read_by.through
@@ -149,9 +148,9 @@ def test_marking_read_without_a_role_is_refused_and_writes_nothing(world):
 def _mark_read_queries(world, start: int, count: int) -> int:
     notes(world.town_a, count, start=start)
     actor = fresh(world.users["clerk_a"])
-    with CaptureQueriesContext(connection) as ctx:
+    with captured_sql() as sqls:
         assert notifications_mark_read(actor=actor) == count
-    return len(ctx.captured_queries)
+    return len(sqls)
 
 
 def test_marking_read_takes_the_same_few_queries_for_3_and_for_30(world):
@@ -176,9 +175,8 @@ def test_the_notifications_page_marks_read_through_the_service_and_reads_through
 
 
 def _page_queries(client) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get("/notifications/").status_code == 200
-    return len(ctx.captured_queries)
+    _, sqls = queries_of(client, "/notifications/", warm_up=False)
+    return len(sqls)
 
 
 def test_the_notifications_page_takes_the_same_queries_for_3_and_for_30(world, client_as):

@@ -1,29 +1,18 @@
+"""A hazard's deadline and its steps (rectify → accept, or reject back), the rules the services keep
+(the rectifier does not accept, a 重大 hazard needs its 五落实 plan) and who may take a step."""
+
 import datetime
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied
 
 from hazards import services
-from hazards.models import Accident, Hazard
+from hazards.tests.helpers import TODAY, hazard
 from hazards.workflow import RECTIFIER_MAY_NOT_ACCEPT
 from sanzero.services import ServiceError
 from sanzero.testing import check_role_matrix
 
-pytestmark = pytest.mark.django_db
-TODAY = datetime.date(2026, 3, 16)
-
-
-@pytest.fixture(autouse=True)
-def fixed_clock():
-    with time_machine.travel(datetime.datetime(2026, 3, 16, 10, 0), tick=False):
-        yield
-
-
-def hazard(world, *, user="clerk_a", subject=None, level="一般", **extra):
-    data = {"subject": subject or world.shop_a, "found_on": datetime.date(2026, 3, 2), "category": "消防",
-            "level": level, "description": "灭火器过期", **extra}
-    return services.hazard_create(actor=world.users[user], data=data)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 
 
 def test_a_general_hazard_is_due_seven_days_after_it_was_found(world):
@@ -95,15 +84,9 @@ def test_county_and_other_township_cannot_act(world):
         hazard(world, user="clerk_b")  # shop_a is in township A
 
 
-def test_hazard_views_role_matrix(world, client_as):
+def test_the_rectify_step_is_refused_to_other_scopes_and_the_county_and_done_by_the_clerk(world, client_as):
+    """The five pages' role matrix is TestHazardViews' (test_views.py); this is the step's."""
     h = hazard(world)
-    anon = {"anonymous": 302}
-    check_role_matrix(client_as, "/hazards/", {**anon, "admin": 200, "county": 200, "clerk_a": 200, "clerk_b": 200,
-                                               "grid_a": 200, "dept_edu": 200})
-    check_role_matrix(client_as, f"/hazards/{h.pk}/", {**anon, "admin": 200, "county": 200, "clerk_a": 200,
-                                                       "clerk_b": 404, "grid_a": 200, "dept_edu": 404})
-    check_role_matrix(client_as, f"/hazards/{h.pk}/edit/", {**anon, "admin": 200, "county": 403, "clerk_a": 200,
-                                                            "clerk_b": 404, "grid_a": 200, "dept_edu": 404})
     check_role_matrix(client_as, f"/hazards/{h.pk}/do/rectify/", {"clerk_b": 404, "dept_edu": 404},
                       method="post", data={"rectified_on": "2026-03-10", "version": 1})
     response = client_as("county").post(f"/hazards/{h.pk}/do/rectify/", {"rectified_on": "2026-03-10", "version": 1})
@@ -114,60 +97,3 @@ def test_hazard_views_role_matrix(world, client_as):
     assert response.status_code == 302
     h.refresh_from_db()
     assert h.status == "待验收"
-
-
-def test_hazard_form_rejects_bad_input(world, client_as):
-    client = client_as("clerk_a")
-    base = {"subject": world.shop_a.pk, "found_on": "2026-03-02", "category": "消防", "level": "一般",
-            "description": "x"}
-    for bad, field in [({"found_on": "2026-04-01"}, "found_on"), ({"rectify_due": "2026-03-01"}, "rectify_due"),
-                       ({"category": "乱写"}, "category"), ({"description": "长" * 2001}, "description"),
-                       ({"subject": world.shop_b.pk}, "subject"), ({"found_on": "abc"}, "found_on")]:
-        response = client.post("/hazards/new/", {**base, **bad})
-        assert response.status_code == 400, bad
-        assert field in response.context["form"].errors, bad
-    assert not Hazard.objects.exists()
-    response = client.post("/hazards/new/", base)
-    assert response.status_code == 302
-    assert Hazard.objects.get().created_by == world.users["clerk_a"]
-
-
-def test_accident_grade_follows_the_national_thresholds(world):
-    def make(**kw):
-        return services.accident_create(actor=world.users["clerk_a"], data={
-            "subject": world.shop_a, "occurred_on": datetime.date(2026, 3, 1), "kind": "生产安全", **kw})
-    assert make(deaths=0, injuries=0).grade == "一般"
-    assert make(deaths=3).grade == "较大"
-    assert make(injuries=50, serious_injuries=50).grade == "重大"
-    assert make(injuries=60, serious_injuries=9).grade == "一般"  # minor injuries do not raise the grade
-    assert make(injuries=12, serious_injuries=10).grade == "较大"
-    assert make(direct_loss=10000).grade == "特别重大"
-    a = make(injuries=1)
-    assert a.has_casualties
-    assert Accident.objects.count() == 7
-
-
-@pytest.mark.parametrize("url", ["/hazards/?per_page=50", "/accidents/?per_page=50"])
-def test_list_pages_run_a_fixed_number_of_queries(world, client_as, url):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client = client_as("county")
-
-    def count():
-        client.get(url)  # warm caches that are per process, not per request
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(url).status_code == 200
-        return len(ctx.captured_queries)
-
-    for i in range(3):
-        hazard(world, subject=world.shop_a if i % 2 else world.school_a)
-        services.accident_create(actor=world.users["clerk_a"], data={
-            "subject": world.shop_a, "occurred_on": datetime.date(2026, 3, 1), "kind": "火灾"})
-    few = count()
-    for i in range(27):
-        hazard(world, subject=world.shop_a if i % 2 else world.school_a)
-        services.accident_create(actor=world.users["clerk_a"], data={
-            "subject": world.shop_a, "occurred_on": datetime.date(2026, 3, 1), "kind": "火灾"})
-    assert count() == few
-    assert few == 7
