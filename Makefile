@@ -43,7 +43,7 @@ migrate: setup
 
 lint: setup-dev
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check . || true
+	$(VENV)/bin/ruff format --check .
 
 clean:
 	rm -rf $(VENV) node_modules var/staticfiles

@@ -82,17 +82,43 @@ def worker(settings):
     This process's MEDIA_ROOT is set back to the site's, where the worker reads uploads and writes exports.
     """
     need("redis", redis_ok(), "no Redis answers at REDIS_URL")
-    need("worker", connection.vendor == "postgresql",
-         "the worker process needs a shared database (PostgreSQL); SQLite's test database is in memory")
+    need(
+        "worker",
+        connection.vendor == "postgresql",
+        "the worker process needs a shared database (PostgreSQL); SQLite's test database is in memory",
+    )
     settings.MEDIA_ROOT = SITE_MEDIA_ROOT
     db = connection.settings_dict
     url = f"postgresql://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": settings.REDIS_URL, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "REDIS_URL": settings.REDIS_URL,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"test-{os.getpid()}@%h"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"test-{os.getpid()}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     celery_app.conf.task_always_eager = False
     try:
         deadline = time.monotonic() + 60

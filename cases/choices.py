@@ -13,5 +13,8 @@ class CaseStatus(models.TextChoices):
 
 
 #: the status badge's Bootstrap class on lists and pages (ledger.tables.StatusBadgeColumn)
-CASE_STATUS_BADGES = {CaseStatus.INVESTIGATING: "text-bg-primary", CaseStatus.SOLVED: "text-bg-info",
-                      CaseStatus.CLOSED: "text-bg-secondary"}
+CASE_STATUS_BADGES = {
+    CaseStatus.INVESTIGATING: "text-bg-primary",
+    CaseStatus.SOLVED: "text-bg-info",
+    CaseStatus.CLOSED: "text-bg-secondary",
+}

@@ -52,8 +52,11 @@ def seed(*, rng, subjects, year, users, today):
     # 30% 刑事; of the 治安 cases 15% of major influence: (刑事, major) pairs in random order.
     criminal_count = round(TOTAL * 0.3)
     major_count = round((TOTAL - criminal_count) * 0.15)
-    mix = ([(True, False)] * criminal_count + [(False, True)] * major_count
-           + [(False, False)] * (TOTAL - criminal_count - major_count))
+    mix = (
+        [(True, False)] * criminal_count
+        + [(False, True)] * major_count
+        + [(False, False)] * (TOTAL - criminal_count - major_count)
+    )
     rng.shuffle(mix)
     cases = []
     for seq, (criminal, major) in enumerate(mix, start=1):
@@ -68,9 +71,17 @@ def seed(*, rng, subjects, year, users, today):
         police = f"{county_names.get(subject.region.code[:6], '')}公安局"
         township = townships.get(subject.region.code[:9] + "000", "")
         unit = f"{police}刑事侦查大队" if criminal and rng.random() < 0.3 else f"{police}{_station(township)}派出所"
-        c = PoliceCase(subject=subject, occurred_on=occurred, kind=kind, major_influence=major, cause=cause,
-                       summary=summary, unit=unit, case_no=f"青公{'刑' if criminal else '治'}〔{year}〕{seq:04d}号",
-                       created_by=clerk)
+        c = PoliceCase(
+            subject=subject,
+            occurred_on=occurred,
+            kind=kind,
+            major_influence=major,
+            cause=cause,
+            summary=summary,
+            unit=unit,
+            case_no=f"青公{'刑' if criminal else '治'}〔{year}〕{seq:04d}号",
+            created_by=clerk,
+        )
         age = (end - occurred).days
         if criminal:
             if age > 20 and rng.random() < min(0.85, age / 60):

@@ -11,11 +11,11 @@ YES_NO = [("yes", "是"), ("no", "否")]
 
 class PoliceCaseFilterSet(LedgerFilterSet):
     kind = django_filters.ChoiceFilter(label="案件类别", choices=CaseKind.choices, empty_label="全部类别")
-    major = django_filters.ChoiceFilter(label="重大影响", choices=YES_NO, empty_label="全部",
-                                        method="filter_major")
+    major = django_filters.ChoiceFilter(label="重大影响", choices=YES_NO, empty_label="全部", method="filter_major")
     status = django_filters.ChoiceFilter(label="状态", choices=CaseStatus.choices, empty_label="全部状态")
-    breaks_zero = django_filters.ChoiceFilter(label="影响三零", choices=YES_NO, empty_label="全部",
-                                              method="filter_breaks_zero")
+    breaks_zero = django_filters.ChoiceFilter(
+        label="影响三零", choices=YES_NO, empty_label="全部", method="filter_breaks_zero"
+    )
     # The kernel's generic list page prints a label for every field, hidden ones too: no stray “创建主体”.
     subject = django_filters.NumberFilter(field_name="subject_id", widget=forms.HiddenInput, label="")
     # Cases have no handling deadline: the kernel's 期限 filter would be meaningless here.

@@ -26,12 +26,20 @@ class PoliceCaseForm(LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Row(Column("subject", css_class="col-md-6"), Column("occurred_on", css_class="col-md-3"),
-                Column("kind", css_class="col-md-3")),
+            Row(
+                Column("subject", css_class="col-md-6"),
+                Column("occurred_on", css_class="col-md-3"),
+                Column("kind", css_class="col-md-3"),
+            ),
             Div("major_influence", css_id="major-influence-box", css_class="mb-2"),
-            Row(Column("case_no", css_class="col-md-4"), Column("cause", css_class="col-md-4"),
-                Column("unit", css_class="col-md-4")),
-            "summary", "version", KIND_SCRIPT,
+            Row(
+                Column("case_no", css_class="col-md-4"),
+                Column("cause", css_class="col-md-4"),
+                Column("unit", css_class="col-md-4"),
+            ),
+            "summary",
+            "version",
+            KIND_SCRIPT,
         )
 
     def clean_occurred_on(self):
@@ -56,6 +64,11 @@ class SolveForm(StepForm):
 
 class CloseCaseForm(StepForm):
     closed_on = forms.DateField(label="结案日期", widget=date_widget())
-    note = forms.CharField(label="处理结果", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text="例如：移送审查起诉、作出行政拘留处罚、调解处理。")
+    note = forms.CharField(
+        label="处理结果",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="例如：移送审查起诉、作出行政拘留处罚、调解处理。",
+    )
     date_field, not_before = "closed_on", ("occurred_on", "solved_on")

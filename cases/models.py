@@ -32,11 +32,19 @@ class PoliceCase(LedgerEntry):
     occurred_on = models.DateField("发案日期")
     kind = models.CharField("案件类别", max_length=4, choices=CaseKind.choices)
     major_influence = models.BooleanField(
-        "是否有重大影响", default=False,
-        help_text="仅治安案件填写：有重大影响的治安案件计入零案件；刑事案件一律计入零案件。")
-    case_no = models.CharField("案件编号", max_length=50, null=True, blank=True, unique=True,
-                               error_messages={"unique": "该案件编号已被登记，请核对。"},
-                               help_text="公安机关的案件编号；可不填，填写则不能重复。")
+        "是否有重大影响",
+        default=False,
+        help_text="仅治安案件填写：有重大影响的治安案件计入零案件；刑事案件一律计入零案件。",
+    )
+    case_no = models.CharField(
+        "案件编号",
+        max_length=50,
+        null=True,
+        blank=True,
+        unique=True,
+        error_messages={"unique": "该案件编号已被登记，请核对。"},
+        help_text="公安机关的案件编号；可不填，填写则不能重复。",
+    )
     cause = models.CharField("案由", max_length=100, blank=True)
     summary = models.TextField("简要案情", max_length=2000, blank=True)
     unit = models.CharField("办案单位", max_length=100, blank=True, help_text="例如：青石县公安局青石派出所")
@@ -55,23 +63,33 @@ class PoliceCase(LedgerEntry):
             models.CheckConstraint(
                 condition=~Q(kind=CaseKind.CRIMINAL) | Q(major_influence=False),
                 name="policecase_major_only_public_security",
-                violation_error_message="“是否有重大影响”仅适用于治安案件。"),
-            models.CheckConstraint(condition=Q(solved_on__isnull=True) | Q(solved_on__gte=F("occurred_on")),
-                                   name="policecase_solved_after_occurred",
-                                   violation_error_message="破案日期不能早于发案日期。"),
-            models.CheckConstraint(condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("occurred_on")),
-                                   name="policecase_closed_after_occurred",
-                                   violation_error_message="结案日期不能早于发案日期。"),
-            models.CheckConstraint(condition=Q(closed_on__isnull=True) | Q(solved_on__isnull=True)
-                                   | Q(closed_on__gte=F("solved_on")),
-                                   name="policecase_closed_after_solved",
-                                   violation_error_message="结案日期不能早于破案日期。"),
-            models.CheckConstraint(condition=~Q(status=CaseStatus.SOLVED) | Q(solved_on__isnull=False),
-                                   name="policecase_solved_has_date",
-                                   violation_error_message="已破案的案件须有破案日期。"),
-            models.CheckConstraint(condition=~Q(status=CaseStatus.CLOSED) | Q(closed_on__isnull=False),
-                                   name="policecase_closed_has_date",
-                                   violation_error_message="已结案的案件须有结案日期。"),
+                violation_error_message="“是否有重大影响”仅适用于治安案件。",
+            ),
+            models.CheckConstraint(
+                condition=Q(solved_on__isnull=True) | Q(solved_on__gte=F("occurred_on")),
+                name="policecase_solved_after_occurred",
+                violation_error_message="破案日期不能早于发案日期。",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("occurred_on")),
+                name="policecase_closed_after_occurred",
+                violation_error_message="结案日期不能早于发案日期。",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(solved_on__isnull=True) | Q(closed_on__gte=F("solved_on")),
+                name="policecase_closed_after_solved",
+                violation_error_message="结案日期不能早于破案日期。",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=CaseStatus.SOLVED) | Q(solved_on__isnull=False),
+                name="policecase_solved_has_date",
+                violation_error_message="已破案的案件须有破案日期。",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=CaseStatus.CLOSED) | Q(closed_on__isnull=False),
+                name="policecase_closed_has_date",
+                violation_error_message="已结案的案件须有结案日期。",
+            ),
         ]
         indexes = [
             models.Index(fields=["subject", "occurred_on"], name="policecase_subject_occurred"),

@@ -28,11 +28,14 @@ def police_case_create(*, actor, data: dict, steps=()) -> PoliceCase:
 
 
 def police_case_update(*, actor, obj: PoliceCase, data: dict, expected_version: int | None = None) -> list[str]:
-    return entry_update(actor=actor, obj=obj, data=_normalise(data, obj), fields=CASE_FIELDS,
-                        expected_version=expected_version)
+    return entry_update(
+        actor=actor, obj=obj, data=_normalise(data, obj), fields=CASE_FIELDS, expected_version=expected_version
+    )
 
 
-def police_case_transition(*, actor, obj: PoliceCase, name: str, data: dict | None = None,
-                           expected_version: int | None = None) -> PoliceCase:
-    return transition_run(actor=actor, obj=obj, workflow=CASE_WORKFLOW, name=name, data=data or {},
-                          expected_version=expected_version)
+def police_case_transition(
+    *, actor, obj: PoliceCase, name: str, data: dict | None = None, expected_version: int | None = None
+) -> PoliceCase:
+    return transition_run(
+        actor=actor, obj=obj, workflow=CASE_WORKFLOW, name=name, data=data or {}, expected_version=expected_version
+    )

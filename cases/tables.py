@@ -17,10 +17,28 @@ class PoliceCaseTable(LedgerTable):
 
     class Meta:
         model = PoliceCase
-        fields = ["occurred_on", "subject", "region", "kind", "major_influence", "cause", "unit", "breaks_zero",
-                  "status"]
-        sequence = ["occurred_on", "subject", "region", "kind", "major_influence", "cause", "unit", "breaks_zero",
-                    "status"]
+        fields = [
+            "occurred_on",
+            "subject",
+            "region",
+            "kind",
+            "major_influence",
+            "cause",
+            "unit",
+            "breaks_zero",
+            "status",
+        ]
+        sequence = [
+            "occurred_on",
+            "subject",
+            "region",
+            "kind",
+            "major_influence",
+            "cause",
+            "unit",
+            "breaks_zero",
+            "status",
+        ]
         exclude = ["mark"]
         order_by = ("-occurred_on",)
         template_name = "partials/table.html"
@@ -46,4 +64,3 @@ class PoliceCaseTable(LedgerTable):
         if record.breaks_zero_case:
             return mark_safe('<span class="badge text-bg-danger" title="计入零案件，该主体零案件不达标">影响</span>')
         return mark_safe('<span class="text-secondary small">不影响</span>')
-

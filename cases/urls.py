@@ -4,5 +4,11 @@ from . import views
 
 app_name = "cases"
 
-urlpatterns = ledger_urls("cases", "case", list_view=views.PoliceCaseListView, form_view=views.PoliceCaseFormView,
-                          detail_view=views.PoliceCaseDetailView, transition_view=views.PoliceCaseTransitionView)
+urlpatterns = ledger_urls(
+    "cases",
+    "case",
+    list_view=views.PoliceCaseListView,
+    form_view=views.PoliceCaseFormView,
+    detail_view=views.PoliceCaseDetailView,
+    transition_view=views.PoliceCaseTransitionView,
+)

@@ -44,9 +44,21 @@ class PoliceCaseListView(LedgerListView):
 class PoliceCaseDetailView(LedgerDetailView):
     model = PoliceCase
     workflow = CASE_WORKFLOW
-    detail_fields = ("subject", "occurred_on", "kind", ("是否有重大影响", _major_influence),
-                     ("影响零案件", _breaks_zero_case), "case_no", "cause", "unit", "summary", "status",
-                     "solved_on", "closed_on", "created_by")
+    detail_fields = (
+        "subject",
+        "occurred_on",
+        "kind",
+        ("是否有重大影响", _major_influence),
+        ("影响零案件", _breaks_zero_case),
+        "case_no",
+        "cause",
+        "unit",
+        "summary",
+        "status",
+        "solved_on",
+        "closed_on",
+        "created_by",
+    )
 
     def decorate_queryset(self, qs):
         return selectors.case_detail(qs)

@@ -48,10 +48,29 @@ def close(case, data: dict, actor, rules) -> list[str]:
     return ["closed_on"]
 
 
-CASE_WORKFLOW = Workflow([
-    Transition("solve", "破案", (CaseStatus.INVESTIGATING,), CaseStatus.SOLVED, EDIT_ROLES, SolveForm,
-               help="登记破案日期；刑事案件破案后才能结案。", apply=solve),
-    Transition("close", "结案", (CaseStatus.INVESTIGATING, CaseStatus.SOLVED), CaseStatus.CLOSED, EDIT_ROLES,
-               CloseCaseForm, style="success", help="刑事案件须先破案；治安案件作出处罚或处理决定后可直接结案。",
-               guard=criminal_cases_are_solved_first, apply=close),
-])
+CASE_WORKFLOW = Workflow(
+    [
+        Transition(
+            "solve",
+            "破案",
+            (CaseStatus.INVESTIGATING,),
+            CaseStatus.SOLVED,
+            EDIT_ROLES,
+            SolveForm,
+            help="登记破案日期；刑事案件破案后才能结案。",
+            apply=solve,
+        ),
+        Transition(
+            "close",
+            "结案",
+            (CaseStatus.INVESTIGATING, CaseStatus.SOLVED),
+            CaseStatus.CLOSED,
+            EDIT_ROLES,
+            CloseCaseForm,
+            style="success",
+            help="刑事案件须先破案；治安案件作出处罚或处理决定后可直接结案。",
+            guard=criminal_cases_are_solved_first,
+            apply=close,
+        ),
+    ]
+)

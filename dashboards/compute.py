@@ -60,14 +60,20 @@ def _ledgers():
     from petitions.models import Petition
 
     return [
-        ("petitions", Petition, "received_on", ("is_skip_level", "headcount", "is_abnormal", "level_reached"),
-         RuleSet.petition_fails),
+        (
+            "petitions",
+            Petition,
+            "received_on",
+            ("is_skip_level", "headcount", "is_abnormal", "level_reached"),
+            RuleSet.petition_fails,
+        ),
         ("accidents", Accident, "occurred_on", ("deaths", "injuries", "serious_injuries"), RuleSet.accident_fails),
         ("cases", PoliceCase, "occurred_on", ("kind", "major_influence"), RuleSet.case_fails),
     ]
 
 
 # --- locking ---------------------------------------------------------------------------------------
+
 
 def lock_for(region: Region, month: datetime.date) -> MonthStatus | None:
     """A lock on the region, an ancestor (its prefix) or a descendant (starts with its prefix)."""
@@ -81,6 +87,7 @@ def lock_for(region: Region, month: datetime.date) -> MonthStatus | None:
 
 # --- one subject's verdicts ------------------------------------------------------------------------
 
+
 def next_month(month: datetime.date) -> datetime.date:
     return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
 
@@ -93,8 +100,14 @@ class EarlierOverrides:
     ytd: dict[datetime.date, bool] = field(default_factory=dict)  # 年度累计 verdicts set by hand
 
 
-def evaluate(*, month: datetime.date, fails: dict[str, list[tuple[int, datetime.date]]], earlier: EarlierOverrides,
-             override: bool | None, ytd_override: bool | None) -> dict:
+def evaluate(
+    *,
+    month: datetime.date,
+    fails: dict[str, list[tuple[int, datetime.date]]],
+    earlier: EarlierOverrides,
+    override: bool | None,
+    ytd_override: bool | None,
+) -> dict:
     """The fields of one SubjectMonth from the year's failing entries (id, date) up to the month's end.
 
     本月 passes when no entry of the month fails; its override replaces it. 年度累计 passes when every month
@@ -122,10 +135,19 @@ def evaluate(*, month: datetime.date, fails: dict[str, list[tuple[int, datetime.
             k = next_month(k)
         ytd_passed = ytd_passed and passed
     return {
-        "petition_ok": m_ok["petitions"], "accident_ok": m_ok["accidents"], "case_ok": m_ok["cases"],
-        "computed_passed": computed, "ytd_petition_ok": y_ok["petitions"], "ytd_accident_ok": y_ok["accidents"],
-        "ytd_case_ok": y_ok["cases"], "ytd_computed_passed": ytd_computed, "failures": month_fail,
-        "ytd_failures": ytd_fail, "passed": passed, "ytd_passed": ytd_passed, "ytd_basis": basis,
+        "petition_ok": m_ok["petitions"],
+        "accident_ok": m_ok["accidents"],
+        "case_ok": m_ok["cases"],
+        "computed_passed": computed,
+        "ytd_petition_ok": y_ok["petitions"],
+        "ytd_accident_ok": y_ok["accidents"],
+        "ytd_case_ok": y_ok["cases"],
+        "ytd_computed_passed": ytd_computed,
+        "failures": month_fail,
+        "ytd_failures": ytd_fail,
+        "passed": passed,
+        "ytd_passed": ytd_passed,
+        "ytd_basis": basis,
     }
 
 
@@ -139,8 +161,16 @@ def _earlier_overrides(rows) -> dict[int, EarlierOverrides]:
     return out
 
 
-OVERRIDE_FIELDS = ("override_passed", "override_reason", "override_by_id", "override_at", "ytd_override_passed",
-                   "ytd_override_reason", "ytd_override_by_id", "ytd_override_at")
+OVERRIDE_FIELDS = (
+    "override_passed",
+    "override_reason",
+    "override_by_id",
+    "override_at",
+    "ytd_override_passed",
+    "ytd_override_reason",
+    "ytd_override_by_id",
+    "ytd_override_at",
+)
 
 
 @dataclass
@@ -154,8 +184,14 @@ class Member:
 
 # --- the computation -------------------------------------------------------------------------------
 
-def compute_month(*, region: Region, month: datetime.date, progress: Callable[[int], None] | None = None,
-                  now: datetime.datetime | None = None) -> ComputeResult:
+
+def compute_month(
+    *,
+    region: Region,
+    month: datetime.date,
+    progress: Callable[[int], None] | None = None,
+    now: datetime.datetime | None = None,
+) -> ComputeResult:
     started = timezone.now()
     now = now or started
     progress = progress or (lambda pct: None)
@@ -176,26 +212,34 @@ def compute_month(*, region: Region, month: datetime.date, progress: Callable[[i
         in_tree = Q(region_code__startswith=prefix) | Q(subject__region__code__startswith=prefix)
         existing = {sm.subject_id: sm for sm in SubjectMonth.objects.filter(month=month).filter(in_tree)}
         members: dict[int, Member] = {}
-        subject_filter = Q(region__code__startswith=prefix) | Q(pk__in=[
-            sid for sid, sm in existing.items() if sm.region_code.startswith(prefix)])
+        subject_filter = Q(region__code__startswith=prefix) | Q(
+            pk__in=[sid for sid, sm in existing.items() if sm.region_code.startswith(prefix)]
+        )
         for sid, region_id, code, group, department_id, joined_on in (
-            Subject.objects.filter(subject_filter).filter(active_q(end))
+            Subject.objects.filter(subject_filter)
+            .filter(active_q(end))
             .values_list("pk", "region_id", "region__code", "category__group", "department_id", "joined_on")
         ):
             frozen = existing.get(sid)
-            members[sid] = (Member(frozen.region_id, frozen.region_code, frozen.group, frozen.department_id, joined_on)
-                            if frozen else Member(region_id, code, group, department_id, joined_on))
+            members[sid] = (
+                Member(frozen.region_id, frozen.region_code, frozen.group, frozen.department_id, joined_on)
+                if frozen
+                else Member(region_id, code, group, department_id, joined_on)
+            )
         progress(20)
 
         # Failing entries: one query per ledger over the year to date of the subtree. An entry dated
         # before the subject joined is not its own (DESIGN §5).
         fails: dict[int, dict[str, list[tuple[int, datetime.date]]]] = defaultdict(lambda: defaultdict(list))
-        entry_filter = Q(subject__region__code__startswith=prefix) | Q(subject_id__in=[
-            sid for sid, m in members.items() if not m.code.startswith(prefix)] or [0])
+        entry_filter = Q(subject__region__code__startswith=prefix) | Q(
+            subject_id__in=[sid for sid, m in members.items() if not m.code.startswith(prefix)] or [0]
+        )
         for key, model, date_field, fields, fails_rule in _ledgers():
-            rows = (model.objects.filter(entry_filter)
-                    .filter(**{f"{date_field}__gte": year_start, f"{date_field}__lte": end})
-                    .values("pk", "subject_id", date_field, *fields))
+            rows = (
+                model.objects.filter(entry_filter)
+                .filter(**{f"{date_field}__gte": year_start, f"{date_field}__lte": end})
+                .values("pk", "subject_id", date_field, *fields)
+            )
             for row in rows:
                 member = members.get(row["subject_id"])
                 day = row[date_field]
@@ -207,21 +251,37 @@ def compute_month(*, region: Region, month: datetime.date, progress: Callable[[i
 
         # Overrides of earlier months this year take part in the 年度累计 verdict.
         earlier = _earlier_overrides(
-            SubjectMonth.objects.filter(month__gte=year_start, month__lt=month).filter(in_tree)
+            SubjectMonth.objects.filter(month__gte=year_start, month__lt=month)
+            .filter(in_tree)
             .filter(Q(override_passed__isnull=False) | Q(ytd_override_passed__isnull=False))
-            .values_list("subject_id", "month", "override_passed", "ytd_override_passed"))
+            .values_list("subject_id", "month", "override_passed", "ytd_override_passed")
+        )
 
         rows = []
         for sid, member in members.items():
             old = existing.get(sid)
-            verdicts = evaluate(month=month, fails=fails.get(sid, {}), earlier=earlier.get(sid, EarlierOverrides()),
-                                override=old.override_passed if old else None,
-                                ytd_override=old.ytd_override_passed if old else None)
+            verdicts = evaluate(
+                month=month,
+                fails=fails.get(sid, {}),
+                earlier=earlier.get(sid, EarlierOverrides()),
+                override=old.override_passed if old else None,
+                ytd_override=old.ytd_override_passed if old else None,
+            )
             kept = {f: getattr(old, f) for f in OVERRIDE_FIELDS} if old else {}
-            rows.append(SubjectMonth(
-                subject_id=sid, month=month, region_id=member.region_id, region_code=member.code,
-                group=member.group, department_id=member.department_id,
-                rule=book.rule_for(member.code, member.group), computed_at=now, **verdicts, **kept))
+            rows.append(
+                SubjectMonth(
+                    subject_id=sid,
+                    month=month,
+                    region_id=member.region_id,
+                    region_code=member.code,
+                    group=member.group,
+                    department_id=member.department_id,
+                    rule=book.rule_for(member.code, member.group),
+                    computed_at=now,
+                    **verdicts,
+                    **kept,
+                )
+            )
         SubjectMonth.objects.filter(pk__in=[sm.pk for sm in existing.values()]).delete()
         SubjectMonth.objects.filter(month=month, region_code__startswith=prefix).delete()
         SubjectMonth.objects.bulk_create(rows, batch_size=1000)
@@ -229,14 +289,22 @@ def compute_month(*, region: Region, month: datetime.date, progress: Callable[[i
 
         regions_written = _write_region_months(region=region, month=month, end=end, year_start=year_start, now=now)
         progress(100)
-    return ComputeResult(region, month, len(rows), sum(r.passed for r in rows), regions_written,
-                         (timezone.now() - started).total_seconds())
+    return ComputeResult(
+        region,
+        month,
+        len(rows),
+        sum(r.passed for r in rows),
+        regions_written,
+        (timezone.now() - started).total_seconds(),
+    )
 
 
 # --- one subject's months, after an override (or an edit): its rows and its regions' counts ---------
 
-COUNTED = {Period.MONTH: ("passed", "petition_ok", "accident_ok", "case_ok"),
-           Period.YTD: ("ytd_passed", "ytd_petition_ok", "ytd_accident_ok", "ytd_case_ok")}
+COUNTED = {
+    Period.MONTH: ("passed", "petition_ok", "accident_ok", "case_ok"),
+    Period.YTD: ("ytd_passed", "ytd_petition_ok", "ytd_accident_ok", "ytd_case_ok"),
+}
 
 
 @dataclass
@@ -245,8 +313,9 @@ class Refresh:
     locked: list[datetime.date]  # later months left alone because they are locked
 
 
-def refresh_subject_year(*, subject_id: int, from_month: datetime.date,
-                         now: datetime.datetime | None = None) -> Refresh:
+def refresh_subject_year(
+    *, subject_id: int, from_month: datetime.date, now: datetime.datetime | None = None
+) -> Refresh:
     """Recompute one subject's computed months from ``from_month`` to the end of its year, with each
     row's own rule version and the overrides on record; locked months are left alone. The counts of
     the subject's regions (and their ancestors) move by the difference, so no region is recomputed."""
@@ -255,18 +324,22 @@ def refresh_subject_year(*, subject_id: int, from_month: datetime.date,
     now = now or timezone.now()
     result = Refresh([], [])
     with transaction.atomic():
-        rows = list(SubjectMonth.objects.select_for_update().filter(
-            subject_id=subject_id, month__gte=year_start, month__lte=from_month.replace(month=12))
-            .select_related("region", "rule", "subject").order_by("month"))
+        rows = list(
+            SubjectMonth.objects.select_for_update()
+            .filter(subject_id=subject_id, month__gte=year_start, month__lte=from_month.replace(month=12))
+            .select_related("region", "rule", "subject")
+            .order_by("month")
+        )
         later = [r for r in rows if r.month >= from_month]
         if not later:
             return result
         joined_on = later[0].subject.joined_on
         entries: dict[str, list[tuple[int, datetime.date, dict]]] = defaultdict(list)
         for key, model, date_field, fields, _ in _ledgers():
-            for row in (model.objects.filter(subject_id=subject_id, **{f"{date_field}__gte": year_start,
-                                                                        f"{date_field}__lte": month_end(later[-1].month)})
-                        .values("pk", date_field, *fields)):
+            for row in model.objects.filter(
+                subject_id=subject_id,
+                **{f"{date_field}__gte": year_start, f"{date_field}__lte": month_end(later[-1].month)},
+            ).values("pk", date_field, *fields):
                 if not (joined_on and row[date_field] < joined_on):
                     entries[key].append((row["pk"], row[date_field], row))
         earlier = EarlierOverrides()
@@ -276,10 +349,18 @@ def refresh_subject_year(*, subject_id: int, from_month: datetime.date,
                     result.locked.append(row.month)
                 else:
                     end = month_end(row.month)
-                    fails = {key: [(pk, day) for pk, day, values in found if day <= end and fail(row.rule, values)]
-                             for (key, *_, fail) in _ledgers() for found in [entries.get(key, [])]}
-                    verdicts = evaluate(month=row.month, fails=fails, earlier=earlier, override=row.override_passed,
-                                        ytd_override=row.ytd_override_passed)
+                    fails = {
+                        key: [(pk, day) for pk, day, values in found if day <= end and fail(row.rule, values)]
+                        for (key, *_, fail) in _ledgers()
+                        for found in [entries.get(key, [])]
+                    }
+                    verdicts = evaluate(
+                        month=row.month,
+                        fails=fails,
+                        earlier=earlier,
+                        override=row.override_passed,
+                        ytd_override=row.ytd_override_passed,
+                    )
                     _apply_row(row, verdicts, now)
                     result.updated.append(row.month)
             if row.override_passed is not None:
@@ -290,7 +371,9 @@ def refresh_subject_year(*, subject_id: int, from_month: datetime.date,
 
 
 def _apply_row(row: SubjectMonth, verdicts: dict, now) -> None:
-    deltas = {period: {f: int(verdicts[f]) - int(getattr(row, f)) for f in fields} for period, fields in COUNTED.items()}
+    deltas = {
+        period: {f: int(verdicts[f]) - int(getattr(row, f)) for f in fields} for period, fields in COUNTED.items()
+    }
     for name, value in verdicts.items():
         setattr(row, name, value)
     row.computed_at = now
@@ -299,8 +382,11 @@ def _apply_row(row: SubjectMonth, verdicts: dict, now) -> None:
     for period, changes in deltas.items():
         if not any(changes.values()):
             continue
-        update = {(f[4:] if f.startswith("ytd_") else f): F(f[4:] if f.startswith("ytd_") else f) + d
-                  for f, d in changes.items() if d}
+        update = {
+            (f[4:] if f.startswith("ytd_") else f): F(f[4:] if f.startswith("ytd_") else f) + d
+            for f, d in changes.items()
+            if d
+        }
         where = {"month": row.month, "period": period, "region_code__in": codes, "group__in": [row.group, ALL_GROUPS]}
         RegionMonth.objects.filter(**where).update(**update)
         if row.department_id is not None:
@@ -322,12 +408,22 @@ def _write_region_months(*, region: Region, month, end, year_start, now) -> int:
     counts: dict[tuple[str, str, int | None, str], dict] = defaultdict(lambda: dict.fromkeys(fields, 0))
     base = SubjectMonth.objects.filter(month=month, region_code__startswith=top.prefix)
     for length in lengths:
-        for row in (base.annotate(p=Substr("region_code", 1, length)).values("p", "group", "department_id").annotate(
-                total=Count("pk"), passed=Count("pk", filter=Q(passed=True)),
-                petition_ok=Count("pk", filter=Q(petition_ok=True)), accident_ok=Count("pk", filter=Q(accident_ok=True)),
-                case_ok=Count("pk", filter=Q(case_ok=True)), y_total=Count("pk"),
-                y_passed=Count("pk", filter=Q(ytd_passed=True)), y_petition_ok=Count("pk", filter=Q(ytd_petition_ok=True)),
-                y_accident_ok=Count("pk", filter=Q(ytd_accident_ok=True)), y_case_ok=Count("pk", filter=Q(ytd_case_ok=True)))):
+        for row in (
+            base.annotate(p=Substr("region_code", 1, length))
+            .values("p", "group", "department_id")
+            .annotate(
+                total=Count("pk"),
+                passed=Count("pk", filter=Q(passed=True)),
+                petition_ok=Count("pk", filter=Q(petition_ok=True)),
+                accident_ok=Count("pk", filter=Q(accident_ok=True)),
+                case_ok=Count("pk", filter=Q(case_ok=True)),
+                y_total=Count("pk"),
+                y_passed=Count("pk", filter=Q(ytd_passed=True)),
+                y_petition_ok=Count("pk", filter=Q(ytd_petition_ok=True)),
+                y_accident_ok=Count("pk", filter=Q(ytd_accident_ok=True)),
+                y_case_ok=Count("pk", filter=Q(ytd_case_ok=True)),
+            )
+        ):
             for period, pre in ((Period.MONTH, ""), (Period.YTD, "y_")):
                 for department in {None, row["department_id"]}:
                     c = counts[(row["p"], row["group"], department, period)]
@@ -336,7 +432,7 @@ def _write_region_months(*, region: Region, month, end, year_start, now) -> int:
     stats = _ledger_statistics(top=top, lengths=lengths, month=month, end=end, year_start=year_start)
     targets = _targets(regions, month.year)
     departments: dict[str, set[int]] = defaultdict(set)
-    for (p, _, department, _) in (*counts, *((k[0], None, k[2], None) for k in stats)):
+    for p, _, department, _ in (*counts, *((k[0], None, k[2], None) for k in stats)):
         if department is not None:
             departments[p].add(department)
     out: dict[type, list] = {RegionMonth: [], DepartmentMonth: []}
@@ -349,11 +445,32 @@ def _write_region_months(*, region: Region, month, end, year_start, now) -> int:
                     c = counts.get((r.prefix, group, department, period)) or dict.fromkeys(fields, 0)
                     for f in fields:
                         totals[f] += c[f]
-                    out[model].append(model(region=r, region_code=r.code, month=month, group=group, period=period,
-                                            target=targets.get((r.pk, group)), computed_at=now, **extra, **c))
-                out[model].append(model(region=r, region_code=r.code, month=month, group=ALL_GROUPS, period=period,
-                                        computed_at=now, **extra, **totals,
-                                        **stats.get((r.prefix, period, department), {})))
+                    out[model].append(
+                        model(
+                            region=r,
+                            region_code=r.code,
+                            month=month,
+                            group=group,
+                            period=period,
+                            target=targets.get((r.pk, group)),
+                            computed_at=now,
+                            **extra,
+                            **c,
+                        )
+                    )
+                out[model].append(
+                    model(
+                        region=r,
+                        region_code=r.code,
+                        month=month,
+                        group=ALL_GROUPS,
+                        period=period,
+                        computed_at=now,
+                        **extra,
+                        **totals,
+                        **stats.get((r.prefix, period, department), {}),
+                    )
+                )
     for model, rows in out.items():
         model.objects.filter(month=month, region__in=regions).delete()
         model.objects.bulk_create(rows, batch_size=1000)
@@ -406,7 +523,8 @@ def _ledger_statistics(*, top: Region, lengths, month, end, year_start) -> dict:
     in_tree = {"subject__region__code__startswith": top.prefix}
     where = ("subject__region__code", "subject__department_id")
     for d in Dispute.objects.filter(**in_tree, found_on__lte=end).values(
-            *where, "found_on", "status", "resolved_on", "overall_due_on"):
+        *where, "found_on", "status", "resolved_on", "overall_due_on"
+    ):
         code, department = d["subject__region__code"], d["subject__department_id"]
         resolved_by_end = d["status"] == "已化解" and d["resolved_on"] is not None and d["resolved_on"] <= end
         for period in periods(d["found_on"]):
@@ -417,7 +535,8 @@ def _ledger_statistics(*, top: Region, lengths, month, end, year_start) -> dict:
         if still_open and d["overall_due_on"] and d["overall_due_on"] < end:
             overdue(code, department)
     for h in Hazard.objects.filter(**in_tree, found_on__lte=end).values(
-            *where, "found_on", "status", "rectified_on", "rectify_due"):
+        *where, "found_on", "status", "rectified_on", "rectify_due"
+    ):
         code, department = h["subject__region__code"], h["subject__department_id"]
         rectified_by_end = h["status"] in ("待验收", "已销号") and h["rectified_on"] and h["rectified_on"] <= end
         for period in periods(h["found_on"]):
@@ -427,7 +546,8 @@ def _ledger_statistics(*, top: Region, lengths, month, end, year_start) -> dict:
         if not rectified_by_end and h["rectify_due"] and h["rectify_due"] < end:
             overdue(code, department)
     for p in Petition.objects.filter(**in_tree, received_on__lte=end).values(
-            *where, "received_on", "status", "closed_on", "handle_due"):
+        *where, "received_on", "status", "closed_on", "handle_due"
+    ):
         code, department = p["subject__region__code"], p["subject__department_id"]
         closed_by_end = p["status"] == "已办结" and p["closed_on"] and p["closed_on"] <= end
         for period in periods(p["received_on"]):

@@ -41,6 +41,7 @@ YTD_COLUMNS = (*_HEAD, *_verdicts("ytd_"), *_TAIL)
 
 # -- 乡镇排名: one row per child region, in the page's order ------------------------------------------
 
+
 def _of(group: str, name: str):
     def get(entry, ctx):
         row = entry[group]
@@ -56,9 +57,11 @@ RANKING_COLUMNS = (
     ExportColumn("主体总数", _of("all", "total"), kind="int"),
     ExportColumn("三零达标数", _of("all", "passed"), kind="int"),
     ExportColumn("三零达标率", _of("all", "rate"), kind="rate"),
-    *(ExportColumn(f"{label}{header}", _of(group, name), kind="rate")
-      for group, label in (("village", "村(社区)"), ("unit", "单位(企业)"))
-      for header, name in (("达标率", "rate"), ("目标", "target"), ("差距", "gap"))),
+    *(
+        ExportColumn(f"{label}{header}", _of(group, name), kind="rate")
+        for group, label in (("village", "村(社区)"), ("unit", "单位(企业)"))
+        for header, name in (("达标率", "rate"), ("目标", "target"), ("差距", "gap"))
+    ),
     ExportColumn("纠纷化解率", _of("all", "dispute_rate"), kind="rate"),
     ExportColumn("隐患整改率", _of("all", "hazard_rate"), kind="rate"),
     ExportColumn("信访办结率", _of("all", "petition_close_rate"), kind="rate"),

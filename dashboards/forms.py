@@ -12,8 +12,12 @@ from .models import PRESETS, RULE_FIELDS, RulePreset, RuleSet, Target
 class RuleSetForm(forms.ModelForm):
     """达标规则, 自定义调整: a group's predicates and the reason for the change."""
 
-    reason = forms.CharField(label="调整原因", max_length=200, required=False,
-                             widget=forms.TextInput(attrs={"placeholder": "如：县委平安建设领导小组2026年第3次会议要求"}))
+    reason = forms.CharField(
+        label="调整原因",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "如：县委平安建设领导小组2026年第3次会议要求"}),
+    )
 
     class Meta:
         model = RuleSet
@@ -80,7 +84,8 @@ class TargetsForm(forms.Form):
             for group in TargetGroup.values:
                 target = targets.get((region.pk, group))
                 self.fields[self.cell_name(region, group)] = RateField(
-                    required=False, initial=f"{target.rate * 100:.1f}" if target else "")
+                    required=False, initial=f"{target.rate * 100:.1f}" if target else ""
+                )
 
     @staticmethod
     def cell_name(region: Region, group: str) -> str:
@@ -88,8 +93,12 @@ class TargetsForm(forms.Form):
 
     def rates(self) -> list[tuple[Region, str, Decimal]]:
         """The filled cells of a valid form: (region, group, rate)."""
-        return [(region, group, rate) for region in self.regions for group in TargetGroup.values
-                if (rate := self.cleaned_data[self.cell_name(region, group)]) is not None]
+        return [
+            (region, group, rate)
+            for region in self.regions
+            for group in TargetGroup.values
+            if (rate := self.cleaned_data[self.cell_name(region, group)]) is not None
+        ]
 
     def rows(self) -> list[dict]:
         """The table: a row per region, a cell per group with its name, the value shown (as posted, else
@@ -101,7 +110,13 @@ class TargetsForm(forms.Form):
                 name = self.cell_name(region, group)
                 posted = self.data.get(name) if self.is_bound else None
                 errors = self.errors.get(name) if self.is_bound else None
-                cells.append({"group": group, "name": name, "error": errors[0] if errors else None,
-                              "value": posted if posted is not None else self.fields[name].initial})
+                cells.append(
+                    {
+                        "group": group,
+                        "name": name,
+                        "error": errors[0] if errors else None,
+                        "value": posted if posted is not None else self.fields[name].initial,
+                    }
+                )
             rows.append({"region": region, "cells": cells})
         return rows

@@ -45,12 +45,15 @@ class TargetKind(ImportKind):
     notes = ("目标达标率可填0.8、80或80%，按“年度累计”达标率比较。",)
 
     def spec(self) -> SheetSpec:
-        return SheetSpec("年度目标", [
-            Column("年度", "year", required=True, kind="int", help="如2026。"),
-            Column("区划代码", "region", required=True, max_length=15),
-            Column("主体分组", "group", required=True, kind="choice", choices=list(TARGET_GROUP_WORDS)),
-            Column("目标达标率", "rate", required=True, kind="rate"),
-        ])
+        return SheetSpec(
+            "年度目标",
+            [
+                Column("年度", "year", required=True, kind="int", help="如2026。"),
+                Column("区划代码", "region", required=True, max_length=15),
+                Column("主体分组", "group", required=True, kind="choice", choices=list(TARGET_GROUP_WORDS)),
+                Column("目标达标率", "rate", required=True, kind="rate"),
+            ],
+        )
 
     def prepare(self, *, actor, rows):
         from units.models import Region
@@ -78,16 +81,28 @@ class TargetKind(ImportKind):
         if region is None:
             errors.append(RowError(row, "区划代码", f"区划代码“{code}”不存在"))
         elif code not in ctx.scope_codes:
-            raise RowInvalid(RowError(row, "区划代码", f"“{region.name}”（{code}）不在您的管辖范围内"),
-                             out_of_scope=True)
+            raise RowInvalid(
+                RowError(row, "区划代码", f"“{region.name}”（{code}）不在您的管辖范围内"), out_of_scope=True
+            )
         if errors:
             raise RowInvalid(*errors)
         probe = Target(year=year, region=region, group=group, rate=rate)
         try:
             probe.full_clean(validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
-            raise RowInvalid(*validation_errors(exc, row, {"year": "年度", "region": "区划代码", "group": "主体分组",
-                                                           "rate": "目标达标率", "__all__": "目标达标率"})) from None
+            raise RowInvalid(
+                *validation_errors(
+                    exc,
+                    row,
+                    {
+                        "year": "年度",
+                        "region": "区划代码",
+                        "group": "主体分组",
+                        "rate": "目标达标率",
+                        "__all__": "目标达标率",
+                    },
+                )
+            ) from None
         existing = ctx.existing.get((year, region.pk, group))
         key = (year, code, group)
         data = {"year": year, "region": region, "group": group, "rate": rate}
@@ -100,5 +115,3 @@ class TargetKind(ImportKind):
 
         if plan.action in (NEW, CHANGED):
             target_set(actor=ctx.actor, **plan.data)
-
-

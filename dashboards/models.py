@@ -18,57 +18,20 @@ from sanzero.rates import Rate
 from sanzero.scoping import ScopedQuerySet
 from units.models import TargetGroup
 
-
-class PetitionLevel(models.TextChoices):
-    NONE = "", "不限（按默认规则）"
-    COUNTY = "县", "县级及以上"
-    CITY = "市", "市级及以上"
-    PROVINCE = "省", "省级及以上"
-
-
-class AccidentBasis(models.TextChoices):
-    """Which accidents break 零事故."""
-
-    CASUALTY = "casualty", "造成人员伤亡（死亡或受伤）的事故"
-    SERIOUS = "serious", "造成人员死亡或重伤的事故"
-    DEATH = "death", "造成人员死亡的事故（亡人事故）"
-    ANY = "any", "任何事故（含无人员伤亡）"
-
-
-class RulePreset(models.TextChoices):
-    DEFAULT = "default", "现行默认口径"
-    SHANXI = "shanxi", "山西口径"
-    CUSTOM = "custom", "自定义"
-
-
-RULE_FIELDS = ("petition_skip_level", "petition_collective", "petition_abnormal", "collective_headcount",
-               "petition_level_at_or_above", "petition_any", "accident_basis", "case_any_security")
-
-_DEFAULT_PETITION = {"petition_skip_level": True, "petition_collective": True, "petition_abnormal": True,
-                     "collective_headcount": 5, "petition_level_at_or_above": "", "petition_any": False}
-
-#: Named 口径 a county applies to a group; applying one makes a new version with these values.
-PRESETS: dict[str, dict] = {
-    RulePreset.DEFAULT: {**_DEFAULT_PETITION, "accident_basis": AccidentBasis.CASUALTY, "case_any_security": False},
-    # The campaign's origin: any 刑事 or 治安 case breaks 零案件; an accident with a death (亡人事故) of any
-    # kind (production, road traffic, fire, gas, drowning, self-built houses…) breaks 零事故.
-    RulePreset.SHANXI: {**_DEFAULT_PETITION, "accident_basis": AccidentBasis.DEATH, "case_any_security": True},
-}
-
-PRESET_NOTES = {
-    RulePreset.DEFAULT: "零上访：无越级访、集体访、非正常访；零事故：无造成人员伤亡（死亡或受伤）的事故；"
-                        "零案件：无刑事案件和有重大影响的治安案件。",
-    RulePreset.SHANXI: "“三零”创建发源地山西的口径。零上访同默认；零事故：无亡人事故（生产安全、道路交通、火灾、燃气、"
-                       "溺水、自建房等各类事故中有人死亡）；零案件：无任何刑事案件和治安案件。",
-}
-
-
-def preset_of(values: dict) -> str:
-    """The preset these rule values equal, else 自定义."""
-    for name, preset in PRESETS.items():
-        if all(values.get(f) == v for f, v in preset.items()):
-            return name
-    return RulePreset.CUSTOM
+# the enumerations and presets live in choices.py; models (and the rest of the code) name them from here too
+from .choices import (  # noqa: F401
+    ALL_GROUPS,
+    GROUP_CHOICES,
+    PETITION_LEVELS,
+    PRESET_NOTES,
+    PRESETS,
+    RULE_FIELDS,
+    AccidentBasis,
+    Period,
+    PetitionLevel,
+    RulePreset,
+    preset_of,
+)
 
 
 class RuleSet(models.Model):
@@ -76,9 +39,15 @@ class RuleSet(models.Model):
     province: its subtree uses them) or, with no region, the built-in default. Never edited: a change
     is a new version; a snapshot records the version it used."""
 
-    region = models.ForeignKey("units.Region", verbose_name="适用区划", null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="+",
-                               help_text="空：系统默认；否则该区划及其下级使用本规则。")
+    region = models.ForeignKey(
+        "units.Region",
+        verbose_name="适用区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="空：系统默认；否则该区划及其下级使用本规则。",
+    )
     group = models.CharField("主体分组", max_length=10, choices=TargetGroup.choices)
     version = models.PositiveIntegerField("版本")
     preset = models.CharField("口径", max_length=10, choices=RulePreset.choices, default=RulePreset.DEFAULT)
@@ -88,16 +57,24 @@ class RuleSet(models.Model):
     petition_abnormal = models.BooleanField("非正常访不达标", default=True)
     collective_headcount = models.PositiveSmallIntegerField("集体访人数标准（人及以上）", default=5)
     petition_level_at_or_above = models.CharField(
-        "到访该层级及以上即不达标", max_length=2, choices=PetitionLevel.choices, blank=True, default="")
+        "到访该层级及以上即不达标", max_length=2, choices=PetitionLevel.choices, blank=True, default=""
+    )
     petition_any = models.BooleanField("任何信访均不达标（最严）", default=False)
     # 零事故 — default: an accident with a death or an injury fails it
-    accident_basis = models.CharField("零事故：以下事故即不达标", max_length=10, choices=AccidentBasis.choices,
-                                      default=AccidentBasis.CASUALTY)
+    accident_basis = models.CharField(
+        "零事故：以下事故即不达标", max_length=10, choices=AccidentBasis.choices, default=AccidentBasis.CASUALTY
+    )
     # 零案件 — default: a criminal case, or a public-security case of major influence, fails it
     case_any_security = models.BooleanField("任何治安案件均不达标", default=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="设置人", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="设置人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     reason = models.CharField("调整原因", max_length=200, blank=True)
 
     class Meta:
@@ -105,10 +82,14 @@ class RuleSet(models.Model):
         verbose_name_plural = "达标规则"
         ordering = ["group", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["group", "version"], condition=Q(region__isnull=True),
-                                    name="ruleset_default_group_version"),
-            models.UniqueConstraint(fields=["region", "group", "version"], condition=Q(region__isnull=False),
-                                    name="ruleset_region_group_version"),
+            models.UniqueConstraint(
+                fields=["group", "version"], condition=Q(region__isnull=True), name="ruleset_default_group_version"
+            ),
+            models.UniqueConstraint(
+                fields=["region", "group", "version"],
+                condition=Q(region__isnull=False),
+                name="ruleset_region_group_version",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -120,8 +101,9 @@ class RuleSet(models.Model):
         """The built-in default's latest version (created on first use)."""
         rule = cls.objects.filter(group=group, region__isnull=True).order_by("-version").first()
         if rule is None:
-            rule, _ = cls.objects.get_or_create(group=group, version=1, region=None,
-                                                defaults=PRESETS[RulePreset.DEFAULT])
+            rule, _ = cls.objects.get_or_create(
+                group=group, version=1, region=None, defaults=PRESETS[RulePreset.DEFAULT]
+            )
         return rule
 
     @classmethod
@@ -184,9 +166,6 @@ class RuleSet(models.Model):
         ]
 
 
-PETITION_LEVELS = ["乡镇", "县", "市", "省", "国家"]
-
-
 class RuleBook:
     """The latest rule of every (region, group), loaded in one query; ``rule_for(code, group)`` walks
     a subject's region code up (village → township → county → city → province) to the nearest region
@@ -247,21 +226,15 @@ class Target(models.Model):
         ordering = ["-year", "region__code", "group"]
         constraints = [
             models.UniqueConstraint(fields=["year", "region", "group"], name="target_year_region_group"),
-            models.CheckConstraint(condition=Q(rate__gte=0) & Q(rate__lte=1), name="target_rate_fraction",
-                                   violation_error_message="目标达标率应在0到100%之间。"),
+            models.CheckConstraint(
+                condition=Q(rate__gte=0) & Q(rate__lte=1),
+                name="target_rate_fraction",
+                violation_error_message="目标达标率应在0到100%之间。",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.year} {self.region} {self.get_group_display()} {self.rate:.1%}"
-
-
-class Period(models.TextChoices):
-    MONTH = "month", "本月"
-    YTD = "ytd", "年度累计"
-
-
-ALL_GROUPS = "all"
-GROUP_CHOICES = [(ALL_GROUPS, "全部"), *TargetGroup.choices]
 
 
 class SubjectMonth(models.Model):
@@ -270,15 +243,17 @@ class SubjectMonth(models.Model):
     scope_region_path = "region"
     scope_department_path = "department"  # frozen like the region: a department sees the months it supervised
 
-    subject = models.ForeignKey("units.Subject", verbose_name="创建主体", on_delete=models.PROTECT,
-                                related_name="months")
+    subject = models.ForeignKey(
+        "units.Subject", verbose_name="创建主体", on_delete=models.PROTECT, related_name="months"
+    )
     month = models.DateField("月份")  # the first day of the month
     # frozen at the month: moving the subject later does not rewrite history
     region = models.ForeignKey("units.Region", verbose_name="所属区划", on_delete=models.PROTECT, related_name="+")
     region_code = models.CharField("区划代码", max_length=15, db_index=True)
     group = models.CharField("主体分组", max_length=10, choices=TargetGroup.choices)
-    department = models.ForeignKey("units.Department", verbose_name="主管部门", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(
+        "units.Department", verbose_name="主管部门", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     rule = models.ForeignKey(RuleSet, verbose_name="规则版本", on_delete=models.PROTECT, related_name="+")
     petition_ok = models.BooleanField("零上访")
     accident_ok = models.BooleanField("零事故")
@@ -294,15 +269,27 @@ class SubjectMonth(models.Model):
     # a county user's override of this month's verdict, with a reason (audited)
     override_passed = models.BooleanField("人工认定达标", null=True, blank=True)
     override_reason = models.CharField("认定理由", max_length=300, blank=True)
-    override_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="认定人", null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="认定人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     override_at = models.DateTimeField("认定时间", null=True, blank=True)
     # a county user's override of the 年度累计 verdict (the one targets and the committee report use);
     # it carries into the later months' 年度累计 (ytd_basis names the month it comes from)
     ytd_override_passed = models.BooleanField("人工认定达标（年度累计）", null=True, blank=True)
     ytd_override_reason = models.CharField("认定理由（年度累计）", max_length=300, blank=True)
-    ytd_override_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="认定人（年度累计）", null=True,
-                                        blank=True, on_delete=models.PROTECT, related_name="+")
+    ytd_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="认定人（年度累计）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     ytd_override_at = models.DateTimeField("认定时间（年度累计）", null=True, blank=True)
     ytd_basis = models.DateField("年度累计沿用的认定月份", null=True, blank=True)
     passed = models.BooleanField("达标")  # effective: the override when set, else the computed verdict
@@ -411,15 +398,15 @@ class RegionFigures(models.Model):
         return self.rate_of(self.petitions_closed, self.petitions_count)
 
 
-
 class RegionMonth(RegionFigures):
     """Every subject of the region (the figures the county signs)."""
 
     class Meta:
         verbose_name = "区域月度快照"
         verbose_name_plural = "区域月度快照"
-        constraints = [models.UniqueConstraint(fields=["region", "month", "group", "period"],
-                                               name="regionmonth_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "month", "group", "period"], name="regionmonth_unique")
+        ]
         indexes = [models.Index(fields=["month", "period", "group", "region_code"], name="regionmonth_lookup")]
 
     def __str__(self) -> str:
@@ -432,16 +419,23 @@ class DepartmentMonth(RegionFigures):
 
     scope_department_path = "department"
 
-    department = models.ForeignKey("units.Department", verbose_name="主管部门", on_delete=models.PROTECT,
-                                   related_name="+")
+    department = models.ForeignKey(
+        "units.Department", verbose_name="主管部门", on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "部门区域月度快照"
         verbose_name_plural = "部门区域月度快照"
-        constraints = [models.UniqueConstraint(fields=["department", "region", "month", "group", "period"],
-                                               name="departmentmonth_unique")]
-        indexes = [models.Index(fields=["department", "month", "period", "group", "region_code"],
-                                name="departmentmonth_lookup")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "region", "month", "group", "period"], name="departmentmonth_unique"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["department", "month", "period", "group", "region_code"], name="departmentmonth_lookup"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.department_id} {self.region_code} {self.month:%Y-%m} {self.group} {self.period}"
@@ -522,8 +516,14 @@ class SnapshotJob(BackgroundJob):
     region = models.ForeignKey("units.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="+")
     month = models.DateField("月份")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发起人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = ScopedQuerySet.as_manager()
 

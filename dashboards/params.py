@@ -18,7 +18,7 @@ from . import selectors
 
 
 def parse_month(value: str | None) -> datetime.date | None:
-    """"2026-03" → 2026-03-01; anything else → None."""
+    """ "2026-03" → 2026-03-01; anything else → None."""
     try:
         return datetime.datetime.strptime(value or "", "%Y-%m").date()
     except ValueError:

@@ -59,8 +59,12 @@ def year_series(*, user, region: Region, year: int) -> dict[tuple[str, str], lis
 
 def children_months(*, user, region: Region, month: datetime.date, period: str = Period.YTD) -> list[dict]:
     """Each child region's rows for the month (one query), for the drill-down and the ranking."""
-    rows = (_rows(user).filter(region__parent=region, month=month, period=period)
-            .select_related("region").order_by("region__code"))
+    rows = (
+        _rows(user)
+        .filter(region__parent=region, month=month, period=period)
+        .select_related("region")
+        .order_by("region__code")
+    )
     by_region: dict[int, dict] = {}
     for r in rows:
         entry = by_region.setdefault(r.region_id, {"region": r.region, "groups": {}})
@@ -74,8 +78,9 @@ def _percent(row: RegionMonth | None, attr: str = "rate") -> float | None:
     return None if value is None else float(value.percent(1))
 
 
-def chart_series(*, user, region: Region, month: datetime.date,
-                 rows: dict[tuple[str, str], RegionMonth] | None = None) -> dict:
+def chart_series(
+    *, user, region: Region, month: datetime.date, rows: dict[tuple[str, str], RegionMonth] | None = None
+) -> dict:
     """The overview's charts for the month's year: each group's 年度累计 line and (but 全部) its 本月 line,
     one point a month (None for a month not computed, or with no subjects); the targets; and the three
     zeros' 年度累计 rates by group. ``rows`` are the month's region_months, when the page has them."""
@@ -88,11 +93,17 @@ def chart_series(*, user, region: Region, month: datetime.date,
     ytd = {g: rows.get((g, Period.YTD)) for g, _ in GROUP_CHOICES}
     return {
         "months": [f"{m}月" for m in range(1, 13)],
-        "series": [{"name": f"{label}（年度累计）", "data": line(g, Period.YTD)} for g, label in GROUP_CHOICES] + [
+        "series": [{"name": f"{label}（年度累计）", "data": line(g, Period.YTD)} for g, label in GROUP_CHOICES]
+        + [
             {"name": f"{label}（本月）", "dashed": True, "data": line(g, Period.MONTH)}
-            for g, label in GROUP_CHOICES if g != ALL_GROUPS],
-        "targets": {label: float(ytd[g].target * 100) for g, label in GROUP_CHOICES
-                    if ytd[g] is not None and ytd[g].target is not None},
+            for g, label in GROUP_CHOICES
+            if g != ALL_GROUPS
+        ],
+        "targets": {
+            label: float(ytd[g].target * 100)
+            for g, label in GROUP_CHOICES
+            if ytd[g] is not None and ytd[g].target is not None
+        },
         "zeros": {
             "groups": [label for _, label in GROUP_CHOICES],
             "petition": [_percent(ytd[g], "petition_rate") for g, _ in GROUP_CHOICES],
@@ -109,8 +120,10 @@ RANK_KEYS = {
     "village_gap": lambda e: e["village"].gap if e["village"] else None,
     "unit": lambda e: e["unit"].rate if e["unit"] else None,
     "unit_gap": lambda e: e["unit"].gap if e["unit"] else None,
-    "dispute": lambda e: e["all"].dispute_rate, "hazard": lambda e: e["all"].hazard_rate,
-    "petition": lambda e: e["all"].petition_close_rate, "overdue": lambda e: e["all"].overdue_open,
+    "dispute": lambda e: e["all"].dispute_rate,
+    "hazard": lambda e: e["all"].hazard_rate,
+    "petition": lambda e: e["all"].petition_close_rate,
+    "overdue": lambda e: e["all"].overdue_open,
     "total": lambda e: e["all"].total,
 }
 
@@ -126,9 +139,15 @@ def ranking_entries(*, user, region: Region, month: datetime.date, sort: str = "
         groups = child["groups"]
         if ALL_GROUPS not in groups:
             continue
-        entry = {"region": child["region"], "all": groups[ALL_GROUPS], "village": groups.get(TargetGroup.VILLAGE),
-                 "unit": groups.get(TargetGroup.UNIT)}
-        entry["below"] = any(r is not None and r.gap is not None and r.gap < 0 for r in (entry["village"], entry["unit"]))
+        entry = {
+            "region": child["region"],
+            "all": groups[ALL_GROUPS],
+            "village": groups.get(TargetGroup.VILLAGE),
+            "unit": groups.get(TargetGroup.UNIT),
+        }
+        entry["below"] = any(
+            r is not None and r.gap is not None and r.gap < 0 for r in (entry["village"], entry["unit"])
+        )
         entries.append(entry)
     for rank, e in enumerate(sorted(entries, key=lambda e: (e["all"].rate is None, -(e["all"].rate or 0))), start=1):
         e["rank"] = rank
@@ -168,8 +187,16 @@ def forecast(rows: dict[tuple[str, str], RegionMonth], month: datetime.date) -> 
     return out
 
 
-def failing_subjects(*, user, region: Region, month: datetime.date, group: str = "", zero: str = "",
-                     period: str = Period.YTD, outcome: str = "failed"):
+def failing_subjects(
+    *,
+    user,
+    region: Region,
+    month: datetime.date,
+    group: str = "",
+    zero: str = "",
+    period: str = Period.YTD,
+    outcome: str = "failed",
+):
     """The SubjectMonth rows behind a number: failing (or passing) subjects of a region and month."""
     qs = SubjectMonth.objects.for_user(user).filter(month=month, region_code__startswith=region.prefix)
     if group in TargetGroup.values:
@@ -182,7 +209,9 @@ def failing_subjects(*, user, region: Region, month: datetime.date, group: str =
     wanted = outcome == "passed"
     if outcome in ("passed", "failed"):
         qs = qs.filter(**{field: wanted})
-    return qs.select_related("subject", "region", "region__parent", "subject__category").order_by("region_code", "subject__name", "pk")
+    return qs.select_related("subject", "region", "region__parent", "subject__category").order_by(
+        "region_code", "subject__name", "pk"
+    )
 
 
 def month_status(*, region: Region, month: datetime.date) -> MonthStatus | None:
@@ -190,7 +219,8 @@ def month_status(*, region: Region, month: datetime.date) -> MonthStatus | None:
     rows = list(MonthStatus.objects.filter(month=month).select_related("region"))
     for s in rows:
         if s.status == MonthStatus.Status.LOCKED and (
-                s.region.code.startswith(region.prefix) or region.code.startswith(s.region.prefix)):
+            s.region.code.startswith(region.prefix) or region.code.startswith(s.region.prefix)
+        ):
             return s
     return next((s for s in rows if s.region_id == region.pk), None)
 
@@ -269,16 +299,24 @@ def township_submissions(*, region: Region, month: datetime.date) -> SubmissionB
     rows = {s.region_id: s for s in MonthStatus.objects.filter(month=month, region__in=townships)}
     last: dict[int, object] = {}
     if rows:
-        for rec in (MonthStatus.history.filter(id__in=[s.pk for s in rows.values()])
-                    .select_related("history_user").order_by("-history_date", "-history_id")):
+        for rec in (
+            MonthStatus.history.filter(id__in=[s.pk for s in rows.values()])
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")
+        ):
             last.setdefault(rec.id, rec)
     entries = []
     for t in townships:
         s = rows.get(t.pk)
         rec = last.get(s.pk) if s else None
-        entries.append(TownshipSubmission(
-            t, s, rec.history_date if rec else None,
-            (rec.history_user.display_name if rec.history_user else "") if rec else ""))
+        entries.append(
+            TownshipSubmission(
+                t,
+                s,
+                rec.history_date if rec else None,
+                (rec.history_user.display_name if rec.history_user else "") if rec else "",
+            )
+        )
     return SubmissionBoard(entries)
 
 
@@ -297,8 +335,15 @@ class SubmitSummary:
 
     @property
     def groups(self) -> list[dict]:
-        return [{"group": g, "label": label, "month": self.rows.get((g, Period.MONTH)),
-                 "ytd": self.rows.get((g, Period.YTD))} for g, label in GROUP_CHOICES]
+        return [
+            {
+                "group": g,
+                "label": label,
+                "month": self.rows.get((g, Period.MONTH)),
+                "ytd": self.rows.get((g, Period.YTD)),
+            }
+            for g, label in GROUP_CHOICES
+        ]
 
     @property
     def stats_month(self) -> RegionMonth | None:
@@ -313,8 +358,9 @@ class SubmitSummary:
         return sum(o["count"] for o in self.overdue)
 
 
-def month_submit_summary(*, user, region: Region, month: datetime.date,
-                         now: datetime.datetime | None = None) -> SubmitSummary:
+def month_submit_summary(
+    *, user, region: Region, month: datetime.date, now: datetime.datetime | None = None
+) -> SubmitSummary:
     """The township's RegionMonth rows, and (the one ledger read of the dashboards) a count per ledger
     of its entries open and overdue today, scoped to the user and the township."""
     from django.utils import timezone
@@ -328,21 +374,31 @@ def month_submit_summary(*, user, region: Region, month: datetime.date,
     rows = region_months(user=user, region=region, month=month)
     overdue = []
     for model in SUPERVISED:
-        count = (model.objects.for_user(user).overdue(today)
-                 .filter(subject__region__code__startswith=region.prefix).count())
-        overdue.append({"label": model._meta.verbose_name, "count": count,
-                        "url": f"/supervision/?region={region.code}&colour=red&kind={model._meta.label_lower}"})
+        count = (
+            model.objects.for_user(user).overdue(today).filter(subject__region__code__startswith=region.prefix).count()
+        )
+        overdue.append(
+            {
+                "label": model._meta.verbose_name,
+                "count": count,
+                "url": f"/supervision/?region={region.code}&colour=red&kind={model._meta.label_lower}",
+            }
+        )
     computed_at = min((r.computed_at for r in rows.values()), default=None)
     # Stale: computed before the month was over, or more than a day ago (entries recorded since are missing).
     stale = computed_at is not None and (
-        timezone.localdate(computed_at) <= month_end(month) or now - computed_at > datetime.timedelta(days=1))
+        timezone.localdate(computed_at) <= month_end(month) or now - computed_at > datetime.timedelta(days=1)
+    )
     return SubmitSummary(rows, overdue, computed_at, stale)
 
 
 def available_months(*, region: Region) -> list[datetime.date]:
     """Months computed for the region (for every user: a department may have no subjects in one)."""
-    return list(RegionMonth.objects.filter(region=region, group=ALL_GROUPS, period=Period.MONTH)
-                .order_by("-month").values_list("month", flat=True)[:36])
+    return list(
+        RegionMonth.objects.filter(region=region, group=ALL_GROUPS, period=Period.MONTH)
+        .order_by("-month")
+        .values_list("month", flat=True)[:36]
+    )
 
 
 def late_changes(*, user, region: Region, month: datetime.date, limit: int = 200) -> tuple[MonthStatus | None, list]:
@@ -364,14 +420,26 @@ def late_changes(*, user, region: Region, month: datetime.date, limit: int = 200
     changes = []
     for model in (Dispute, Hazard, Accident, Petition, PoliceCase):
         visible = model.objects.for_user(user).filter(subject__region__code__startswith=region.prefix)
-        records = (model.history.filter(history_date__gt=locked.history_date,
-                                        **{f"{model.DATE_FIELD}__gte": month, f"{model.DATE_FIELD}__lte": end},
-                                        id__in=visible.values("pk"))
-                   .select_related("history_user").order_by("-history_date")[:limit])
+        records = (
+            model.history.filter(
+                history_date__gt=locked.history_date,
+                **{f"{model.DATE_FIELD}__gte": month, f"{model.DATE_FIELD}__lte": end},
+                id__in=visible.values("pk"),
+            )
+            .select_related("history_user")
+            .order_by("-history_date")[:limit]
+        )
         for rec in records:
-            changes.append({"when": rec.history_date, "who": rec.history_user.display_name if rec.history_user else "系统",
-                            "kind": model._meta.verbose_name, "what": rec.history_change_reason or "修改",
-                            "entry_date": getattr(rec, model.DATE_FIELD), "url": f"/{model.URL_PREFIX}/{rec.id}/"})
+            changes.append(
+                {
+                    "when": rec.history_date,
+                    "who": rec.history_user.display_name if rec.history_user else "系统",
+                    "kind": model._meta.verbose_name,
+                    "what": rec.history_change_reason or "修改",
+                    "entry_date": getattr(rec, model.DATE_FIELD),
+                    "url": f"/{model.URL_PREFIX}/{rec.id}/",
+                }
+            )
     changes.sort(key=lambda c: c["when"], reverse=True)
     return status, changes[:limit]
 
@@ -393,7 +461,8 @@ def failing_entries(row: SubjectMonth) -> dict[str, list[tuple[str, object]]]:
                 ids = [i for i in ids if i not in (row.failures.get(key) or [])]
             if ids:
                 out.setdefault(period, []).extend(
-                    (key, e) for e in model.objects.filter(pk__in=ids).order_by(model.DATE_FIELD))
+                    (key, e) for e in model.objects.filter(pk__in=ids).order_by(model.DATE_FIELD)
+                )
     return out
 
 
@@ -414,5 +483,8 @@ def year_targets(*, year: int, regions: list[Region]) -> dict[tuple[int, str], T
 
 def rule_versions(*, region: Region, limit: int = 30):
     """The rule versions that apply to a region or could: the defaults and those of it and its ancestors."""
-    return (RuleSet.objects.filter(Q(region__isnull=True) | Q(region__in=[*region.ancestors(), region]))
-            .select_related("created_by", "region").order_by("group", "-created_at", "-version")[:limit])
+    return (
+        RuleSet.objects.filter(Q(region__isnull=True) | Q(region__in=[*region.ancestors(), region]))
+        .select_related("created_by", "region")
+        .order_by("group", "-created_at", "-version")[:limit]
+    )

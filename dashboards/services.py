@@ -70,13 +70,15 @@ def snapshot_run_job(*, job_id: int) -> SnapshotJob:
         return job
     with jobs.fail_on_error(job, "计算失败：{exc}"):
         try:
-            result = compute.compute_month(region=job.region, month=job.month,
-                                           progress=lambda pct: jobs.progress(job, pct))
+            result = compute.compute_month(
+                region=job.region, month=job.month, progress=lambda pct: jobs.progress(job, pct)
+            )
         except compute.MonthLocked as exc:
             jobs.finish(job, status=SnapshotJob.Status.REFUSED, message=str(exc), progress=job.progress)
         else:
-            jobs.finish(job, message=f"已计算{result.subjects}个主体、{result.regions}个区划，"
-                                     f"用时{result.seconds:.1f}秒。")
+            jobs.finish(
+                job, message=f"已计算{result.subjects}个主体、{result.regions}个区划，用时{result.seconds:.1f}秒。"
+            )
     return job
 
 
@@ -96,16 +98,20 @@ class OverrideResult:
         later = [m for m in months if m > row.month]
         parts = []
         if later:
-            parts.append(f"{later[0]:%Y年%-m月}至{later[-1]:%-m月}的年度累计已随之更新" if len(later) > 1
-                         else f"{later[0]:%Y年%-m月}的年度累计已随之更新")
+            parts.append(
+                f"{later[0]:%Y年%-m月}至{later[-1]:%-m月}的年度累计已随之更新"
+                if len(later) > 1
+                else f"{later[0]:%Y年%-m月}的年度累计已随之更新"
+            )
         if locked:
             parts.append("、".join(f"{m:%-m月}" for m in locked) + "已锁定，未改变")
         return "；".join(parts)
 
 
 @transaction.atomic
-def subject_month_override(*, actor, subject_month: SubjectMonth, passed: bool | None, reason: str,
-                           period: str = Period.MONTH) -> OverrideResult:
+def subject_month_override(
+    *, actor, subject_month: SubjectMonth, passed: bool | None, reason: str, period: str = Period.MONTH
+) -> OverrideResult:
     """County staff override one subject's verdict for a month, with a reason; audited.
 
     ``period`` says which verdict: 本月 (the month alone; through it the 年度累计 of this and later
@@ -125,11 +131,22 @@ def subject_month_override(*, actor, subject_month: SubjectMonth, passed: bool |
         raise ServiceError("人工认定必须填写理由。")
     pre = "ytd_" if period == Period.YTD else ""
     setting = passed is not None
-    SubjectMonth.objects.filter(pk=subject_month.pk).update(**{
-        f"{pre}override_passed": passed, f"{pre}override_reason": reason if setting else "",
-        f"{pre}override_by": actor if setting else None, f"{pre}override_at": timezone.now() if setting else None})
-    OverrideLog.objects.create(subject_id=subject_month.subject_id, month=subject_month.month, period=period,
-                               passed=passed, reason=reason or "取消人工认定", by=actor)
+    SubjectMonth.objects.filter(pk=subject_month.pk).update(
+        **{
+            f"{pre}override_passed": passed,
+            f"{pre}override_reason": reason if setting else "",
+            f"{pre}override_by": actor if setting else None,
+            f"{pre}override_at": timezone.now() if setting else None,
+        }
+    )
+    OverrideLog.objects.create(
+        subject_id=subject_month.subject_id,
+        month=subject_month.month,
+        period=period,
+        passed=passed,
+        reason=reason or "取消人工认定",
+        by=actor,
+    )
     refresh = compute.refresh_subject_year(subject_id=subject_month.subject_id, from_month=subject_month.month)
     row = SubjectMonth.objects.get(subject_id=subject_month.subject_id, month=subject_month.month)
     return OverrideResult(row, refresh)
@@ -213,8 +230,9 @@ def month_submit(*, actor, region: Region, month: datetime.date, note: str = "")
         reason = f"上报{month:%Y年%m月}（上报时尚无快照数据）"
     else:
         computed = timezone.localtime(snapshot.computed_at)
-        reason = (f"上报{month:%Y年%m月}（年度累计达标{snapshot.passed}/{snapshot.total}，"
-                  f"数据计算于{computed:%m-%d %H:%M}）")
+        reason = (
+            f"上报{month:%Y年%m月}（年度累计达标{snapshot.passed}/{snapshot.total}，数据计算于{computed:%m-%d %H:%M}）"
+        )
     status.status, status.note = MonthStatus.Status.SUBMITTED, note[:300]
     _save_status(status, actor=actor, reason=reason)
     return status
@@ -239,8 +257,9 @@ def month_withdraw(*, actor, region: Region, month: datetime.date, reason: str) 
 
 
 @transaction.atomic
-def month_lock(*, actor, region: Region, month: datetime.date, note: str = "",
-               confirm_unsubmitted: bool = False) -> MonthStatus:
+def month_lock(
+    *, actor, region: Region, month: datetime.date, note: str = "", confirm_unsubmitted: bool = False
+) -> MonthStatus:
     """County staff lock a month. While a township below has not submitted, the lock is refused with
     UnsubmittedTownships unless confirmed; a confirmed lock records which townships had not."""
     _require_county(actor, "只有县平安办可以锁定月份。")
@@ -255,15 +274,18 @@ def month_lock(*, actor, region: Region, month: datetime.date, note: str = "",
     townships = list(townships_of(region).order_by("code"))
     # Lock the townships' rows too: a withdrawal waits for this lock and then sees it.
     rows = {s.region_id: s for s in MonthStatus.objects.select_for_update().filter(month=month, region__in=townships)}
-    unsubmitted = [(t, state_label(rows.get(t.pk))) for t in townships
-                   if rows.get(t.pk) is None or rows[t.pk].status == MonthStatus.Status.OPEN]
+    unsubmitted = [
+        (t, state_label(rows.get(t.pk)))
+        for t in townships
+        if rows.get(t.pk) is None or rows[t.pk].status == MonthStatus.Status.OPEN
+    ]
     if unsubmitted and not confirm_unsubmitted:
         raise UnsubmittedTownships(unsubmitted)
     note = (note or "").strip()
     if unsubmitted:
         suffix = f"（锁定时{len(unsubmitted)}个乡镇(街道)未上报：{_names(unsubmitted)}）"
         reason = f"锁定{month:%Y年%m月}，{len(unsubmitted)}个乡镇(街道)未上报：{_names(unsubmitted)}"
-        note = note[:max(0, 300 - len(suffix))] + suffix
+        note = note[: max(0, 300 - len(suffix))] + suffix
     else:
         reason = f"锁定{month:%Y年%m月}（{len(townships)}个乡镇(街道)均已上报）"
     status.status, status.note = MonthStatus.Status.LOCKED, note[:300]
@@ -333,8 +355,9 @@ RULE_LEVELS = ("province", "city", "county")
 
 
 @transaction.atomic
-def ruleset_update(*, actor, group: str, data: dict, reason: str, region: Region | None = None,
-                   preset: str | None = None) -> RuleSet:
+def ruleset_update(
+    *, actor, group: str, data: dict, reason: str, region: Region | None = None, preset: str | None = None
+) -> RuleSet:
     """A region's rules for a group are versioned: a change (or applying a preset such as 山西口径)
     creates the region's next version; the region's subtree uses it from the next computation on, and
     snapshots keep the version they used. ``region`` None is the built-in default (administrators)."""
@@ -360,8 +383,15 @@ def ruleset_update(*, actor, group: str, data: dict, reason: str, region: Region
         raise ServiceError("集体访人数标准至少为2人。")
     latest = RuleSet.objects.filter(region=region, group=group).order_by("-version").first()
     version = max(current.version, latest.version if latest else 0) + 1
-    new = RuleSet(region=region, group=group, version=version, created_by=actor, reason=reason.strip()[:200],
-                  preset=preset_of(values), **values)
+    new = RuleSet(
+        region=region,
+        group=group,
+        version=version,
+        created_by=actor,
+        reason=reason.strip()[:200],
+        preset=preset_of(values),
+        **values,
+    )
     new.full_clean()
     new.save()
     return new

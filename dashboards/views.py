@@ -48,9 +48,12 @@ def _is_county(user) -> bool:
 
 def _base_context(request, region: Region, month: datetime.date) -> dict:
     return {
-        "region": region, "month": month, "month_value": month.strftime("%Y-%m"),
+        "region": region,
+        "month": month,
+        "month_value": month.strftime("%Y-%m"),
         "ancestors": visible_ancestors(request.user, region),
-        "months": selectors.available_months(region=region), "is_county": _is_county(request.user),
+        "months": selectors.available_months(region=region),
+        "is_county": _is_county(request.user),
         "status": selectors.month_status(region=region, month=month),
         # a department user's figures count the subjects it supervises only (DepartmentMonth)
         "department": request.user.department if user_scope(request.user).department_id else None,
@@ -63,20 +66,33 @@ def overview(request):
     rows = selectors.region_months(user=request.user, region=region, month=month)
     chart = selectors.chart_series(user=request.user, region=region, month=month, rows=rows)
     children = selectors.children_months(user=request.user, region=region, month=month)
-    cards = [{"group": g, "label": label, "ytd": rows.get((g, Period.YTD)), "month": rows.get((g, Period.MONTH))}
-             for g, label in GROUP_CHOICES]
+    cards = [
+        {"group": g, "label": label, "ytd": rows.get((g, Period.YTD)), "month": rows.get((g, Period.MONTH))}
+        for g, label in GROUP_CHOICES
+    ]
     context = _base_context(request, region, month)
-    context.update({
-        "title": "达标统计", "cards": cards, "children": children, "chart": chart,
-        "forecast": selectors.forecast(rows, month), "stats": rows.get((ALL_GROUPS, Period.YTD)),
-        "stats_month": rows.get((ALL_GROUPS, Period.MONTH)),
-        "jobs": SnapshotJob.objects.for_user(request.user).filter(region=region, month=month)[:3],
-        "has_data": bool(rows),
-    })
+    context.update(
+        {
+            "title": "达标统计",
+            "cards": cards,
+            "children": children,
+            "chart": chart,
+            "forecast": selectors.forecast(rows, month),
+            "stats": rows.get((ALL_GROUPS, Period.YTD)),
+            "stats_month": rows.get((ALL_GROUPS, Period.MONTH)),
+            "jobs": SnapshotJob.objects.for_user(request.user).filter(region=region, month=month)[:3],
+            "has_data": bool(rows),
+        }
+    )
     board = selectors.township_submissions(region=region, month=month)
-    context.update({"board": board, "child_submissions": board.by_child([c["region"] for c in children]),
-                    "can_submit": user_scope(request.user).role in services.SUBMITTER_ROLES,
-                    "above_township": LEVEL_PREFIX_LENGTH[region.level] < LEVEL_PREFIX_LENGTH[RegionLevel.TOWNSHIP]})
+    context.update(
+        {
+            "board": board,
+            "child_submissions": board.by_child([c["region"] for c in children]),
+            "can_submit": user_scope(request.user).role in services.SUBMITTER_ROLES,
+            "above_township": LEVEL_PREFIX_LENGTH[region.level] < LEVEL_PREFIX_LENGTH[RegionLevel.TOWNSHIP],
+        }
+    )
     return render(request, "dashboards/overview.html", context)
 
 
@@ -106,8 +122,9 @@ class RankingView(_SnapshotListView):
 
     @cached_property
     def entries(self) -> list[dict]:
-        return selectors.ranking_entries(user=self.request.user, region=self.region, month=self.month,
-                                         sort=self.request.GET.get("sort", "-rate"))
+        return selectors.ranking_entries(
+            user=self.request.user, region=self.region, month=self.month, sort=self.request.GET.get("sort", "-rate")
+        )
 
     def export_queryset(self) -> list[dict]:
         return self.entries
@@ -135,27 +152,35 @@ class FailingView(_SnapshotListView):
         outcome = request.GET.get("outcome", "failed")
         if period not in Period.values or outcome not in OUTCOME_LABELS:
             raise Http404
-        return {"group": request.GET.get("group", ""), "zero": request.GET.get("zero", ""), "period": period,
-                "outcome": outcome}
+        return {
+            "group": request.GET.get("group", ""),
+            "zero": request.GET.get("zero", ""),
+            "period": period,
+            "outcome": outcome,
+        }
 
     @property
     def export_columns(self):
         return YTD_COLUMNS if self.params["period"] == Period.YTD else MONTH_COLUMNS
 
     def export_queryset(self):
-        return selectors.failing_subjects(user=self.request.user, region=self.region, month=self.month,
-                                          **self.params)
+        return selectors.failing_subjects(user=self.request.user, region=self.region, month=self.month, **self.params)
 
     def labels(self) -> dict:
         p = self.params
-        return {"zero_label": selectors.ZERO_LABELS.get(p["zero"], "三零"),
-                "group_label": dict(GROUP_CHOICES).get(p["group"], "全部"),
-                "period_label": Period(p["period"]).label, "outcome_label": OUTCOME_LABELS[p["outcome"]]}
+        return {
+            "zero_label": selectors.ZERO_LABELS.get(p["zero"], "三零"),
+            "group_label": dict(GROUP_CHOICES).get(p["group"], "全部"),
+            "period_label": Period(p["period"]).label,
+            "outcome_label": OUTCOME_LABELS[p["outcome"]],
+        }
 
     def export_title(self) -> str:
         labels = self.labels()
-        return (f"达标明细_{self.region.name}_{self.month:%Y年%m月}_{labels['group_label']}_{labels['zero_label']}_"
-                f"{labels['period_label']}_{labels['outcome_label']}")
+        return (
+            f"达标明细_{self.region.name}_{self.month:%Y年%m月}_{labels['group_label']}_{labels['zero_label']}_"
+            f"{labels['period_label']}_{labels['outcome_label']}"
+        )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -171,12 +196,19 @@ def subject_month(request, subject_id: int, month: str):
     if month_date is None:
         raise Http404
     row = get_object_or_404(
-        SubjectMonth.objects.for_user(request.user).select_related("subject", "region", "rule", "override_by", "ytd_override_by",
-                                                                   "subject__category"),
-        subject_id=subject_id, month=month_date)
+        SubjectMonth.objects.for_user(request.user).select_related(
+            "subject", "region", "rule", "override_by", "ytd_override_by", "subject__category"
+        ),
+        subject_id=subject_id,
+        month=month_date,
+    )
     context = {
-        "title": f"{row.subject.name} {month_date:%Y年%m月}", "row": row, "entries": selectors.failing_entries(row),
-        "region": row.region, "month": month_date, "is_county": _is_county(request.user),
+        "title": f"{row.subject.name} {month_date:%Y年%m月}",
+        "row": row,
+        "entries": selectors.failing_entries(row),
+        "region": row.region,
+        "month": month_date,
+        "is_county": _is_county(request.user),
         "overrides": selectors.override_log(subject_id=subject_id, month=month_date),
         "rule_lines": row.rule.describe(),
         "locked": selectors.month_status(region=row.region, month=month_date),
@@ -194,14 +226,22 @@ def override(request, subject_id: int, month: str):
     if passed == "invalid" or period not in Period.values:
         raise Http404
     try:
-        result = services.subject_month_override(actor=request.user, subject_month=row, passed=passed,
-                                                 reason=request.POST.get("reason", "")[:300], period=period)
+        result = services.subject_month_override(
+            actor=request.user,
+            subject_month=row,
+            passed=passed,
+            reason=request.POST.get("reason", "")[:300],
+            period=period,
+        )
     except ServiceError as exc:
         messages.error(request, str(exc))
     else:
         label = Period(period).label
-        done = (f"已保存{month_date:%Y年%-m月}{label}的人工认定，达标率已更新" if passed is not None
-                else f"已取消{month_date:%Y年%-m月}{label}的人工认定，恢复系统判定")
+        done = (
+            f"已保存{month_date:%Y年%-m月}{label}的人工认定，达标率已更新"
+            if passed is not None
+            else f"已取消{month_date:%Y年%-m月}{label}的人工认定，恢复系统判定"
+        )
         extra = result.message()
         messages.success(request, f"{done}。{extra}。" if extra else f"{done}。")
     return HttpResponseRedirect(reverse("dashboards:subject_month", args=[subject_id, month]))
@@ -228,8 +268,12 @@ def job(request, pk: int):
     return render(request, template, {"title": "重新计算", "job": obj, "finished": obj.finished})
 
 
-MONTH_DONE = {"submit": "已上报。县平安办锁定前，如需修改可撤回上报。", "withdraw": "已撤回上报，修改后可重新上报。",
-              "lock": "已锁定，该月不再重新计算。", "unlock": "已解锁，可重新计算。"}
+MONTH_DONE = {
+    "submit": "已上报。县平安办锁定前，如需修改可撤回上报。",
+    "withdraw": "已撤回上报，修改后可重新上报。",
+    "lock": "已锁定，该月不再重新计算。",
+    "unlock": "已解锁，可重新计算。",
+}
 
 
 def _month_service(request, action: str, region: Region, month: datetime.date, note: str):
@@ -240,8 +284,13 @@ def _month_service(request, action: str, region: Region, month: datetime.date, n
     if action == "withdraw":
         return services.month_withdraw(actor=actor, region=region, month=month, reason=note)
     if action == "lock":
-        return services.month_lock(actor=actor, region=region, month=month, note=note,
-                                   confirm_unsubmitted=request.POST.get("confirm_unsubmitted") == "1")
+        return services.month_lock(
+            actor=actor,
+            region=region,
+            month=month,
+            note=note,
+            confirm_unsubmitted=request.POST.get("confirm_unsubmitted") == "1",
+        )
     return services.month_unlock(actor=actor, region=region, month=month, reason=note)
 
 
@@ -250,8 +299,16 @@ def _lock_confirmation(request, region: Region, month: datetime.date, note: str,
     board = selectors.township_submissions(region=region, month=month)
     entries = {e.region.pk: e for e in board.entries}
     context = _base_context(request, region, month)
-    context.update({"title": "确认锁定", "note": note, "board": board, "unsubmitted": [
-        {"region": township, "label": label, "entry": entries.get(township.pk)} for township, label in townships]})
+    context.update(
+        {
+            "title": "确认锁定",
+            "note": note,
+            "board": board,
+            "unsubmitted": [
+                {"region": township, "label": label, "entry": entries.get(township.pk)} for township, label in townships
+            ],
+        }
+    )
     return context
 
 
@@ -276,8 +333,9 @@ def month_action(request):
     try:
         _month_service(request, action, region, month, note)
     except services.UnsubmittedTownships as exc:
-        return render(request, "dashboards/month_lock.html",
-                      _lock_confirmation(request, region, month, note, exc.townships))
+        return render(
+            request, "dashboards/month_lock.html", _lock_confirmation(request, region, month, note, exc.townships)
+        )
     except ServiceError as exc:
         messages.error(request, str(exc))
     else:
@@ -298,11 +356,15 @@ def month_submit(request):
         raise Http404(str(exc)) from None
     board = selectors.township_submissions(region=region, month=month)
     context = _base_context(request, region, month)
-    context.update({
-        "title": "月度上报", "summary": selectors.month_submit_summary(user=request.user, region=region, month=month),
-        "own": board.entries[0], "future": month > timezone.localdate().replace(day=1),
-        "current": month == timezone.localdate().replace(day=1),
-    })
+    context.update(
+        {
+            "title": "月度上报",
+            "summary": selectors.month_submit_summary(user=request.user, region=region, month=month),
+            "own": board.entries[0],
+            "future": month > timezone.localdate().replace(day=1),
+            "current": month == timezone.localdate().replace(day=1),
+        }
+    )
     return render(request, "dashboards/month_submit.html", context)
 
 
@@ -310,9 +372,11 @@ def subject_history(request, subject_id: int):
     """A subject's months (linked from the subject page)."""
     subject = get_object_or_404(Subject.objects.for_user(request.user), pk=subject_id)
     rows = SubjectMonth.objects.for_user(request.user).filter(subject=subject).order_by("-month")[:36]
-    return render(request, "dashboards/subject_history.html", {"title": f"{subject.name} 月度达标", "subject": subject,
-                                                                "rows": rows})
-
+    return render(
+        request,
+        "dashboards/subject_history.html",
+        {"title": f"{subject.name} 月度达标", "subject": subject, "rows": rows},
+    )
 
 
 def late_changes(request):
@@ -329,8 +393,11 @@ def targets(request):
     region = region_of(request)
     year = year_of(request)
     regions = selectors.target_regions(user=request.user, region=region)
-    form = TargetsForm(request.POST if request.method == "POST" else None, regions=regions,
-                       targets=selectors.year_targets(year=year, regions=regions))
+    form = TargetsForm(
+        request.POST if request.method == "POST" else None,
+        regions=regions,
+        targets=selectors.year_targets(year=year, regions=regions),
+    )
     if request.method == "POST":
         if not _is_county(request.user):
             raise PermissionDenied("只有县平安办可以设置年度目标。")
@@ -345,9 +412,19 @@ def targets(request):
                 messages.success(request, f"{year}年度目标已保存。重新计算后，达标统计按新目标比较。")
                 return HttpResponseRedirect(f"{reverse('dashboards:targets')}?region={region.code}&year={year}")
     this_year = timezone.localdate().year
-    return render(request, "dashboards/targets.html", {
-        "title": "年度目标", "region": region, "year": year, "rows": form.rows(), "is_county": _is_county(request.user),
-        "groups": TargetGroup.choices, "years": range(this_year - 2, this_year + 2)})
+    return render(
+        request,
+        "dashboards/targets.html",
+        {
+            "title": "年度目标",
+            "region": region,
+            "year": year,
+            "rows": form.rows(),
+            "is_county": _is_county(request.user),
+            "groups": TargetGroup.choices,
+            "years": range(this_year - 2, this_year + 2),
+        },
+    )
 
 
 def _rule_region(request) -> Region:
@@ -366,8 +443,11 @@ def rules(request):
     """达标规则: per county and group, a preset (山西口径, 现行默认口径) or custom predicates; a change makes
     the county's next version, snapshots keep theirs."""
     region = _rule_region(request)
-    editable = _is_county(request.user) and region.level in services.RULE_LEVELS and Region.objects.for_user(
-        request.user).filter(pk=region.pk).exists()
+    editable = (
+        _is_county(request.user)
+        and region.level in services.RULE_LEVELS
+        and Region.objects.for_user(request.user).filter(pk=region.pk).exists()
+    )
     posting = request.method == "POST"
     group = request.POST.get("group") if posting else None
     preset_form = RulePresetForm(request.POST) if posting and request.POST.get("preset") else None
@@ -375,8 +455,13 @@ def rules(request):
     for g, label in TargetGroup.choices:
         current = RuleSet.current(g, region)
         bound = g == group and preset_form is None
-        entries[g] = {"label": label, "current": current, "group": g, "inherited": current.region_id != region.pk,
-                      "form": RuleSetForm(request.POST if bound else None, instance=current, prefix=g)}
+        entries[g] = {
+            "label": label,
+            "current": current,
+            "group": g,
+            "inherited": current.region_id != region.pk,
+            "form": RuleSetForm(request.POST if bound else None, instance=current, prefix=g),
+        }
     if posting:
         if not editable:
             raise PermissionDenied("只有县平安办可以调整本县的达标规则。")
@@ -396,10 +481,22 @@ def rules(request):
                 if new.pk == entry["current"].pk:
                     messages.info(request, "规则没有变化。")
                 else:
-                    messages.success(request, f"{region.name}{entry['label']}规则已更新为第{new.version}版"
-                                              f"（{new.get_preset_display()}）；重新计算后生效，已锁定月份不受影响。")
+                    messages.success(
+                        request,
+                        f"{region.name}{entry['label']}规则已更新为第{new.version}版"
+                        f"（{new.get_preset_display()}）；重新计算后生效，已锁定月份不受影响。",
+                    )
                 return HttpResponseRedirect(f"{reverse('dashboards:rules')}?region={region.code}")
-    return render(request, "dashboards/rules.html", {
-        "title": "达标规则", "region": region, "forms": entries.values(), "editable": editable,
-        "presets": [{"key": k, "label": RulePreset(k).label, "note": PRESET_NOTES[k]} for k in PRESETS],
-        "versions": selectors.rule_versions(region=region), "is_county": _is_county(request.user)})
+    return render(
+        request,
+        "dashboards/rules.html",
+        {
+            "title": "达标规则",
+            "region": region,
+            "forms": entries.values(),
+            "editable": editable,
+            "presets": [{"key": k, "label": RulePreset(k).label, "note": PRESET_NOTES[k]} for k in PRESETS],
+            "versions": selectors.rule_versions(region=region),
+            "is_county": _is_county(request.user),
+        },
+    )

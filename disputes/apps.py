@@ -11,5 +11,7 @@ class DisputesConfig(ledger.LedgerAppConfig):
 
         # The mediation ladder is a county setting (DESIGN §6): 县平安办 and administrators only.
         ladder_roles = {Role.ADMIN, Role.COUNTY}
-        register_permissions("disputes.mediationlevel",
-                             {"view": ladder_roles, "add": ladder_roles, "change": ladder_roles, "delete": ladder_roles})
+        register_permissions(
+            "disputes.mediationlevel",
+            {"view": ladder_roles, "add": ladder_roles, "change": ladder_roles, "delete": ladder_roles},
+        )

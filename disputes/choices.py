@@ -43,8 +43,12 @@ class DisputeStatus(models.TextChoices):
 
 
 #: the status badge's Bootstrap class on lists and pages (ledger.tables.StatusBadgeColumn)
-DISPUTE_STATUS_BADGES = {DisputeStatus.MEDIATING: "text-bg-primary", DisputeStatus.RESOLVED: "text-bg-success",
-                         DisputeStatus.FAILED: "text-bg-danger", DisputeStatus.TRANSFERRED: "text-bg-secondary"}
+DISPUTE_STATUS_BADGES = {
+    DisputeStatus.MEDIATING: "text-bg-primary",
+    DisputeStatus.RESOLVED: "text-bg-success",
+    DisputeStatus.FAILED: "text-bg-danger",
+    DisputeStatus.TRANSFERRED: "text-bg-secondary",
+}
 
 
 class AgreementType(models.TextChoices):

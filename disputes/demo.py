@@ -20,8 +20,16 @@ SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋�
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚华国志海燕红梅玉春生"
 
 SUMMARIES = {
-    "婚姻家庭": ["夫妻因家庭琐事长期争吵，女方要求离婚", "兄弟间因赡养老人费用分摊发生争执", "离婚后子女抚养费支付产生纠纷"],
-    "邻里纠纷": ["邻居间因排水沟堵塞导致院落积水发生争执", "因宠物犬伤人引发邻里矛盾", "相邻建房采光通风受影响产生纠纷"],
+    "婚姻家庭": [
+        "夫妻因家庭琐事长期争吵，女方要求离婚",
+        "兄弟间因赡养老人费用分摊发生争执",
+        "离婚后子女抚养费支付产生纠纷",
+    ],
+    "邻里纠纷": [
+        "邻居间因排水沟堵塞导致院落积水发生争执",
+        "因宠物犬伤人引发邻里矛盾",
+        "相邻建房采光通风受影响产生纠纷",
+    ],
     "土地山林": ["两户因承包地边界不清发生争执", "林地权属有争议，双方均称享有经营权", "土地流转费用未按期支付"],
     "宅基地": ["宅基地四至界限不清，一方砌墙占用通道", "兄弟间因老宅基地继承分割发生争执"],
     "劳资纠纷": ["务工人员反映工程完工后工资未结清", "员工因工伤赔偿与企业发生争议", "企业停产后拖欠员工两个月工资"],
@@ -34,19 +42,49 @@ SUMMARIES = {
     "环境污染": ["养殖场异味扰民，周边群众反映强烈", "加工厂夜间施工噪音扰民"],
     "其他": ["集体经济收益分配有异议", "红白事占道引发邻里争执"],
 }
-CATEGORY_WEIGHTS = {"婚姻家庭": 14, "邻里纠纷": 24, "土地山林": 12, "宅基地": 8, "劳资纠纷": 8, "民间借贷": 6,
-                    "合同债务": 5, "征地拆迁": 3, "交通事故": 6, "医疗纠纷": 1, "物业纠纷": 4, "环境污染": 4, "其他": 5}
-SOURCE_WEIGHTS = {"网格排查": 45, "自查": 12, "群众来访": 20, "诉讼推送": 6, "警情推送": 10, "信访推送": 4, "部门移交": 3}
-AGREEMENTS = ["双方自愿达成协议，赔偿款当场结清", "双方同意按确认的界址重新划定边界，互不再追究",
-              "约定分两期付清欠款，村调委会监督履行", "双方互相谅解，签订和解协议", "明确赡养费分摊办法，按月支付"]
-ESCALATION_REASONS = ["本级调解期限已满，双方分歧较大未能化解", "当事人对调解方案有异议，需上级组织联合调解",
-                      "涉及土地权属，需乡镇有关部门参与"]
+CATEGORY_WEIGHTS = {
+    "婚姻家庭": 14,
+    "邻里纠纷": 24,
+    "土地山林": 12,
+    "宅基地": 8,
+    "劳资纠纷": 8,
+    "民间借贷": 6,
+    "合同债务": 5,
+    "征地拆迁": 3,
+    "交通事故": 6,
+    "医疗纠纷": 1,
+    "物业纠纷": 4,
+    "环境污染": 4,
+    "其他": 5,
+}
+SOURCE_WEIGHTS = {
+    "网格排查": 45,
+    "自查": 12,
+    "群众来访": 20,
+    "诉讼推送": 6,
+    "警情推送": 10,
+    "信访推送": 4,
+    "部门移交": 3,
+}
+AGREEMENTS = [
+    "双方自愿达成协议，赔偿款当场结清",
+    "双方同意按确认的界址重新划定边界，互不再追究",
+    "约定分两期付清欠款，村调委会监督履行",
+    "双方互相谅解，签订和解协议",
+    "明确赡养费分摊办法，按月支付",
+]
+ESCALATION_REASONS = [
+    "本级调解期限已满，双方分歧较大未能化解",
+    "当事人对调解方案有异议，需上级组织联合调解",
+    "涉及土地权属，需乡镇有关部门参与",
+]
 FAIL_REASONS = ["双方对赔偿金额分歧过大，无法达成一致", "一方拒绝调解", "涉及法律关系复杂，需通过司法途径解决"]
 
 
 def _names(rng, n: int) -> str:
-    return "、".join(rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
-                    for _ in range(n))
+    return "、".join(
+        rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2)))) for _ in range(n)
+    )
 
 
 def _workday_between(rng, start: datetime.date, days: int) -> datetime.date:
@@ -97,13 +135,21 @@ def seed(*, rng, subjects, year, users, today):
         people = rng.choice((2, 2, 2, 3, 3, 4, 5)) if rng.random() < 0.93 else rng.randrange(6, 30)
         roll = rng.random()
         risk = RiskColour.RED if roll < 0.07 else RiskColour.YELLOW if roll < 0.3 else RiskColour.BLUE
-        d = Dispute(subject=subject, found_on=found, category=DisputeCategory(category),
-                    summary=rng.choice(SUMMARIES[category]), source=DisputeSource(rng.choices(sources, source_weights)[0]),
-                    parties=_names(rng, 2 if people <= 5 else 3), people_count=people, risk_colour=risk,
-                    created_by=recorder(subject, rng), overall_due_on=workdays.add_workdays(found, total_days))
+        d = Dispute(
+            subject=subject,
+            found_on=found,
+            category=DisputeCategory(category),
+            summary=rng.choice(SUMMARIES[category]),
+            source=DisputeSource(rng.choices(sources, source_weights)[0]),
+            parties=_names(rng, 2 if people <= 5 else 3),
+            people_count=people,
+            risk_colour=risk,
+            created_by=recorder(subject, rng),
+            overall_due_on=workdays.add_workdays(found, total_days),
+        )
         d._history_user, d._history_date = d.created_by, _at(found, rng)
         # How far up the ladder it goes before it is settled (or fails at the top).
-        climb = rng.choices(range(len(ladder)), weights=[62, 24, 10, 4][:len(ladder)] + [1] * (len(ladder) - 4))[0]
+        climb = rng.choices(range(len(ladder)), weights=[62, 24, 10, 4][: len(ladder)] + [1] * (len(ladder) - 4))[0]
         fails = rng.random() < 0.06
         # Nobody escalated it in time: open and overdue at its first level (more often among recent ones).
         forgotten = rng.random() < (0.3 if (end - found).days < 20 else 0.015)
@@ -135,8 +181,12 @@ def seed(*, rng, subjects, year, users, today):
             if (end - outcome[1]).days > 2 and rng.random() < 0.75:
                 d.status = DisputeStatus.TRANSFERRED
                 d.transfer_to = rng.choice(list(TransferTarget))
-                d.transfer_note = {"诉讼": "已告知当事人向县人民法院起诉", "仲裁": "已引导向县劳动人事争议仲裁委员会申请仲裁",
-                                   "信访": "已转县信访局按信访程序办理", "部门": "已移交相关职能部门处理"}[d.transfer_to]
+                d.transfer_note = {
+                    "诉讼": "已告知当事人向县人民法院起诉",
+                    "仲裁": "已引导向县劳动人事争议仲裁委员会申请仲裁",
+                    "信访": "已转县信访局按信访程序办理",
+                    "部门": "已移交相关职能部门处理",
+                }[d.transfer_to]
         d.due_on = d.compute_due_on(None)
         disputes.append(d)
         steps.append(history)
@@ -146,14 +196,29 @@ def seed(*, rng, subjects, year, users, today):
     escalations, visits = [], []
     for d, history in zip(disputes, steps, strict=True):
         for from_level, to_level, day, previous_due in history:
-            escalations.append(DisputeEscalation(dispute=d, from_level=from_level, to_level=to_level, at=_at(day, rng),
-                                                 by=d.created_by, reason=rng.choice(ESCALATION_REASONS),
-                                                 previous_due_on=previous_due))
+            escalations.append(
+                DisputeEscalation(
+                    dispute=d,
+                    from_level=from_level,
+                    to_level=to_level,
+                    at=_at(day, rng),
+                    by=d.created_by,
+                    reason=rng.choice(ESCALATION_REASONS),
+                    previous_due_on=previous_due,
+                )
+            )
         if d.status == DisputeStatus.RESOLVED and (end - d.resolved_on).days > 7 and rng.random() < 0.45:
             visited = min(end, d.resolved_on + datetime.timedelta(days=rng.randrange(5, 30)))
-            visits.append(FollowUpVisit(dispute=d, visited_on=visited, by=d.created_by,
-                                        performance_ok=rng.random() < 0.95, note="当事人表示协议已按约履行",
-                                        created_at=_at(visited, rng)))
+            visits.append(
+                FollowUpVisit(
+                    dispute=d,
+                    visited_on=visited,
+                    by=d.created_by,
+                    performance_ok=rng.random() < 0.95,
+                    note="当事人表示协议已按约履行",
+                    created_at=_at(visited, rng),
+                )
+            )
     DisputeEscalation.objects.bulk_create(escalations, batch_size=500)
     FollowUpVisit.objects.bulk_create(visits, batch_size=500)
     return {"矛盾纠纷": len(disputes)}

@@ -14,5 +14,15 @@ class DisputeFilterSet(LedgerFilterSet):
 
     class Meta:
         model = Dispute
-        fields = ["q", "region", "category", "status", "risk_colour", "source", "deadline", "date_from", "date_to",
-                  "subject"]
+        fields = [
+            "q",
+            "region",
+            "category",
+            "status",
+            "risk_colour",
+            "source",
+            "deadline",
+            "date_from",
+            "date_to",
+            "subject",
+        ]

@@ -17,10 +17,22 @@ class LevelChoiceField(forms.ModelChoiceField):
 class DisputeForm(LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Dispute
-        fields = ["subject", "found_on", "category", "source", "risk_colour", "people_count", "parties", "summary",
-                  "remarks"]
-        widgets = {"found_on": date_widget(), "summary": forms.Textarea(attrs={"rows": 4}),
-                   "remarks": forms.Textarea(attrs={"rows": 2})}
+        fields = [
+            "subject",
+            "found_on",
+            "category",
+            "source",
+            "risk_colour",
+            "people_count",
+            "parties",
+            "summary",
+            "remarks",
+        ]
+        widgets = {
+            "found_on": date_widget(),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "remarks": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -31,16 +43,27 @@ class DisputeForm(LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
             # A new dispute starts at the ladder's first level (网格员首调) unless it was pushed to a higher one.
             ladder = MediationLevel.objects.order_by("order")
             self.fields["start_level"] = LevelChoiceField(
-                queryset=ladder, label="起始调解层级", required=False, empty_label=None,
-                help_text="一般从第一级开始；诉讼、警情、信访推送或部门移交的纠纷可直接从较高层级开始。")
+                queryset=ladder,
+                label="起始调解层级",
+                required=False,
+                empty_label=None,
+                help_text="一般从第一级开始；诉讼、警情、信访推送或部门移交的纠纷可直接从较高层级开始。",
+            )
             first_row.append(Column("start_level", css_class="col-md-3"))
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Row(*first_row),
-            Row(Column("category", css_class="col-md-3"), Column("source", css_class="col-md-3"),
-                Column("risk_colour", css_class="col-md-3"), Column("people_count", css_class="col-md-3")),
-            "parties", "summary", "remarks", "version",
+            Row(
+                Column("category", css_class="col-md-3"),
+                Column("source", css_class="col-md-3"),
+                Column("risk_colour", css_class="col-md-3"),
+                Column("people_count", css_class="col-md-3"),
+            ),
+            "parties",
+            "summary",
+            "remarks",
+            "version",
         )
 
     def clean_found_on(self):
@@ -68,10 +91,15 @@ class DisputeForm(LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
 
 class ResolveForm(StepForm):
     resolved_on = forms.DateField(label="化解日期", widget=date_widget())
-    agreement_type = forms.ChoiceField(label="协议形式", choices=AgreementType.choices, widget=forms.RadioSelect,
-                                       initial=AgreementType.WRITTEN)
-    agreement = forms.CharField(label="协议内容", max_length=1000, widget=forms.Textarea(attrs={"rows": 4}),
-                                help_text="写明双方达成的协议内容及履行方式、期限；书面协议由当事人和调解员签名、调委会盖章。")
+    agreement_type = forms.ChoiceField(
+        label="协议形式", choices=AgreementType.choices, widget=forms.RadioSelect, initial=AgreementType.WRITTEN
+    )
+    agreement = forms.CharField(
+        label="协议内容",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="写明双方达成的协议内容及履行方式、期限；书面协议由当事人和调解员签名、调委会盖章。",
+    )
 
     date_field, not_before = "resolved_on", ("found_on",)
 
@@ -92,8 +120,12 @@ class FailForm(VersionedFormMixin, forms.Form):
 
 class TransferForm(VersionedFormMixin, forms.Form):
     transfer_to = forms.ChoiceField(label="移交去向", choices=[("", "请选择"), *TransferTarget.choices])
-    note = forms.CharField(label="移交说明", max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text="写明引导或移交的机关（如某人民法院、某仲裁委、县信访局、某部门）及告知当事人情况。")
+    note = forms.CharField(
+        label="移交说明",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="写明引导或移交的机关（如某人民法院、某仲裁委、县信访局、某部门）及告知当事人情况。",
+    )
 
     def __init__(self, *args, obj: Dispute, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,8 +133,12 @@ class TransferForm(VersionedFormMixin, forms.Form):
 
 
 class EscalateForm(VersionedFormMixin, forms.Form):
-    note = forms.CharField(label="升级原因", max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text="如：本级调解期限已满未能化解；当事人分歧较大需上级组织联合调解。")
+    note = forms.CharField(
+        label="升级原因",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="如：本级调解期限已满未能化解；当事人分歧较大需上级组织联合调解。",
+    )
 
     def __init__(self, *args, obj: Dispute, **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,7 +147,8 @@ class EscalateForm(VersionedFormMixin, forms.Form):
         if self.next_level is not None:
             self.fields["note"].help_text = (
                 f"将由“{obj.level.name}”升级至“{self.next_level.name}”，本级期限重新起算"
-                f"（{self.next_level.working_days}个工作日）。" + self.fields["note"].help_text)
+                f"（{self.next_level.working_days}个工作日）。" + self.fields["note"].help_text
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -122,8 +159,13 @@ class EscalateForm(VersionedFormMixin, forms.Form):
 
 class FollowUpForm(StepForm):
     visited_on = forms.DateField(label="回访日期", widget=date_widget())
-    performance_ok = forms.TypedChoiceField(label="协议履行情况", choices=[("1", "履行正常"), ("0", "未履行或有反复")],
-                                            coerce=lambda v: v == "1", initial="1", widget=forms.RadioSelect)
+    performance_ok = forms.TypedChoiceField(
+        label="协议履行情况",
+        choices=[("1", "履行正常"), ("0", "未履行或有反复")],
+        coerce=lambda v: v == "1",
+        initial="1",
+        widget=forms.RadioSelect,
+    )
     note = forms.CharField(label="回访情况", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     date_field, not_before = "visited_on", ("resolved_on",)
@@ -142,8 +184,11 @@ class MediationLevelForm(VersionedFormMixin, forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Row(Column("order", css_class="col-md-3"), Column("name", css_class="col-md-5"),
-                Column("working_days", css_class="col-md-4")),
+            Row(
+                Column("order", css_class="col-md-3"),
+                Column("name", css_class="col-md-5"),
+                Column("working_days", css_class="col-md-4"),
+            ),
             "version",
         )
 

@@ -28,8 +28,17 @@ class DisputeSheet(LedgerSheet):
     date_field = "found_on"
     date_header = "登记日期"
     key_fields = ("category", "summary")
-    service_fields = ("subject", "found_on", "category", "summary", "source", "parties", "people_count",
-                      "risk_colour", "remarks")
+    service_fields = (
+        "subject",
+        "found_on",
+        "category",
+        "summary",
+        "source",
+        "parties",
+        "people_count",
+        "risk_colour",
+        "remarks",
+    )
     key_description = "所属区划代码 + 主体名称 + 登记日期 + 纠纷类别 + 简要情况"
     duplicate_header = "简要情况"
     notes = (
@@ -49,12 +58,16 @@ class DisputeSheet(LedgerSheet):
             Column("风险等级", "risk_colour", kind="choice", choices=RiskColour.values, help="不填为“蓝”。"),
             Column("状态", "status", kind="choice", choices=DisputeStatus.values),
             Column("化解日期", "resolved_on", kind="date", help="状态为已化解时必填。"),
-            Column("协议形式", "agreement_type", kind="choice", choices=AgreementType.values,
-                   help="已化解的纠纷：书面或口头，不填为书面。"),
+            Column(
+                "协议形式",
+                "agreement_type",
+                kind="choice",
+                choices=AgreementType.values,
+                help="已化解的纠纷：书面或口头，不填为书面。",
+            ),
             Column("协议内容", "agreement", max_length=1000, help="已化解的纠纷必填：双方达成的协议内容及履行方式。"),
             Column("调解不成原因", "fail_reason", max_length=500, help="调解不成或已移交的纠纷必填。"),
-            Column("移交去向", "transfer_to", kind="choice", choices=TransferTarget.values,
-                   help="已移交的纠纷必填。"),
+            Column("移交去向", "transfer_to", kind="choice", choices=TransferTarget.values, help="已移交的纠纷必填。"),
             Column("移交说明", "transfer_note", max_length=500, help="已移交的纠纷必填：移交的机关及告知当事人情况。"),
             Column("备注", "remarks", max_length=500),
         ]

@@ -32,12 +32,15 @@ MAX_LEVEL_DAYS = 30
 class MediationLevel(models.Model):
     """One rung of the county's mediation ladder (default after 张掖 “四级七天”), edited by the county."""
 
-    order = models.PositiveSmallIntegerField("排序号", unique=True,
-                                             help_text="从小到大依次升级；建议按10、20、30…编号，便于插入新层级。")
+    order = models.PositiveSmallIntegerField(
+        "排序号", unique=True, help_text="从小到大依次升级；建议按10、20、30…编号，便于插入新层级。"
+    )
     name = models.CharField("层级名称", max_length=30, unique=True)
     working_days = models.PositiveSmallIntegerField(
-        "调解时限（工作日）", validators=[MinValueValidator(MIN_LEVEL_DAYS), MaxValueValidator(MAX_LEVEL_DAYS)],
-        help_text=f"{MIN_LEVEL_DAYS}–{MAX_LEVEL_DAYS}个工作日，按国家法定节假日与调休计算。")
+        "调解时限（工作日）",
+        validators=[MinValueValidator(MIN_LEVEL_DAYS), MaxValueValidator(MAX_LEVEL_DAYS)],
+        help_text=f"{MIN_LEVEL_DAYS}–{MAX_LEVEL_DAYS}个工作日，按国家法定节假日与调休计算。",
+    )
     version = models.PositiveIntegerField("版本", default=1, editable=False)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -47,11 +50,16 @@ class MediationLevel(models.Model):
         verbose_name_plural = "调解层级"
         ordering = ["order"]
         constraints = [
-            models.CheckConstraint(condition=Q(working_days__gte=MIN_LEVEL_DAYS) & Q(working_days__lte=MAX_LEVEL_DAYS),
-                                   name="mediation_level_days_range",
-                                   violation_error_message=f"调解时限应为{MIN_LEVEL_DAYS}–{MAX_LEVEL_DAYS}个工作日。"),
-            models.CheckConstraint(condition=~Q(name=""), name="mediation_level_name_not_empty",
-                                   violation_error_message="层级名称不能为空。"),
+            models.CheckConstraint(
+                condition=Q(working_days__gte=MIN_LEVEL_DAYS) & Q(working_days__lte=MAX_LEVEL_DAYS),
+                name="mediation_level_days_range",
+                violation_error_message=f"调解时限应为{MIN_LEVEL_DAYS}–{MAX_LEVEL_DAYS}个工作日。",
+            ),
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="mediation_level_name_not_empty",
+                violation_error_message="层级名称不能为空。",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -105,19 +113,31 @@ class Dispute(LedgerEntry):
     category = models.CharField("纠纷类别", max_length=10, choices=DisputeCategory.choices)
     summary = models.TextField("简要情况", max_length=2000)
     source = models.CharField("来源", max_length=10, choices=DisputeSource.choices, default=DisputeSource.GRID)
-    parties = models.CharField("当事人", max_length=200, blank=True,
-                               help_text="多名当事人用“、”分隔。属个人信息，列表与详情默认脱敏显示。")
+    parties = models.CharField(
+        "当事人", max_length=200, blank=True, help_text="多名当事人用“、”分隔。属个人信息，列表与详情默认脱敏显示。"
+    )
     people_count = models.PositiveIntegerField("涉及人数", default=2)
-    risk_colour = models.CharField("风险等级", max_length=2, choices=RiskColour.choices, default=RiskColour.BLUE,
-                                   help_text="红：可能激化或引发群体性事件；黄：较复杂；蓝：一般。")
-    level = models.ForeignKey(MediationLevel, verbose_name="当前调解层级", on_delete=models.PROTECT,
-                              related_name="disputes", editable=False)
+    risk_colour = models.CharField(
+        "风险等级",
+        max_length=2,
+        choices=RiskColour.choices,
+        default=RiskColour.BLUE,
+        help_text="红：可能激化或引发群体性事件；黄：较复杂；蓝：一般。",
+    )
+    level = models.ForeignKey(
+        MediationLevel, verbose_name="当前调解层级", on_delete=models.PROTECT, related_name="disputes", editable=False
+    )
     level_started_on = models.DateField("本级开始日期", editable=False)
     # The level's limit when the dispute reached it: a later change of the ladder applies to levels
     # entered after the change, so a stored deadline never moves on its own.
     level_days = models.PositiveSmallIntegerField("本级时限（工作日）", editable=False)
-    overall_due_on = models.DateField("整体调解期限", null=True, blank=True, editable=False,
-                                      help_text="登记日期起按全部调解层级的工作日合计计算（DESIGN §5 超期未办结）。")
+    overall_due_on = models.DateField(
+        "整体调解期限",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="登记日期起按全部调解层级的工作日合计计算（DESIGN §5 超期未办结）。",
+    )
     status = models.CharField("状态", max_length=6, choices=DisputeStatus.choices, default=DisputeStatus.MEDIATING)
     resolved_on = models.DateField("化解日期", null=True, blank=True)
     agreement_type = models.CharField("协议形式", max_length=4, choices=AgreementType.choices, blank=True)
@@ -133,18 +153,31 @@ class Dispute(LedgerEntry):
         verbose_name_plural = "矛盾纠纷台账"
         ordering = ["-found_on", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(resolved_on__isnull=True) | Q(resolved_on__gte=F("found_on")),
-                                   name="dispute_resolved_after_found",
-                                   violation_error_message="化解日期不能早于登记日期。"),
-            models.CheckConstraint(condition=~Q(status=DisputeStatus.RESOLVED) | Q(resolved_on__isnull=False),
-                                   name="dispute_resolved_has_date", violation_error_message="已化解的纠纷须有化解日期。"),
-            models.CheckConstraint(condition=Q(people_count__gte=1), name="dispute_people_positive",
-                                   violation_error_message="涉及人数至少为1人。"),
-            models.CheckConstraint(condition=Q(level_started_on__gte=F("found_on")), name="dispute_level_after_found",
-                                   violation_error_message="本级开始日期不能早于登记日期。"),
-            models.CheckConstraint(condition=~Q(status=DisputeStatus.TRANSFERRED) | ~Q(transfer_to=""),
-                                   name="dispute_transferred_has_target",
-                                   violation_error_message="已移交的纠纷须有移交去向。"),
+            models.CheckConstraint(
+                condition=Q(resolved_on__isnull=True) | Q(resolved_on__gte=F("found_on")),
+                name="dispute_resolved_after_found",
+                violation_error_message="化解日期不能早于登记日期。",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=DisputeStatus.RESOLVED) | Q(resolved_on__isnull=False),
+                name="dispute_resolved_has_date",
+                violation_error_message="已化解的纠纷须有化解日期。",
+            ),
+            models.CheckConstraint(
+                condition=Q(people_count__gte=1),
+                name="dispute_people_positive",
+                violation_error_message="涉及人数至少为1人。",
+            ),
+            models.CheckConstraint(
+                condition=Q(level_started_on__gte=F("found_on")),
+                name="dispute_level_after_found",
+                violation_error_message="本级开始日期不能早于登记日期。",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=DisputeStatus.TRANSFERRED) | ~Q(transfer_to=""),
+                name="dispute_transferred_has_target",
+                violation_error_message="已移交的纠纷须有移交去向。",
+            ),
         ]
         indexes = [
             models.Index(fields=["subject", "found_on"], name="dispute_subject_found"),
@@ -155,7 +188,9 @@ class Dispute(LedgerEntry):
 
     def __str__(self) -> str:
         category = self.get_category_display()
-        return f"{self.subject.name}·{category}{'' if category.endswith('纠纷') else '纠纷'}（{self.found_on:%Y-%m-%d}）"
+        return (
+            f"{self.subject.name}·{category}{'' if category.endswith('纠纷') else '纠纷'}（{self.found_on:%Y-%m-%d}）"
+        )
 
     def get_absolute_url(self) -> str:
         return reverse("disputes:dispute_detail", args=[self.pk])
@@ -176,8 +211,10 @@ class Dispute(LedgerEntry):
     def recomputed_deadlines(self, rules, context: dict) -> dict[str, datetime.date | None]:
         """The level's deadline and the overall one; the overall one counts the ladder's current total,
         as dispute_update does when the 登记日期 changes."""
-        return {"due_on": self.compute_due_on(rules),
-                "overall_due_on": overall_due(self.found_on, context["ladder_days"]) if self.found_on else None}
+        return {
+            "due_on": self.compute_due_on(rules),
+            "overall_due_on": overall_due(self.found_on, context["ladder_days"]) if self.found_on else None,
+        }
 
     def needs_escalation(self, today: datetime.date | None = None) -> bool:
         """Past the current level's limit and still 调解中: suggest moving up the ladder."""
@@ -202,8 +239,9 @@ class DisputeEscalation(models.Model):
     from_level = models.ForeignKey(MediationLevel, verbose_name="原层级", on_delete=models.PROTECT, related_name="+")
     to_level = models.ForeignKey(MediationLevel, verbose_name="升级至", on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField("升级时间", default=timezone.now)
-    by = models.ForeignKey("sanzero.User", verbose_name="经办人", null=True, blank=True, on_delete=models.PROTECT,
-                           related_name="+")
+    by = models.ForeignKey(
+        "sanzero.User", verbose_name="经办人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.CharField("升级原因", max_length=500)
     previous_due_on = models.DateField("原层级期限", null=True, blank=True)
 
@@ -226,8 +264,9 @@ class FollowUpVisit(models.Model):
 
     dispute = models.ForeignKey(Dispute, verbose_name="矛盾纠纷", on_delete=models.CASCADE, related_name="visits")
     visited_on = models.DateField("回访日期")
-    by = models.ForeignKey("sanzero.User", verbose_name="回访人", null=True, blank=True, on_delete=models.PROTECT,
-                           related_name="+")
+    by = models.ForeignKey(
+        "sanzero.User", verbose_name="回访人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     performance_ok = models.BooleanField("协议履行正常", default=True)
     note = models.CharField("回访情况", max_length=500, blank=True)
     created_at = models.DateTimeField("登记时间", default=timezone.now)

@@ -14,8 +14,17 @@ from sanzero.services import ServiceError, audited_delete, audited_save, model_u
 from .models import Dispute, MediationLevel, overall_due
 from .workflow import DISPUTE_WORKFLOW
 
-DISPUTE_FIELDS = ("subject", "found_on", "category", "summary", "source", "parties", "people_count", "risk_colour",
-                  "remarks")
+DISPUTE_FIELDS = (
+    "subject",
+    "found_on",
+    "category",
+    "summary",
+    "source",
+    "parties",
+    "people_count",
+    "risk_colour",
+    "remarks",
+)
 # Derived fields the update service may move along with found_on (never typed in).
 DERIVED_FIELDS = ("overall_due_on", "level_started_on")
 LADDER_ROLES = frozenset({Role.ADMIN, Role.COUNTY})
@@ -33,9 +42,14 @@ def dispute_create(*, actor, data: dict, steps=()) -> Dispute:
     if not ladder:
         raise ServiceError("尚未设置调解层级，请县平安办先在“调解层级设置”中设置后再登记。")
     level = data.get("level") or ladder[0]
-    data.update(level=level, level_days=level.working_days, level_started_on=data.get("found_on"),
-                overall_due_on=overall_due(data["found_on"], sum(x.working_days for x in ladder))
-                if data.get("found_on") else None)
+    data.update(
+        level=level,
+        level_days=level.working_days,
+        level_started_on=data.get("found_on"),
+        overall_due_on=overall_due(data["found_on"], sum(x.working_days for x in ladder))
+        if data.get("found_on")
+        else None,
+    )
     return entry_create(actor=actor, model=Dispute, data=data, rules=DeadlineSettings.current(), steps=steps)
 
 
@@ -48,21 +62,36 @@ def dispute_update(*, actor, obj: Dispute, data: dict, expected_version: int | N
             data["level_started_on"] = found_on  # still at the level it started on: it started that day
         elif found_on > obj.level_started_on:
             raise ServiceError(f"登记日期不能晚于最近一次升级日期（{obj.level_started_on:%Y-%m-%d}）。")
-    return entry_update(actor=actor, obj=obj, data=data, fields=DISPUTE_FIELDS + DERIVED_FIELDS,
-                        expected_version=expected_version, rules=DeadlineSettings.current())
+    return entry_update(
+        actor=actor,
+        obj=obj,
+        data=data,
+        fields=DISPUTE_FIELDS + DERIVED_FIELDS,
+        expected_version=expected_version,
+        rules=DeadlineSettings.current(),
+    )
 
 
-def dispute_transition(*, actor, obj: Dispute, name: str, data: dict | None = None,
-                       expected_version: int | None = None) -> Dispute:
+def dispute_transition(
+    *, actor, obj: Dispute, name: str, data: dict | None = None, expected_version: int | None = None
+) -> Dispute:
     data = dict(data or {})
     note = str(data.get("note") or "").strip()
     if len(note) > AUDIT_NOTE_CHARS:
-        data["_full_note"], data["note"] = note, note[:AUDIT_NOTE_CHARS - 1] + "…"
-    return transition_run(actor=actor, obj=obj, workflow=DISPUTE_WORKFLOW, name=name, data=data,
-                          expected_version=expected_version, rules=DeadlineSettings.current())
+        data["_full_note"], data["note"] = note, note[: AUDIT_NOTE_CHARS - 1] + "…"
+    return transition_run(
+        actor=actor,
+        obj=obj,
+        workflow=DISPUTE_WORKFLOW,
+        name=name,
+        data=data,
+        expected_version=expected_version,
+        rules=DeadlineSettings.current(),
+    )
 
 
 # --- the mediation ladder (县平安办 settings) -------------------------------------------------------
+
 
 def _check_ladder_role(actor) -> None:
     require_role(actor, LADDER_ROLES, "只有县平安办和系统管理员可以设置调解层级。")
@@ -81,8 +110,14 @@ def level_update(*, actor, obj: MediationLevel, data: dict, expected_version: in
     """Change a level. Disputes already at that level keep the limit they started with (it is stored
     on the dispute); the new limit applies to disputes that reach the level from now on."""
     _check_ladder_role(actor)
-    return model_update(instance=obj, data=data, fields=("order", "name", "working_days"), actor=actor,
-                        expected_version=expected_version, reason=f"修改调解层级“{obj.name}”")
+    return model_update(
+        instance=obj,
+        data=data,
+        fields=("order", "name", "working_days"),
+        actor=actor,
+        expected_version=expected_version,
+        reason=f"修改调解层级“{obj.name}”",
+    )
 
 
 def level_delete(*, actor, obj: MediationLevel) -> None:

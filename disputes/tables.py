@@ -8,7 +8,6 @@ from .models import Dispute, next_in_ladder
 RISK_CLASS = {"红": "text-bg-danger", "黄": "text-bg-warning", "蓝": "text-bg-primary"}
 
 
-
 def risk_badge(value: str):
     return format_html('<span class="badge {}">{}</span>', RISK_CLASS.get(value, "text-bg-light"), value)
 
@@ -42,13 +41,17 @@ class DisputeTable(LedgerTable):
         if record.needs_escalation(self.today):
             following = next_in_ladder(self.ladder, record.level_id)
             if following is None:
-                return format_html('{} <span class="badge text-bg-danger" title="已是最高调解层级">最高级超期</span>',
-                                   record.level.name)
-            return format_html('{} <span class="badge text-bg-danger" title="已超过本级调解期限，建议升级至：{}">'
-                               '<i class="bi bi-arrow-up-circle me-1"></i>建议升级</span>',
-                               record.level.name, following.name)
+                return format_html(
+                    '{} <span class="badge text-bg-danger" title="已是最高调解层级">最高级超期</span>',
+                    record.level.name,
+                )
+            return format_html(
+                '{} <span class="badge text-bg-danger" title="已超过本级调解期限，建议升级至：{}">'
+                '<i class="bi bi-arrow-up-circle me-1"></i>建议升级</span>',
+                record.level.name,
+                following.name,
+            )
         return record.level.name
 
     def render_parties(self, record):
         return record.masked_parties or "—"
-

@@ -55,9 +55,22 @@ class DisputeDetailView(LedgerDetailView):
     @property
     def detail_fields(self):
         obj = self.object
-        fields = ["subject", "found_on", "category", "source", "risk_colour", "parties", "people_count", "summary",
-                  ("当前调解层级", lambda o: f"{o.level.name}（本级时限{o.level_days}个工作日，{o.level_started_on:%Y-%m-%d}起）"),
-                  "overall_due_on", "status"]
+        fields = [
+            "subject",
+            "found_on",
+            "category",
+            "source",
+            "risk_colour",
+            "parties",
+            "people_count",
+            "summary",
+            (
+                "当前调解层级",
+                lambda o: f"{o.level.name}（本级时限{o.level_days}个工作日，{o.level_started_on:%Y-%m-%d}起）",
+            ),
+            "overall_due_on",
+            "status",
+        ]
         if obj.is_open:
             fields.insert(-2, ("本级调解期限", lambda o: _text(o.due_on)))
         if obj.resolved_on or obj.agreement:
@@ -80,15 +93,21 @@ class DisputeDetailView(LedgerDetailView):
     def extra_timeline(self, obj) -> list[dict]:
         escalations, visits = self.children(obj)
         entries = [
-            {"when": e.at, "who": e.by.display_name if e.by else "系统",
-             "title": f"升级调解：{e.from_level.name} → {e.to_level.name}",
-             "text": f"原因：{e.reason}" + ("（已超过原层级期限）" if e.was_overdue else "")}
+            {
+                "when": e.at,
+                "who": e.by.display_name if e.by else "系统",
+                "title": f"升级调解：{e.from_level.name} → {e.to_level.name}",
+                "text": f"原因：{e.reason}" + ("（已超过原层级期限）" if e.was_overdue else ""),
+            }
             for e in escalations
         ]
         entries += [
-            {"when": v.created_at, "who": v.by.display_name if v.by else "系统",
-             "title": f"回访（{v.visited_on:%Y-%m-%d}）：{'协议履行正常' if v.performance_ok else '协议未履行或有反复'}",
-             "text": v.note}
+            {
+                "when": v.created_at,
+                "who": v.by.display_name if v.by else "系统",
+                "title": f"回访（{v.visited_on:%Y-%m-%d}）：{'协议履行正常' if v.performance_ok else '协议未履行或有反复'}",
+                "text": v.note,
+            }
             for v in visits
         ]
         return entries
@@ -101,15 +120,17 @@ class DisputeDetailView(LedgerDetailView):
         if following is None:  # the top of the ladder: nothing to escalate to
             ctx["transitions"] = [t for t in ctx["transitions"] if t.name != "escalate"]
         escalations, visits = self.children(obj)
-        ctx.update({
-            "ladder": ladder,
-            "passed_level_ids": {e.from_level_id for e in escalations},
-            "next_level": following,
-            "suggest_escalation": obj.needs_escalation(timezone.localdate()),
-            "can_escalate": any(t.name == "escalate" for t in ctx["transitions"]),
-            "escalations": escalations,
-            "visits": visits,
-        })
+        ctx.update(
+            {
+                "ladder": ladder,
+                "passed_level_ids": {e.from_level_id for e in escalations},
+                "next_level": following,
+                "suggest_escalation": obj.needs_escalation(timezone.localdate()),
+                "can_escalate": any(t.name == "escalate" for t in ctx["transitions"]),
+                "escalations": escalations,
+                "visits": visits,
+            }
+        )
         return ctx
 
 
@@ -127,6 +148,7 @@ class DisputeTransitionView(LedgerTransitionView):
 
 
 # --- 调解层级设置: county staff and administrators ----------------------------------------------------
+
 
 class LadderAccessMixin:
     """County (县平安办) and admin users only; everyone else gets 403 (the page is not scoped)."""
@@ -149,10 +171,17 @@ class LevelListView(LadderAccessMixin, View):
         for level in levels:
             changes += [(level, e) for e in audit_trail(level, limit=10)]
         changes.sort(key=lambda pair: pair[1].when, reverse=True)
-        return render(request, self.template_name, {
-            "title": "调解层级设置", "levels": levels, "total_days": sum(x.working_days for x in levels),
-            "changes": changes[:30], "breadcrumbs": [LADDER_CRUMB, ("调解层级设置", "")],
-        })
+        return render(
+            request,
+            self.template_name,
+            {
+                "title": "调解层级设置",
+                "levels": levels,
+                "total_days": sum(x.working_days for x in levels),
+                "changes": changes[:30],
+                "breadcrumbs": [LADDER_CRUMB, ("调解层级设置", "")],
+            },
+        )
 
 
 class LevelFormView(LadderAccessMixin, ServiceFormMixin, View):
@@ -171,8 +200,12 @@ class LevelFormView(LadderAccessMixin, ServiceFormMixin, View):
 
     def context(self, form):
         title = f"修改调解层级：{self.object.name}" if self.object else "新增调解层级"
-        return {"form": form, "title": title, "object": self.object,
-                "breadcrumbs": [LADDER_CRUMB, ("调解层级设置", reverse("disputes:level_list")), (title, "")]}
+        return {
+            "form": form,
+            "title": title,
+            "object": self.object,
+            "breadcrumbs": [LADDER_CRUMB, ("调解层级设置", reverse("disputes:level_list")), (title, "")],
+        }
 
     def form_invalid(self, form):
         return render(self.request, self.template_name, self.context(form), status=400)
@@ -191,8 +224,9 @@ class LevelFormView(LadderAccessMixin, ServiceFormMixin, View):
     def run_service(self, form):
         if self.object is None:
             return services.level_create(actor=self.request.user, data=form.service_data())
-        services.level_update(actor=self.request.user, obj=self.object, data=form.service_data(),
-                              expected_version=form.expected_version)
+        services.level_update(
+            actor=self.request.user, obj=self.object, data=form.service_data(), expected_version=form.expected_version
+        )
         return self.object
 
     def get_success_url(self, obj):

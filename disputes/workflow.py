@@ -71,8 +71,9 @@ def escalate(dispute, data: dict, actor, rules) -> list[str]:
     target = current.next_level()
     if target is None:
         raise ServiceError(f"已是最高调解层级“{current.name}”，不能再升级。")
-    DisputeEscalation.objects.create(dispute=dispute, from_level=current, to_level=target, by=actor,
-                                     reason=reason, previous_due_on=dispute.due_on)
+    DisputeEscalation.objects.create(
+        dispute=dispute, from_level=current, to_level=target, by=actor, reason=reason, previous_due_on=dispute.due_on
+    )
     dispute.level, dispute.level_started_on, dispute.level_days = target, timezone.localdate(), target.working_days
     return ["level", "level_started_on", "level_days"]
 
@@ -83,26 +84,75 @@ def follow_up(dispute, data: dict, actor, rules) -> list[str]:
         raise ServiceError("回访日期不能为空，也不能晚于今天。")
     if dispute.resolved_on and visited_on < dispute.resolved_on:
         raise ServiceError(f"回访日期不能早于化解日期（{dispute.resolved_on:%Y-%m-%d}）。")
-    FollowUpVisit.objects.create(dispute=dispute, visited_on=visited_on, by=actor,
-                                 performance_ok=bool(data.get("performance_ok", True)), note=_note(data))
+    FollowUpVisit.objects.create(
+        dispute=dispute,
+        visited_on=visited_on,
+        by=actor,
+        performance_ok=bool(data.get("performance_ok", True)),
+        note=_note(data),
+    )
     return []
 
 
-DISPUTE_WORKFLOW = Workflow([
-    Transition("resolve", "登记化解", (DisputeStatus.MEDIATING,), DisputeStatus.RESOLVED, EDIT_ROLES, ResolveForm,
-               style="success", help="达成调解协议（书面或口头）后登记化解。", apply=resolve,
-               import_fields={"resolved_on": "resolved_on", "agreement_type": "agreement_type",
-                              "agreement": "agreement"},
-               import_defaults={"agreement_type": AgreementType.WRITTEN}),
-    Transition("escalate", "升级调解", (DisputeStatus.MEDIATING,), None, EDIT_ROLES, EscalateForm,
-               style="warning", help="移交上一级调解；本级期限按上一级的工作日重新起算，升级经过记入办理过程。",
-               apply=escalate),
-    Transition("fail", "调解不成", (DisputeStatus.MEDIATING,), DisputeStatus.FAILED, EDIT_ROLES, FailForm,
-               style="outline-danger", help="各方无法达成协议时登记，须说明原因；之后可引导诉讼、仲裁或移交。",
-               apply=fail, import_fields={"note": "fail_reason"}),
-    Transition("transfer", "移交", (DisputeStatus.FAILED,), DisputeStatus.TRANSFERRED, EDIT_ROLES, TransferForm,
-               help="调解不成的纠纷依法引导诉讼、仲裁，或转信访渠道、移交职能部门。", apply=transfer,
-               import_fields={"transfer_to": "transfer_to", "note": "transfer_note"}),
-    Transition("follow_up", "登记回访", (DisputeStatus.RESOLVED,), None, EDIT_ROLES, FollowUpForm,
-               style="outline-primary", help="回访当事人，了解调解协议履行情况。", apply=follow_up),
-])
+DISPUTE_WORKFLOW = Workflow(
+    [
+        Transition(
+            "resolve",
+            "登记化解",
+            (DisputeStatus.MEDIATING,),
+            DisputeStatus.RESOLVED,
+            EDIT_ROLES,
+            ResolveForm,
+            style="success",
+            help="达成调解协议（书面或口头）后登记化解。",
+            apply=resolve,
+            import_fields={"resolved_on": "resolved_on", "agreement_type": "agreement_type", "agreement": "agreement"},
+            import_defaults={"agreement_type": AgreementType.WRITTEN},
+        ),
+        Transition(
+            "escalate",
+            "升级调解",
+            (DisputeStatus.MEDIATING,),
+            None,
+            EDIT_ROLES,
+            EscalateForm,
+            style="warning",
+            help="移交上一级调解；本级期限按上一级的工作日重新起算，升级经过记入办理过程。",
+            apply=escalate,
+        ),
+        Transition(
+            "fail",
+            "调解不成",
+            (DisputeStatus.MEDIATING,),
+            DisputeStatus.FAILED,
+            EDIT_ROLES,
+            FailForm,
+            style="outline-danger",
+            help="各方无法达成协议时登记，须说明原因；之后可引导诉讼、仲裁或移交。",
+            apply=fail,
+            import_fields={"note": "fail_reason"},
+        ),
+        Transition(
+            "transfer",
+            "移交",
+            (DisputeStatus.FAILED,),
+            DisputeStatus.TRANSFERRED,
+            EDIT_ROLES,
+            TransferForm,
+            help="调解不成的纠纷依法引导诉讼、仲裁，或转信访渠道、移交职能部门。",
+            apply=transfer,
+            import_fields={"transfer_to": "transfer_to", "note": "transfer_note"},
+        ),
+        Transition(
+            "follow_up",
+            "登记回访",
+            (DisputeStatus.RESOLVED,),
+            None,
+            EDIT_ROLES,
+            FollowUpForm,
+            style="outline-primary",
+            help="回访当事人，了解调解协议履行情况。",
+            apply=follow_up,
+        ),
+    ]
+)

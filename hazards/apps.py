@@ -15,6 +15,15 @@ class HazardsConfig(ledger.LedgerAppConfig):
         from . import views
         from .workflow import ACCEPT_ROLES
 
-        register_nav(NavItem("待我验收", "hazards:acceptance_queue", "bi-clipboard-check", roles=ACCEPT_ROLES, order=41,
-                             match="/hazards/acceptance/", group="台账"))
+        register_nav(
+            NavItem(
+                "待我验收",
+                "hazards:acceptance_queue",
+                "bi-clipboard-check",
+                roles=ACCEPT_ROLES,
+                order=41,
+                match="/hazards/acceptance/",
+                group="台账",
+            )
+        )
         register_home_task(views.acceptance_home_task)

@@ -55,6 +55,9 @@ class AccidentStatus(models.TextChoices):
 
 
 #: the status badges' Bootstrap classes on lists and pages (ledger.tables.StatusBadgeColumn)
-HAZARD_STATUS_BADGES = {HazardStatus.RECTIFYING: "text-bg-primary", HazardStatus.AWAITING: "text-bg-info",
-                        HazardStatus.CLOSED: "text-bg-secondary"}
+HAZARD_STATUS_BADGES = {
+    HazardStatus.RECTIFYING: "text-bg-primary",
+    HazardStatus.AWAITING: "text-bg-info",
+    HazardStatus.CLOSED: "text-bg-secondary",
+}
 ACCIDENT_STATUS_BADGES = {AccidentStatus.INVESTIGATING: "text-bg-primary", AccidentStatus.CLOSED: "text-bg-secondary"}

@@ -34,9 +34,15 @@ def seed(*, rng, subjects, year, users, today):
         found = datetime.date(year, 1, 1) + datetime.timedelta(days=rng.randrange(span + 1))
         category = rng.choice(list(DESCRIPTIONS))
         level = HazardLevel.MAJOR if rng.random() < 0.06 else HazardLevel.GENERAL
-        h = Hazard(subject=subject, found_on=found, category=HazardCategory(category), level=level,
-                   description=rng.choice(DESCRIPTIONS[category]), responsible_person=subject.responsible_person,
-                   created_by=clerk)
+        h = Hazard(
+            subject=subject,
+            found_on=found,
+            category=HazardCategory(category),
+            level=level,
+            description=rng.choice(DESCRIPTIONS[category]),
+            responsible_person=subject.responsible_person,
+            created_by=clerk,
+        )
         if level == HazardLevel.MAJOR:
             h.plan_responsibility, h.plan_measures, h.plan_funds = "主要负责人", "停业整改", "5万元"
             h.plan_deadline, h.plan_contingency = found + datetime.timedelta(days=25), "应急疏散预案"
@@ -64,9 +70,17 @@ def seed(*, rng, subjects, year, users, today):
         injuries = rng.randrange(1, 4) if casualties and not deaths else 0
         serious = 1 if injuries and rng.random() < 0.3 else 0
         loss = rng.choice([0, 0.5, 1.2, 3, 8.5, 20])
-        a = Accident(subject=subject, occurred_on=occurred, kind=rng.choice(list(AccidentKind)), deaths=deaths,
-                     injuries=injuries, serious_injuries=serious, direct_loss=loss, summary="演示数据：事故经过从略。",
-                     created_by=clerk)
+        a = Accident(
+            subject=subject,
+            occurred_on=occurred,
+            kind=rng.choice(list(AccidentKind)),
+            deaths=deaths,
+            injuries=injuries,
+            serious_injuries=serious,
+            direct_loss=loss,
+            summary="演示数据：事故经过从略。",
+            created_by=clerk,
+        )
         a.grade = accident_grade(deaths, serious, a.direct_loss)
         if (end - occurred).days > 30:
             a.status, a.closed_on = "已结案", occurred + datetime.timedelta(days=rng.randrange(10, 30))

@@ -12,27 +12,55 @@ from .models import PLAN_FIELDS, Accident, Hazard
 class HazardForm(LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Hazard
-        fields = ["subject", "found_on", "category", "level", "description", "rectify_due", "responsible_person",
-                  "measures", *PLAN_FIELDS]
-        widgets = {"found_on": date_widget(), "rectify_due": date_widget(), "plan_deadline": date_widget(),
-                   "description": forms.Textarea(attrs={"rows": 3}), "measures": forms.Textarea(attrs={"rows": 2}),
-                   "plan_measures": forms.Textarea(attrs={"rows": 2}),
-                   "plan_contingency": forms.Textarea(attrs={"rows": 2})}
+        fields = [
+            "subject",
+            "found_on",
+            "category",
+            "level",
+            "description",
+            "rectify_due",
+            "responsible_person",
+            "measures",
+            *PLAN_FIELDS,
+        ]
+        widgets = {
+            "found_on": date_widget(),
+            "rectify_due": date_widget(),
+            "plan_deadline": date_widget(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "measures": forms.Textarea(attrs={"rows": 2}),
+            "plan_measures": forms.Textarea(attrs={"rows": 2}),
+            "plan_contingency": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Row(Column("subject", css_class="col-md-6"), Column("found_on", css_class="col-md-3"),
-                Column("rectify_due", css_class="col-md-3")),
-            Row(Column("category", css_class="col-md-4"), Column("level", css_class="col-md-4"),
-                Column("responsible_person", css_class="col-md-4")),
-            "description", "measures",
-            Fieldset("重大隐患“五落实”（重大隐患在登记整改完成前必须填写）",
-                     Row(Column("plan_responsibility", css_class="col-md-6"), Column("plan_funds", css_class="col-md-3"),
-                         Column("plan_deadline", css_class="col-md-3")),
-                     "plan_measures", "plan_contingency", css_class="border rounded p-2 mb-2"),
+            Row(
+                Column("subject", css_class="col-md-6"),
+                Column("found_on", css_class="col-md-3"),
+                Column("rectify_due", css_class="col-md-3"),
+            ),
+            Row(
+                Column("category", css_class="col-md-4"),
+                Column("level", css_class="col-md-4"),
+                Column("responsible_person", css_class="col-md-4"),
+            ),
+            "description",
+            "measures",
+            Fieldset(
+                "重大隐患“五落实”（重大隐患在登记整改完成前必须填写）",
+                Row(
+                    Column("plan_responsibility", css_class="col-md-6"),
+                    Column("plan_funds", css_class="col-md-3"),
+                    Column("plan_deadline", css_class="col-md-3"),
+                ),
+                "plan_measures",
+                "plan_contingency",
+                css_class="border rounded p-2 mb-2",
+            ),
             "version",
         )
 
@@ -52,13 +80,17 @@ class HazardForm(LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
 
 class RectifyForm(StepForm):
     rectified_on = forms.DateField(label="整改完成日期", widget=date_widget())
-    note = forms.CharField(label="整改情况说明", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label="整改情况说明", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     date_field, not_before = "rectified_on", ("found_on",)
 
     def __init__(self, *args, obj: Hazard, **kwargs):
         super().__init__(*args, obj=obj, **kwargs)
         if obj.level == HazardLevel.MAJOR and obj.missing_plan_fields():
-            self.fields["rectified_on"].help_text = "该重大隐患“五落实”尚未填全：" + "、".join(obj.missing_plan_fields())
+            self.fields["rectified_on"].help_text = "该重大隐患“五落实”尚未填全：" + "、".join(
+                obj.missing_plan_fields()
+            )
 
 
 class AcceptForm(StepForm):
@@ -69,8 +101,9 @@ class AcceptForm(StepForm):
 
 class RejectForm(VersionedFormMixin, forms.Form):
     note = forms.CharField(label="验收不通过的原因", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
-    rectify_due = forms.DateField(label="新的整改期限", required=False, widget=date_widget(),
-                                  help_text="不填则沿用原整改期限。")
+    rectify_due = forms.DateField(
+        label="新的整改期限", required=False, widget=date_widget(), help_text="不填则沿用原整改期限。"
+    )
 
     def __init__(self, *args, obj: Hazard, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,11 +128,19 @@ class AccidentForm(LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Row(Column("subject", css_class="col-md-6"), Column("occurred_on", css_class="col-md-3"),
-                Column("kind", css_class="col-md-3")),
-            Row(Column("deaths", css_class="col-md-3"), Column("injuries", css_class="col-md-3"),
-                Column("serious_injuries", css_class="col-md-3"), Column("direct_loss", css_class="col-md-3")),
-            "summary", "version",
+            Row(
+                Column("subject", css_class="col-md-6"),
+                Column("occurred_on", css_class="col-md-3"),
+                Column("kind", css_class="col-md-3"),
+            ),
+            Row(
+                Column("deaths", css_class="col-md-3"),
+                Column("injuries", css_class="col-md-3"),
+                Column("serious_injuries", css_class="col-md-3"),
+                Column("direct_loss", css_class="col-md-3"),
+            ),
+            "summary",
+            "version",
         )
 
     def clean_occurred_on(self):

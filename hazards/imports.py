@@ -33,9 +33,20 @@ class HazardSheet(LedgerSheet):
     date_field = "found_on"
     date_header = "发现日期"
     key_fields = ("category", "description")
-    service_fields = ("subject", "found_on", "category", "level", "description", "rectify_due",
-                      "responsible_person", "plan_responsibility", "plan_measures", "plan_funds", "plan_deadline",
-                      "plan_contingency")
+    service_fields = (
+        "subject",
+        "found_on",
+        "category",
+        "level",
+        "description",
+        "rectify_due",
+        "responsible_person",
+        "plan_responsibility",
+        "plan_measures",
+        "plan_funds",
+        "plan_deadline",
+        "plan_contingency",
+    )
     extra_step_columns = {"accept": ("acceptor",)}
     key_description = "所属区划代码 + 主体名称 + 发现日期 + 隐患类别 + 隐患描述"
     duplicate_header = "隐患描述"
@@ -115,12 +126,22 @@ class AccidentSheet(LedgerSheet):
     date_field = "occurred_on"
     date_header = "发生日期"
     key_fields = ("kind",)
-    service_fields = ("subject", "occurred_on", "kind", "deaths", "injuries", "serious_injuries", "direct_loss",
-                      "summary")
+    service_fields = (
+        "subject",
+        "occurred_on",
+        "kind",
+        "deaths",
+        "injuries",
+        "serious_injuries",
+        "direct_loss",
+        "summary",
+    )
     key_description = "所属区划代码 + 主体名称 + 发生日期 + 事故类型"
     duplicate_header = "事故类型"
-    notes = ("事故等级按死亡人数、重伤人数和直接经济损失自动确定（国务院令第493号），无需填写。",
-             "受伤人数为全部受伤人数（含重伤）；重伤人数可不填，不填为0。")
+    notes = (
+        "事故等级按死亡人数、重伤人数和直接经济损失自动确定（国务院令第493号），无需填写。",
+        "受伤人数为全部受伤人数（含重伤）；重伤人数可不填，不填为0。",
+    )
 
     def columns(self):
         return [
@@ -128,7 +149,9 @@ class AccidentSheet(LedgerSheet):
             Column("事故类型", "kind", required=True, kind="choice", choices=AccidentKind.values),
             Column("死亡人数", "deaths", kind="int", help="不填为0。"),
             Column("受伤人数", "injuries", kind="int", help="全部受伤人数（含重伤）；不填为0。"),
-            Column("重伤人数", "serious_injuries", kind="int", help="受伤人数中的重伤（含急性工业中毒）人数；不填为0。"),
+            Column(
+                "重伤人数", "serious_injuries", kind="int", help="受伤人数中的重伤（含急性工业中毒）人数；不填为0。"
+            ),
             Column("直接经济损失(万元)", "direct_loss", kind="decimal", help="单位万元，最多两位小数；不填为0。"),
             Column("简要经过", "summary", max_length=2000),
         ]

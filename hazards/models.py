@@ -37,8 +37,9 @@ class Hazard(LedgerEntry):
     category = models.CharField("隐患类别", max_length=10, choices=HazardCategory.choices)
     level = models.CharField("隐患等级", max_length=4, choices=HazardLevel.choices, default=HazardLevel.GENERAL)
     description = models.TextField("隐患描述", max_length=2000)
-    rectify_due = models.DateField("整改期限", null=True, blank=True,
-                                   help_text="不填则按期限设置自动计算（一般隐患7日，重大隐患30日）。")
+    rectify_due = models.DateField(
+        "整改期限", null=True, blank=True, help_text="不填则按期限设置自动计算（一般隐患7日，重大隐患30日）。"
+    )
     responsible_person = models.CharField("整改责任人", max_length=50, blank=True)
     measures = models.CharField("整改措施", max_length=500, blank=True)
     # 五落实 for a 重大 hazard: 责任、措施、资金、时限、预案
@@ -49,10 +50,24 @@ class Hazard(LedgerEntry):
     plan_contingency = models.CharField("预案落实", max_length=500, blank=True)
     status = models.CharField("状态", max_length=6, choices=HazardStatus.choices, default=HazardStatus.RECTIFYING)
     rectified_on = models.DateField("整改完成日期", null=True, blank=True)
-    rectified_by = models.ForeignKey("sanzero.User", verbose_name="整改登记人", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+", editable=False)
-    accepted_by = models.ForeignKey("sanzero.User", verbose_name="验收人", null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+", editable=False)
+    rectified_by = models.ForeignKey(
+        "sanzero.User",
+        verbose_name="整改登记人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    accepted_by = models.ForeignKey(
+        "sanzero.User",
+        verbose_name="验收人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
     accepted_on = models.DateField("验收日期", null=True, blank=True)
     acceptance_note = models.CharField("验收意见", max_length=500, blank=True)
     history = HistoricalRecords(excluded_fields=["updated_at", "created_at"])
@@ -62,21 +77,32 @@ class Hazard(LedgerEntry):
         verbose_name_plural = "安全隐患台账"
         ordering = ["-found_on", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(rectify_due__isnull=True) | Q(rectify_due__gte=F("found_on")),
-                                   name="hazard_due_after_found", violation_error_message="整改期限不能早于发现日期。"),
-            models.CheckConstraint(condition=Q(rectified_on__isnull=True) | Q(rectified_on__gte=F("found_on")),
-                                   name="hazard_rectified_after_found",
-                                   violation_error_message="整改完成日期不能早于发现日期。"),
+            models.CheckConstraint(
+                condition=Q(rectify_due__isnull=True) | Q(rectify_due__gte=F("found_on")),
+                name="hazard_due_after_found",
+                violation_error_message="整改期限不能早于发现日期。",
+            ),
+            models.CheckConstraint(
+                condition=Q(rectified_on__isnull=True) | Q(rectified_on__gte=F("found_on")),
+                name="hazard_rectified_after_found",
+                violation_error_message="整改完成日期不能早于发现日期。",
+            ),
             models.CheckConstraint(
                 condition=Q(status=HazardStatus.RECTIFYING) | Q(rectified_on__isnull=False),
-                name="hazard_rectified_has_date", violation_error_message="已整改的隐患须有整改完成日期。"),
+                name="hazard_rectified_has_date",
+                violation_error_message="已整改的隐患须有整改完成日期。",
+            ),
             models.CheckConstraint(
                 condition=~Q(status=HazardStatus.CLOSED) | Q(accepted_on__isnull=False),
-                name="hazard_closed_has_acceptance", violation_error_message="已销号的隐患须有验收日期。"),
-            models.CheckConstraint(condition=Q(accepted_on__isnull=True) | Q(rectified_on__isnull=False)
-                                   & Q(accepted_on__gte=F("rectified_on")),
-                                   name="hazard_accepted_after_rectified",
-                                   violation_error_message="验收日期不能早于整改完成日期。"),
+                name="hazard_closed_has_acceptance",
+                violation_error_message="已销号的隐患须有验收日期。",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_on__isnull=True)
+                | Q(rectified_on__isnull=False) & Q(accepted_on__gte=F("rectified_on")),
+                name="hazard_accepted_after_rectified",
+                violation_error_message="验收日期不能早于整改完成日期。",
+            ),
         ]
         indexes = [
             models.Index(fields=["subject", "found_on"], name="hazard_subject_found"),
@@ -133,13 +159,18 @@ class Accident(LedgerEntry):
     deaths = models.PositiveIntegerField("死亡人数", default=0)
     injuries = models.PositiveIntegerField("受伤人数", default=0, help_text="全部受伤人数，含重伤。")
     serious_injuries = models.PositiveIntegerField(
-        "重伤人数", default=0, help_text="受伤人数中的重伤（含急性工业中毒）人数；事故等级按死亡、重伤人数和直接经济损失确定。")
+        "重伤人数",
+        default=0,
+        help_text="受伤人数中的重伤（含急性工业中毒）人数；事故等级按死亡、重伤人数和直接经济损失确定。",
+    )
     direct_loss = models.DecimalField("直接经济损失(万元)", max_digits=12, decimal_places=2, default=Decimal("0"))
-    grade = models.CharField("事故等级", max_length=4, choices=AccidentGrade.choices, editable=False,
-                             default=AccidentGrade.ORDINARY)
+    grade = models.CharField(
+        "事故等级", max_length=4, choices=AccidentGrade.choices, editable=False, default=AccidentGrade.ORDINARY
+    )
     summary = models.TextField("简要经过", max_length=2000, blank=True)
-    status = models.CharField("状态", max_length=6, choices=AccidentStatus.choices,
-                              default=AccidentStatus.INVESTIGATING)
+    status = models.CharField(
+        "状态", max_length=6, choices=AccidentStatus.choices, default=AccidentStatus.INVESTIGATING
+    )
     closed_on = models.DateField("结案日期", null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["updated_at", "created_at"])
 
@@ -148,15 +179,26 @@ class Accident(LedgerEntry):
         verbose_name_plural = "事故台账"
         ordering = ["-occurred_on", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(direct_loss__gte=0), name="accident_loss_non_negative",
-                                   violation_error_message="直接经济损失不能为负数。"),
-            models.CheckConstraint(condition=Q(serious_injuries__lte=F("injuries")), name="accident_serious_within_injuries",
-                                   violation_error_message="重伤人数不能多于受伤人数。"),
-            models.CheckConstraint(condition=~Q(status=AccidentStatus.CLOSED) | Q(closed_on__isnull=False),
-                                   name="accident_closed_has_date", violation_error_message="已结案的事故须有结案日期。"),
-            models.CheckConstraint(condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("occurred_on")),
-                                   name="accident_closed_after_occurred",
-                                   violation_error_message="结案日期不能早于发生日期。"),
+            models.CheckConstraint(
+                condition=Q(direct_loss__gte=0),
+                name="accident_loss_non_negative",
+                violation_error_message="直接经济损失不能为负数。",
+            ),
+            models.CheckConstraint(
+                condition=Q(serious_injuries__lte=F("injuries")),
+                name="accident_serious_within_injuries",
+                violation_error_message="重伤人数不能多于受伤人数。",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=AccidentStatus.CLOSED) | Q(closed_on__isnull=False),
+                name="accident_closed_has_date",
+                violation_error_message="已结案的事故须有结案日期。",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("occurred_on")),
+                name="accident_closed_after_occurred",
+                violation_error_message="结案日期不能早于发生日期。",
+            ),
         ]
         indexes = [
             models.Index(fields=["subject", "occurred_on"], name="accident_subject_occurred"),

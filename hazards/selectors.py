@@ -32,6 +32,9 @@ def acceptance_queue(user):
     rectifications (workflow.not_the_rectifier); a role outside ACCEPT_ROLES gets none."""
     if not may_accept(user):
         return Hazard.objects.none()
-    return (Hazard.objects.for_user(user).filter(status=HazardStatus.AWAITING)
-            .filter(Q(rectified_by__isnull=True) | ~Q(rectified_by=user))
-            .order_by("rectified_on", "pk"))
+    return (
+        Hazard.objects.for_user(user)
+        .filter(status=HazardStatus.AWAITING)
+        .filter(Q(rectified_by__isnull=True) | ~Q(rectified_by=user))
+        .order_by("rectified_on", "pk")
+    )

@@ -10,8 +10,17 @@ from .choices import HazardLevel
 from .models import PLAN_FIELDS, Accident, Hazard
 from .workflow import ACCIDENT_WORKFLOW, HAZARD_WORKFLOW
 
-HAZARD_FIELDS = ("subject", "found_on", "category", "level", "description", "rectify_due", "responsible_person",
-                 "measures", *PLAN_FIELDS)
+HAZARD_FIELDS = (
+    "subject",
+    "found_on",
+    "category",
+    "level",
+    "description",
+    "rectify_due",
+    "responsible_person",
+    "measures",
+    *PLAN_FIELDS,
+)
 ACCIDENT_FIELDS = ("subject", "occurred_on", "kind", "deaths", "injuries", "serious_injuries", "direct_loss", "summary")
 
 
@@ -32,14 +41,28 @@ def hazard_create(*, actor, data: dict, steps=()) -> Hazard:
 
 def hazard_update(*, actor, obj: Hazard, data: dict, expected_version: int | None = None) -> list[str]:
     rules = DeadlineSettings.current()
-    return entry_update(actor=actor, obj=obj, data=_with_default_due(data, rules, obj), fields=HAZARD_FIELDS,
-                        expected_version=expected_version, rules=rules)
+    return entry_update(
+        actor=actor,
+        obj=obj,
+        data=_with_default_due(data, rules, obj),
+        fields=HAZARD_FIELDS,
+        expected_version=expected_version,
+        rules=rules,
+    )
 
 
-def hazard_transition(*, actor, obj: Hazard, name: str, data: dict | None = None,
-                      expected_version: int | None = None) -> Hazard:
-    return transition_run(actor=actor, obj=obj, workflow=HAZARD_WORKFLOW, name=name, data=data or {},
-                          expected_version=expected_version, rules=DeadlineSettings.current())
+def hazard_transition(
+    *, actor, obj: Hazard, name: str, data: dict | None = None, expected_version: int | None = None
+) -> Hazard:
+    return transition_run(
+        actor=actor,
+        obj=obj,
+        workflow=HAZARD_WORKFLOW,
+        name=name,
+        data=data or {},
+        expected_version=expected_version,
+        rules=DeadlineSettings.current(),
+    )
 
 
 def accident_create(*, actor, data: dict, steps=()) -> Accident:
@@ -50,7 +73,9 @@ def accident_update(*, actor, obj: Accident, data: dict, expected_version: int |
     return entry_update(actor=actor, obj=obj, data=data, fields=ACCIDENT_FIELDS, expected_version=expected_version)
 
 
-def accident_transition(*, actor, obj: Accident, name: str, data: dict | None = None,
-                        expected_version: int | None = None) -> Accident:
-    return transition_run(actor=actor, obj=obj, workflow=ACCIDENT_WORKFLOW, name=name, data=data or {},
-                          expected_version=expected_version)
+def accident_transition(
+    *, actor, obj: Accident, name: str, data: dict | None = None, expected_version: int | None = None
+) -> Accident:
+    return transition_run(
+        actor=actor, obj=obj, workflow=ACCIDENT_WORKFLOW, name=name, data=data or {}, expected_version=expected_version
+    )

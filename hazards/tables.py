@@ -30,7 +30,6 @@ class HazardTable(LedgerTable):
         return value if len(value) <= 24 else value[:24] + "…"
 
 
-
 class AccidentTable(LedgerTable):
     occurred_on = tables.DateColumn(format="Y-m-d", verbose_name="发生日期", linkify=True)
     kind = tables.Column("事故类型")
@@ -42,13 +41,32 @@ class AccidentTable(LedgerTable):
 
     class Meta:
         model = Accident
-        fields = ["occurred_on", "subject", "region", "kind", "deaths", "injuries", "serious_injuries", "direct_loss", "grade",
-                  "status"]
-        sequence = ["occurred_on", "subject", "region", "kind", "deaths", "injuries", "serious_injuries", "direct_loss", "grade",
-                  "status"]
+        fields = [
+            "occurred_on",
+            "subject",
+            "region",
+            "kind",
+            "deaths",
+            "injuries",
+            "serious_injuries",
+            "direct_loss",
+            "grade",
+            "status",
+        ]
+        sequence = [
+            "occurred_on",
+            "subject",
+            "region",
+            "kind",
+            "deaths",
+            "injuries",
+            "serious_injuries",
+            "direct_loss",
+            "grade",
+            "status",
+        ]
         exclude = ["mark"]
         order_by = ("-occurred_on",)
         template_name = "partials/table.html"
         attrs = {"class": "table table-hover table-sm align-middle mb-0"}
         empty_text = "没有符合条件的事故。"
-

@@ -38,9 +38,24 @@ class HazardListView(LedgerListView):
 class HazardDetailView(LedgerDetailView):
     model = Hazard
     workflow = HAZARD_WORKFLOW
-    detail_fields = ("subject", "found_on", "category", "level", "description", "rectify_due", "due_on",
-                     "responsible_person", "measures", *PLAN_FIELDS, "status", "rectified_on", "rectified_by",
-                     "accepted_by", "accepted_on", "acceptance_note")
+    detail_fields = (
+        "subject",
+        "found_on",
+        "category",
+        "level",
+        "description",
+        "rectify_due",
+        "due_on",
+        "responsible_person",
+        "measures",
+        *PLAN_FIELDS,
+        "status",
+        "rectified_on",
+        "rectified_by",
+        "accepted_by",
+        "accepted_on",
+        "acceptance_note",
+    )
 
     def decorate_queryset(self, qs):
         return selectors.hazard_detail(qs)
@@ -76,8 +91,12 @@ def acceptance_home_task(user) -> dict | None:
     """The home page's 待办 entry for users who may accept hazards (sanzero.registry.register_home_task)."""
     if not selectors.may_accept(user):
         return None
-    return {"label": "待我验收的安全隐患", "count": selectors.acceptance_queue(user).count(),
-            "url": reverse("hazards:acceptance_queue"), "icon": "bi-clipboard-check"}
+    return {
+        "label": "待我验收的安全隐患",
+        "count": selectors.acceptance_queue(user).count(),
+        "url": reverse("hazards:acceptance_queue"),
+        "icon": "bi-clipboard-check",
+    }
 
 
 class HazardFormView(LedgerFormView):
@@ -108,9 +127,19 @@ class AccidentListView(LedgerListView):
 class AccidentDetailView(LedgerDetailView):
     model = Accident
     workflow = ACCIDENT_WORKFLOW
-    detail_fields = ("subject", "occurred_on", "kind", "deaths", "injuries", "serious_injuries", "direct_loss", "grade",
-                     "summary",
-                     "status", "closed_on")
+    detail_fields = (
+        "subject",
+        "occurred_on",
+        "kind",
+        "deaths",
+        "injuries",
+        "serious_injuries",
+        "direct_loss",
+        "grade",
+        "summary",
+        "status",
+        "closed_on",
+    )
 
     def decorate_queryset(self, qs):
         return selectors.accident_list(qs)

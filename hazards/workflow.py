@@ -32,8 +32,9 @@ def not_the_rectifier(hazard, user) -> str | None:
 
 def rectify(hazard, data: dict, actor, rules) -> list[str]:
     if hazard.level == HazardLevel.MAJOR and hazard.missing_plan_fields():
-        raise ServiceError("重大隐患须先填全“五落实”（" + "、".join(hazard.missing_plan_fields())
-                           + "），才能登记整改完成。")
+        raise ServiceError(
+            "重大隐患须先填全“五落实”（" + "、".join(hazard.missing_plan_fields()) + "），才能登记整改完成。"
+        )
     hazard.rectified_on = data["rectified_on"]
     # who recorded it: the acting user; an imported rectification names no one (it was done long ago)
     hazard.rectified_by = data["rectified_by"] if "rectified_by" in data else actor
@@ -67,18 +68,59 @@ def close_accident(accident, data: dict, actor, rules) -> list[str]:
     return ["closed_on"]
 
 
-HAZARD_WORKFLOW = Workflow([
-    Transition("rectify", "登记整改完成", (HazardStatus.RECTIFYING,), HazardStatus.AWAITING, EDIT_ROLES, RectifyForm,
-               help="整改完成后提交验收；重大隐患须先填全“五落实”。", apply=rectify,
-               import_fields={"rectified_on": "rectified_on"}, import_defaults={"rectified_by": None}),
-    Transition("accept", "验收通过并销号", (HazardStatus.AWAITING,), HazardStatus.CLOSED, ACCEPT_ROLES, AcceptForm,
-               style="success", help="验收人不能是登记整改完成的同一人。", guard=not_the_rectifier, apply=accept,
-               import_fields={"accepted_on": "accepted_on"}, import_defaults={"accepted_by": None}),
-    Transition("reject", "验收不通过", (HazardStatus.AWAITING,), HazardStatus.RECTIFYING, ACCEPT_ROLES, RejectForm,
-               style="outline-danger", help="退回整改，须说明原因。", guard=not_the_rectifier, apply=reject),
-])
+HAZARD_WORKFLOW = Workflow(
+    [
+        Transition(
+            "rectify",
+            "登记整改完成",
+            (HazardStatus.RECTIFYING,),
+            HazardStatus.AWAITING,
+            EDIT_ROLES,
+            RectifyForm,
+            help="整改完成后提交验收；重大隐患须先填全“五落实”。",
+            apply=rectify,
+            import_fields={"rectified_on": "rectified_on"},
+            import_defaults={"rectified_by": None},
+        ),
+        Transition(
+            "accept",
+            "验收通过并销号",
+            (HazardStatus.AWAITING,),
+            HazardStatus.CLOSED,
+            ACCEPT_ROLES,
+            AcceptForm,
+            style="success",
+            help="验收人不能是登记整改完成的同一人。",
+            guard=not_the_rectifier,
+            apply=accept,
+            import_fields={"accepted_on": "accepted_on"},
+            import_defaults={"accepted_by": None},
+        ),
+        Transition(
+            "reject",
+            "验收不通过",
+            (HazardStatus.AWAITING,),
+            HazardStatus.RECTIFYING,
+            ACCEPT_ROLES,
+            RejectForm,
+            style="outline-danger",
+            help="退回整改，须说明原因。",
+            guard=not_the_rectifier,
+            apply=reject,
+        ),
+    ]
+)
 
-ACCIDENT_WORKFLOW = Workflow([
-    Transition("close", "结案", (AccidentStatus.INVESTIGATING,), AccidentStatus.CLOSED, EDIT_ROLES, CloseAccidentForm,
-               apply=close_accident),
-])
+ACCIDENT_WORKFLOW = Workflow(
+    [
+        Transition(
+            "close",
+            "结案",
+            (AccidentStatus.INVESTIGATING,),
+            AccidentStatus.CLOSED,
+            EDIT_ROLES,
+            CloseAccidentForm,
+            apply=close_accident,
+        ),
+    ]
+)

@@ -52,8 +52,11 @@ class LedgerAppConfig(AppConfig):
         for spec in self.ledgers:
             model = self.get_model(spec.model)
             register_permissions(model._meta.label_lower, ledger_permissions())
-            register_nav(NavItem(spec.title, spec.list_url, spec.icon, order=spec.order,
-                                 match=f"/{model.URL_PREFIX}/", group="台账"))
+            register_nav(
+                NavItem(
+                    spec.title, spec.list_url, spec.icon, order=spec.order, match=f"/{model.URL_PREFIX}/", group="台账"
+                )
+            )
             register_subject_section(subject_ledger_section(model, spec.list_url, spec.title))
             if spec.supervised:
                 register_supervised(model)

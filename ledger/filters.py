@@ -15,15 +15,25 @@ class LedgerFilterSet(ScopedFilterSet):
     """
 
     region = RegionSubtreeFilter(label="区划（含下级）", region_path="subject__region")
-    q = django_filters.CharFilter(label="主体名称", field_name="subject__name", lookup_expr="icontains",
-                                  widget=forms.TextInput(attrs={"placeholder": "创建主体名称"}))
+    q = django_filters.CharFilter(
+        label="主体名称",
+        field_name="subject__name",
+        lookup_expr="icontains",
+        widget=forms.TextInput(attrs={"placeholder": "创建主体名称"}),
+    )
     subject = django_filters.NumberFilter(field_name="subject_id", widget=forms.HiddenInput)
-    date_from = django_filters.DateFilter(label="日期从", method="filter_date_from",
-                                          widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = django_filters.DateFilter(label="日期至", method="filter_date_to",
-                                        widget=forms.DateInput(attrs={"type": "date"}))
-    deadline = django_filters.ChoiceFilter(label="期限", method="filter_deadline", empty_label="全部",
-                                           choices=[("overdue", "已超期（红）"), ("soon", "临期（黄）"), ("open", "未办结")])
+    date_from = django_filters.DateFilter(
+        label="日期从", method="filter_date_from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = django_filters.DateFilter(
+        label="日期至", method="filter_date_to", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    deadline = django_filters.ChoiceFilter(
+        label="期限",
+        method="filter_deadline",
+        empty_label="全部",
+        choices=[("overdue", "已超期（红）"), ("soon", "临期（黄）"), ("open", "未办结")],
+    )
 
     def filter_date_from(self, queryset, name, value):
         return queryset.filter(**{f"{queryset.model.DATE_FIELD}__gte": value})

@@ -80,13 +80,18 @@ class LedgerFormMixin:
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         scoped = Subject.objects.for_user(user).select_related("region")
-        offered = scoped.filter(
-            Q(left_on__isnull=True) | Q(left_on__gt=back_entry_start())).order_by("region__code", "name", "pk")
+        offered = scoped.filter(Q(left_on__isnull=True) | Q(left_on__gt=back_entry_start())).order_by(
+            "region__code", "name", "pk"
+        )
         if self.instance.pk and self.instance.subject_id:
             offered = offered | Subject.objects.filter(pk=self.instance.subject_id).select_related("region")
         self.fields["subject"] = SubjectChoiceField(
-            queryset=scoped, offered=offered, label="创建主体", empty_label="请选择创建主体",
-            help_text="已退出创建的主体仍可登记其创建期内（纳入日期至退出日期前一天）的台账。")
+            queryset=scoped,
+            offered=offered,
+            label="创建主体",
+            empty_label="请选择创建主体",
+            help_text="已退出创建的主体仍可登记其创建期内（纳入日期至退出日期前一天）的台账。",
+        )
         date_field = self.fields.get(self._meta.model.DATE_FIELD)
         if date_field is not None:
             date_field.widget.attrs["data-entry-date"] = "1"

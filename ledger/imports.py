@@ -45,10 +45,16 @@ from sanzero.xlsx import Column, RowError, SheetSpec
 
 from .workflow import Transition, Workflow, transition_apply
 
-SUBJECT_REGION_COLUMN = Column("所属区划代码", "region_code", required=True, max_length=15,
-                               help="12位区划代码（乡镇、村或社区），如 330102001001。")
-SUBJECT_NAME_COLUMN = Column("主体名称", "subject", required=True, max_length=100,
-                             help="该区划内已登记的创建主体名称，须与系统中一致。")
+SUBJECT_REGION_COLUMN = Column(
+    "所属区划代码",
+    "region_code",
+    required=True,
+    max_length=15,
+    help="12位区划代码（乡镇、村或社区），如 330102001001。",
+)
+SUBJECT_NAME_COLUMN = Column(
+    "主体名称", "subject", required=True, max_length=100, help="该区划内已登记的创建主体名称，须与系统中一致。"
+)
 STATUS_HEADER = "状态"
 
 
@@ -119,7 +125,7 @@ class LedgerSheet(ImportKind):
         cached = self.__dict__.get("_status_keys")
         if cached is None:
             keys = {"status"} if self.workflow else set()
-            for t in (self.workflow.transitions if self.workflow else ()):
+            for t in self.workflow.transitions if self.workflow else ():
                 keys.update(self.step_columns(t))
             cached = self.__dict__["_status_keys"] = keys
         return cached
@@ -134,8 +140,9 @@ class LedgerSheet(ImportKind):
 
     def step_data(self, ctx: LedgerContext, transition: Transition, values: dict) -> dict:
         """The step's data from the row: mapped columns, then the step's defaults for blank cells."""
-        data = {key: values[column] for key, column in transition.import_fields.items()
-                if values.get(column) is not None}
+        data = {
+            key: values[column] for key, column in transition.import_fields.items() if values.get(column) is not None
+        }
         for key, value in transition.import_defaults.items():
             data.setdefault(key, value)
         return data
@@ -145,8 +152,11 @@ class LedgerSheet(ImportKind):
         return (subject_id, values[self.date_field], *(key_text(values.get(f)) for f in self.key_fields))
 
     def entry_key(self, entry) -> tuple:
-        return (entry.subject_id, getattr(entry, self.date_field),
-                *(key_text(getattr(entry, f)) for f in self.key_fields))
+        return (
+            entry.subject_id,
+            getattr(entry, self.date_field),
+            *(key_text(getattr(entry, f)) for f in self.key_fields),
+        )
 
     def prepare(self, *, actor, rows):
         from units.models import Region, Subject
@@ -166,14 +176,24 @@ class LedgerSheet(ImportKind):
         dates = [v[self.date_field] for _, v in rows if v.get(self.date_field)]
         entries: dict[tuple, list] = defaultdict(list)
         if dates and subject_ids:
-            qs = self.model.objects.filter(**{f"{self.date_field}__gte": min(dates), f"{self.date_field}__lte": max(dates)})
+            qs = self.model.objects.filter(
+                **{f"{self.date_field}__gte": min(dates), f"{self.date_field}__lte": max(dates)}
+            )
             for entry in fetch_in(qs, "subject_id", subject_ids):
                 entries[self.entry_key(entry)].append(entry)
         entry_ids = [e.pk for group in entries.values() for e in group]
         changeable = values_in(self.model.objects.for_user(actor, "change"), "pk", entry_ids)
-        ctx = LedgerContext(actor=actor, regions=regions, scope_codes=scope_codes, subjects=subjects,
-                            addable=addable, entries=entries, changeable=changeable,
-                            rules=DeadlineSettings.current(), cache=ChoiceCache(restrict={"subject": subject_ids}))
+        ctx = LedgerContext(
+            actor=actor,
+            regions=regions,
+            scope_codes=scope_codes,
+            subjects=subjects,
+            addable=addable,
+            entries=entries,
+            changeable=changeable,
+            rules=DeadlineSettings.current(),
+            cache=ChoiceCache(restrict={"subject": subject_ids}),
+        )
         self.prepare_extra(ctx, rows)
         return ctx
 
@@ -186,8 +206,9 @@ class LedgerSheet(ImportKind):
         if region is None:
             raise RowInvalid(RowError(row, "所属区划代码", f"区划代码“{code}”不存在"))
         if code not in ctx.scope_codes:
-            raise RowInvalid(RowError(row, "所属区划代码", f"“{region.name}”（{code}）不在您的管辖范围内"),
-                             out_of_scope=True)
+            raise RowInvalid(
+                RowError(row, "所属区划代码", f"“{region.name}”（{code}）不在您的管辖范围内"), out_of_scope=True
+            )
         candidates = ctx.subjects.get((region.pk, name), [])
         if not candidates:
             raise RowInvalid(RowError(row, "主体名称", f"“{region.name}”没有名为“{name}”的创建主体，请先登记该主体"))
@@ -224,9 +245,14 @@ class LedgerSheet(ImportKind):
         key = self.key_of(subject.pk, values)
         matches = ctx.entries.get(key, [])
         if len(matches) > 1:
-            raise RowInvalid(RowError(row, self.duplicate_header,
-                                      f"系统中已有{len(matches)}条相同的{self.label}记录（{self.key_description}相同），"
-                                      "无法确定更新哪一条，请在系统中核对"))
+            raise RowInvalid(
+                RowError(
+                    row,
+                    self.duplicate_header,
+                    f"系统中已有{len(matches)}条相同的{self.label}记录（{self.key_description}相同），"
+                    "无法确定更新哪一条，请在系统中核对",
+                )
+            )
         instance = matches[0] if matches else None
         if instance is not None and instance.pk not in ctx.changeable:
             raise RowInvalid(RowError(row, self.duplicate_header, "该记录不在您可修改的范围内"), out_of_scope=True)
@@ -247,12 +273,16 @@ class LedgerSheet(ImportKind):
                 data[column.key] = value
         if instance is not None:
             data["version"] = instance.version
-        form = ctx.cache.bind(import_form(self.form_class)(data, user=ctx.actor,
-                                                            instance=copy.copy(instance) if instance else None))
+        form = ctx.cache.bind(
+            import_form(self.form_class)(data, user=ctx.actor, instance=copy.copy(instance) if instance else None)
+        )
         if not form.is_valid():
             raise RowInvalid(*form_errors(form, row, self.headers()))
-        payload = form.service_data() if hasattr(form, "service_data") else {
-            k: v for k, v in form.cleaned_data.items() if k != "version"}
+        payload = (
+            form.service_data()
+            if hasattr(form, "service_data")
+            else {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        )
         steps = self.plan_steps(ctx, row, values, instance, payload) if self.workflow else []
         warnings = self.row_warnings(row, values, payload)
         if instance is None:
@@ -260,8 +290,15 @@ class LedgerSheet(ImportKind):
         compare = self.effective(ctx, payload, instance)
         plain = changed_fields(instance, compare, self.service_fields)
         action = CHANGED if plain or steps else UNCHANGED
-        return RowPlan(row, key, action, instance=instance, data=payload, extra={"steps": steps, "plain": plain},
-                       warnings=warnings if action == CHANGED else [])
+        return RowPlan(
+            row,
+            key,
+            action,
+            instance=instance,
+            data=payload,
+            extra={"steps": steps, "plain": plain},
+            warnings=warnings if action == CHANGED else [],
+        )
 
     def plan_steps(self, ctx: LedgerContext, row: int, values: dict, instance, payload: dict) -> list:
         """The (transition, data) steps that take the entry to the row's status, each validated by its
@@ -271,8 +308,14 @@ class LedgerSheet(ImportKind):
         path = self.workflow.path(start, goal)
         label = self.label
         if path is None:
-            raise RowInvalid(RowError(row, STATUS_HEADER, f"该{label}当前状态为“{_status_label(self.model, start)}”，"
-                                                          f"按办理流程不能通过导入改为“{_status_label(self.model, goal)}”"))
+            raise RowInvalid(
+                RowError(
+                    row,
+                    STATUS_HEADER,
+                    f"该{label}当前状态为“{_status_label(self.model, start)}”，"
+                    f"按办理流程不能通过导入改为“{_status_label(self.model, goal)}”",
+                )
+            )
         headers = self.headers()
         # what the row says that the path does not do: columns of other steps
         reached = self.workflow.path(self.initial_status(), goal) or []
@@ -284,13 +327,28 @@ class LedgerSheet(ImportKind):
             if value is None:
                 continue
             if column not in meaningful:
-                errors.append(RowError(row, headers[column], f"状态为“{_status_label(self.model, goal)}”的{label}"
-                                                             f"不填写{headers[column]}"))
-            elif column not in on_path and instance is not None and _is_field(self.model, column) \
-                    and not same_value(instance, column, value):
+                errors.append(
+                    RowError(
+                        row,
+                        headers[column],
+                        f"状态为“{_status_label(self.model, goal)}”的{label}不填写{headers[column]}",
+                    )
+                )
+            elif (
+                column not in on_path
+                and instance is not None
+                and _is_field(self.model, column)
+                and not same_value(instance, column, value)
+            ):
                 stored = getattr(instance, column)
-                errors.append(RowError(row, headers[column], f"该{label}已办理此环节，系统中的{headers[column]}为"
-                                                             f"“{_text(stored)}”，不能通过导入修改，请在系统中核对"))
+                errors.append(
+                    RowError(
+                        row,
+                        headers[column],
+                        f"该{label}已办理此环节，系统中的{headers[column]}为"
+                        f"“{_text(stored)}”，不能通过导入修改，请在系统中核对",
+                    )
+                )
         if errors:
             raise RowInvalid(*errors)
         probe = copy.copy(instance) if instance is not None else self.model(status=start)
@@ -304,8 +362,10 @@ class LedgerSheet(ImportKind):
                 if not form.is_valid():
                     mapped = {**{key: headers.get(col, col) for key, col in transition.import_fields.items()}}
                     raise RowInvalid(*form_errors(form, row, {**mapped, "__all__": STATUS_HEADER}))
-                data = {**{k: v for k, v in data.items() if k not in form.fields},
-                        **{k: v for k, v in form.cleaned_data.items() if k != "version"}}
+                data = {
+                    **{k: v for k, v in data.items() if k not in form.fields},
+                    **{k: v for k, v in form.cleaned_data.items() if k != "version"},
+                }
             try:
                 transition_apply(probe, transition, data, actor=ctx.actor, rules=None)
             except (ServiceError, PermissionDenied) as exc:
@@ -325,8 +385,9 @@ class LedgerSheet(ImportKind):
     def write(self, ctx: LedgerContext, plan: RowPlan) -> None:
         steps = plan.extra["steps"]
         if plan.action == NEW:
-            type(self).create_service(actor=ctx.actor, data=plan.data,
-                                      steps=[(self.workflow.get(name), data) for name, data in steps])
+            type(self).create_service(
+                actor=ctx.actor, data=plan.data, steps=[(self.workflow.get(name), data) for name, data in steps]
+            )
             return
         if plan.action != CHANGED:
             return
@@ -335,8 +396,7 @@ class LedgerSheet(ImportKind):
             type(self).update_service(actor=ctx.actor, obj=obj, data=plan.data, expected_version=obj.version)
             obj.refresh_from_db()
         for name, data in steps:
-            type(self).transition_service(actor=ctx.actor, obj=obj, name=name, data=data,
-                                          expected_version=obj.version)
+            type(self).transition_service(actor=ctx.actor, obj=obj, name=name, data=data, expected_version=obj.version)
 
 
 def _form_kwargs(form_class, obj) -> dict:

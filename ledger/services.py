@@ -73,7 +73,8 @@ def entry_update(*, actor, obj: LedgerEntry, data: dict, fields, expected_versio
     fields = [f for f in fields if f != "status"]
     date_field = model.DATE_FIELD
     if ("subject" in data and data["subject"] != obj.subject) or (
-            date_field in data and data[date_field] != getattr(obj, date_field)):
+        date_field in data and data[date_field] != getattr(obj, date_field)
+    ):
         probe = copy.copy(obj)
         for name in ("subject", date_field):
             if name in data:
@@ -87,5 +88,11 @@ def entry_update(*, actor, obj: LedgerEntry, data: dict, fields, expected_versio
                     setattr(probe, name, data[name])
             data = {**data, "due_on": probe.compute_due_on(rules)}
             fields = [*fields, "due_on"]
-        return model_update(instance=obj, data=data, fields=fields, actor=actor, expected_version=expected_version,
-                            reason=f"修改{model._meta.verbose_name}")
+        return model_update(
+            instance=obj,
+            data=data,
+            fields=fields,
+            actor=actor,
+            expected_version=expected_version,
+            reason=f"修改{model._meta.verbose_name}",
+        )

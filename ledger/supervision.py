@@ -48,8 +48,9 @@ class SupervisedItem:
         return region.parent if region.parent_id and region.level != "township" else region
 
 
-def supervision_items(*, user, today: datetime.date | None = None, kind: str = "", colour: str = "",
-                      region=None) -> list[SupervisedItem]:
+def supervision_items(
+    *, user, today: datetime.date | None = None, kind: str = "", colour: str = "", region=None
+) -> list[SupervisedItem]:
     today = today or timezone.localdate()
     warn_days = DeadlineSettings.current().warn_days
     items: list[SupervisedItem] = []
@@ -65,8 +66,15 @@ def supervision_items(*, user, today: datetime.date | None = None, kind: str = "
         if region is not None:
             qs = qs.filter(subject__region__code__startswith=region.prefix)
         for entry in qs.select_related("subject", "subject__region", "subject__region__parent"):
-            items.append(SupervisedItem(entry, str(model._meta.verbose_name), entry.colour(today, warn_days),
-                                        entry.days_overdue(today), (entry.due_on - today).days))
+            items.append(
+                SupervisedItem(
+                    entry,
+                    str(model._meta.verbose_name),
+                    entry.colour(today, warn_days),
+                    entry.days_overdue(today),
+                    (entry.due_on - today).days,
+                )
+            )
     return items
 
 
@@ -100,12 +108,17 @@ def notify_newly_overdue(*, today: datetime.date | None = None) -> int:
             township = townships.get(township_of(entry.subject.region.code))
             if township is None:
                 continue
-            notes.append(Notification(
-                region=township, kind="overdue", object_label=label, object_id=str(entry.pk),
-                dedupe_key=f"overdue:{label}:{entry.pk}:{entry.due_on:%Y%m%d}",
-                message=f"{model._meta.verbose_name}已超期：{entry.subject.name}（期限 {entry.due_on:%Y-%m-%d}）",
-                url=entry.get_absolute_url(),
-            ))
+            notes.append(
+                Notification(
+                    region=township,
+                    kind="overdue",
+                    object_label=label,
+                    object_id=str(entry.pk),
+                    dedupe_key=f"overdue:{label}:{entry.pk}:{entry.due_on:%Y%m%d}",
+                    message=f"{model._meta.verbose_name}已超期：{entry.subject.name}（期限 {entry.due_on:%Y-%m-%d}）",
+                    url=entry.get_absolute_url(),
+                )
+            )
     before = Notification.objects.count()
     Notification.objects.bulk_create(notes, batch_size=500, ignore_conflicts=True)
     return Notification.objects.count() - before

@@ -23,8 +23,12 @@ class StatusBadgeColumn(tables.Column):
 
 
 class LedgerTable(tables.Table):
-    mark = tables.Column("期限", accessor="due_on", order_by=("due_on",), empty_values=(), attrs={"td": {"class": "text-nowrap"}})
-    subject = tables.Column("创建主体", accessor="subject__name", linkify=lambda record: record.subject.get_absolute_url())
+    mark = tables.Column(
+        "期限", accessor="due_on", order_by=("due_on",), empty_values=(), attrs={"td": {"class": "text-nowrap"}}
+    )
+    subject = tables.Column(
+        "创建主体", accessor="subject__name", linkify=lambda record: record.subject.get_absolute_url()
+    )
     region = tables.Column("所属区划", accessor="subject__region__name", order_by=("subject__region__code",))
     status = StatusBadgeColumn()
 
@@ -38,8 +42,9 @@ class LedgerTable(tables.Table):
         if colour == RED:
             return format_html(COLOUR_BADGES[RED], record.days_overdue(self.today))
         if colour == YELLOW:
-            return format_html('<span class="badge text-bg-warning" title="3日内到期">临期 {}</span>',
-                               record.due_on.strftime("%m-%d"))
+            return format_html(
+                '<span class="badge text-bg-warning" title="3日内到期">临期 {}</span>', record.due_on.strftime("%m-%d")
+            )
         if record.due_on and record.is_open:
             return format_html('<span class="text-secondary small">{}</span>', record.due_on.strftime("%Y-%m-%d"))
         return "—"

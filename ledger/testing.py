@@ -80,18 +80,39 @@ class LedgerViewTests:
     def test_every_role_sees_its_scope_on_the_five_pages(self, world, client_as):
         mine = self.make(world, world.shop_a)
         theirs = self.make(world, world.shop_b, user="clerk_b")
-        responses = check_role_matrix(client_as, f"{self.prefix}/", {
-            **ANON, "admin": 200, "county": 200, "clerk_a": 200, "clerk_b": 200, "grid_a": 200, "dept_edu": 200})
-        listed = {role: {row.record.pk for row in r.context["table"].rows}
-                  for role, r in responses.items() if role != "anonymous"}
-        assert listed == {"admin": {mine.pk, theirs.pk}, "county": {mine.pk, theirs.pk}, "clerk_a": {mine.pk},
-                          "clerk_b": {theirs.pk}, "grid_a": {mine.pk}, "dept_edu": set()}
-        check_role_matrix(client_as, f"{self.prefix}/{mine.pk}/", {
-            **ANON, "admin": 200, "county": 200, "clerk_a": 200, "clerk_b": 404, "grid_a": 200, "dept_edu": 404})
-        check_role_matrix(client_as, f"{self.prefix}/{mine.pk}/edit/", {
-            **ANON, "admin": 200, "county": 403, "clerk_a": 200, "clerk_b": 404, "grid_a": 200, "dept_edu": 404})
-        check_role_matrix(client_as, f"{self.prefix}/new/", {
-            **ANON, "admin": 200, "county": 403, "clerk_a": 200, "clerk_b": 200, "grid_a": 200, "dept_edu": 403})
+        responses = check_role_matrix(
+            client_as,
+            f"{self.prefix}/",
+            {**ANON, "admin": 200, "county": 200, "clerk_a": 200, "clerk_b": 200, "grid_a": 200, "dept_edu": 200},
+        )
+        listed = {
+            role: {row.record.pk for row in r.context["table"].rows}
+            for role, r in responses.items()
+            if role != "anonymous"
+        }
+        assert listed == {
+            "admin": {mine.pk, theirs.pk},
+            "county": {mine.pk, theirs.pk},
+            "clerk_a": {mine.pk},
+            "clerk_b": {theirs.pk},
+            "grid_a": {mine.pk},
+            "dept_edu": set(),
+        }
+        check_role_matrix(
+            client_as,
+            f"{self.prefix}/{mine.pk}/",
+            {**ANON, "admin": 200, "county": 200, "clerk_a": 200, "clerk_b": 404, "grid_a": 200, "dept_edu": 404},
+        )
+        check_role_matrix(
+            client_as,
+            f"{self.prefix}/{mine.pk}/edit/",
+            {**ANON, "admin": 200, "county": 403, "clerk_a": 200, "clerk_b": 404, "grid_a": 200, "dept_edu": 404},
+        )
+        check_role_matrix(
+            client_as,
+            f"{self.prefix}/new/",
+            {**ANON, "admin": 200, "county": 403, "clerk_a": 200, "clerk_b": 200, "grid_a": 200, "dept_edu": 403},
+        )
 
     def test_another_townships_clerk_gets_404_and_changes_nothing(self, world, client_as):
         entry = self.make(world, world.shop_a)
@@ -128,8 +149,7 @@ class LedgerViewTests:
             for i in rows:
                 self.make(world, subjects[i % 3], user="clerk_b" if i % 3 == 2 else "clerk_a")
 
-        flat = assert_flat_queries(lambda: queries_of(client, f"{self.prefix}/"), add=add,
-                                   expected=self.list_queries)
+        flat = assert_flat_queries(lambda: queries_of(client, f"{self.prefix}/"), add=add, expected=self.list_queries)
         assert [len(r.context["table"].page.object_list) for r in flat.responses] == [3, 25]
 
     def test_a_valid_sheet_row_imports_and_importing_it_again_changes_nothing(self, world):

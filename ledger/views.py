@@ -41,8 +41,10 @@ class LedgerListView(ScopedListView):
         page = getattr(ctx["table"], "page", None)
         if ctx["has_deadlines"] and self.model.WORKDAY_DEADLINES and page is not None:
             # the page's own rows (evaluated once, the table renders the same list): no extra query
-            ctx["holiday_notice"] = holiday_notice(self.request.user, (
-                getattr(row.record, name) for row in page.object_list for name in self.model.DEADLINE_FIELDS))
+            ctx["holiday_notice"] = holiday_notice(
+                self.request.user,
+                (getattr(row.record, name) for row in page.object_list for name in self.model.DEADLINE_FIELDS),
+            )
         return ctx
 
 
@@ -115,9 +117,12 @@ class LedgerDetailView(ScopedDetailView):
                 "revealed": self.revealed,
                 "url_prefix": obj.URL_PREFIX,
                 "list_title": obj._meta.verbose_name_plural,
-                "holiday_notice": holiday_notice(self.request.user, (
-                    getattr(obj, name) for name in obj.DEADLINE_FIELDS) if obj.is_open and obj.WORKDAY_DEADLINES
-                    else ()),
+                "holiday_notice": holiday_notice(
+                    self.request.user,
+                    (getattr(obj, name) for name in obj.DEADLINE_FIELDS)
+                    if obj.is_open and obj.WORKDAY_DEADLINES
+                    else (),
+                ),
             }
         )
         return ctx
@@ -181,13 +186,16 @@ class LedgerFormView(ScopedFormView):
         return ctx
 
     def run_service(self, form):
-        data = form.service_data() if hasattr(form, "service_data") else {
-            k: v for k, v in form.cleaned_data.items() if k != "version"
-        }
+        data = (
+            form.service_data()
+            if hasattr(form, "service_data")
+            else {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        )
         if self.object is None:
             return type(self).create_service(actor=self.request.user, data=data)
-        type(self).update_service(actor=self.request.user, obj=self.object, data=data,
-                                  expected_version=form.expected_version)
+        type(self).update_service(
+            actor=self.request.user, obj=self.object, data=data, expected_version=form.expected_version
+        )
         return self.object
 
 
@@ -229,10 +237,17 @@ class LedgerTransitionView(ScopedFormView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update({"title": f"{self.transition.label}：{self.object}", "transition": self.transition,
-                    "url_prefix": self.model.URL_PREFIX, "list_title": self.model._meta.verbose_name_plural,
-                    "holiday_notice": holiday_notice(self.request.user, this_and_next_year())
-                    if self.model.WORKDAY_DEADLINES else None})
+        ctx.update(
+            {
+                "title": f"{self.transition.label}：{self.object}",
+                "transition": self.transition,
+                "url_prefix": self.model.URL_PREFIX,
+                "list_title": self.model._meta.verbose_name_plural,
+                "holiday_notice": holiday_notice(self.request.user, this_and_next_year())
+                if self.model.WORKDAY_DEADLINES
+                else None,
+            }
+        )
         return ctx
 
     def get(self, request, *args, **kwargs):
@@ -241,7 +256,9 @@ class LedgerTransitionView(ScopedFormView):
         if role != "admin" and role not in self.transition.roles:
             raise PermissionDenied(f"您的角色不能执行“{self.transition.label}”。")
         if self.object.status not in self.transition.sources:
-            messages.error(request, f"当前状态为“{self.object.get_status_display()}”，不能执行“{self.transition.label}”。")
+            messages.error(
+                request, f"当前状态为“{self.object.get_status_display()}”，不能执行“{self.transition.label}”。"
+            )
             return HttpResponseRedirect(self.object.get_absolute_url())
         refusal = self.transition.refusal(self.object, request.user)
         if refusal:
@@ -255,7 +272,10 @@ class LedgerTransitionView(ScopedFormView):
     def run_service(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         return type(self).transition_service(
-            actor=self.request.user, obj=self.object, name=self.transition.name, data=data,
+            actor=self.request.user,
+            obj=self.object,
+            name=self.transition.name,
+            data=data,
             expected_version=form.cleaned_data.get("version"),
         )
 
@@ -270,8 +290,9 @@ def subject_ledger_section(model, list_url_name: str, title: str):
         today = timezone.localdate()
         entries = list(qs.order_by(f"-{model.DATE_FIELD}", "-pk")[:5])
         open_q = Q(status__in=model.OPEN_STATUSES)
-        counts = qs.aggregate(total=Count("pk"), open=Count("pk", filter=open_q),
-                              overdue=Count("pk", filter=open_q & Q(due_on__lt=today)))
+        counts = qs.aggregate(
+            total=Count("pk"), open=Count("pk", filter=open_q), overdue=Count("pk", filter=open_q & Q(due_on__lt=today))
+        )
         return {
             "title": title,
             "count": counts["total"],
@@ -297,9 +318,12 @@ class SupervisionView(ExportMixin, TemplateView):
         request = self.request
         code = request.GET.get("region", "")
         region = Region.objects.for_user(request.user).filter(code=code[:15]).first() if code else None
-        return sort_items(supervision_items(user=request.user, kind=request.GET.get("kind", ""),
-                                           colour=request.GET.get("colour", ""), region=region),
-                          request.GET.get("sort", "-days"))
+        return sort_items(
+            supervision_items(
+                user=request.user, kind=request.GET.get("kind", ""), colour=request.GET.get("colour", ""), region=region
+            ),
+            request.GET.get("sort", "-days"),
+        )
 
     def export_queryset(self) -> list:
         return self.items
@@ -316,14 +340,24 @@ class SupervisionView(ExportMixin, TemplateView):
         query.pop("page", None)
         page_query = query.urlencode()
         query.pop("sort", None)
-        ctx.update({
-            "title": self.title, "page": Paginator(items, settings.PAGE_SIZE).get_page(request.GET.get("page")),
-            "total": len(items), "red": red, "yellow": len(items) - red,
-            "kinds": [(m._meta.label_lower, m._meta.verbose_name) for m in SUPERVISED],
-            "kind": request.GET.get("kind", ""), "colour": request.GET.get("colour", ""),
-            "sort": request.GET.get("sort", "-days"), "region_code": request.GET.get("region", ""),
-            "panels": supervision_panels(request.user), "base_query": query.urlencode(), "page_query": page_query,
-            "holiday_notice": holiday_notice(request.user, (i.entry.due_on for i in items
-                                                            if i.entry.WORKDAY_DEADLINES)),
-        })
+        ctx.update(
+            {
+                "title": self.title,
+                "page": Paginator(items, settings.PAGE_SIZE).get_page(request.GET.get("page")),
+                "total": len(items),
+                "red": red,
+                "yellow": len(items) - red,
+                "kinds": [(m._meta.label_lower, m._meta.verbose_name) for m in SUPERVISED],
+                "kind": request.GET.get("kind", ""),
+                "colour": request.GET.get("colour", ""),
+                "sort": request.GET.get("sort", "-days"),
+                "region_code": request.GET.get("region", ""),
+                "panels": supervision_panels(request.user),
+                "base_query": query.urlencode(),
+                "page_query": page_query,
+                "holiday_notice": holiday_notice(
+                    request.user, (i.entry.due_on for i in items if i.entry.WORKDAY_DEADLINES)
+                ),
+            }
+        )
         return ctx

@@ -155,8 +155,7 @@ def transition_run(
         )
         if data.get("note"):
             reason = f"{reason}（{str(data['note'])[:150]}）"
-        audited_save(obj, actor=actor, reason=reason,
-                     update_fields=sorted(set(changed) | {"version", "updated_at"}))
+        audited_save(obj, actor=actor, reason=reason, update_fields=sorted(set(changed) | {"version", "updated_at"}))
     return obj
 
 

@@ -10,8 +10,18 @@ from .models import Petition
 class PetitionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     # No petitioner name, ID number, phone or content here: personal data is read on the ledger page,
     # masked, and revealed only through the logged 显示 button.
-    list_display = ("subject", "received_on", "channel", "type", "headcount", "level_reached", "is_skip_level",
-                    "is_abnormal", "status", "handle_due")
+    list_display = (
+        "subject",
+        "received_on",
+        "channel",
+        "type",
+        "headcount",
+        "level_reached",
+        "is_skip_level",
+        "is_abnormal",
+        "status",
+        "handle_due",
+    )
     list_filter = ("status", "type", "channel", "level_reached", "is_skip_level", "is_abnormal")
     exclude = ("petitioner_name", "id_number", "phone", "content")
     raw_id_fields = ("subject",)

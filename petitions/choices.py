@@ -34,8 +34,11 @@ class PetitionStatus(models.TextChoices):
 
 
 #: the status badge's Bootstrap class on lists and pages (ledger.tables.StatusBadgeColumn)
-PETITION_STATUS_BADGES = {PetitionStatus.HANDLING: "text-bg-primary", PetitionStatus.REPLIED: "text-bg-info",
-                          PetitionStatus.CLOSED: "text-bg-secondary"}
+PETITION_STATUS_BADGES = {
+    PetitionStatus.HANDLING: "text-bg-primary",
+    PetitionStatus.REPLIED: "text-bg-info",
+    PetitionStatus.CLOSED: "text-bg-secondary",
+}
 
 
 class Satisfaction(models.TextChoices):

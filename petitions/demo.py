@@ -21,8 +21,36 @@ COUNT = 180
 KEY_SHARE = 0.15
 ID_PREFIX = "990121"  # the demo county's division code: fictional (no province uses 99)
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
-GIVEN = ["建国", "秀英", "桂兰", "玉梅", "志强", "海燕", "春生", "红霞", "保国", "翠花", "永刚", "丽娟", "伟", "芳",
-         "军", "敏", "强", "静", "磊", "娜", "福来", "金凤", "有才", "小平", "德明", "淑珍", "双喜", "凤英"]
+GIVEN = [
+    "建国",
+    "秀英",
+    "桂兰",
+    "玉梅",
+    "志强",
+    "海燕",
+    "春生",
+    "红霞",
+    "保国",
+    "翠花",
+    "永刚",
+    "丽娟",
+    "伟",
+    "芳",
+    "军",
+    "敏",
+    "强",
+    "静",
+    "磊",
+    "娜",
+    "福来",
+    "金凤",
+    "有才",
+    "小平",
+    "德明",
+    "淑珍",
+    "双喜",
+    "凤英",
+]
 
 CLAIMS_VILLAGE = [
     "反映村集体土地流转收益分配不公开，要求公开账目。",
@@ -64,8 +92,12 @@ ACCUSATIONS = [
     "检举单位负责人违规发放补贴。",
     "控告工程承包过程中存在围标串标问题。",
 ]
-REPLIES = ["已出具信访处理意见书，支持其合理诉求。", "已当面解释政策，并书面答复。", "已协调有关部门落实，书面答复信访人。",
-           "经调查，诉求部分属实，已督促整改。"]
+REPLIES = [
+    "已出具信访处理意见书，支持其合理诉求。",
+    "已当面解释政策，并书面答复。",
+    "已协调有关部门落实，书面答复信访人。",
+    "经调查，诉求部分属实，已督促整改。",
+]
 EXTENSION_REASONS = ["涉及多个部门，需要联合调查核实。", "需等待土地确权测量结果。", "涉及历史遗留问题，需调取档案。"]
 
 
@@ -76,8 +108,9 @@ def id_number(rng, born: datetime.date) -> str:
 
 
 def mobile(rng) -> str:
-    return rng.choice(["138", "139", "150", "151", "152", "158", "159", "135", "136", "177", "181", "187", "189",
-                       "199"]) + "".join(str(rng.randrange(10)) for _ in range(8))
+    return rng.choice(
+        ["138", "139", "150", "151", "152", "158", "159", "135", "136", "177", "181", "187", "189", "199"]
+    ) + "".join(str(rng.randrange(10)) for _ in range(8))
 
 
 def person(rng) -> str:
@@ -115,18 +148,30 @@ def seed(*, rng, subjects, year, users, today):
         subject = rng.choice(villages) if villages and (rng.random() < 0.65 or not units) else rng.choice(units)
         received = start + datetime.timedelta(days=rng.randrange(span + 1))
         roll = rng.random()
-        kind = PetitionType.CLAIM if roll < 0.75 else PetitionType.SUGGESTION if roll < 0.88 else PetitionType.ACCUSATION
-        content = {PetitionType.CLAIM: None, PetitionType.SUGGESTION: rng.choice(SUGGESTIONS),
-                   PetitionType.ACCUSATION: rng.choice(ACCUSATIONS)}[kind] or claim_for(rng, subject)
-        p = Petition(subject=subject, received_on=received, type=kind, content=content, created_by=clerk,
-                     channel=rng.choices(channels, weights=channel_weights)[0],
-                     headcount=1 if rng.random() < 0.8 else rng.randrange(2, 4),
-                     level_reached=PetitionLevel.TOWNSHIP if rng.random() < 0.85 else PetitionLevel.COUNTY)
+        kind = (
+            PetitionType.CLAIM if roll < 0.75 else PetitionType.SUGGESTION if roll < 0.88 else PetitionType.ACCUSATION
+        )
+        content = {
+            PetitionType.CLAIM: None,
+            PetitionType.SUGGESTION: rng.choice(SUGGESTIONS),
+            PetitionType.ACCUSATION: rng.choice(ACCUSATIONS),
+        }[kind] or claim_for(rng, subject)
+        p = Petition(
+            subject=subject,
+            received_on=received,
+            type=kind,
+            content=content,
+            created_by=clerk,
+            channel=rng.choices(channels, weights=channel_weights)[0],
+            headcount=1 if rng.random() < 0.8 else rng.randrange(2, 4),
+            level_reached=PetitionLevel.TOWNSHIP if rng.random() < 0.85 else PetitionLevel.COUNTY,
+        )
         key = key_kind.get(i)
         if key == "skip":  # 越级访: to the city, the province or Beijing
             p.is_skip_level = True
-            p.level_reached = rng.choice([PetitionLevel.CITY, PetitionLevel.CITY, PetitionLevel.PROVINCE,
-                                          PetitionLevel.NATION])
+            p.level_reached = rng.choice(
+                [PetitionLevel.CITY, PetitionLevel.CITY, PetitionLevel.PROVINCE, PetitionLevel.NATION]
+            )
             p.channel = rng.choice([PetitionChannel.VISIT, PetitionChannel.ONLINE, PetitionChannel.LETTER])
         elif key == "collective":  # 集体访
             p.headcount = rng.randrange(rules.petition_collective_headcount, 26)
@@ -144,8 +189,11 @@ def seed(*, rng, subjects, year, users, today):
             p.phone = mobile(rng) if rng.random() < 0.9 else ""
         is_key = p.is_skip_level or p.is_abnormal or p.headcount >= rules.petition_collective_headcount
         if rng.random() < (0.6 if is_key else 0.1):
-            p.agent_level = rng.choice([AgentLevel.TOWNSHIP, AgentLevel.COUNTY] if is_key
-                                       else [AgentLevel.VILLAGE, AgentLevel.VILLAGE, AgentLevel.TOWNSHIP])
+            p.agent_level = rng.choice(
+                [AgentLevel.TOWNSHIP, AgentLevel.COUNTY]
+                if is_key
+                else [AgentLevel.VILLAGE, AgentLevel.VILLAGE, AgentLevel.TOWNSHIP]
+            )
             p.agent_name = person(rng)
 
         age = (end - received).days

@@ -13,15 +13,29 @@ class PetitionFilterSet(LedgerFilterSet):
     type = django_filters.ChoiceFilter(label="信访类型", choices=PetitionType.choices, empty_label="全部类型")
     status = django_filters.ChoiceFilter(label="状态", choices=PetitionStatus.choices, empty_label="全部状态")
     level_reached = django_filters.ChoiceFilter(label="到访层级", choices=PetitionLevel.choices, empty_label="全部层级")
-    key = django_filters.ChoiceFilter(label="重点信访", choices=KeyFlag.choices, empty_label="全部",
-                                      method="filter_key")
-    agent_level = django_filters.ChoiceFilter(label="书记代办", method="filter_agent", empty_label="全部",
-                                              choices=[*AgentLevel.choices, (NO_AGENT, "无代办")])
+    key = django_filters.ChoiceFilter(
+        label="重点信访", choices=KeyFlag.choices, empty_label="全部", method="filter_key"
+    )
+    agent_level = django_filters.ChoiceFilter(
+        label="书记代办", method="filter_agent", empty_label="全部", choices=[*AgentLevel.choices, (NO_AGENT, "无代办")]
+    )
 
     class Meta:
         model = Petition
-        fields = ["q", "region", "channel", "type", "status", "level_reached", "key", "agent_level", "deadline",
-                  "date_from", "date_to", "subject"]
+        fields = [
+            "q",
+            "region",
+            "channel",
+            "type",
+            "status",
+            "level_reached",
+            "key",
+            "agent_level",
+            "deadline",
+            "date_from",
+            "date_to",
+            "subject",
+        ]
 
     def filter_key(self, queryset, name, value):
         return queryset.filter(key_q(value)) if value else queryset

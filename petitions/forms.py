@@ -11,9 +11,22 @@ from .choices import PetitionLevel, Satisfaction
 from .models import LEGAL_MAX_EXTENSION_DAYS, Petition
 from .privacy import PERSONAL_MASKS
 
-PETITION_FORM_FIELDS = ["subject", "received_on", "channel", "type", "petitioner_name", "id_number", "phone",
-                        "headcount", "level_reached", "is_skip_level", "is_abnormal", "content", "agent_level",
-                        "agent_name"]
+PETITION_FORM_FIELDS = [
+    "subject",
+    "received_on",
+    "channel",
+    "type",
+    "petitioner_name",
+    "id_number",
+    "phone",
+    "headcount",
+    "level_reached",
+    "is_skip_level",
+    "is_abnormal",
+    "content",
+    "agent_level",
+    "agent_name",
+]
 
 
 def normalize_id_number(value: str) -> str:
@@ -24,10 +37,13 @@ class PetitionForm(LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Petition
         fields = PETITION_FORM_FIELDS
-        widgets = {"received_on": date_widget(), "content": forms.Textarea(attrs={"rows": 5}),
-                   "id_number": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
-                   "phone": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
-                   "headcount": forms.NumberInput(attrs={"min": 1})}
+        widgets = {
+            "received_on": date_widget(),
+            "content": forms.Textarea(attrs={"rows": 5}),
+            "id_number": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+            "headcount": forms.NumberInput(attrs={"min": 1}),
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -47,23 +63,38 @@ class PetitionForm(LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
                     self.kept_personal.add(name)
                     self.initial[name] = ""
                     self.fields[name].widget.attrs["placeholder"] = mask(stored)
-                    self.fields[name].help_text = "已登记（框内为脱敏显示），不修改请留空。" + self.fields[name].help_text
+                    self.fields[name].help_text = (
+                        "已登记（框内为脱敏显示），不修改请留空。" + self.fields[name].help_text
+                    )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Row(Column("subject", css_class="col-md-6"), Column("received_on", css_class="col-md-3"),
-                Column("channel", css_class="col-md-3")),
-            Row(Column("type", css_class="col-md-3"), Column("level_reached", css_class="col-md-3"),
-                Column("headcount", css_class="col-md-6")),
-            Fieldset("信访人（个人信息，列表和详情默认脱敏显示）",
-                     Row(Column("petitioner_name", css_class="col-md-4"), Column("id_number", css_class="col-md-4"),
-                         Column("phone", css_class="col-md-4")),
-                     css_class="border rounded p-2 mb-2"),
+            Row(
+                Column("subject", css_class="col-md-6"),
+                Column("received_on", css_class="col-md-3"),
+                Column("channel", css_class="col-md-3"),
+            ),
+            Row(
+                Column("type", css_class="col-md-3"),
+                Column("level_reached", css_class="col-md-3"),
+                Column("headcount", css_class="col-md-6"),
+            ),
+            Fieldset(
+                "信访人（个人信息，列表和详情默认脱敏显示）",
+                Row(
+                    Column("petitioner_name", css_class="col-md-4"),
+                    Column("id_number", css_class="col-md-4"),
+                    Column("phone", css_class="col-md-4"),
+                ),
+                css_class="border rounded p-2 mb-2",
+            ),
             Row(Column("is_skip_level", css_class="col-md-6"), Column("is_abnormal", css_class="col-md-6")),
             "content",
-            Fieldset("书记代办（四级书记代办，选填）",
-                     Row(Column("agent_level", css_class="col-md-6"), Column("agent_name", css_class="col-md-6")),
-                     css_class="border rounded p-2 mb-2"),
+            Fieldset(
+                "书记代办（四级书记代办，选填）",
+                Row(Column("agent_level", css_class="col-md-6"), Column("agent_name", css_class="col-md-6")),
+                css_class="border rounded p-2 mb-2",
+            ),
             "version",
         )
 
@@ -113,9 +144,13 @@ class PetitionForm(LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
 
 class NotifyForm(StepForm):
     notified_on = forms.DateField(label="告知日期", widget=date_widget())
-    note = forms.CharField(label="告知情况", max_length=300, required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}),
-                           help_text="如：已书面告知受理情况及办理程序。")
+    note = forms.CharField(
+        label="告知情况",
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="如：已书面告知受理情况及办理程序。",
+    )
 
     date_field, not_before = "notified_on", ("received_on",)
 
@@ -127,8 +162,12 @@ class NotifyForm(StepForm):
 
 class ExtendForm(StepForm):
     days = forms.IntegerField(label="延期天数", min_value=1)
-    reason = forms.CharField(label="延期理由", max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text="经本机关负责人批准，并告知信访人延期理由。")
+    reason = forms.CharField(
+        label="延期理由",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="经本机关负责人批准，并告知信访人延期理由。",
+    )
 
     def __init__(self, *args, obj: Petition, **kwargs):
         super().__init__(*args, obj=obj, **kwargs)
@@ -136,8 +175,11 @@ class ExtendForm(StepForm):
         self.fields["days"].max_value = self.max_days
         self.fields["days"].widget.attrs.update({"min": 1, "max": self.max_days})
         self.fields["days"].initial = self.max_days
-        self.fields["days"].help_text = (f"最长{self.max_days}日，只能延期一次。当前办结期限："
-                                         f"{obj.handle_due:%Y-%m-%d}。" if obj.handle_due else f"最长{self.max_days}日，只能延期一次。")
+        self.fields["days"].help_text = (
+            f"最长{self.max_days}日，只能延期一次。当前办结期限：{obj.handle_due:%Y-%m-%d}。"
+            if obj.handle_due
+            else f"最长{self.max_days}日，只能延期一次。"
+        )
 
     def clean_days(self):
         days = self.cleaned_data["days"]
@@ -154,8 +196,13 @@ class ExtendForm(StepForm):
 
 class ReplyForm(StepForm):
     replied_on = forms.DateField(label="答复日期", widget=date_widget())
-    note = forms.CharField(label="答复意见", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text="信访处理意见书的要点。")
+    note = forms.CharField(
+        label="答复意见",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="信访处理意见书的要点。",
+    )
 
     date_field, not_before = "replied_on", ("received_on",)
 

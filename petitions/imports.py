@@ -27,8 +27,20 @@ class PetitionSheet(LedgerSheet):
     date_field = "received_on"
     date_header = "登记日期"
     key_fields = ("petitioner_name", "content")
-    service_fields = ("subject", "received_on", "channel", "type", "petitioner_name", "id_number", "phone",
-                      "headcount", "level_reached", "is_skip_level", "is_abnormal", "content")
+    service_fields = (
+        "subject",
+        "received_on",
+        "channel",
+        "type",
+        "petitioner_name",
+        "id_number",
+        "phone",
+        "headcount",
+        "level_reached",
+        "is_skip_level",
+        "is_abnormal",
+        "content",
+    )
     key_description = "所属区划代码 + 主体名称 + 登记日期 + 信访人 + 诉求内容"
     duplicate_header = "诉求内容"
     notes = (

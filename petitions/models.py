@@ -85,10 +85,18 @@ class Petition(LedgerEntry):
     id_number = models.CharField("身份证号", max_length=18, blank=True, validators=[validate_id_number])
     phone = models.CharField("联系电话", max_length=20, blank=True, validators=[validate_phone])
     headcount = models.PositiveSmallIntegerField(
-        "人数", default=1, validators=[MinValueValidator(1, "人数至少为1人。")],
-        help_text="同一事项共同来访的人数；达到集体访标准（默认5人）的计为集体访。")
-    level_reached = models.CharField("到访层级", max_length=4, choices=PetitionLevel.choices,
-                                     default=PetitionLevel.TOWNSHIP, help_text="该信访到达的最高层级。")
+        "人数",
+        default=1,
+        validators=[MinValueValidator(1, "人数至少为1人。")],
+        help_text="同一事项共同来访的人数；达到集体访标准（默认5人）的计为集体访。",
+    )
+    level_reached = models.CharField(
+        "到访层级",
+        max_length=4,
+        choices=PetitionLevel.choices,
+        default=PetitionLevel.TOWNSHIP,
+        help_text="该信访到达的最高层级。",
+    )
     is_skip_level = models.BooleanField("是否越级", default=False)
     is_abnormal = models.BooleanField("是否非正常访", default=False)
     content = models.TextField("诉求内容", max_length=4000)
@@ -97,15 +105,22 @@ class Petition(LedgerEntry):
     notified_on = models.DateField("告知日期", null=True, blank=True)
     handle_due = models.DateField("办结期限", null=True, blank=True, editable=False)
     extended_days = models.PositiveSmallIntegerField(
-        "延期天数", default=0,
-        validators=[MaxValueValidator(LEGAL_MAX_EXTENSION_DAYS, "延期不能超过30日（信访工作条例第三十四条）。")])
+        "延期天数",
+        default=0,
+        validators=[MaxValueValidator(LEGAL_MAX_EXTENSION_DAYS, "延期不能超过30日（信访工作条例第三十四条）。")],
+    )
     extension_reason = models.CharField("延期理由", max_length=500, blank=True)
     replied_on = models.DateField("答复日期", null=True, blank=True)
     reply_note = models.CharField("答复意见", max_length=500, blank=True)
     closed_on = models.DateField("办结日期", null=True, blank=True)
     satisfaction = models.CharField("满意度", max_length=4, choices=Satisfaction.choices, blank=True)
-    agent_level = models.CharField("代办层级", max_length=4, choices=AgentLevel.choices, blank=True,
-                                   help_text="四级书记代办：由哪一级书记代为办理。")
+    agent_level = models.CharField(
+        "代办层级",
+        max_length=4,
+        choices=AgentLevel.choices,
+        blank=True,
+        help_text="四级书记代办：由哪一级书记代为办理。",
+    )
     agent_name = models.CharField("代办人", max_length=50, blank=True)
     history = HistoricalRecords(excluded_fields=["updated_at", "created_at"])
 
@@ -116,34 +131,56 @@ class Petition(LedgerEntry):
         verbose_name_plural = "信访台账"
         ordering = ["-received_on", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(headcount__gte=1), name="petition_headcount_positive",
-                                   violation_error_message="人数至少为1人。"),
-            models.CheckConstraint(condition=Q(extended_days__gte=0) & Q(extended_days__lte=LEGAL_MAX_EXTENSION_DAYS),
-                                   name="petition_extension_0_30", violation_error_message="延期天数应在0至30日之间。"),
-            models.CheckConstraint(condition=Q(extended_days=0) | ~Q(extension_reason=""),
-                                   name="petition_extension_has_reason", violation_error_message="延期须说明理由。"),
-            models.CheckConstraint(condition=Q(notified_on__isnull=True) | Q(notified_on__gte=F("received_on")),
-                                   name="petition_notified_after_received",
-                                   violation_error_message="告知日期不能早于登记日期。"),
-            models.CheckConstraint(condition=Q(replied_on__isnull=True) | Q(replied_on__gte=F("received_on")),
-                                   name="petition_replied_after_received",
-                                   violation_error_message="答复日期不能早于登记日期。"),
-            models.CheckConstraint(condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("received_on")),
-                                   name="petition_closed_after_received",
-                                   violation_error_message="办结日期不能早于登记日期。"),
-            models.CheckConstraint(condition=Q(closed_on__isnull=True) | Q(replied_on__isnull=True)
-                                   | Q(closed_on__gte=F("replied_on")),
-                                   name="petition_closed_after_replied",
-                                   violation_error_message="办结日期不能早于答复日期。"),
-            models.CheckConstraint(condition=Q(status=PetitionStatus.HANDLING) | Q(replied_on__isnull=False),
-                                   name="petition_replied_has_date", violation_error_message="已答复的信访须有答复日期。"),
-            models.CheckConstraint(condition=~Q(status=PetitionStatus.CLOSED)
-                                   | Q(closed_on__isnull=False) & ~Q(satisfaction=""),
-                                   name="petition_closed_has_date_and_satisfaction",
-                                   violation_error_message="已办结的信访须有办结日期和满意度。"),
-            models.CheckConstraint(condition=Q(agent_level="", agent_name="") | ~Q(agent_level="") & ~Q(agent_name=""),
-                                   name="petition_agent_level_and_name",
-                                   violation_error_message="代办层级和代办人须同时填写。"),
+            models.CheckConstraint(
+                condition=Q(headcount__gte=1),
+                name="petition_headcount_positive",
+                violation_error_message="人数至少为1人。",
+            ),
+            models.CheckConstraint(
+                condition=Q(extended_days__gte=0) & Q(extended_days__lte=LEGAL_MAX_EXTENSION_DAYS),
+                name="petition_extension_0_30",
+                violation_error_message="延期天数应在0至30日之间。",
+            ),
+            models.CheckConstraint(
+                condition=Q(extended_days=0) | ~Q(extension_reason=""),
+                name="petition_extension_has_reason",
+                violation_error_message="延期须说明理由。",
+            ),
+            models.CheckConstraint(
+                condition=Q(notified_on__isnull=True) | Q(notified_on__gte=F("received_on")),
+                name="petition_notified_after_received",
+                violation_error_message="告知日期不能早于登记日期。",
+            ),
+            models.CheckConstraint(
+                condition=Q(replied_on__isnull=True) | Q(replied_on__gte=F("received_on")),
+                name="petition_replied_after_received",
+                violation_error_message="答复日期不能早于登记日期。",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("received_on")),
+                name="petition_closed_after_received",
+                violation_error_message="办结日期不能早于登记日期。",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(replied_on__isnull=True) | Q(closed_on__gte=F("replied_on")),
+                name="petition_closed_after_replied",
+                violation_error_message="办结日期不能早于答复日期。",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=PetitionStatus.HANDLING) | Q(replied_on__isnull=False),
+                name="petition_replied_has_date",
+                violation_error_message="已答复的信访须有答复日期。",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=PetitionStatus.CLOSED) | Q(closed_on__isnull=False) & ~Q(satisfaction=""),
+                name="petition_closed_has_date_and_satisfaction",
+                violation_error_message="已办结的信访须有办结日期和满意度。",
+            ),
+            models.CheckConstraint(
+                condition=Q(agent_level="", agent_name="") | ~Q(agent_level="") & ~Q(agent_name=""),
+                name="petition_agent_level_and_name",
+                violation_error_message="代办层级和代办人须同时填写。",
+            ),
         ]
         indexes = [
             models.Index(fields=["subject", "received_on"], name="petition_subject_received"),
@@ -153,8 +190,11 @@ class Petition(LedgerEntry):
             models.Index(fields=["channel", "received_on"], name="petition_channel_received"),
             models.Index(fields=["level_reached", "received_on"], name="petition_level_received"),
             models.Index(fields=["agent_level", "status"], name="petition_agent_status"),
-            models.Index(fields=["received_on"], name="petition_key_received",
-                         condition=Q(is_skip_level=True) | Q(is_abnormal=True)),
+            models.Index(
+                fields=["received_on"],
+                name="petition_key_received",
+                condition=Q(is_skip_level=True) | Q(is_abnormal=True),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -186,8 +226,12 @@ class Petition(LedgerEntry):
 
     def notify_overdue(self, today: datetime.date) -> bool:
         """Not yet told (告知) and past the 15-day limit; a reply counts as telling."""
-        return (self.notified_on is None and self.replied_on is None and self.notify_due is not None
-                and today > self.notify_due)
+        return (
+            self.notified_on is None
+            and self.replied_on is None
+            and self.notify_due is not None
+            and today > self.notify_due
+        )
 
     # --- 集体访 (derived) ---------------------------------------------------------------------------
     @property

@@ -35,8 +35,11 @@ def hidden_from_accused(user, petition) -> bool:
     if petition.type != PetitionType.ACCUSATION:
         return False
     scope = user_scope(user)
-    return (scope.role == Role.DEPARTMENT and scope.department_id is not None
-            and scope.department_id == petition.subject.department_id)
+    return (
+        scope.role == Role.DEPARTMENT
+        and scope.department_id is not None
+        and scope.department_id == petition.subject.department_id
+    )
 
 
 def hidden_fields(user, petition) -> set[str]:

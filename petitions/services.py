@@ -10,8 +10,22 @@ from sanzero.validators import normalize_phone
 from .models import Petition
 from .workflow import PETITION_WORKFLOW
 
-PETITION_FIELDS = ("subject", "received_on", "channel", "type", "petitioner_name", "id_number", "phone",
-                   "headcount", "level_reached", "is_skip_level", "is_abnormal", "content", "agent_level", "agent_name")
+PETITION_FIELDS = (
+    "subject",
+    "received_on",
+    "channel",
+    "type",
+    "petitioner_name",
+    "id_number",
+    "phone",
+    "headcount",
+    "level_reached",
+    "is_skip_level",
+    "is_abnormal",
+    "content",
+    "agent_level",
+    "agent_name",
+)
 DEADLINE_FIELDS = ("notify_due", "handle_due")
 
 
@@ -32,8 +46,7 @@ def petition_create(*, actor, data: dict, steps=()) -> Petition:
     rules = DeadlineSettings.current()
     data = _normalized(data)
     probe = Petition(received_on=data.get("received_on"), extended_days=0)
-    return entry_create(actor=actor, model=Petition, data={**data, **probe.deadlines(rules)}, rules=rules,
-                        steps=steps)
+    return entry_create(actor=actor, model=Petition, data={**data, **probe.deadlines(rules)}, rules=rules, steps=steps)
 
 
 def petition_update(*, actor, obj: Petition, data: dict, expected_version: int | None = None) -> list[str]:
@@ -46,15 +59,22 @@ def petition_update(*, actor, obj: Petition, data: dict, expected_version: int |
         probe = Petition(received_on=data["received_on"], extended_days=obj.extended_days)
         data.update(probe.deadlines(rules))
         fields += DEADLINE_FIELDS
-    return entry_update(actor=actor, obj=obj, data=data, fields=fields, expected_version=expected_version,
-                        rules=rules)
+    return entry_update(actor=actor, obj=obj, data=data, fields=fields, expected_version=expected_version, rules=rules)
 
 
-def petition_transition(*, actor, obj: Petition, name: str, data: dict | None = None,
-                        expected_version: int | None = None) -> Petition:
+def petition_transition(
+    *, actor, obj: Petition, name: str, data: dict | None = None, expected_version: int | None = None
+) -> Petition:
     rules = DeadlineSettings.current()
     data = dict(data or {})
     if name == "extend" and data.get("reason"):
         data["note"] = data["reason"]  # the audit row says why (transition_run appends the note)
-    return transition_run(actor=actor, obj=obj, workflow=PETITION_WORKFLOW, name=name, data=data,
-                          expected_version=expected_version, rules=rules)
+    return transition_run(
+        actor=actor,
+        obj=obj,
+        workflow=PETITION_WORKFLOW,
+        name=name,
+        data=data,
+        expected_version=expected_version,
+        rules=rules,
+    )

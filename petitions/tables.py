@@ -11,7 +11,6 @@ SUMMARY_LENGTH = 20
 NOWRAP = {"td": {"class": "text-nowrap"}}
 
 
-
 def summary(text: str, length: int = SUMMARY_LENGTH) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= length else text[:length] + "…"
@@ -24,17 +23,44 @@ class PetitionTable(LedgerTable):
     petitioner = tables.Column("信访人", accessor="petitioner_name", orderable=False, empty_values=(), attrs=NOWRAP)
     headcount = tables.Column("人数", attrs=NOWRAP)
     level_reached = tables.Column("到访层级", attrs=NOWRAP)
-    flags = tables.Column("重点", accessor="pk", orderable=False, empty_values=(),
-                          attrs={"td": {"class": "text-nowrap"}})
+    flags = tables.Column(
+        "重点", accessor="pk", orderable=False, empty_values=(), attrs={"td": {"class": "text-nowrap"}}
+    )
     content = tables.Column("诉求摘要", orderable=False, empty_values=())
     agent = tables.Column("代办", accessor="agent_level", order_by=("agent_level",), empty_values=())
 
     class Meta:
         model = Petition
-        fields = ["mark", "received_on", "subject", "region", "channel", "type", "petitioner", "headcount",
-                  "level_reached", "flags", "content", "agent", "status"]
-        sequence = ["mark", "received_on", "subject", "region", "channel", "type", "petitioner", "headcount",
-                    "level_reached", "flags", "content", "agent", "status"]
+        fields = [
+            "mark",
+            "received_on",
+            "subject",
+            "region",
+            "channel",
+            "type",
+            "petitioner",
+            "headcount",
+            "level_reached",
+            "flags",
+            "content",
+            "agent",
+            "status",
+        ]
+        sequence = [
+            "mark",
+            "received_on",
+            "subject",
+            "region",
+            "channel",
+            "type",
+            "petitioner",
+            "headcount",
+            "level_reached",
+            "flags",
+            "content",
+            "agent",
+            "status",
+        ]
         order_by = ("-received_on",)
         template_name = "partials/table.html"
         attrs = {"class": "table table-hover table-sm align-middle mb-0"}
@@ -83,6 +109,8 @@ class PetitionTable(LedgerTable):
     def render_agent(self, record):
         if not record.agent_level:
             return "—"
-        return format_html('<span class="text-nowrap">{}</span><div class="small text-secondary">{}</div>',
-                           record.get_agent_level_display(), record.agent_name)
-
+        return format_html(
+            '<span class="text-nowrap">{}</span><div class="small text-secondary">{}</div>',
+            record.get_agent_level_display(),
+            record.agent_name,
+        )

@@ -4,5 +4,11 @@ from . import views
 
 app_name = "petitions"
 
-urlpatterns = ledger_urls("petitions", "petition", list_view=views.PetitionListView, form_view=views.PetitionFormView,
-                          detail_view=views.PetitionDetailView, transition_view=views.PetitionTransitionView)
+urlpatterns = ledger_urls(
+    "petitions",
+    "petition",
+    list_view=views.PetitionListView,
+    form_view=views.PetitionFormView,
+    detail_view=views.PetitionDetailView,
+    transition_view=views.PetitionTransitionView,
+)

@@ -51,11 +51,32 @@ class PetitionDetailView(LedgerDetailView):
     workflow = PETITION_WORKFLOW
     template_name = "petitions/petition_detail.html"
     personal_fields = PERSONAL_MASKS
-    detail_fields = ("subject", "received_on", "channel", "type", "petitioner_name", "id_number", "phone",
-                     "headcount", ("集体访", _collective_text), "level_reached", "is_skip_level", "is_abnormal",
-                     "content", ("书记代办", _agent_text), "status", "notify_due", "notified_on", "handle_due",
-                     ("延期", _extension_text), "replied_on", "reply_note", "closed_on", "satisfaction",
-                     "created_by")
+    detail_fields = (
+        "subject",
+        "received_on",
+        "channel",
+        "type",
+        "petitioner_name",
+        "id_number",
+        "phone",
+        "headcount",
+        ("集体访", _collective_text),
+        "level_reached",
+        "is_skip_level",
+        "is_abnormal",
+        "content",
+        ("书记代办", _agent_text),
+        "status",
+        "notify_due",
+        "notified_on",
+        "handle_due",
+        ("延期", _extension_text),
+        "replied_on",
+        "reply_note",
+        "closed_on",
+        "satisfaction",
+        "created_by",
+    )
 
     def decorate_queryset(self, qs):
         return selectors.petition_detail(qs)

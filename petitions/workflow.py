@@ -85,16 +85,52 @@ def close(petition, data: dict, actor, rules) -> list[str]:
     return ["closed_on", "satisfaction"]
 
 
-PETITION_WORKFLOW = Workflow([
-    Transition("notify", "登记告知", (PetitionStatus.HANDLING,), None, EDIT_ROLES, NotifyForm,
-               style="outline-primary", help="登记后15日内书面告知信访人受理情况（信访工作条例第二十三条）。",
-               apply=notify),
-    Transition("extend", "延期办理", (PetitionStatus.HANDLING,), None, EDIT_ROLES, ExtendForm,
-               style="outline-warning", help="情况复杂的，经负责人批准可延期一次，最长30日，须说明理由（第三十四条）。",
-               apply=extend),
-    Transition("reply", "答复", (PetitionStatus.HANDLING,), PetitionStatus.REPLIED, EDIT_ROLES, ReplyForm,
-               help="出具信访处理意见书并答复信访人。", apply=reply, import_fields={"replied_on": "replied_on"}),
-    Transition("close", "办结", (PetitionStatus.REPLIED,), PetitionStatus.CLOSED, EDIT_ROLES, CloseForm,
-               style="success", help="登记办结日期和信访人满意度。", apply=close,
-               import_fields={"closed_on": "closed_on", "satisfaction": "satisfaction"}),
-])
+PETITION_WORKFLOW = Workflow(
+    [
+        Transition(
+            "notify",
+            "登记告知",
+            (PetitionStatus.HANDLING,),
+            None,
+            EDIT_ROLES,
+            NotifyForm,
+            style="outline-primary",
+            help="登记后15日内书面告知信访人受理情况（信访工作条例第二十三条）。",
+            apply=notify,
+        ),
+        Transition(
+            "extend",
+            "延期办理",
+            (PetitionStatus.HANDLING,),
+            None,
+            EDIT_ROLES,
+            ExtendForm,
+            style="outline-warning",
+            help="情况复杂的，经负责人批准可延期一次，最长30日，须说明理由（第三十四条）。",
+            apply=extend,
+        ),
+        Transition(
+            "reply",
+            "答复",
+            (PetitionStatus.HANDLING,),
+            PetitionStatus.REPLIED,
+            EDIT_ROLES,
+            ReplyForm,
+            help="出具信访处理意见书并答复信访人。",
+            apply=reply,
+            import_fields={"replied_on": "replied_on"},
+        ),
+        Transition(
+            "close",
+            "办结",
+            (PetitionStatus.REPLIED,),
+            PetitionStatus.CLOSED,
+            EDIT_ROLES,
+            CloseForm,
+            style="success",
+            help="登记办结日期和信访人满意度。",
+            apply=close,
+            import_fields={"closed_on": "closed_on", "satisfaction": "satisfaction"},
+        ),
+    ]
+)

@@ -12,8 +12,17 @@ from .models import KeyPlace
 class KeyPlaceForm(LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = KeyPlace
-        fields = ["subject", "registered_on", "name", "category", "address", "responsible_person", "phone",
-                  "risk_level", "inspect_every_days"]
+        fields = [
+            "subject",
+            "registered_on",
+            "name",
+            "category",
+            "address",
+            "responsible_person",
+            "phone",
+            "risk_level",
+            "inspect_every_days",
+        ]
         widgets = {"registered_on": date_widget()}
 
     def __init__(self, *args, user, **kwargs):
@@ -22,10 +31,16 @@ class KeyPlaceForm(LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Row(Column("subject", css_class="col-md-6"), Column("registered_on", css_class="col-md-3"),
-                Column("category", css_class="col-md-3")),
-            Row(Column("name", css_class="col-md-6"), Column("risk_level", css_class="col-md-3"),
-                Column("inspect_every_days", css_class="col-md-3")),
+            Row(
+                Column("subject", css_class="col-md-6"),
+                Column("registered_on", css_class="col-md-3"),
+                Column("category", css_class="col-md-3"),
+            ),
+            Row(
+                Column("name", css_class="col-md-6"),
+                Column("risk_level", css_class="col-md-3"),
+                Column("inspect_every_days", css_class="col-md-3"),
+            ),
             "address",
             Row(Column("responsible_person", css_class="col-md-6"), Column("phone", css_class="col-md-6")),
             "version",

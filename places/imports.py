@@ -23,8 +23,17 @@ class KeyPlaceSheet(LedgerSheet):
     date_field = "registered_on"
     date_header = "登记日期"
     key_fields = ("name",)
-    service_fields = ("subject", "registered_on", "name", "category", "address", "responsible_person", "phone",
-                      "risk_level", "inspect_every_days")
+    service_fields = (
+        "subject",
+        "registered_on",
+        "name",
+        "category",
+        "address",
+        "responsible_person",
+        "phone",
+        "risk_level",
+        "inspect_every_days",
+    )
     key_description = "所属区划代码 + 主体名称 + 登记日期 + 场所名称"
     duplicate_header = "场所名称"
     notes = ("检查周期不填为30天；逾期未检查的场所列入督办。", "联系电话属个人信息，导入后在列表中脱敏显示。")

@@ -30,7 +30,8 @@ class KeyPlace(LedgerEntry):
     phone = models.CharField("联系电话", max_length=20, blank=True)
     risk_level = models.CharField("风险等级", max_length=2, choices=RiskLevel.choices, default=RiskLevel.MEDIUM)
     inspect_every_days = models.PositiveSmallIntegerField(
-        "检查周期（天）", default=30, help_text="每隔多少天检查一次；逾期未检查的列入督办。")
+        "检查周期（天）", default=30, help_text="每隔多少天检查一次；逾期未检查的列入督办。"
+    )
     last_inspected_on = models.DateField("最近检查日期", null=True, blank=True, editable=False)
     status = models.CharField("状态", max_length=4, choices=PlaceStatus.choices, default=PlaceStatus.MANAGED)
     retired_on = models.DateField("撤管日期", null=True, blank=True)
@@ -42,18 +43,26 @@ class KeyPlace(LedgerEntry):
         verbose_name_plural = "重点场所台账"
         ordering = ["-registered_on", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(inspect_every_days__gte=1) & Q(inspect_every_days__lte=365),
-                                   name="keyplace_inspect_days_range",
-                                   violation_error_message="检查周期应在1到365天之间。"),
-            models.CheckConstraint(condition=Q(last_inspected_on__isnull=True)
-                                   | Q(last_inspected_on__gte=F("registered_on")),
-                                   name="keyplace_inspected_after_registered",
-                                   violation_error_message="检查日期不能早于登记日期。"),
-            models.CheckConstraint(condition=~Q(status=PlaceStatus.RETIRED) | Q(retired_on__isnull=False),
-                                   name="keyplace_retired_has_date", violation_error_message="已撤管的场所须有撤管日期。"),
-            models.CheckConstraint(condition=Q(retired_on__isnull=True) | Q(retired_on__gte=F("registered_on")),
-                                   name="keyplace_retired_after_registered",
-                                   violation_error_message="撤管日期不能早于登记日期。"),
+            models.CheckConstraint(
+                condition=Q(inspect_every_days__gte=1) & Q(inspect_every_days__lte=365),
+                name="keyplace_inspect_days_range",
+                violation_error_message="检查周期应在1到365天之间。",
+            ),
+            models.CheckConstraint(
+                condition=Q(last_inspected_on__isnull=True) | Q(last_inspected_on__gte=F("registered_on")),
+                name="keyplace_inspected_after_registered",
+                violation_error_message="检查日期不能早于登记日期。",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=PlaceStatus.RETIRED) | Q(retired_on__isnull=False),
+                name="keyplace_retired_has_date",
+                violation_error_message="已撤管的场所须有撤管日期。",
+            ),
+            models.CheckConstraint(
+                condition=Q(retired_on__isnull=True) | Q(retired_on__gte=F("registered_on")),
+                name="keyplace_retired_after_registered",
+                violation_error_message="撤管日期不能早于登记日期。",
+            ),
         ]
         indexes = [
             models.Index(fields=["subject", "registered_on"], name="keyplace_subject_registered"),
@@ -84,8 +93,9 @@ class PlaceInspection(models.Model):
     inspected_on = models.DateField("检查日期")
     finding = models.CharField("检查情况", max_length=500)
     problems_found = models.BooleanField("发现问题", default=False)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="检查登记人", on_delete=models.PROTECT,
-                           related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="检查登记人", on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:

@@ -16,10 +16,18 @@ class KeyPlaceTable(LedgerTable):
 
     class Meta:
         model = KeyPlace
-        fields = ["mark", "name", "subject", "region", "category", "risk_level", "last_inspected_on", "phone",
-                  "status"]
-        sequence = ["mark", "name", "subject", "region", "category", "risk_level", "last_inspected_on", "phone",
-                    "status"]
+        fields = ["mark", "name", "subject", "region", "category", "risk_level", "last_inspected_on", "phone", "status"]
+        sequence = [
+            "mark",
+            "name",
+            "subject",
+            "region",
+            "category",
+            "risk_level",
+            "last_inspected_on",
+            "phone",
+            "status",
+        ]
         order_by = ("mark",)
         template_name = "partials/table.html"
         attrs = {"class": "table table-hover table-sm align-middle mb-0"}

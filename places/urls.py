@@ -4,5 +4,11 @@ from . import views
 
 app_name = "places"
 
-urlpatterns = ledger_urls("places", "place", list_view=views.KeyPlaceListView, form_view=views.KeyPlaceFormView,
-                          detail_view=views.KeyPlaceDetailView, transition_view=views.KeyPlaceTransitionView)
+urlpatterns = ledger_urls(
+    "places",
+    "place",
+    list_view=views.KeyPlaceListView,
+    form_view=views.KeyPlaceFormView,
+    detail_view=views.KeyPlaceDetailView,
+    transition_view=views.KeyPlaceTransitionView,
+)

@@ -30,20 +30,39 @@ class KeyPlaceDetailView(LedgerDetailView):
     model = KeyPlace
     workflow = PLACE_WORKFLOW
     personal_fields = {"phone": mask_phone}
-    detail_fields = ("subject", "name", "category", "registered_on", "address", "responsible_person", "phone",
-                     "risk_level", "inspect_every_days", "last_inspected_on", ("下次检查期限", _next_due), "status",
-                     "retired_on",
-                     "retire_reason", "created_by")
+    detail_fields = (
+        "subject",
+        "name",
+        "category",
+        "registered_on",
+        "address",
+        "responsible_person",
+        "phone",
+        "risk_level",
+        "inspect_every_days",
+        "last_inspected_on",
+        ("下次检查期限", _next_due),
+        "status",
+        "retired_on",
+        "retire_reason",
+        "created_by",
+    )
 
     def decorate_queryset(self, qs):
         return selectors.place_detail(qs)
 
     def extra_timeline(self, obj):
         """The inspection log, in the timeline beside the audit entries."""
-        return [{"when": i.created_at, "who": i.by.display_name,
-                 "title": f"检查（{i.inspected_on:%Y-%m-%d}）" + ("：发现问题" if i.problems_found else ""),
-                 "text": i.finding, "changes": []}
-                for i in obj.inspections.select_related("by")[:50]]
+        return [
+            {
+                "when": i.created_at,
+                "who": i.by.display_name,
+                "title": f"检查（{i.inspected_on:%Y-%m-%d}）" + ("：发现问题" if i.problems_found else ""),
+                "text": i.finding,
+                "changes": [],
+            }
+            for i in obj.inspections.select_related("by")[:50]
+        ]
 
 
 class KeyPlaceFormView(LedgerFormView):

@@ -25,8 +25,9 @@ def inspect(place, data: dict, actor, rules) -> list[str]:
         raise ServiceError("检查日期应在登记日期与今天之间。")
     if not finding:
         raise ServiceError("请填写检查情况。")
-    PlaceInspection.objects.create(place=place, inspected_on=day, finding=finding,
-                                   problems_found=bool(data.get("problems_found")), by=actor)
+    PlaceInspection.objects.create(
+        place=place, inspected_on=day, finding=finding, problems_found=bool(data.get("problems_found")), by=actor
+    )
     if place.last_inspected_on is None or day > place.last_inspected_on:
         place.last_inspected_on = day
     return ["last_inspected_on"]
@@ -42,9 +43,29 @@ def retire(place, data: dict, actor, rules) -> list[str]:
     return ["retired_on", "retire_reason"]
 
 
-PLACE_WORKFLOW = Workflow([
-    Transition("inspect", "登记检查", (PlaceStatus.MANAGED,), None, EDIT_ROLES, InspectForm, style="primary",
-               help="按检查周期登记检查情况；下次检查期限从本次检查日期起算。", apply=inspect),
-    Transition("retire", "撤管", (PlaceStatus.MANAGED,), PlaceStatus.RETIRED, EDIT_ROLES, RetireForm,
-               style="outline-secondary", help="场所停业、拆除或风险消除后撤出管理，须说明原因。", apply=retire),
-])
+PLACE_WORKFLOW = Workflow(
+    [
+        Transition(
+            "inspect",
+            "登记检查",
+            (PlaceStatus.MANAGED,),
+            None,
+            EDIT_ROLES,
+            InspectForm,
+            style="primary",
+            help="按检查周期登记检查情况；下次检查期限从本次检查日期起算。",
+            apply=inspect,
+        ),
+        Transition(
+            "retire",
+            "撤管",
+            (PlaceStatus.MANAGED,),
+            PlaceStatus.RETIRED,
+            EDIT_ROLES,
+            RetireForm,
+            style="outline-secondary",
+            help="场所停业、拆除或风险消除后撤出管理，须说明原因。",
+            apply=retire,
+        ),
+    ]
+)

@@ -13,5 +13,13 @@ class ReportsConfig(AppConfig):
 
         from .builder import REPORT_ROLES
 
-        register_nav(NavItem("报表", "reports:index", "bi-file-earmark-spreadsheet", order=8, match="/reports/",
-                             roles=frozenset(REPORT_ROLES)))
+        register_nav(
+            NavItem(
+                "报表",
+                "reports:index",
+                "bi-file-earmark-spreadsheet",
+                order=8,
+                match="/reports/",
+                roles=frozenset(REPORT_ROLES),
+            )
+        )

@@ -44,12 +44,35 @@ MONTH_SHEET = "月度数据"
 LEDGER_SHEET = "台账数据"
 
 DATA_HEADERS = [
-    "区划代码", "区域名称", "层级", "主体分组", "主体总数", "三零达标数", "三零达标率", "零上访达标数", "零上访达标率",
-    "零事故达标数", "零事故达标率", "零案件达标数", "零案件达标率", "年度目标", "目标差距",
+    "区划代码",
+    "区域名称",
+    "层级",
+    "主体分组",
+    "主体总数",
+    "三零达标数",
+    "三零达标率",
+    "零上访达标数",
+    "零上访达标率",
+    "零事故达标数",
+    "零事故达标率",
+    "零案件达标数",
+    "零案件达标率",
+    "年度目标",
+    "目标差距",
 ]
 LEDGER_HEADERS = [
-    "区划代码", "区域名称", "矛盾纠纷排查数", "矛盾纠纷化解数", "矛盾纠纷化解率", "安全隐患排查数", "安全隐患整改数",
-    "安全隐患整改率", "信访件数", "信访办结数", "信访办结率", "超期未办结数",
+    "区划代码",
+    "区域名称",
+    "矛盾纠纷排查数",
+    "矛盾纠纷化解数",
+    "矛盾纠纷化解率",
+    "安全隐患排查数",
+    "安全隐患整改数",
+    "安全隐患整改率",
+    "信访件数",
+    "信访办结数",
+    "信访办结率",
+    "超期未办结数",
 ]
 
 PERCENT = "0.0%"
@@ -62,8 +85,15 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", indent=1)
 
 COUNT_FIELDS = ("total", "passed", "petition_ok", "accident_ok", "case_ok")
-LEDGER_FIELDS = ("disputes_found", "disputes_resolved", "hazards_found", "hazards_rectified", "petitions_count",
-                 "petitions_closed", "overdue_open")
+LEDGER_FIELDS = (
+    "disputes_found",
+    "disputes_resolved",
+    "hazards_found",
+    "hazards_rectified",
+    "petitions_count",
+    "petitions_closed",
+    "overdue_open",
+)
 
 
 class ReportError(Exception):
@@ -95,6 +125,7 @@ def report_filename(region: Region, month: datetime.date, department=None) -> st
 
 
 # --- the data: snapshot rows only ----------------------------------------------------------------
+
 
 @dataclass
 class Figures:
@@ -191,8 +222,7 @@ def load_report_data(*, user_or_none, region: Region | str, month: datetime.date
     department user (or ``department``, for the command) gets its own subjects' rows."""
     region = _resolve_region(region)
     month = month.replace(day=1)
-    rows = (RegionMonth.objects.all() if department is None
-            else DepartmentMonth.objects.filter(department=department))
+    rows = RegionMonth.objects.all() if department is None else DepartmentMonth.objects.filter(department=department)
     if user_or_none is not None:
         scope = user_scope(user_or_none)
         if scope.role not in REPORT_ROLES:
@@ -201,17 +231,28 @@ def load_report_data(*, user_or_none, region: Region | str, month: datetime.date
             raise ReportError(f"“{region.name}”不在您的管辖范围内。")
         rows = figures_for(user_or_none)
         department = user_or_none.department if scope.department_id else None
-    rows = list(rows.filter(month=month).filter(Q(region=region) | Q(region__parent=region))
-                .select_related("region").order_by("region__code", "group", "period"))
+    rows = list(
+        rows.filter(month=month)
+        .filter(Q(region=region) | Q(region__parent=region))
+        .select_related("region")
+        .order_by("region__code", "group", "period")
+    )
     if not any(r.region_id == region.pk for r in rows):
         if department is not None and RegionMonth.objects.filter(region=region, month=month).exists():
             raise ReportError(f"{region.name}{month_label(month)}没有{department.name}主管的创建主体，无数据可导出。")
-        raise ReportError(f"{region.name}{month_label(month)}尚未计算月度快照，无法生成报表。"
-                          f"请先在“达标统计”页面重新计算该月，或运行 compute_snapshots --month {month:%Y-%m}。")
+        raise ReportError(
+            f"{region.name}{month_label(month)}尚未计算月度快照，无法生成报表。"
+            f"请先在“达标统计”页面重新计算该月，或运行 compute_snapshots --month {month:%Y-%m}。"
+        )
     regions = {r.region_id: r.region for r in rows}
     ordered = [regions[region.pk], *sorted((r for pk, r in regions.items() if pk != region.pk), key=lambda r: r.code)]
-    data = ReportData(region=ordered[0], month=month, regions=ordered,
-                      computed_at=max(r.computed_at for r in rows), department=department)
+    data = ReportData(
+        region=ordered[0],
+        month=month,
+        regions=ordered,
+        computed_at=max(r.computed_at for r in rows),
+        department=department,
+    )
     for r in rows:
         data.rows[(r.region_id, r.group, r.period)] = Figures.of(r)
     return data
@@ -219,8 +260,17 @@ def load_report_data(*, user_or_none, region: Region | str, month: datetime.date
 
 # --- writing -------------------------------------------------------------------------------------
 
-def build_report(*, user_or_none, region: Region | str, month: datetime.date, stream_or_path: str | IO[bytes] | Any,
-                 prepared_by: str = "", today: datetime.date | None = None, department=None) -> ReportData:
+
+def build_report(
+    *,
+    user_or_none,
+    region: Region | str,
+    month: datetime.date,
+    stream_or_path: str | IO[bytes] | Any,
+    prepared_by: str = "",
+    today: datetime.date | None = None,
+    department=None,
+) -> ReportData:
     """Write the committee report for `region` and `month` (raises ReportError, writing nothing)."""
     data = load_report_data(user_or_none=user_or_none, region=region, month=month, department=department)
     today = today or timezone.localdate()
@@ -265,8 +315,9 @@ def _data_sheet(ws, headers: list[str], rows: list[list], percent_columns: set[i
             if col in percent_columns:
                 cell.number_format = PERCENT
     for col, header in enumerate(headers, start=1):
-        longest = max([display_width(header), *(display_width(v[col - 1]) for v in rows
-                                                if isinstance(v[col - 1], str))])
+        longest = max(
+            [display_width(header), *(display_width(v[col - 1]) for v in rows if isinstance(v[col - 1], str))]
+        )
         ws.column_dimensions[get_column_letter(col)].width = max(longest + 3, 9)
     ws.freeze_panes = "C2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(len(rows) + 1, 1)}"
@@ -282,10 +333,25 @@ def _write_groups(ws, data: ReportData, period: str) -> None:
                 continue
             target = f.target if group != ALL_GROUPS else None
             gap = f.gap if target is not None else None
-            rows.append([
-                region.code, region.name, region.get_level_display(), GROUP_LABELS[group], f.total, f.passed, f.rate,
-                f.petition_ok, f.petition_rate, f.accident_ok, f.accident_rate, f.case_ok, f.case_rate, target, gap,
-            ])
+            rows.append(
+                [
+                    region.code,
+                    region.name,
+                    region.get_level_display(),
+                    GROUP_LABELS[group],
+                    f.total,
+                    f.passed,
+                    f.rate,
+                    f.petition_ok,
+                    f.petition_rate,
+                    f.accident_ok,
+                    f.accident_rate,
+                    f.case_ok,
+                    f.case_rate,
+                    target,
+                    gap,
+                ]
+            )
     _data_sheet(ws, DATA_HEADERS, rows, percent_columns={7, 9, 11, 13, 14, 15})
 
 
@@ -295,15 +361,27 @@ def _write_ledgers(ws, data: ReportData) -> None:
         f = data.get(region, ALL_GROUPS, Period.YTD)
         if f is None:
             continue
-        rows.append([
-            region.code, region.name, f.disputes_found, f.disputes_resolved, f.dispute_rate, f.hazards_found,
-            f.hazards_rectified, f.hazard_rate, f.petitions_count, f.petitions_closed, f.petition_close_rate,
-            f.overdue_open,
-        ])
+        rows.append(
+            [
+                region.code,
+                region.name,
+                f.disputes_found,
+                f.disputes_resolved,
+                f.dispute_rate,
+                f.hazards_found,
+                f.hazards_rectified,
+                f.hazard_rate,
+                f.petitions_count,
+                f.petitions_closed,
+                f.petition_close_rate,
+                f.overdue_open,
+            ]
+        )
     _data_sheet(ws, LEDGER_HEADERS, rows, percent_columns={5, 8, 11})
 
 
 # --- 汇总表 -----------------------------------------------------------------------------------------
+
 
 # (top header, [(sub header, value getter, is percent)]); a top header with no sub headers spans both rows.
 def _summary_columns():
@@ -316,18 +394,56 @@ def _summary_columns():
     village, unit = TargetGroup.VILLAGE, TargetGroup.UNIT
     return [
         ("区域", [("区域", None, False)]),
-        (GROUP_LABELS[village], [("总数", grp(village, "total"), False), ("达标数", grp(village, "passed"), False),
-                                 ("达标率", grp(village, "rate"), True), ("目标", grp(village, "target"), True)]),
-        (GROUP_LABELS[unit], [("总数", grp(unit, "total"), False), ("达标数", grp(unit, "passed"), False),
-                              ("达标率", grp(unit, "rate"), True), ("目标", grp(unit, "target"), True)]),
-        ("合计", [("总数", grp(ALL_GROUPS, "total"), False), ("达标数", grp(ALL_GROUPS, "passed"), False),
-                ("达标率", grp(ALL_GROUPS, "rate"), True)]),
-        ("矛盾纠纷", [("排查数", led("disputes_found"), False), ("化解数", led("disputes_resolved"), False),
-                  ("化解率", led("dispute_rate"), True)]),
-        ("安全隐患", [("排查数", led("hazards_found"), False), ("整改数", led("hazards_rectified"), False),
-                  ("整改率", led("hazard_rate"), True)]),
-        ("信访", [("件数", led("petitions_count"), False), ("办结数", led("petitions_closed"), False),
-                ("办结率", led("petition_close_rate"), True)]),
+        (
+            GROUP_LABELS[village],
+            [
+                ("总数", grp(village, "total"), False),
+                ("达标数", grp(village, "passed"), False),
+                ("达标率", grp(village, "rate"), True),
+                ("目标", grp(village, "target"), True),
+            ],
+        ),
+        (
+            GROUP_LABELS[unit],
+            [
+                ("总数", grp(unit, "total"), False),
+                ("达标数", grp(unit, "passed"), False),
+                ("达标率", grp(unit, "rate"), True),
+                ("目标", grp(unit, "target"), True),
+            ],
+        ),
+        (
+            "合计",
+            [
+                ("总数", grp(ALL_GROUPS, "total"), False),
+                ("达标数", grp(ALL_GROUPS, "passed"), False),
+                ("达标率", grp(ALL_GROUPS, "rate"), True),
+            ],
+        ),
+        (
+            "矛盾纠纷",
+            [
+                ("排查数", led("disputes_found"), False),
+                ("化解数", led("disputes_resolved"), False),
+                ("化解率", led("dispute_rate"), True),
+            ],
+        ),
+        (
+            "安全隐患",
+            [
+                ("排查数", led("hazards_found"), False),
+                ("整改数", led("hazards_rectified"), False),
+                ("整改率", led("hazard_rate"), True),
+            ],
+        ),
+        (
+            "信访",
+            [
+                ("件数", led("petitions_count"), False),
+                ("办结数", led("petitions_closed"), False),
+                ("办结率", led("petition_close_rate"), True),
+            ],
+        ),
         ("超期未办结数", [("超期未办结数", led("overdue_open"), False)]),
     ]
 
@@ -359,8 +475,7 @@ def _write_summary(ws, data: ReportData, *, prepared_by: str, today: datetime.da
     ws.row_dimensions[1].height = 32
     ws.merge_cells(f"A2:{last_letter}2")
     subtitle = ws["A2"]
-    subtitle.value = (f"统计期：{month.year}年1月1日至{end.month}月{end.day}日（年度累计）"
-                      f"　　　　单位：个")
+    subtitle.value = f"统计期：{month.year}年1月1日至{end.month}月{end.day}日（年度累计）　　　　单位：个"
     subtitle.font = font
     subtitle.alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[2].height = 20
@@ -417,8 +532,12 @@ def _write_summary(ws, data: ReportData, *, prepared_by: str, today: datetime.da
     # footer: signatures, then the notes
     footer_row = total_row + 2
     unit_name = data.department.name if data.department is not None else f"{region.name}平安办"
-    parts = [("填报单位：" + unit_name, 1, 6), ("填报人：" + (prepared_by or ""), 7, 11), ("审核人：", 12, 16),
-             (f"填报日期：{today.year}年{today.month}月{today.day}日", 17, last_col)]
+    parts = [
+        ("填报单位：" + unit_name, 1, 6),
+        ("填报人：" + (prepared_by or ""), 7, 11),
+        ("审核人：", 12, 16),
+        (f"填报日期：{today.year}年{today.month}月{today.day}日", 17, last_col),
+    ]
     for text, start, stop in parts:
         ws.merge_cells(start_row=footer_row, start_column=start, end_row=footer_row, end_column=stop)
         cell = ws.cell(row=footer_row, column=start, value=text)
@@ -427,11 +546,13 @@ def _write_summary(ws, data: ReportData, *, prepared_by: str, today: datetime.da
     ws.row_dimensions[footer_row].height = 22
     notes_row = footer_row + 1
     computed = timezone.localtime(data.computed_at) if data.computed_at else None
-    notes = ("说明：1. 达标率＝达标数÷总数，按年度累计统计（1月1日至月末每月均达标为达标），与年度目标比较；"
-             "“零上访”“零事故”“零案件”三项均达标为“三零”达标。2. 台账为年度累计：化解率＝化解数÷排查数，"
-             "整改率＝整改数÷排查数，办结率＝办结数÷信访件数；超期未办结数为月末仍未办结且已超过办理期限的"
-             "矛盾纠纷、安全隐患和信访件数。3. 分母为0时比率空白。"
-             + (f"4. 数据来源：月度快照（计算于{computed:%Y-%m-%d %H:%M}）。" if computed else ""))
+    notes = (
+        "说明：1. 达标率＝达标数÷总数，按年度累计统计（1月1日至月末每月均达标为达标），与年度目标比较；"
+        "“零上访”“零事故”“零案件”三项均达标为“三零”达标。2. 台账为年度累计：化解率＝化解数÷排查数，"
+        "整改率＝整改数÷排查数，办结率＝办结数÷信访件数；超期未办结数为月末仍未办结且已超过办理期限的"
+        "矛盾纠纷、安全隐患和信访件数。3. 分母为0时比率空白。"
+        + (f"4. 数据来源：月度快照（计算于{computed:%Y-%m-%d %H:%M}）。" if computed else "")
+    )
     ws.merge_cells(start_row=notes_row, start_column=1, end_row=notes_row, end_column=last_col)
     cell = ws.cell(row=notes_row, column=1, value=notes)
     cell.font = Font(name=FONT_NAME, size=9)
@@ -442,7 +563,9 @@ def _write_summary(ws, data: ReportData, *, prepared_by: str, today: datetime.da
     name_width = max([display_width(n) for n, _, _ in body] + [8]) + 4
     ws.column_dimensions["A"].width = name_width
     for c, (text, _, is_percent) in enumerate(flat[1:], start=2):
-        ws.column_dimensions[get_column_letter(c)].width = 12 if text == "超期未办结数" else (8.5 if is_percent else 7.5)
+        ws.column_dimensions[get_column_letter(c)].width = (
+            12 if text == "超期未办结数" else (8.5 if is_percent else 7.5)
+        )
 
     # print settings
     ws.freeze_panes = ws.cell(row=SUMMARY_FIRST_DATA_ROW, column=2).coordinate

@@ -38,20 +38,36 @@ def index(request):
         try:
             month = parse_month(month_value)
             buffer = io.BytesIO()
-            data = build_report(user_or_none=request.user, region=region, month=month, stream_or_path=buffer,
-                                prepared_by=request.user.display_name)
+            data = build_report(
+                user_or_none=request.user,
+                region=region,
+                month=month,
+                stream_or_path=buffer,
+                prepared_by=request.user.display_name,
+            )
         except ReportError as exc:
             error = str(exc)
         else:
-            return xlsx_response(buffer.getvalue(), filename=report_filename(region, month, data.department),
-                                 fallback=f"sanzero-report-{region.code}-{month:%Y-%m}.xlsx")
+            return xlsx_response(
+                buffer.getvalue(),
+                filename=report_filename(region, month, data.department),
+                fallback=f"sanzero-report-{region.code}-{month:%Y-%m}.xlsx",
+            )
     if not month_value and months:
         month_value = f"{months[0]:%Y-%m}"
     levels = [level for level, rank in LEVEL_RANK.items() if rank <= PICKER_MAX_RANK]
     choices = list(Region.objects.for_user(request.user).filter(level__in=levels).order_by("code"))
     if region not in choices:
         choices.insert(0, region)
-    return render(request, "reports/index.html", {
-        "title": "报表", "region": region, "regions": choices, "month_value": month_value, "error": error,
-        "months": [{"value": f"{m:%Y-%m}", "label": month_label(m)} for m in months],
-    })
+    return render(
+        request,
+        "reports/index.html",
+        {
+            "title": "报表",
+            "region": region,
+            "regions": choices,
+            "month_value": month_value,
+            "error": error,
+            "months": [{"value": f"{m:%Y-%m}", "label": month_label(m)} for m in months],
+        },
+    )

@@ -73,8 +73,9 @@ class ServiceAdminMixin:
                 self.service_delete(request, obj)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        return run_refusable(self, request, request.get_full_path(), super().changeform_view, object_id, form_url,
-                             extra_context)
+        return run_refusable(
+            self, request, request.get_full_path(), super().changeform_view, object_id, form_url, extra_context
+        )
 
     def changelist_view(self, request, extra_context=None):  # list_editable saves, 删除所选
         return run_refusable(self, request, request.get_full_path(), super().changelist_view, extra_context)
@@ -85,8 +86,9 @@ class ServiceAdminMixin:
         return run_refusable(self, request, back, super().delete_view, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):  # 恢复到此版本
-        return run_refusable(self, request, request.get_full_path(), super().history_form_view, object_id,
-                             version_id, extra_context)
+        return run_refusable(
+            self, request, request.get_full_path(), super().history_form_view, object_id, version_id, extra_context
+        )
 
 
 class ReadOnlyAdminMixin:
@@ -119,8 +121,17 @@ class _JobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(ImportJob)
 class ImportJobAdmin(_JobAdmin):
-    list_display = ("created_at", "user", "kind", "filename", "status", "total_rows", "new_rows", "changed_rows",
-                    "unchanged_rows")
+    list_display = (
+        "created_at",
+        "user",
+        "kind",
+        "filename",
+        "status",
+        "total_rows",
+        "new_rows",
+        "changed_rows",
+        "unchanged_rows",
+    )
     list_filter = ("status", "kind")
     search_fields = ("filename", "user__username", "user__full_name")
 

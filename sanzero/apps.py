@@ -20,13 +20,42 @@ class SanzeroConfig(AppConfig):
 
         register_nav(NavItem("督办", "supervision", "bi-alarm", order=65, match="/supervision/"))
         register_nav(NavItem("通知", "notifications", "bi-bell", order=80, match="/notifications/"))
-        register_nav(NavItem("下载中心", "exporting:index", "bi-download", order=76, match="/exports/", group="导入导出"))
-        register_nav(NavItem("导入", "importing:index", "bi-upload", order=75, match="/imports/", group="导入导出",
-                             roles=frozenset({Role.ADMIN, Role.COUNTY, Role.CLERK, Role.GRID})))
-        register_nav(NavItem("期限设置", "deadline_settings", "bi-sliders", order=90, match="/settings/deadlines/",
-                             roles=frozenset({Role.ADMIN, Role.COUNTY}), group="设置"))
-        register_nav(NavItem("节假日安排", "holidays:index", "bi-calendar3", order=91, match="/settings/holidays/",
-                             roles=frozenset({Role.ADMIN, Role.COUNTY}), group="设置"))
+        register_nav(
+            NavItem("下载中心", "exporting:index", "bi-download", order=76, match="/exports/", group="导入导出")
+        )
+        register_nav(
+            NavItem(
+                "导入",
+                "importing:index",
+                "bi-upload",
+                order=75,
+                match="/imports/",
+                group="导入导出",
+                roles=frozenset({Role.ADMIN, Role.COUNTY, Role.CLERK, Role.GRID}),
+            )
+        )
+        register_nav(
+            NavItem(
+                "期限设置",
+                "deadline_settings",
+                "bi-sliders",
+                order=90,
+                match="/settings/deadlines/",
+                roles=frozenset({Role.ADMIN, Role.COUNTY}),
+                group="设置",
+            )
+        )
+        register_nav(
+            NavItem(
+                "节假日安排",
+                "holidays:index",
+                "bi-calendar3",
+                order=91,
+                match="/settings/holidays/",
+                roles=frozenset({Role.ADMIN, Role.COUNTY}),
+                group="设置",
+            )
+        )
 
         from .holidays.importing import register as register_holiday_import
 

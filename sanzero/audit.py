@@ -74,7 +74,12 @@ def audit_trail(obj: models.Model, limit: int = 50) -> list[AuditEntry]:
                     )
         who = rec.history_user.display_name if rec.history_user else "系统"
         entries.append(
-            AuditEntry(rec.history_date, who, ACTION_LABELS.get(rec.history_type, rec.history_type),
-                       rec.history_change_reason or "", changes)
+            AuditEntry(
+                rec.history_date,
+                who,
+                ACTION_LABELS.get(rec.history_type, rec.history_type),
+                rec.history_change_reason or "",
+                changes,
+            )
         )
     return entries

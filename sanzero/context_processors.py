@@ -22,7 +22,13 @@ def navigation(request):
             if item.group:
                 group = groups.get(item.group)
                 if group is None:
-                    group = {"label": item.group, "icon": NAV_GROUP_ICONS.get(item.group, item.icon), "url": "", "active": False, "children": []}
+                    group = {
+                        "label": item.group,
+                        "icon": NAV_GROUP_ICONS.get(item.group, item.icon),
+                        "url": "",
+                        "active": False,
+                        "children": [],
+                    }
                     groups[item.group] = group
                     items.append(group)
                 group["children"].append(entry)

@@ -17,7 +17,10 @@ class VersionedFormMixin(forms.Form):
         for field in self.fields.values():
             # “协议内容为必填项，请填写。” rather than Django's generic “这个字段是必填项。”: the same words on
             # the page and in an import's row error (where the field is a column, not a box beside its label)
-            if field.required and field.error_messages.get("required") == forms.Field.default_error_messages["required"]:
+            if (
+                field.required
+                and field.error_messages.get("required") == forms.Field.default_error_messages["required"]
+            ):
                 verb = "请选择" if isinstance(field, forms.ChoiceField) else "请填写"
                 field.error_messages = {**field.error_messages, "required": f"{field.label}为必填项，{verb}。"}
         instance = getattr(self, "instance", None)
@@ -39,12 +42,23 @@ class DeadlineSettingsForm(VersionedFormMixin, forms.ModelForm):
         from .models import DeadlineSettings
 
         model = DeadlineSettings
-        fields = ["petition_notify_days", "petition_handle_days", "petition_extend_max_days",
-                  "petition_collective_headcount", "hazard_general_days", "hazard_major_days", "warn_days"]
+        fields = [
+            "petition_notify_days",
+            "petition_handle_days",
+            "petition_extend_max_days",
+            "petition_collective_headcount",
+            "hazard_general_days",
+            "hazard_major_days",
+            "warn_days",
+        ]
 
     LIMITS = {
-        "petition_notify_days": (1, 60), "petition_handle_days": (1, 180), "petition_extend_max_days": (0, 90),
-        "petition_collective_headcount": (2, 100), "hazard_general_days": (1, 90), "hazard_major_days": (1, 365),
+        "petition_notify_days": (1, 60),
+        "petition_handle_days": (1, 180),
+        "petition_extend_max_days": (0, 90),
+        "petition_collective_headcount": (2, 100),
+        "hazard_general_days": (1, 90),
+        "hazard_major_days": (1, 365),
         "warn_days": (0, 15),
     }
 

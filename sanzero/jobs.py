@@ -67,7 +67,9 @@ class BackgroundJob(models.Model):
         abstract = True
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(progress__lte=100), name="%(app_label)s_%(class)s_progress_0_100"),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="%(app_label)s_%(class)s_progress_0_100"
+            ),
         ]
 
     @property
@@ -93,8 +95,9 @@ def _update(job: BackgroundJob, statuses, **fields) -> bool:
 def claim(job: BackgroundJob, **fields) -> bool:
     """排队中 → running, atomically. False when the job is not queued (another worker claimed it, it is
     finished, or it was given up): the caller then does nothing. ``fields``: e.g. a first message or progress."""
-    return _update(job, [JobStatus.QUEUED], **{"status": JobStatus.RUNNING, "started_at": timezone.now(),
-                                               "progress": 0, **fields})
+    return _update(
+        job, [JobStatus.QUEUED], **{"status": JobStatus.RUNNING, "started_at": timezone.now(), "progress": 0, **fields}
+    )
 
 
 def progress(job: BackgroundJob, pct: int, message: str | None = None) -> bool:
@@ -109,8 +112,17 @@ def finish(job: BackgroundJob, *, message: str = "", **fields) -> bool:
     """A running job is done (100%, finished now). ``fields`` are the job's own results, or override the
     defaults: ``status=`` one of the model's other end states (已拒绝, 校验未通过…), ``finished_at=``.
     False when the job is no longer running (given up meanwhile, or finished by an earlier delivery)."""
-    return _update(job, [JobStatus.RUNNING], **{"status": JobStatus.DONE, "progress": 100,
-                                                "finished_at": timezone.now(), "message": message[:500], **fields})
+    return _update(
+        job,
+        [JobStatus.RUNNING],
+        **{
+            "status": JobStatus.DONE,
+            "progress": 100,
+            "finished_at": timezone.now(),
+            "message": message[:500],
+            **fields,
+        },
+    )
 
 
 def fail(job: BackgroundJob, message: str) -> bool:
@@ -137,8 +149,9 @@ def give_up_stale(model: type[BackgroundJob], older_than: datetime.timedelta = S
     now = timezone.now()
     before = now - older_than
     stale = models.Q(started_at__lt=before) | models.Q(started_at__isnull=True, created_at__lt=before)
-    return (model._default_manager.filter(stale, status__in=UNFINISHED)
-            .update(status=JobStatus.FAILED, finished_at=now, message=GIVEN_UP_MESSAGE))
+    return model._default_manager.filter(stale, status__in=UNFINISHED).update(
+        status=JobStatus.FAILED, finished_at=now, message=GIVEN_UP_MESSAGE
+    )
 
 
 def job_models() -> list[type[BackgroundJob]]:

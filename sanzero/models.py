@@ -17,7 +17,11 @@ class User(AbstractUser):
         "units.Region", verbose_name="管辖区划", blank=True, related_name="scoped_users"
     )
     department = models.ForeignKey(
-        "units.Department", verbose_name="所属部门", null=True, blank=True, on_delete=models.PROTECT,
+        "units.Department",
+        verbose_name="所属部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="users",
     )
     # Who created or changed the user (units.services.user_create, the admin). Not the password hash,
@@ -113,8 +117,9 @@ class Notification(models.Model):
     scope_region_path = "region"
     scope_department_path = None
 
-    region = models.ForeignKey("units.Region", verbose_name="区划", on_delete=models.CASCADE,
-                               related_name="notifications")
+    region = models.ForeignKey(
+        "units.Region", verbose_name="区划", on_delete=models.CASCADE, related_name="notifications"
+    )
     created_at = models.DateTimeField("时间", auto_now_add=True)
     kind = models.CharField("类型", max_length=20, default="overdue")
     message = models.CharField("内容", max_length=300)
@@ -222,10 +227,16 @@ class Holiday(models.Model):
         verbose_name_plural = "节假日安排"
         ordering = ["date"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(kind__in=HolidayKind.values), name="holiday_kind_valid",
-                                   violation_error_message="类型应为“放假”或“调休上班”。"),
-            models.CheckConstraint(condition=~models.Q(name=""), name="holiday_name_not_empty",
-                                   violation_error_message="请填写名称（如元旦、春节）。"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=HolidayKind.values),
+                name="holiday_kind_valid",
+                violation_error_message="类型应为“放假”或“调休上班”。",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(name=""),
+                name="holiday_name_not_empty",
+                violation_error_message="请填写名称（如元旦、春节）。",
+            ),
         ]
 
     def __str__(self) -> str:

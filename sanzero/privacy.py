@@ -18,13 +18,18 @@ from .services import require
 HIDDEN_TEXT = "（按规定对您不可见）"
 
 
-def access_log_create(*, actor, action: str, object_label: str, object_id: str = "",
-                      fields: Iterable[str] = (), detail: str = "") -> AccessLog:
+def access_log_create(
+    *, actor, action: str, object_label: str, object_id: str = "", fields: Iterable[str] = (), detail: str = ""
+) -> AccessLog:
     """One AccessLog row: who (`actor`), what (`action`, AccessLog.Action), of which record or list,
     which fields. Values are cut to their columns' lengths, never refused for being long."""
     return AccessLog.objects.create(
-        user=actor, action=action, object_label=object_label[:60], object_id=str(object_id)[:40],
-        fields=",".join(fields)[:200], detail=detail[:300],
+        user=actor,
+        action=action,
+        object_label=object_label[:60],
+        object_id=str(object_id)[:40],
+        fields=",".join(fields)[:200],
+        detail=detail[:300],
     )
 
 
@@ -42,5 +47,10 @@ def personal_data_reveal(*, actor, obj: models.Model, fields: Iterable[str]) -> 
     require(user_scope(actor).role in REVEAL_ROLES, "您的角色不能查看完整个人信息。")
     if not type(obj).objects.for_user(actor).filter(pk=obj.pk).exists():
         raise PermissionDenied("该记录不在您的管辖范围内。")
-    return access_log_create(actor=actor, action=AccessLog.Action.REVEAL, object_label=obj._meta.label_lower,
-                             object_id=str(obj.pk), fields=fields)
+    return access_log_create(
+        actor=actor,
+        action=AccessLog.Action.REVEAL,
+        object_label=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        fields=fields,
+    )

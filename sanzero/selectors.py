@@ -11,8 +11,12 @@ def notification_list(*, user) -> QuerySet:
     from .models import Notification
 
     reads = Notification.read_by.through.objects.filter(notification=OuterRef("pk"), user_id=user.pk)
-    return (Notification.objects.for_user(user).select_related("region").annotate(is_read=Exists(reads))
-            .order_by("-created_at", "-pk"))
+    return (
+        Notification.objects.for_user(user)
+        .select_related("region")
+        .annotate(is_read=Exists(reads))
+        .order_by("-created_at", "-pk")
+    )
 
 
 def notification_unread_count(*, user) -> int:

@@ -97,9 +97,7 @@ def model_update(
     model = type(instance)
     with transaction.atomic():
         if expected_version is not None:
-            current = (
-                model.objects.select_for_update().filter(pk=instance.pk).values_list("version", flat=True).first()
-            )
+            current = model.objects.select_for_update().filter(pk=instance.pk).values_list("version", flat=True).first()
             if current is None:
                 raise ConflictError("该记录已不存在。")
             if current != expected_version:
@@ -124,6 +122,7 @@ def model_update(
 
 # --- the kernel's own writes ----------------------------------------------------------------------
 
+
 def notifications_mark_read(*, actor) -> int:
     """全部标记为已读: every notification in the actor's scope they have not read yet is marked read by
     them, in two queries however many there are (the unread ids, then one bulk insert into the through
@@ -138,8 +137,9 @@ def notifications_mark_read(*, actor) -> int:
     reads = Notification.read_by.through
     with transaction.atomic():
         unread = list(Notification.objects.for_user(actor).exclude(read_by=actor).values_list("pk", flat=True))
-        reads.objects.bulk_create([reads(notification_id=pk, user_id=actor.pk) for pk in unread],
-                                  ignore_conflicts=True)  # a second tab marking the same rows at once
+        reads.objects.bulk_create(
+            [reads(notification_id=pk, user_id=actor.pk) for pk in unread], ignore_conflicts=True
+        )  # a second tab marking the same rows at once
     return len(unread)
 
 
@@ -150,5 +150,11 @@ def deadline_settings_update(*, actor, data: dict, expected_version: int | None 
 
     require(user_may(actor, DeadlineSettings, "change"), "只有县平安办和系统管理员可以修改期限设置。")
     fields = [f.name for f in DeadlineSettings._meta.concrete_fields if f.editable and not f.primary_key]
-    return model_update(instance=DeadlineSettings.current(), data=data, fields=fields, actor=actor,
-                        expected_version=expected_version, reason="修改期限设置")
+    return model_update(
+        instance=DeadlineSettings.current(),
+        data=data,
+        fields=fields,
+        actor=actor,
+        expected_version=expected_version,
+        reason="修改期限设置",
+    )

@@ -145,8 +145,13 @@ class FlatQueries(NamedTuple):
     responses: list  # the response of each measurement, one per size (None where measure gave only SQL)
 
 
-def assert_flat_queries(measure: Callable[[], Any], *, add: Callable[[range], object],
-                        sizes: tuple[int, ...] = (3, 30), expected: int | None = None) -> FlatQueries:
+def assert_flat_queries(
+    measure: Callable[[], Any],
+    *,
+    add: Callable[[range], object],
+    sizes: tuple[int, ...] = (3, 30),
+    expected: int | None = None,
+) -> FlatQueries:
     """Check that a page (or any measured call) runs as many queries for 30 rows as for 3: no query per row.
 
     measure: called once per size; returns what queries_of returns, (response, sqls), or just the
@@ -189,6 +194,7 @@ def assert_flat_queries(measure: Callable[[], Any], *, add: Callable[[range], ob
     if wrong:
         by_size = ", ".join(f"{size} rows: {n}" for size, n in zip(sizes, counts, strict=True))
         shown = "\n".join(f"  {sql[:300]}" for sql in statements[wrong[-1]])
-        pytest.fail(f"queries per measurement ({by_size}), expected {wanted} each; "
-                    f"the {sizes[wrong[-1]]}-row run:\n{shown}")
+        pytest.fail(
+            f"queries per measurement ({by_size}), expected {wanted} each; the {sizes[wrong[-1]]}-row run:\n{shown}"
+        )
     return FlatQueries(wanted, responses)

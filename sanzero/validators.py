@@ -31,9 +31,7 @@ def validate_credit_code_format(value: str) -> None:
     if len(code) != 18:
         raise ValidationError("统一社会信用代码应为18位（当前%(n)d位）。", params={"n": len(code)}, code="length")
     if not credit_code_format_ok(code):
-        raise ValidationError(
-            "统一社会信用代码含有不允许的字符（不使用 I、O、Z、S、V）。", code="charset"
-        )
+        raise ValidationError("统一社会信用代码含有不允许的字符（不使用 I、O、Z、S、V）。", code="charset")
 
 
 # GB 11643-1999 公民身份号码: ISO 7064 MOD 11-2.
@@ -79,9 +77,7 @@ def validate_phone(value: str) -> None:
     phone = normalize_phone(value)
     if MOBILE_RE.match(phone) or LANDLINE_RE.match(phone):
         return
-    raise ValidationError(
-        "联系电话格式不正确：手机号为11位（如13812345678），固定电话如0351-1234567。", code="phone"
-    )
+    raise ValidationError("联系电话格式不正确：手机号为11位（如13812345678），固定电话如0351-1234567。", code="phone")
 
 
 def mask_id_number(value: str) -> str:

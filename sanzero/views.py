@@ -234,7 +234,6 @@ def permission_denied(request, exception=None):
     return render(request, "403.html", {"message": message}, status=403)
 
 
-
 def notifications(request):
     from django.core.paginator import Paginator
 

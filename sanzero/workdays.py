@@ -146,7 +146,8 @@ def _compute(day: date, table: _Table) -> bool:
             logger.warning(
                 "No holiday data for %s (not entered, not in chinesecalendar %s); using Monday-Friday as "
                 "working days. Enter the year on the 节假日安排 page or upgrade the chinesecalendar package.",
-                day.year, PACKAGE_VERSION,
+                day.year,
+                PACKAGE_VERSION,
             )
         return day.weekday() < 5
 

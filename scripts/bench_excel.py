@@ -53,8 +53,16 @@ def phase_setup(export_rows: int) -> dict:
     missing = export_rows - Subject.objects.count()
     batch = []
     for i in range(max(0, missing)):
-        batch.append(Subject(name=f"压测企业{i:06d}", category=enterprise, region=villages[i % len(villages)],
-                             responsible_person="张三", phone="13800138000", address=f"青石县测试路{i}号"))
+        batch.append(
+            Subject(
+                name=f"压测企业{i:06d}",
+                category=enterprise,
+                region=villages[i % len(villages)],
+                responsible_person="张三",
+                phone="13800138000",
+                address=f"青石县测试路{i}号",
+            )
+        )
         if len(batch) == 5000:
             Subject.objects.bulk_create(batch)
             batch.clear()
@@ -82,8 +90,14 @@ def phase_export() -> dict:
     job = services.export_job_run(job_id=job.pk)
     seconds = time.perf_counter() - started
     assert job.status == "done", job.message
-    return {"rows": job.row_count, "fetched": fetched, "seconds": seconds, "lower_bound": lower,
-            "bytes": job.file.size, "peak_mb": _peak_mb()}
+    return {
+        "rows": job.row_count,
+        "fetched": fetched,
+        "seconds": seconds,
+        "lower_bound": lower,
+        "bytes": job.file.size,
+        "peak_mb": _peak_mb(),
+    }
 
 
 def phase_make_import(path: str, rows: int) -> dict:
@@ -100,9 +114,15 @@ def phase_make_import(path: str, rows: int) -> dict:
     import datetime
 
     for i in range(rows):
-        values = {"主体名称": f"导入压测主体{i:05d}", "主体类别": "企业", "所属区划代码": villages[i % len(villages)],
-                  "负责人": "李四", "联系电话": "13900139000", "地址": f"青石县导入路{i}号",
-                  "纳入日期": datetime.date(2026, 1, 1) if i % 2 else "2026-01-01"}
+        values = {
+            "主体名称": f"导入压测主体{i:05d}",
+            "主体类别": "企业",
+            "所属区划代码": villages[i % len(villages)],
+            "负责人": "李四",
+            "联系电话": "13900139000",
+            "地址": f"青石县导入路{i}号",
+            "纳入日期": datetime.date(2026, 1, 1) if i % 2 else "2026-01-01",
+        }
         ws.append([values.get(h) for h in headers])
     wb.save(path)
     return {"rows": rows, "bytes": os.path.getsize(path)}
@@ -123,9 +143,16 @@ def phase_make_disputes(path: str, rows: int) -> dict:
     ws.append(headers)
     for i in range(rows):
         code, name = subjects[i % len(subjects)]
-        values = {"所属区划代码": code, "主体名称": name, "登记日期": datetime.date(2025, 1, 1) + datetime.timedelta(days=i % 300),
-                  "纠纷类别": "邻里纠纷", "简要情况": f"压测纠纷{i:05d}", "状态": "已化解",
-                  "化解日期": datetime.date(2025, 12, 31), "协议内容": "双方达成和解，当场履行"}
+        values = {
+            "所属区划代码": code,
+            "主体名称": name,
+            "登记日期": datetime.date(2025, 1, 1) + datetime.timedelta(days=i % 300),
+            "纠纷类别": "邻里纠纷",
+            "简要情况": f"压测纠纷{i:05d}",
+            "状态": "已化解",
+            "化解日期": datetime.date(2025, 12, 31),
+            "协议内容": "双方达成和解，当场履行",
+        }
         ws.append([values.get(h) for h in headers])
     wb.save(path)
     return {"rows": rows, "bytes": os.path.getsize(path)}
@@ -153,8 +180,9 @@ def phase_import(path: str, kind: str = "subjects") -> dict:
 
 
 def run_phase(name: str, *args: str) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--phase", name, *args], capture_output=True, text=True,
-                          env=os.environ)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--phase", name, *args], capture_output=True, text=True, env=os.environ
+    )
     if proc.returncode:
         sys.stderr.write(proc.stdout + proc.stderr)
         raise SystemExit(f"phase {name} failed")
@@ -173,10 +201,13 @@ def main() -> None:
 
     if opts.phase:
         _django()
-        result = {"setup": lambda: phase_setup(int(opts.args[0])), "export": phase_export,
-                  "make_import": lambda: phase_make_import(opts.args[0], int(opts.args[1])),
-                  "make_disputes": lambda: phase_make_disputes(opts.args[0], int(opts.args[1])),
-                  "import": lambda: phase_import(*opts.args)}[opts.phase]()
+        result = {
+            "setup": lambda: phase_setup(int(opts.args[0])),
+            "export": phase_export,
+            "make_import": lambda: phase_make_import(opts.args[0], int(opts.args[1])),
+            "make_disputes": lambda: phase_make_disputes(opts.args[0], int(opts.args[1])),
+            "import": lambda: phase_import(*opts.args),
+        }[opts.phase]()
         print(json.dumps(result, ensure_ascii=False))
         return
 
@@ -190,17 +221,21 @@ def main() -> None:
         print(f"setup: {setup['subjects']} subjects in {time.perf_counter() - started:.0f} s")
 
         e = run_phase("export")
-        print(f"export {e['rows']} subjects: {e['seconds']:.1f} s "
-              f"(lower bound, reading the rows: {e['lower_bound']:.1f} s, ratio {e['seconds'] / e['lower_bound']:.1f}); "
-              f"file {e['bytes'] / 1e6:.1f} MB; peak memory {e['peak_mb']:.0f} MB")
+        print(
+            f"export {e['rows']} subjects: {e['seconds']:.1f} s "
+            f"(lower bound, reading the rows: {e['lower_bound']:.1f} s, ratio {e['seconds'] / e['lower_bound']:.1f}); "
+            f"file {e['bytes'] / 1e6:.1f} MB; peak memory {e['peak_mb']:.0f} MB"
+        )
 
         path = str(workdir / "subjects-import.xlsx")
         made = run_phase("make_import", path, str(opts.import_rows))
         i = run_phase("import", path)
         for label, seconds, message in i["runs"]:
-            print(f"import {made['rows']} subjects ({label}): {seconds:.1f} s "
-                  f"(lower bound, reading the cells: {i['lower_bound']:.1f} s, ratio {seconds / i['lower_bound']:.1f}) "
-                  f"— {message}")
+            print(
+                f"import {made['rows']} subjects ({label}): {seconds:.1f} s "
+                f"(lower bound, reading the cells: {i['lower_bound']:.1f} s, ratio {seconds / i['lower_bound']:.1f}) "
+                f"— {message}"
+            )
         print(f"import peak memory {i['peak_mb']:.0f} MB; file {made['bytes'] / 1e6:.1f} MB")
 
         if opts.ledger_rows:
@@ -208,9 +243,11 @@ def main() -> None:
             made = run_phase("make_disputes", path, str(opts.ledger_rows))
             d = run_phase("import", path, "disputes")
             for label, seconds, message in d["runs"]:
-                print(f"import {made['rows']} disputes ({label}): {seconds:.1f} s "
-                      f"(lower bound, reading the cells: {d['lower_bound']:.1f} s, ratio {seconds / d['lower_bound']:.1f}) "
-                      f"— {message}")
+                print(
+                    f"import {made['rows']} disputes ({label}): {seconds:.1f} s "
+                    f"(lower bound, reading the cells: {d['lower_bound']:.1f} s, ratio {seconds / d['lower_bound']:.1f}) "
+                    f"— {message}"
+                )
     finally:
         if not opts.keep:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -27,8 +27,9 @@ class RegionAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
         return ("code", "level", "parent") if obj else ()
 
     def service_create(self, request, data):
-        return services.region_create(actor=request.user, code=data["code"], name=data["name"], level=data["level"],
-                                      parent=data.get("parent"))
+        return services.region_create(
+            actor=request.user, code=data["code"], name=data["name"], level=data["level"], parent=data.get("parent")
+        )
 
     def service_update(self, request, obj, data):
         services.region_update(actor=request.user, region=obj, name=data["name"])
@@ -101,7 +102,9 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     list_filter = ("role", "is_active", "department")
     search_fields = ("username", "full_name")
     filter_horizontal = ("scope_regions",)
-    fieldsets = BaseUserAdmin.fieldsets + (("三零系统", {"fields": ("full_name", "role", "scope_regions", "department")}),)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        ("三零系统", {"fields": ("full_name", "role", "scope_regions", "department")}),
+    )
     add_form = UserAddForm
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
@@ -115,9 +118,13 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
         data = form.cleaned_data
         department = data.get("department")
         created = services.user_create(
-            actor=request.user, username=data["username"], role=data["role"],
-            region_codes=[r.code for r in data.get("scope_regions") or ()], password=data["password1"],
-            department_name=department.name if department else "", full_name=data.get("full_name", ""),
+            actor=request.user,
+            username=data["username"],
+            role=data["role"],
+            region_codes=[r.code for r in data.get("scope_regions") or ()],
+            password=data["password1"],
+            department_name=department.name if department else "",
+            full_name=data.get("full_name", ""),
             check_password_strength=False,  # the form has run the password validators
         )
         copy_stored(created, obj)

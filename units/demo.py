@@ -23,8 +23,16 @@ COUNTY_CODE = "990121000000"
 COUNTY_NAME = "青石县"
 
 TOWNSHIPS = [
-    ("001", "城关街道"), ("100", "青石镇"), ("101", "柳河镇"), ("102", "石门镇"), ("103", "白杨镇"),
-    ("104", "龙泉镇"), ("200", "东岭乡"), ("201", "西坪乡"), ("202", "南沟乡"), ("203", "北川乡"),
+    ("001", "城关街道"),
+    ("100", "青石镇"),
+    ("101", "柳河镇"),
+    ("102", "石门镇"),
+    ("103", "白杨镇"),
+    ("104", "龙泉镇"),
+    ("200", "东岭乡"),
+    ("201", "西坪乡"),
+    ("202", "南沟乡"),
+    ("203", "北川乡"),
 ]
 VILLAGE_FIRST = "东西南北前后上下大小新中高杨柳石桃李王张刘赵马黄"
 VILLAGE_SECOND = ["庄", "河", "沟", "坪", "峪", "湾", "岭", "屯", "营", "堡", "家", "寨", "口", "泉", "坡"]
@@ -49,9 +57,45 @@ UNIT_CATEGORIES = [
     ("其他", 3, ["{w}合作社", "{w}养殖场", "{w}协会"]),
 ]
 TRADE_WORDS = [
-    "青石", "恒通", "鑫源", "永盛", "华丰", "金穗", "瑞祥", "宏达", "众康", "天和", "兴隆", "新禾", "福临",
-    "同心", "安泰", "锦程", "长青", "润泽", "明德", "佳禾", "凯旋", "博远", "聚福", "东升", "龙腾", "嘉禾",
-    "顺发", "广源", "益民", "万家", "盛世", "康宁", "荣昌", "泰和", "汇通", "双龙", "云峰", "碧水", "清泉",
+    "青石",
+    "恒通",
+    "鑫源",
+    "永盛",
+    "华丰",
+    "金穗",
+    "瑞祥",
+    "宏达",
+    "众康",
+    "天和",
+    "兴隆",
+    "新禾",
+    "福临",
+    "同心",
+    "安泰",
+    "锦程",
+    "长青",
+    "润泽",
+    "明德",
+    "佳禾",
+    "凯旋",
+    "博远",
+    "聚福",
+    "东升",
+    "龙腾",
+    "嘉禾",
+    "顺发",
+    "广源",
+    "益民",
+    "万家",
+    "盛世",
+    "康宁",
+    "荣昌",
+    "泰和",
+    "汇通",
+    "双龙",
+    "云峰",
+    "碧水",
+    "清泉",
 ]
 ENTERPRISE_DEPARTMENTS = ["工业和信息化局", "应急管理局", "市场监督管理局"]
 
@@ -116,8 +160,11 @@ def build_regions(rng: random.Random) -> tuple[Region, list[Region], list[Region
             used.add(name)
             villages.append(Region(code=f"{t.prefix}{200 + i:03d}", name=name, level=RegionLevel.VILLAGE, parent=t))
     bulk_create_with_history(villages, Region, default_change_reason="演示数据")
-    villages = list(Region.objects.filter(level__in=[RegionLevel.VILLAGE, RegionLevel.COMMUNITY],
-                                          code__startswith=county.prefix).order_by("code"))
+    villages = list(
+        Region.objects.filter(
+            level__in=[RegionLevel.VILLAGE, RegionLevel.COMMUNITY], code__startswith=county.prefix
+        ).order_by("code")
+    )
     return county, townships, villages
 
 
@@ -141,8 +188,16 @@ def build_subjects(rng: random.Random, townships, villages, year: int, total: in
 
     for v in villages:
         cat = categories["社区" if v.level == RegionLevel.COMMUNITY else "村"]
-        add(name=v.name, category=cat, region=v, village_region=v, department=cat.default_department,
-            responsible_person=_person(rng), phone=_mobile(rng), address=f"{COUNTY_NAME}{v.parent.name}{v.name}")
+        add(
+            name=v.name,
+            category=cat,
+            region=v,
+            village_region=v,
+            department=cat.default_department,
+            responsible_person=_person(rng),
+            phone=_mobile(rng),
+            address=f"{COUNTY_NAME}{v.parent.name}{v.name}",
+        )
 
     weights = [w for _, w, _ in UNIT_CATEGORIES]
     start = datetime.date(year, 1, 1)
@@ -151,8 +206,13 @@ def build_subjects(rng: random.Random, townships, villages, year: int, total: in
         cat_name, _, patterns = rng.choices(UNIT_CATEGORIES, weights=weights)[0]
         cat = categories[cat_name]
         region = rng.choice(villages) if rng.random() < 0.6 else rng.choice(townships)
-        short = region.name.removesuffix("村").removesuffix("社区").removesuffix("镇").removesuffix("乡") \
+        short = (
+            region.name.removesuffix("村")
+            .removesuffix("社区")
+            .removesuffix("镇")
+            .removesuffix("乡")
             .removesuffix("街道")
+        )
         used = names_by_region.setdefault(region.pk, set())
         for _ in range(30):  # a fresh name rather than “（2）” suffixes where the patterns allow one
             name = rng.choice(patterns).format(v=short, w=rng.choice(TRADE_WORDS))
@@ -172,11 +232,20 @@ def build_subjects(rng: random.Random, townships, villages, year: int, total: in
             if joined_on and left_on <= joined_on:
                 left_on = joined_on + datetime.timedelta(days=30)
         township = village_parent.get(region.pk, region)
-        add(name=name, category=cat, region=region, department=department,
+        add(
+            name=name,
+            category=cat,
+            region=region,
+            department=department,
             credit_code=_credit_code(rng, valid=not bad_code) if has_code else "",
-            credit_code_warning=bad_code, responsible_person=_person(rng), phone=_mobile(rng),
+            credit_code_warning=bad_code,
+            responsible_person=_person(rng),
+            phone=_mobile(rng),
             address=f"{COUNTY_NAME}{township.name}{region.name if region != township else ''}{rng.randrange(1, 300)}号",
-            joined_on=joined_on, left_on=left_on, left_reason="停业注销" if left_on else "")
+            joined_on=joined_on,
+            left_on=left_on,
+            left_reason="停业注销" if left_on else "",
+        )
     bulk_create_with_history(subjects, Subject, batch_size=1000, default_change_reason="演示数据")
     return len(subjects)
 
@@ -211,8 +280,14 @@ def seed_demo(*, scale: str = "county", year: int, seed: int = 2026) -> DemoResu
             continue
         codes = [] if role == Role.ADMIN else [first_village.code if code == "village" else (code or county.code)]
         created_users[username] = user_create(
-            actor=None, username=username, role=role, region_codes=codes, password=DEMO_PASSWORD,
-            department_name=dept, full_name=full_name)
+            actor=None,
+            username=username,
+            role=role,
+            region_codes=codes,
+            password=DEMO_PASSWORD,
+            department_name=dept,
+            full_name=full_name,
+        )
         users.append((username, DEMO_PASSWORD, note))
     ledgers = seed_ledgers(rng=rng, year=year, users=created_users)
     return DemoResult(True, 1 + len(townships) + len(villages), count, users, ledgers)
@@ -227,8 +302,11 @@ def seed_ledgers(*, rng: random.Random, year: int, users: dict) -> dict[str, int
     today = timezone.localdate()
     if datetime.date(year, 1, 1) > today:
         return {}  # a future year has no ledger entries yet
-    subjects = list(Subject.objects.filter(region__code__startswith=COUNTY_CODE[:6]).active_on(
-        datetime.date(year, 12, 31) if year < today.year else today).select_related("region", "category"))
+    subjects = list(
+        Subject.objects.filter(region__code__startswith=COUNTY_CODE[:6])
+        .active_on(datetime.date(year, 12, 31) if year < today.year else today)
+        .select_related("region", "category")
+    )
     counts: dict[str, int] = {}
     for seeder in DEMO_SEEDERS:
         counts.update(seeder(rng=random.Random(rng.random()), subjects=subjects, year=year, users=users, today=today))

@@ -10,8 +10,12 @@ from .forms import RegionChoiceField
 from .models import Category, Department, Region, RegionLevel, Subject, TargetGroup, active_q
 
 FILTER_REGION_LEVELS = (
-    RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP,
-    RegionLevel.VILLAGE, RegionLevel.COMMUNITY,
+    RegionLevel.PROVINCE,
+    RegionLevel.CITY,
+    RegionLevel.COUNTY,
+    RegionLevel.TOWNSHIP,
+    RegionLevel.VILLAGE,
+    RegionLevel.COMMUNITY,
 )
 
 
@@ -51,7 +55,11 @@ class ScopedFilterSet(django_filters.FilterSet):
                 widget = field.widget
                 if isinstance(widget, forms.HiddenInput):
                     continue
-                css = "form-select form-select-sm" if getattr(widget, "input_type", "") == "select" else "form-control form-control-sm"
+                css = (
+                    "form-select form-select-sm"
+                    if getattr(widget, "input_type", "") == "select"
+                    else "form-control form-control-sm"
+                )
                 widget.attrs["class"] = css
             form._styled = True
         return form
@@ -60,16 +68,22 @@ class ScopedFilterSet(django_filters.FilterSet):
 class SubjectFilterSet(ScopedFilterSet):
     """The subject list's filters; the same class will drive the list's Excel export."""
 
-    q = django_filters.CharFilter(label="名称/信用代码", method="filter_q",
-                                  widget=forms.TextInput(attrs={"placeholder": "名称或统一社会信用代码"}))
+    q = django_filters.CharFilter(
+        label="名称/信用代码",
+        method="filter_q",
+        widget=forms.TextInput(attrs={"placeholder": "名称或统一社会信用代码"}),
+    )
     region = RegionSubtreeFilter(label="区划（含下级）")
     category = django_filters.ModelChoiceFilter(label="类别", queryset=Category.objects.all(), empty_label="全部类别")
-    group = django_filters.ChoiceFilter(label="分组", field_name="category__group", choices=TargetGroup.choices,
-                                        empty_label="全部分组")
-    department = django_filters.ModelChoiceFilter(label="主管部门", queryset=Department.objects.all(),
-                                                  empty_label="全部部门")
-    status = django_filters.ChoiceFilter(label="状态", method="filter_status", empty_label="全部",
-                                         choices=[("active", "在册"), ("left", "已退出")])
+    group = django_filters.ChoiceFilter(
+        label="分组", field_name="category__group", choices=TargetGroup.choices, empty_label="全部分组"
+    )
+    department = django_filters.ModelChoiceFilter(
+        label="主管部门", queryset=Department.objects.all(), empty_label="全部部门"
+    )
+    status = django_filters.ChoiceFilter(
+        label="状态", method="filter_status", empty_label="全部", choices=[("active", "在册"), ("left", "已退出")]
+    )
 
     class Meta:
         model = Subject

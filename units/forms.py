@@ -48,8 +48,15 @@ class SubjectForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Subject
         fields = [
-            "name", "category", "region", "department", "credit_code", "responsible_person",
-            "phone", "address", "joined_on",
+            "name",
+            "category",
+            "region",
+            "department",
+            "credit_code",
+            "responsible_person",
+            "phone",
+            "address",
+            "joined_on",
         ]
         widgets = {
             "joined_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -65,7 +72,10 @@ class SubjectForm(VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         action = "change" if self.instance.pk else "add"
         self.fields["region"] = ScopedRegionChoiceField(
-            user=user, action_model=Subject, action=action, label="所属区划",
+            user=user,
+            action_model=Subject,
+            action=action,
+            label="所属区划",
             initial=self.instance.region_id if self.instance.pk else None,
         )
         self.fields["category"].queryset = Category.objects.all()
@@ -83,11 +93,17 @@ class SubjectForm(VersionedFormMixin, forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Row(Column("name", css_class="col-md-6"), Column("category", css_class="col-md-3"),
-                Column("department", css_class="col-md-3")),
+            Row(
+                Column("name", css_class="col-md-6"),
+                Column("category", css_class="col-md-3"),
+                Column("department", css_class="col-md-3"),
+            ),
             Row(Column("region", css_class="col-md-6"), Column("joined_on", css_class="col-md-3")),
-            Row(Column("credit_code", css_class="col-md-6"), Column("responsible_person", css_class="col-md-3"),
-                Column("phone", css_class="col-md-3")),
+            Row(
+                Column("credit_code", css_class="col-md-6"),
+                Column("responsible_person", css_class="col-md-3"),
+                Column("phone", css_class="col-md-3"),
+            ),
             Field("confirm_credit_code", wrapper_class="credit-confirm"),
             "address",
             "version",
@@ -172,5 +188,3 @@ class RegionAdminForm(forms.ModelForm):
     class Meta:
         model = Region
         fields = ["code", "name", "level", "parent"]
-
-

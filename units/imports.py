@@ -32,8 +32,14 @@ from sanzero.xlsx import Column, RowError, SheetSpec
 # -- regions ----------------------------------------------------------------------------------------
 
 REGION_LEVEL_WORDS = {
-    "省": "province", "市": "city", "县": "county", "乡镇": "township", "街道": "township",
-    "村": "village", "社区": "community", "网格": "grid",
+    "省": "province",
+    "市": "city",
+    "县": "county",
+    "乡镇": "township",
+    "街道": "township",
+    "村": "village",
+    "社区": "community",
+    "网格": "grid",
 }
 REGION_PARENT_REQUIRED = {"township", "village", "community", "grid"}
 
@@ -60,13 +66,21 @@ class RegionKind(ImportKind):
     )
 
     def spec(self) -> SheetSpec:
-        return SheetSpec("行政区划", [
-            Column("区划代码", "code", required=True, max_length=15,
-                   help="12位统计用区划代码（网格15位），如 330102001001。"),
-            Column("名称", "name", required=True, max_length=60),
-            Column("层级", "level", required=True, kind="choice", choices=list(REGION_LEVEL_WORDS)),
-            Column("上级区划代码", "parent", max_length=15, help="上级区划的代码；县及以上的根区划可不填。"),
-        ])
+        return SheetSpec(
+            "行政区划",
+            [
+                Column(
+                    "区划代码",
+                    "code",
+                    required=True,
+                    max_length=15,
+                    help="12位统计用区划代码（网格15位），如 330102001001。",
+                ),
+                Column("名称", "name", required=True, max_length=60),
+                Column("层级", "level", required=True, kind="choice", choices=list(REGION_LEVEL_WORDS)),
+                Column("上级区划代码", "parent", max_length=15, help="上级区划的代码；县及以上的根区划可不填。"),
+            ],
+        )
 
     def prepare(self, *, actor, rows):
         from .models import Region
@@ -103,13 +117,20 @@ class RegionKind(ImportKind):
                 raise RowInvalid(RowError(row, "上级区划代码", "上级区划代码不能与本区划代码相同"))
             parent = self._probe(ctx, parent_code)
             if parent is None:
-                raise RowInvalid(RowError(row, "上级区划代码", f"上级区划“{parent_code}”不存在（系统和本文件中都没有）"))
+                raise RowInvalid(
+                    RowError(row, "上级区划代码", f"上级区划“{parent_code}”不存在（系统和本文件中都没有）")
+                )
         existing = ctx.existing.get(code)
         if existing is not None:
             errors = []
             if existing.level != level:
-                errors.append(RowError(row, "层级", f"区划代码已存在，层级为“{existing.get_level_display()}”；"
-                                                    "导入只能修改名称，不能修改层级"))
+                errors.append(
+                    RowError(
+                        row,
+                        "层级",
+                        f"区划代码已存在，层级为“{existing.get_level_display()}”；导入只能修改名称，不能修改层级",
+                    )
+                )
             if parent is not None and existing.parent_id != getattr(parent, "pk", None):
                 errors.append(RowError(row, "上级区划代码", "区划代码已存在，导入不能修改其上级区划"))
             if errors:
@@ -129,8 +150,9 @@ class RegionKind(ImportKind):
             probe.full_clean(exclude=["parent"], validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
             raise RowInvalid(*validation_errors(exc, row, {**self.headers(), "parent": "上级区划代码"})) from None
-        return RowPlan(row, (code,), NEW, data={"code": code, "name": name, "level": level,
-                                               "parent_code": parent_code or None})
+        return RowPlan(
+            row, (code,), NEW, data={"code": code, "name": name, "level": level, "parent_code": parent_code or None}
+        )
 
     def order(self, plans: list[RowPlan]) -> list[RowPlan]:
         """Parents before children: by level, then code."""
@@ -146,8 +168,9 @@ class RegionKind(ImportKind):
             code = plan.data["parent_code"]
             if code:
                 parent = ctx.created.get(code) or ctx.existing.get(code)
-            region = services.region_create(actor=ctx.actor, code=plan.data["code"], name=plan.data["name"],
-                                            level=plan.data["level"], parent=parent)
+            region = services.region_create(
+                actor=ctx.actor, code=plan.data["code"], name=plan.data["name"], level=plan.data["level"], parent=parent
+            )
             ctx.created[region.code] = region
         elif plan.action == CHANGED:
             services.region_update(actor=ctx.actor, region=plan.instance, name=plan.data["name"])
@@ -188,20 +211,29 @@ class SubjectKind(ImportKind):
 
         categories = list(Category.objects.order_by("sort_order", "id").values_list("name", flat=True))
         departments = list(Department.objects.order_by("id").values_list("name", flat=True))
-        return SheetSpec("创建主体", [
-            Column("主体名称", "name", required=True, max_length=100),
-            Column("主体类别", "category", required=True, **_choice_or_text(categories)),
-            Column("所属区划代码", "region", required=True, max_length=15,
-                   help="主体所在乡镇(街道)、村或社区的12位代码。"),
-            Column("统一社会信用代码", "credit_code", max_length=30, help="18位，可不填。"),
-            Column("主管部门", "department", **_choice_or_text(departments),
-                   help="不填则按主体类别的默认主管部门。"),
-            Column("负责人", "responsible_person", max_length=50),
-            Column("联系电话", "phone", max_length=20, help="手机11位，或固定电话如0351-1234567。"),
-            Column("地址", "address", max_length=200),
-            Column("纳入日期", "joined_on", kind="date", help="不填表示一直在创建范围内。"),
-            Column("退出日期", "left_on", kind="date", help="填写则办理退出创建。"),
-        ])
+        return SheetSpec(
+            "创建主体",
+            [
+                Column("主体名称", "name", required=True, max_length=100),
+                Column("主体类别", "category", required=True, **_choice_or_text(categories)),
+                Column(
+                    "所属区划代码",
+                    "region",
+                    required=True,
+                    max_length=15,
+                    help="主体所在乡镇(街道)、村或社区的12位代码。",
+                ),
+                Column("统一社会信用代码", "credit_code", max_length=30, help="18位，可不填。"),
+                Column(
+                    "主管部门", "department", **_choice_or_text(departments), help="不填则按主体类别的默认主管部门。"
+                ),
+                Column("负责人", "responsible_person", max_length=50),
+                Column("联系电话", "phone", max_length=20, help="手机11位，或固定电话如0351-1234567。"),
+                Column("地址", "address", max_length=200),
+                Column("纳入日期", "joined_on", kind="date", help="不填表示一直在创建范围内。"),
+                Column("退出日期", "left_on", kind="date", help="填写则办理退出创建。"),
+            ],
+        )
 
     def headers(self) -> dict[str, str]:
         return {**super().headers(), "__all__": "主体名称", "confirm_credit_code": "统一社会信用代码"}
@@ -213,13 +245,15 @@ class SubjectKind(ImportKind):
         codes = {v["region"] for _, v in rows}
         names = {v["name"] for _, v in rows}
         regions = {r.code: r for r in fetch_in(Region.objects.all(), "code", codes)}
-        scope_codes = values_in(Region.objects.for_user(actor, "view").filter(level__in=SUBJECT_REGION_LEVELS),
-                                "code", codes, "code")
+        scope_codes = values_in(
+            Region.objects.for_user(actor, "view").filter(level__in=SUBJECT_REGION_LEVELS), "code", codes, "code"
+        )
         existing: dict[tuple, list] = defaultdict(list)
         region_ids = {r.pk for r in regions.values()}
         for part in chunked(names):
             qs = Subject.objects.filter(name__in=part, region_id__in=region_ids).select_related(
-                "region", "category", "department")
+                "region", "category", "department"
+            )
             for subject in qs:
                 existing[(subject.region_id, subject.name)].append(subject)
         ids = [s.pk for group in existing.values() for s in group]
@@ -229,7 +263,11 @@ class SubjectKind(ImportKind):
             actor=actor,
             categories={c.name: c for c in Category.objects.select_related("default_department")},
             departments={d.name: d for d in Department.objects.all()},
-            regions=regions, scope_codes=scope_codes, existing=existing, changeable=changeable, cache=cache,
+            regions=regions,
+            scope_codes=scope_codes,
+            existing=existing,
+            changeable=changeable,
+            cache=cache,
         )
 
     def _match(self, ctx: SubjectContext, region, name: str, values: dict):
@@ -259,11 +297,16 @@ class SubjectKind(ImportKind):
             raise RowInvalid(RowError(row, "所属区划代码", f"区划代码“{code}”不存在"))
         if code not in ctx.scope_codes:
             if not region.is_village_level and region.level != "township":
-                raise RowInvalid(RowError(row, "所属区划代码",
-                                          f"“{region.name}”是{region.get_level_display()}级区划；"
-                                          "创建主体应登记在乡镇(街道)、村或社区"))
-            raise RowInvalid(RowError(row, "所属区划代码", f"“{region.name}”（{code}）不在您的管辖范围内"),
-                             out_of_scope=True)
+                raise RowInvalid(
+                    RowError(
+                        row,
+                        "所属区划代码",
+                        f"“{region.name}”是{region.get_level_display()}级区划；创建主体应登记在乡镇(街道)、村或社区",
+                    )
+                )
+            raise RowInvalid(
+                RowError(row, "所属区划代码", f"“{region.name}”（{code}）不在您的管辖范围内"), out_of_scope=True
+            )
         instance = self._match(ctx, region, name, values)
         if instance is not None and instance.pk not in ctx.changeable:
             raise RowInvalid(RowError(row, "主体名称", f"“{name}”不在您可修改的范围内"), out_of_scope=True)
@@ -273,7 +316,9 @@ class SubjectKind(ImportKind):
             raise RowInvalid(RowError(row, "主体类别", f"主体类别“{values['category']}”不存在"))
         errors = []
         if instance is not None and instance.village_region_id and instance.category_id != category.pk:
-            errors.append(RowError(row, "主体类别", f"村(社区)区划对应的主体不能改为其他类别（当前为“{instance.category.name}”）"))
+            errors.append(
+                RowError(row, "主体类别", f"村(社区)区划对应的主体不能改为其他类别（当前为“{instance.category.name}”）")
+            )
         department = None
         if "department" in values and values["department"]:
             department = ctx.departments.get(values["department"])
@@ -281,8 +326,7 @@ class SubjectKind(ImportKind):
                 errors.append(RowError(row, "主管部门", f"主管部门“{values['department']}”不存在"))
 
         if instance is not None:
-            data = {f: getattr(instance, instance._meta.get_field(f).attname)
-                    for f in SubjectForm._meta.fields}
+            data = {f: getattr(instance, instance._meta.get_field(f).attname) for f in SubjectForm._meta.fields}
             data["version"] = instance.version
         else:
             data = {"department": category.default_department_id}
@@ -294,8 +338,9 @@ class SubjectKind(ImportKind):
                 data[key] = values[key] or ""
         if "joined_on" in values:
             data["joined_on"] = values["joined_on"]
-        form = ctx.cache.bind(import_form(SubjectForm)(data, user=ctx.actor,
-                                                       instance=copy.copy(instance) if instance else None))
+        form = ctx.cache.bind(
+            import_form(SubjectForm)(data, user=ctx.actor, instance=copy.copy(instance) if instance else None)
+        )
         if not form.is_valid():
             errors.extend(form_errors(form, row, headers))
         if errors:
@@ -305,7 +350,9 @@ class SubjectKind(ImportKind):
         if "left_on" in values:
             left_on = values["left_on"]
             if left_on is not None and not (instance is not None and instance.left_on == left_on):
-                probe = Subject(name=name, joined_on=payload.get("joined_on", None if instance is None else instance.joined_on))
+                probe = Subject(
+                    name=name, joined_on=payload.get("joined_on", None if instance is None else instance.joined_on)
+                )
                 step = DeregisterForm({"left_on": left_on, "reason": IMPORT_REASON}, subject=probe)
                 if not step.is_valid() and "left_on" in step.errors:
                     raise RowInvalid(*[RowError(row, "退出日期", str(m)) for m in step.errors["left_on"]])
@@ -313,14 +360,25 @@ class SubjectKind(ImportKind):
 
         warnings = []
         if payload.get("credit_code_warning") and (instance is None or instance.credit_code != payload["credit_code"]):
-            warnings.append(RowError(row, "统一社会信用代码",
-                                     f"“{payload['credit_code']}”校验位不正确；确认导入即视为已核对，主体将标记为“校验位未通过（已确认）”"))
+            warnings.append(
+                RowError(
+                    row,
+                    "统一社会信用代码",
+                    f"“{payload['credit_code']}”校验位不正确；确认导入即视为已核对，主体将标记为“校验位未通过（已确认）”",
+                )
+            )
         key = (code, name)
         if instance is None:
             return RowPlan(row, key, NEW, data=payload, warnings=warnings)
         changed = changed_fields(instance, payload, SUBJECT_FIELDS)
-        return RowPlan(row, key, CHANGED if changed else UNCHANGED, instance=instance, data=payload,
-                       warnings=warnings if changed else [])
+        return RowPlan(
+            row,
+            key,
+            CHANGED if changed else UNCHANGED,
+            instance=instance,
+            data=payload,
+            warnings=warnings if changed else [],
+        )
 
     def write(self, ctx: SubjectContext, plan: RowPlan) -> None:
         from . import services
@@ -328,8 +386,9 @@ class SubjectKind(ImportKind):
         if plan.action == NEW:
             services.subject_create(actor=ctx.actor, data=plan.data)
         elif plan.action == CHANGED:
-            services.subject_update(actor=ctx.actor, subject=plan.instance, data=plan.data,
-                                    expected_version=plan.instance.version)
+            services.subject_update(
+                actor=ctx.actor, subject=plan.instance, data=plan.data, expected_version=plan.instance.version
+            )
 
     #: rows written per call of the bulk service (progress is reported between batches)
     write_batch = 1000
@@ -349,5 +408,3 @@ class SubjectKind(ImportKind):
 def _choice_or_text(choices: list[str]) -> dict:
     """A drop-down of the values in the database; a text column when there are none yet."""
     return {"kind": "choice", "choices": choices} if choices else {"max_length": 60}
-
-

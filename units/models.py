@@ -83,9 +83,7 @@ def region_code_errors(code: str, level: str, parent: Region | None) -> dict[str
         return errors
     if parent is not None:
         if level not in LEVEL_PREFIX_LENGTH or parent.level not in ALLOWED_PARENT_LEVELS[level]:
-            errors["parent"] = (
-                f"{RegionLevel(level).label}不能隶属于{RegionLevel(parent.level).label}级区划。"
-            )
+            errors["parent"] = f"{RegionLevel(level).label}不能隶属于{RegionLevel(parent.level).label}级区划。"
         elif not code.startswith(parent.prefix):
             errors["code"] = f"区划代码应以上级区划“{parent.name}”的代码前缀 {parent.prefix} 开头。"
     return errors
@@ -106,7 +104,11 @@ class Region(models.Model):
     name = models.CharField("名称", max_length=60)
     level = models.CharField("层级", max_length=12, choices=RegionLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级区划", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name="上级区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     history = HistoricalRecords()
@@ -210,16 +212,23 @@ class Subject(models.Model):
 
     name = models.CharField("主体名称", max_length=100)
     category = models.ForeignKey(Category, verbose_name="主体类别", on_delete=models.PROTECT)
-    region = models.ForeignKey(
-        Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="subjects"
-    )
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="subjects")
     department = models.ForeignKey(
-        Department, verbose_name="主管部门", null=True, blank=True, on_delete=models.PROTECT,
+        Department,
+        verbose_name="主管部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="subjects",
     )
     village_region = models.OneToOneField(
-        Region, verbose_name="对应村(社区)区划", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="village_subject", editable=False,
+        Region,
+        verbose_name="对应村(社区)区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="village_subject",
+        editable=False,
     )
     credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
     credit_code_warning = models.BooleanField("信用代码校验位未通过（已确认）", default=False)
@@ -292,5 +301,7 @@ class Subject(models.Model):
         """The Chinese refusal for an entry dated outside the active period, else None."""
         if self.in_campaign_on(day):
             return None
-        return (f"{label}{day:%Y-%m-%d}不在“{self.name}”的创建期内（{self.period_text()}），"
-                "该日期的台账不能登记在此主体下，请核对日期或所选主体。")
+        return (
+            f"{label}{day:%Y-%m-%d}不在“{self.name}”的创建期内（{self.period_text()}），"
+            "该日期的台账不能登记在此主体下，请核对日期或所选主体。"
+        )

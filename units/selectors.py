@@ -82,8 +82,6 @@ def default_region_for(user) -> Region | None:
     return roots[0] if roots else None
 
 
-
-
 def visible_ancestors(user, region: Region) -> list[Region]:
     """The region's ancestors the user may open (for breadcrumbs): at most two queries."""
     ancestors = region.ancestors()

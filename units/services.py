@@ -85,14 +85,22 @@ def subject_update(*, actor, subject: Subject, data: dict, expected_version: int
     if subject.village_region_id and "category" in data and data["category"] != subject.category:
         raise ServiceError("村(社区)区划对应的主体不能改为其他类别。")
     return model_update(
-        instance=subject, data=data, fields=SUBJECT_FIELDS, actor=actor,
-        expected_version=expected_version, reason="修改创建主体",
+        instance=subject,
+        data=data,
+        fields=SUBJECT_FIELDS,
+        actor=actor,
+        expected_version=expected_version,
+        reason="修改创建主体",
     )
 
 
 @transaction.atomic
 def subject_deregister(
-    *, actor, subject: Subject, left_on: datetime.date | None = None, reason: str = "",
+    *,
+    actor,
+    subject: Subject,
+    left_on: datetime.date | None = None,
+    reason: str = "",
     expected_version: int | None = None,
 ) -> Subject:
     """退出创建: set left_on (never a hard delete), so old months still count the subject."""
@@ -103,8 +111,11 @@ def subject_deregister(
     if subject.joined_on and left_on < subject.joined_on:
         raise ValidationError({"left_on": "退出日期不能早于纳入日期。"})
     model_update(
-        instance=subject, data={"left_on": left_on, "left_reason": reason.strip()},
-        fields=("left_on", "left_reason"), actor=actor, expected_version=expected_version,
+        instance=subject,
+        data={"left_on": left_on, "left_reason": reason.strip()},
+        fields=("left_on", "left_reason"),
+        actor=actor,
+        expected_version=expected_version,
         reason=f"退出创建：{reason.strip()}" if reason.strip() else "退出创建",
     )
     return subject
@@ -128,7 +139,10 @@ def ensure_village_subject(*, actor, region: Region) -> Subject:
         return existing
     category = Category.objects.get(name=VILLAGE_CATEGORY_BY_LEVEL[region.level])
     subject = Subject(
-        name=region.name, category=category, region=region, village_region=region,
+        name=region.name,
+        category=category,
+        region=region,
+        village_region=region,
         department=category.default_department,
     )
     subject.full_clean()
@@ -185,10 +199,12 @@ def category_update(*, actor, category: Category, data: dict) -> list[str]:
     and community region registers its own subject under them (ensure_village_subject)."""
     require(_is_admin(actor), _CATEGORY_ROLE_MESSAGE)
     if category.name in VILLAGE_CATEGORY_BY_LEVEL.values() and any(
-            k in data and data[k] != getattr(category, k) for k in ("name", "group")):
+        k in data and data[k] != getattr(category, k) for k in ("name", "group")
+    ):
         raise ServiceError(f"“{category.name}”是村(社区)区划自动登记主体所用的类别，不能改名或改分组。")
-    return model_update(instance=category, data=data, fields=CATEGORY_FIELDS, actor=actor,
-                        reason=f"修改主体类别“{category.name}”")
+    return model_update(
+        instance=category, data=data, fields=CATEGORY_FIELDS, actor=actor, reason=f"修改主体类别“{category.name}”"
+    )
 
 
 @transaction.atomic
@@ -214,8 +230,9 @@ def department_create(*, actor, data: dict) -> Department:
 @transaction.atomic
 def department_update(*, actor, department: Department, data: dict) -> list[str]:
     require(_is_admin(actor), _DEPARTMENT_ROLE_MESSAGE)
-    return model_update(instance=department, data=data, fields=DEPARTMENT_FIELDS, actor=actor,
-                        reason=f"修改主管部门“{department.name}”")
+    return model_update(
+        instance=department, data=data, fields=DEPARTMENT_FIELDS, actor=actor, reason=f"修改主管部门“{department.name}”"
+    )
 
 
 @transaction.atomic
@@ -236,14 +253,22 @@ def department_delete(*, actor, department: Department) -> None:
 
 # --- users ------------------------------------------------------------------------------------------
 
+
 class UserInputError(ServiceError):
     """The new user's data was refused; the message lists every reason, one a line."""
 
 
 @transaction.atomic
 def user_create(
-    *, actor, username: str, role: str, region_codes: list[str], password: str,
-    department_name: str = "", full_name: str = "", check_password_strength: bool = True,
+    *,
+    actor,
+    username: str,
+    role: str,
+    region_codes: list[str],
+    password: str,
+    department_name: str = "",
+    full_name: str = "",
+    check_password_strength: bool = True,
 ):
     """A new user with one role and their scope regions (DESIGN §1), audited: the user's history
     names who created them. ``actor`` is an administrator, or None for the system itself: the
@@ -287,8 +312,14 @@ def user_create(
             errors.extend(f"密码不符合要求：{m}" for m in exc.messages)
     if errors:
         raise UserInputError("\n".join(errors))
-    user = User(username=username, role=role, department=department, full_name=full_name,
-                is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
+    user = User(
+        username=username,
+        role=role,
+        department=department,
+        full_name=full_name,
+        is_staff=role == Role.ADMIN,
+        is_superuser=role == Role.ADMIN,
+    )
     user.set_password(password)
     scope = "、".join(r.name for r in regions) or "全部"
     audited_save(user, actor=actor, reason=f"新建用户（{Role(role).label}，管辖：{scope}）")
@@ -318,13 +349,18 @@ def _validate_bulk_subject(subject: Subject) -> None:
         for name, messages in exc.message_dict.items():
             errors.setdefault(name, messages)
     if errors:
-        raise ValidationError({name: f"“{subject.name}”：{msg if isinstance(msg, str) else msg[0]}"
-                               for name, msg in errors.items()})
+        raise ValidationError(
+            {name: f"“{subject.name}”：{msg if isinstance(msg, str) else msg[0]}" for name, msg in errors.items()}
+        )
 
 
 @transaction.atomic
 def subjects_bulk_save(
-    *, actor, creates: list[dict], updates: list[tuple[Subject, dict]], reason: str = "批量导入创建主体",
+    *,
+    actor,
+    creates: list[dict],
+    updates: list[tuple[Subject, dict]],
+    reason: str = "批量导入创建主体",
 ) -> tuple[list[Subject], list[Subject]]:
     """Register and update many subjects in a few queries (the Excel import of thousands of rows).
 
@@ -353,15 +389,21 @@ def subjects_bulk_save(
     visible: set = set()
     ids = sorted(region_ids)
     for start in range(0, len(ids), BULK_BATCH):
-        visible.update(Region.objects.for_user(actor, "view").filter(pk__in=ids[start : start + BULK_BATCH])
-                       .values_list("pk", flat=True))
+        visible.update(
+            Region.objects.for_user(actor, "view")
+            .filter(pk__in=ids[start : start + BULK_BATCH])
+            .values_list("pk", flat=True)
+        )
     require(region_ids <= visible, "所选区划不在您的管辖范围内。")
 
     subject_ids = [subject.pk for subject, _ in updates]
     versions: dict = {}
     for start in range(0, len(subject_ids), BULK_BATCH):
-        versions.update(Subject.objects.select_for_update().filter(pk__in=subject_ids[start : start + BULK_BATCH])
-                        .values_list("pk", "version"))
+        versions.update(
+            Subject.objects.select_for_update()
+            .filter(pk__in=subject_ids[start : start + BULK_BATCH])
+            .values_list("pk", "version")
+        )
     for subject, _ in updates:
         if versions.get(subject.pk) != subject.version:
             raise ConflictError(f"“{subject.name}”在此期间已被其他用户修改，请刷新后重新操作。")
@@ -398,8 +440,9 @@ def subjects_bulk_save(
     names = sorted({name for _, name in wanted})
     wanted_regions = {region_id for region_id, _ in wanted}
     for start in range(0, len(names), BULK_BATCH):
-        clashes = Subject.objects.filter(left_on__isnull=True, name__in=names[start : start + BULK_BATCH],
-                                         region_id__in=wanted_regions).values_list("pk", "region_id", "name")
+        clashes = Subject.objects.filter(
+            left_on__isnull=True, name__in=names[start : start + BULK_BATCH], region_id__in=wanted_regions
+        ).values_list("pk", "region_id", "name")
         for pk, region_id, name in clashes:
             other = wanted.get((region_id, name))
             if other is not None and other.pk != pk:
@@ -408,16 +451,18 @@ def subjects_bulk_save(
     user = actor if getattr(actor, "is_authenticated", False) else None
     reason = reason[:100]
     if created:
-        created = bulk_create_with_history(created, Subject, batch_size=BULK_BATCH, default_user=user,
-                                           default_change_reason=reason)
+        created = bulk_create_with_history(
+            created, Subject, batch_size=BULK_BATCH, default_user=user, default_change_reason=reason
+        )
     if changed:
         by_columns: dict[tuple, list[Subject]] = {}
         for subject in changed:
             by_columns.setdefault(tuple(sorted(subject._bulk_changed)), []).append(subject)
         for names, subjects in by_columns.items():
             _update_rows(subjects, [*names, "version", "updated_at"])
-        Subject.history.bulk_history_create(changed, batch_size=BULK_BATCH, update=True, default_user=user,
-                                            default_change_reason=reason)
+        Subject.history.bulk_history_create(
+            changed, batch_size=BULK_BATCH, update=True, default_user=user, default_change_reason=reason
+        )
     return created, changed
 
 
@@ -432,9 +477,11 @@ def _update_rows(subjects: list[Subject], names: list[str]) -> None:
     connection = connections[router.db_for_write(Subject)]
     fields = [Subject._meta.get_field(name) for name in names]
     quote = connection.ops.quote_name
-    sql = (f"UPDATE {quote(Subject._meta.db_table)} SET "
-           + ", ".join(f"{quote(f.column)} = %s" for f in fields)
-           + f" WHERE {quote(Subject._meta.pk.column)} = %s")
+    sql = (
+        f"UPDATE {quote(Subject._meta.db_table)} SET "
+        + ", ".join(f"{quote(f.column)} = %s" for f in fields)
+        + f" WHERE {quote(Subject._meta.pk.column)} = %s"
+    )
     params = [[f.get_db_prep_save(getattr(s, f.attname), connection) for f in fields] + [s.pk] for s in subjects]
     with connection.cursor() as cursor:
         for start in range(0, len(params), BULK_BATCH):

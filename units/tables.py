@@ -39,6 +39,8 @@ class SubjectTable(tables.Table):
         if record.left_on and record.left_on <= timezone.localdate():
             return mark_safe('<span class="badge text-bg-secondary">已退出</span>')
         if record.credit_code_warning:
-            return mark_safe('<span class="badge text-bg-success">在册</span> '
-                             '<span class="badge text-bg-warning" title="统一社会信用代码校验位未通过，已人工确认">代码待核</span>')
+            return mark_safe(
+                '<span class="badge text-bg-success">在册</span> '
+                '<span class="badge text-bg-warning" title="统一社会信用代码校验位未通过，已人工确认">代码待核</span>'
+            )
         return mark_safe('<span class="badge text-bg-success">在册</span>')

@@ -32,12 +32,24 @@ def build_world():
     from . import services
     from .models import Category, Department, RegionLevel, Subject
 
-    county = services.region_create(actor=None, code="990121000000", name="测试县", level=RegionLevel.COUNTY, parent=None)
-    town_a = services.region_create(actor=None, code="990121100000", name="甲镇", level=RegionLevel.TOWNSHIP, parent=county)
-    town_b = services.region_create(actor=None, code="990121101000", name="乙镇", level=RegionLevel.TOWNSHIP, parent=county)
-    village_a = services.region_create(actor=None, code="990121100200", name="甲一村", level=RegionLevel.VILLAGE, parent=town_a)
-    village_a2 = services.region_create(actor=None, code="990121100001", name="甲城社区", level=RegionLevel.COMMUNITY, parent=town_a)
-    village_b = services.region_create(actor=None, code="990121101200", name="乙一村", level=RegionLevel.VILLAGE, parent=town_b)
+    county = services.region_create(
+        actor=None, code="990121000000", name="测试县", level=RegionLevel.COUNTY, parent=None
+    )
+    town_a = services.region_create(
+        actor=None, code="990121100000", name="甲镇", level=RegionLevel.TOWNSHIP, parent=county
+    )
+    town_b = services.region_create(
+        actor=None, code="990121101000", name="乙镇", level=RegionLevel.TOWNSHIP, parent=county
+    )
+    village_a = services.region_create(
+        actor=None, code="990121100200", name="甲一村", level=RegionLevel.VILLAGE, parent=town_a
+    )
+    village_a2 = services.region_create(
+        actor=None, code="990121100001", name="甲城社区", level=RegionLevel.COMMUNITY, parent=town_a
+    )
+    village_b = services.region_create(
+        actor=None, code="990121101200", name="乙一村", level=RegionLevel.VILLAGE, parent=town_b
+    )
     school = Category.objects.get(name="学校")
     enterprise = Category.objects.get(name="企业")
     edu = Department.objects.get(name="教育局")
@@ -62,9 +74,15 @@ def build_world():
         ("grid_a", Role.GRID, [village_a.code], ""),
         ("dept_edu", Role.DEPARTMENT, [county.code], "教育局"),
     ]:
-        users[username] = services.user_create(actor=None, username=username, role=role, region_codes=codes,
-                                               password=PASSWORD, department_name=dept,
-                                               check_password_strength=False)
+        users[username] = services.user_create(
+            actor=None,
+            username=username,
+            role=role,
+            region_codes=codes,
+            password=PASSWORD,
+            department_name=dept,
+            check_password_strength=False,
+        )
     users["anonymous"] = None
     assert get_user_model().objects.count() == 6
     return World(county, town_a, town_b, village_a, village_a2, village_b, school_a, shop_a, school_b, shop_b, users)

@@ -67,7 +67,9 @@ class SubjectFormView(ScopedFormView):
         if self.object is None:
             return services.subject_create(actor=self.request.user, data=form.service_data())
         services.subject_update(
-            actor=self.request.user, subject=self.object, data=form.service_data(),
+            actor=self.request.user,
+            subject=self.object,
+            data=form.service_data(),
             expected_version=form.expected_version,
         )
         return self.object
@@ -94,8 +96,7 @@ class SubjectDeregisterView(ScopedActionView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["confirm_text"] = (
-            f"确认“{self.object.name}”退出创建？退出后不再计入之后月份的达标统计，历史月份不受影响；"
-            "记录不会被删除。"
+            f"确认“{self.object.name}”退出创建？退出后不再计入之后月份的达标统计，历史月份不受影响；记录不会被删除。"
         )
         ctx["confirm_button"] = "确认退出创建"
         ctx["danger"] = True
@@ -103,8 +104,11 @@ class SubjectDeregisterView(ScopedActionView):
 
     def run_service(self, form):
         return services.subject_deregister(
-            actor=self.request.user, subject=self.object, left_on=form.cleaned_data["left_on"],
-            reason=form.cleaned_data["reason"], expected_version=form.expected_version,
+            actor=self.request.user,
+            subject=self.object,
+            left_on=form.cleaned_data["left_on"],
+            reason=form.cleaned_data["reason"],
+            expected_version=form.expected_version,
         )
 
 
@@ -135,10 +139,17 @@ def region_browse(request, code=None):
 def home(request):
     region = default_region_for(request.user)
     totals = region_totals(user=request.user, region=region) if region else None
-    return render(request, "home.html", {
-        "region": region, "totals": totals, "perms_add_subject": user_may(request.user, Subject, "add"),
-        # the editors of the 节假日安排 are told of this or next year missing, before any deadline is due
-        "holiday_notice": holiday_notice(request.user, this_and_next_year())
-        if user_may(request.user, Holiday, "change") else None,
-        "tasks": home_tasks(request.user) if region else [],
-    })
+    return render(
+        request,
+        "home.html",
+        {
+            "region": region,
+            "totals": totals,
+            "perms_add_subject": user_may(request.user, Subject, "add"),
+            # the editors of the 节假日安排 are told of this or next year missing, before any deadline is due
+            "holiday_notice": holiday_notice(request.user, this_and_next_year())
+            if user_may(request.user, Holiday, "change")
+            else None,
+            "tasks": home_tasks(request.user) if region else [],
+        },
+    )

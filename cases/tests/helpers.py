@@ -8,8 +8,15 @@ TODAY = datetime.date(2026, 3, 16)
 
 
 def case(world, *, user="clerk_a", subject=None, kind="治安", **extra):
-    data = {"subject": subject or world.shop_a, "occurred_on": datetime.date(2026, 3, 2), "kind": kind,
-            "cause": "殴打他人", "summary": "邻里纠纷引发打架", "unit": "测试县公安局甲镇派出所", **extra}
+    data = {
+        "subject": subject or world.shop_a,
+        "occurred_on": datetime.date(2026, 3, 2),
+        "kind": kind,
+        "cause": "殴打他人",
+        "summary": "邻里纠纷引发打架",
+        "unit": "测试县公安局甲镇派出所",
+        **extra,
+    }
     return services.police_case_create(actor=world.users[user], data=data)
 
 

@@ -45,7 +45,6 @@ def test_list_filters(world, client_as):
     assert "影响零案件" in html and "重大影响" in html and "测试县公安局甲镇派出所" in html
 
 
-
 def test_a_clerks_list_and_its_filters_cost_the_same_queries_for_3_and_30_cases(world, client_as):
     """The county's list is TestCaseViews' (test_views.py); a clerk's scope and the filters cost no more."""
     client = client_as("clerk_a")

@@ -18,26 +18,49 @@ def test_a_department_sees_its_school_s_case_and_refused_edits_and_steps_change_
     school = case(world, subject=world.school_a, kind="刑事")  # school_a: town_a itself, 教育局
     other = case(world, user="clerk_b", subject=world.shop_b)
     anon = {"anonymous": 302}
-    responses = check_role_matrix(client_as, "/cases/", {**anon, "admin": 200, "county": 200, "clerk_a": 200,
-                                                         "clerk_b": 200, "grid_a": 200, "dept_edu": 200})
-    listed = {role: {row.record.pk for row in r.context["table"].rows} for role, r in responses.items()
-              if role != "anonymous"}
-    assert listed == {"admin": {shop.pk, school.pk, other.pk}, "county": {shop.pk, school.pk, other.pk},
-                      "clerk_a": {shop.pk, school.pk}, "clerk_b": {other.pk}, "grid_a": {shop.pk},
-                      "dept_edu": {school.pk}}
-    check_role_matrix(client_as, f"/cases/{school.pk}/", {**anon, "admin": 200, "county": 200, "clerk_a": 200,
-                                                          "clerk_b": 404, "grid_a": 404, "dept_edu": 200})
+    responses = check_role_matrix(
+        client_as,
+        "/cases/",
+        {**anon, "admin": 200, "county": 200, "clerk_a": 200, "clerk_b": 200, "grid_a": 200, "dept_edu": 200},
+    )
+    listed = {
+        role: {row.record.pk for row in r.context["table"].rows} for role, r in responses.items() if role != "anonymous"
+    }
+    assert listed == {
+        "admin": {shop.pk, school.pk, other.pk},
+        "county": {shop.pk, school.pk, other.pk},
+        "clerk_a": {shop.pk, school.pk},
+        "clerk_b": {other.pk},
+        "grid_a": {shop.pk},
+        "dept_edu": {school.pk},
+    }
+    check_role_matrix(
+        client_as,
+        f"/cases/{school.pk}/",
+        {**anon, "admin": 200, "county": 200, "clerk_a": 200, "clerk_b": 404, "grid_a": 404, "dept_edu": 200},
+    )
     check_role_matrix(client_as, f"/cases/{other.pk}/", {"clerk_a": 404, "clerk_b": 200, "grid_a": 404})
-    check_role_matrix(client_as, f"/cases/{school.pk}/edit/", {**anon, "admin": 200, "county": 403,
-                                                               "clerk_a": 200, "clerk_b": 404, "grid_a": 404,
-                                                               "dept_edu": 403})
+    check_role_matrix(
+        client_as,
+        f"/cases/{school.pk}/edit/",
+        {**anon, "admin": 200, "county": 403, "clerk_a": 200, "clerk_b": 404, "grid_a": 404, "dept_edu": 403},
+    )
 
-    edit = {"subject": world.shop_a.pk, "occurred_on": "2026-03-02", "kind": "治安", "cause": "寻衅滋事",
-            "version": 1}
-    check_role_matrix(client_as, f"/cases/{shop.pk}/edit/", {**anon, "county": 403, "clerk_b": 404,
-                                                             "dept_edu": 404}, method="post", data=edit)
-    check_role_matrix(client_as, f"/cases/{school.pk}/edit/", {"grid_a": 404, "dept_edu": 403}, method="post",
-                      data={**edit, "subject": world.school_a.pk, "kind": "刑事"})
+    edit = {"subject": world.shop_a.pk, "occurred_on": "2026-03-02", "kind": "治安", "cause": "寻衅滋事", "version": 1}
+    check_role_matrix(
+        client_as,
+        f"/cases/{shop.pk}/edit/",
+        {**anon, "county": 403, "clerk_b": 404, "dept_edu": 404},
+        method="post",
+        data=edit,
+    )
+    check_role_matrix(
+        client_as,
+        f"/cases/{school.pk}/edit/",
+        {"grid_a": 404, "dept_edu": 403},
+        method="post",
+        data={**edit, "subject": world.school_a.pk, "kind": "刑事"},
+    )
     shop.refresh_from_db()
     school.refresh_from_db()
     assert shop.cause == "殴打他人" and shop.version == 1 and school.version == 1
@@ -46,19 +69,31 @@ def test_a_department_sees_its_school_s_case_and_refused_edits_and_steps_change_
     assert shop.cause == "寻衅滋事" and shop.version == 2
 
     solve = {"solved_on": "2026-03-10", "version": 2}
-    check_role_matrix(client_as, f"/cases/{shop.pk}/do/solve/", {**anon, "county": 403, "clerk_b": 404,
-                                                                 "dept_edu": 404}, method="post", data=solve)
-    check_role_matrix(client_as, f"/cases/{school.pk}/do/solve/", {"grid_a": 404, "dept_edu": 403},
-                      method="post", data={**solve, "version": 1})
+    check_role_matrix(
+        client_as,
+        f"/cases/{shop.pk}/do/solve/",
+        {**anon, "county": 403, "clerk_b": 404, "dept_edu": 404},
+        method="post",
+        data=solve,
+    )
+    check_role_matrix(
+        client_as,
+        f"/cases/{school.pk}/do/solve/",
+        {"grid_a": 404, "dept_edu": 403},
+        method="post",
+        data={**solve, "version": 1},
+    )
     shop.refresh_from_db()
     school.refresh_from_db()
     assert shop.status == "侦办中" and shop.version == 2 and school.status == "侦办中"
-    check_role_matrix(client_as, f"/cases/{shop.pk}/do/solve/", {**anon, "clerk_a": 200, "grid_a": 200,
-                                                                 "county": 403, "dept_edu": 404})  # GET: the form
+    check_role_matrix(
+        client_as,
+        f"/cases/{shop.pk}/do/solve/",
+        {**anon, "clerk_a": 200, "grid_a": 200, "county": 403, "dept_edu": 404},
+    )  # GET: the form
     assert client_as("grid_a").post(f"/cases/{shop.pk}/do/solve/", solve).status_code == 302
     shop.refresh_from_db()
     assert shop.status == "已破案" and shop.solved_on == datetime.date(2026, 3, 10)
-
 
 
 def test_read_only_users_see_no_buttons(world, client_as):

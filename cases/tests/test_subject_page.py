@@ -23,7 +23,6 @@ def test_the_subject_page_shows_the_case_section(world, client_as):
     assert f'href="/cases/new/?subject={world.shop_a.pk}"' in response.content.decode()
 
 
-
 def test_the_nav_links_to_the_case_list(world, client_as):
     html = client_as("grid_a").get("/").content.decode()
     assert 'href="/cases/"' in html and "bi-shield-exclamation" in html

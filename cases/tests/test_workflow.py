@@ -26,7 +26,6 @@ def test_a_criminal_case_is_solved_then_closed(world):
     assert reasons == ["登记刑事/治安案件", "破案：侦办中 → 已破案（嫌疑人到案）", "结案：已破案 → 已结案"]
 
 
-
 def test_a_public_security_case_closes_directly_or_after_being_solved(world):
     direct = run(world, case(world), "close", closed_on=datetime.date(2026, 3, 3), note="行政拘留五日")
     assert direct.status == "已结案" and direct.solved_on is None
@@ -35,12 +34,10 @@ def test_a_public_security_case_closes_directly_or_after_being_solved(world):
     assert solved.status == "已结案" and solved.solved_on == datetime.date(2026, 3, 4)
 
 
-
 def test_closing_an_unsolved_criminal_case_is_refused(world, client_as):
     c = case(world, kind="刑事")
     with pytest.raises(ServiceError, match="刑事案件须先登记破案"):
-        services.police_case_transition(actor=world.users["clerk_a"], obj=c, name="close",
-                                        data={"closed_on": TODAY})
+        services.police_case_transition(actor=world.users["clerk_a"], obj=c, name="close", data={"closed_on": TODAY})
     c.refresh_from_db()
     assert c.status == "侦办中" and c.closed_on is None and c.version == 1
     client = client_as("clerk_a")
@@ -55,13 +52,13 @@ def test_closing_an_unsolved_criminal_case_is_refused(world, client_as):
     assert c.status == "侦办中" and c.version == 1
 
 
-
 def test_transitions_outside_the_table_are_refused_and_change_nothing(world, client_as):
     c = run(world, case(world), "close", closed_on=datetime.date(2026, 3, 10))
     for name in ("solve", "close"):
         with pytest.raises(ServiceError, match="当前状态为“已结案”，不能执行"):
-            services.police_case_transition(actor=world.users["clerk_a"], obj=c, name=name,
-                                            data={"solved_on": TODAY, "closed_on": TODAY})
+            services.police_case_transition(
+                actor=world.users["clerk_a"], obj=c, name=name, data={"solved_on": TODAY, "closed_on": TODAY}
+            )
     with pytest.raises(ServiceError, match="未知的操作"):
         services.police_case_transition(actor=world.users["clerk_a"], obj=c, name="reopen")
     c.refresh_from_db()
@@ -69,8 +66,9 @@ def test_transitions_outside_the_table_are_refused_and_change_nothing(world, cli
     assert c.version == 2
     solved = run(world, case(world, kind="刑事"), "solve", solved_on=datetime.date(2026, 3, 4))
     with pytest.raises(ServiceError, match="当前状态为“已破案”，不能执行“破案”"):
-        services.police_case_transition(actor=world.users["clerk_a"], obj=solved, name="solve",
-                                        data={"solved_on": TODAY})
+        services.police_case_transition(
+            actor=world.users["clerk_a"], obj=solved, name="solve", data={"solved_on": TODAY}
+        )
     solved.refresh_from_db()
     assert solved.solved_on == datetime.date(2026, 3, 4) and solved.version == 2
     client = client_as("clerk_a")
@@ -80,7 +78,6 @@ def test_transitions_outside_the_table_are_refused_and_change_nothing(world, cli
     assert "当前状态为“已结案”" in " ".join(response.context["form"].non_field_errors())
     c.refresh_from_db()
     assert c.status == "已结案" and c.version == 2
-
 
 
 def test_transition_dates_are_checked(world, client_as):
@@ -97,7 +94,6 @@ def test_transition_dates_are_checked(world, client_as):
     assert c.status == "已破案" and c.closed_on is None
 
 
-
 def test_county_and_other_township_cannot_act(world):
     c = case(world)
     with pytest.raises(PermissionDenied):
@@ -112,7 +108,6 @@ def test_county_and_other_township_cannot_act(world):
     assert c.status == "侦办中" and PoliceCase.objects.count() == 1
 
 
-
 def test_a_stale_step_is_refused_on_the_page_and_by_the_service(world, client_as):
     """A stale edit is TestCaseViews' (test_views.py); a step taken on a stale version is refused too."""
     c = case(world)
@@ -122,7 +117,8 @@ def test_a_stale_step_is_refused_on_the_page_and_by_the_service(world, client_as
     assert response.status_code == 400
     assert "其他用户修改" in " ".join(response.context["form"].non_field_errors())
     with pytest.raises(ConflictError):
-        services.police_case_transition(actor=world.users["clerk_a"], obj=c, name="close",
-                                        data={"closed_on": TODAY}, expected_version=1)
+        services.police_case_transition(
+            actor=world.users["clerk_a"], obj=c, name="close", data={"closed_on": TODAY}, expected_version=1
+        )
     c.refresh_from_db()
     assert c.cause == "赌博" and c.status == "侦办中" and c.version == 2

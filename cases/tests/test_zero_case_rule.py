@@ -20,7 +20,6 @@ def test_breaks_zero_case_follows_the_default_rule(world):
     assert set(PoliceCase.objects.breaking_zero_case(False)) == {minor}
 
 
-
 def test_major_influence_is_stored_false_for_criminal_cases(world):
     criminal = case(world, kind="刑事", major_influence=True)
     criminal.refresh_from_db()
@@ -32,14 +31,21 @@ def test_major_influence_is_stored_false_for_criminal_cases(world):
     assert c.kind == "刑事" and c.major_influence is False and c.version == 2
 
 
-
 def test_the_form_ignores_major_influence_for_criminal_cases(world, client_as):
     client = client_as("clerk_a")
     response = client.get("/cases/new/")
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="major-influence-box"' in html and "cases/case_form.js" in html
-    response = client.post("/cases/new/", {"subject": world.shop_a.pk, "occurred_on": "2026-03-02", "kind": "刑事",
-                                            "major_influence": "on", "cause": "盗窃"})
+    response = client.post(
+        "/cases/new/",
+        {
+            "subject": world.shop_a.pk,
+            "occurred_on": "2026-03-02",
+            "kind": "刑事",
+            "major_influence": "on",
+            "cause": "盗窃",
+        },
+    )
     assert response.status_code == 302
     assert PoliceCase.objects.get().major_influence is False

@@ -64,6 +64,7 @@ def report_cell(world, month, *, sheet="达标数据", group="单位(企业)", c
 
 # --- 2. overrides reach 年度累计 and carry into the later months ------------------------------------
 
+
 @pytest.fixture
 def march_accident(world):
     """甲一村超市 has an injury accident in March: it fails March and, without help, every later 年度累计."""
@@ -79,8 +80,11 @@ def test_a_ytd_override_moves_this_and_every_later_month_at_once(march_accident,
     assert county_row(world, MAY).passed == 3 and county_row(world, MAY).meets_target is True  # 3 of 4 ≥ 75%
     before = report_cell(world, MAY)
 
-    response = client_as("county").post(f"/dashboard/subject/{world.shop_a.pk}/2026-03/override/", {
-        "period": "ytd", "passed": "1", "reason": "事故系第三方车辆所致，经县应急局认定不计入"}, follow=True)
+    response = client_as("county").post(
+        f"/dashboard/subject/{world.shop_a.pk}/2026-03/override/",
+        {"period": "ytd", "passed": "1", "reason": "事故系第三方车辆所致，经县应急局认定不计入"},
+        follow=True,
+    )
     text = response.content.decode()
     assert "已保存2026年3月年度累计的人工认定" in text and "2026年4月至5月的年度累计已随之更新" in text
 
@@ -108,8 +112,9 @@ def test_a_ytd_override_moves_this_and_every_later_month_at_once(march_accident,
 
 def test_recomputation_keeps_the_override_and_its_carry(march_accident):
     world = march_accident
-    services.subject_month_override(actor=world.users["county"], subject_month=sm(world.shop_a, MAR), passed=True,
-                                    reason="第三方责任", period="ytd")
+    services.subject_month_override(
+        actor=world.users["county"], subject_month=sm(world.shop_a, MAR), passed=True, reason="第三方责任", period="ytd"
+    )
     months(world, MAR, APR, MAY)
     assert [sm(world.shop_a, m).ytd_passed for m in (MAR, APR, MAY)] == [True, True, True]
     assert county_row(world, MAY).passed == 4
@@ -122,10 +127,12 @@ def test_recomputation_keeps_the_override_and_its_carry(march_accident):
 def test_cancelling_the_override_restores_the_computed_verdicts(march_accident):
     world = march_accident
     county = world.users["county"]
-    services.subject_month_override(actor=county, subject_month=sm(world.shop_a, MAR), passed=True, reason="x",
-                                    period="ytd")
-    services.subject_month_override(actor=county, subject_month=sm(world.shop_a, MAR), passed=None, reason="",
-                                    period="ytd")
+    services.subject_month_override(
+        actor=county, subject_month=sm(world.shop_a, MAR), passed=True, reason="x", period="ytd"
+    )
+    services.subject_month_override(
+        actor=county, subject_month=sm(world.shop_a, MAR), passed=None, reason="", period="ytd"
+    )
     assert [sm(world.shop_a, m).ytd_passed for m in (MAR, APR, MAY)] == [False, False, False]
     assert county_row(world, MAY).passed == 3
     assert [o.passed for o in OverrideLog.objects.order_by("at")] == [True, None]
@@ -133,19 +140,30 @@ def test_cancelling_the_override_restores_the_computed_verdicts(march_accident):
 
 def test_a_month_override_flows_into_the_ytd_of_the_later_months(march_accident):
     world = march_accident
-    result = services.subject_month_override(actor=world.users["county"], subject_month=sm(world.shop_a, MAR),
-                                             passed=True, reason="本月事故不计", period="month")
+    result = services.subject_month_override(
+        actor=world.users["county"],
+        subject_month=sm(world.shop_a, MAR),
+        passed=True,
+        reason="本月事故不计",
+        period="month",
+    )
     assert result.refresh.updated == [MAR, APR, MAY]
     assert [(sm(world.shop_a, m).passed, sm(world.shop_a, m).ytd_passed) for m in (MAR, APR, MAY)] == [
-        (True, True), (True, True), (True, True)]
+        (True, True),
+        (True, True),
+        (True, True),
+    ]
     assert county_row(world, APR).passed == 4 and county_row(world, MAR, period="month").passed == 4
 
 
 def test_a_locked_later_month_is_left_alone_and_listed(march_accident, client_as):
     world = march_accident
     services.month_lock(actor=world.users["county"], region=world.county, month=APR, confirm_unsubmitted=True)
-    response = client_as("county").post(f"/dashboard/subject/{world.shop_a.pk}/2026-03/override/", {
-        "period": "ytd", "passed": "1", "reason": "第三方责任"}, follow=True)
+    response = client_as("county").post(
+        f"/dashboard/subject/{world.shop_a.pk}/2026-03/override/",
+        {"period": "ytd", "passed": "1", "reason": "第三方责任"},
+        follow=True,
+    )
     assert "2026年5月的年度累计已随之更新；4月已锁定，未改变" in response.content.decode()
     assert (sm(world.shop_a, APR).ytd_passed, sm(world.shop_a, MAY).ytd_passed) == (False, True)
     assert county_row(world, APR).passed == 3 and county_row(world, MAY).passed == 4
@@ -164,32 +182,43 @@ def test_overrides_are_refused_for_bad_input_and_other_roles(march_accident, cli
     assert client_as("county").post(url, {"period": "year", "passed": "1", "reason": "x"}).status_code == 404
     assert client_as("clerk_b").post(url, {"period": "ytd", "passed": "1", "reason": "x"}).status_code == 404
     with pytest.raises(ServiceError, match="理由"):
-        services.subject_month_override(actor=world.users["county"], subject_month=sm(world.shop_a, MAR),
-                                        passed=True, reason=" ", period="ytd")
+        services.subject_month_override(
+            actor=world.users["county"], subject_month=sm(world.shop_a, MAR), passed=True, reason=" ", period="ytd"
+        )
     client_as("clerk_a").post(url, {"period": "ytd", "passed": "1", "reason": "x"})
     assert sm(world.shop_a, MAR).ytd_override_passed is None and not OverrideLog.objects.exists()
 
 
 # --- 3. rule presets per county and group; accident kinds and 重伤 --------------------------------
 
+
 def test_shanxi_preset_fails_any_security_case_and_only_deadly_accidents(world):
     county = world.users["county"]
     PoliceCase.objects.create(subject=world.shop_a, occurred_on=datetime.date(2026, 3, 3), kind="治安")
-    Accident.objects.create(subject=world.shop_b, occurred_on=datetime.date(2026, 3, 4), kind="道路交通", injuries=3,
-                            serious_injuries=1)
+    Accident.objects.create(
+        subject=world.shop_b, occurred_on=datetime.date(2026, 3, 4), kind="道路交通", injuries=3, serious_injuries=1
+    )
     Accident.objects.create(subject=world.school_b, occurred_on=datetime.date(2026, 3, 5), kind="溺水", deaths=1)
     months(world, MAR)
-    default = {s.name: (sm(s, MAR).case_ok, sm(s, MAR).accident_ok) for s in (world.shop_a, world.shop_b,
-                                                                              world.school_b)}
+    default = {
+        s.name: (sm(s, MAR).case_ok, sm(s, MAR).accident_ok) for s in (world.shop_a, world.shop_b, world.school_b)
+    }
     assert default == {"甲一村超市": (True, True), "乙一村商店": (True, False), "乙镇中学": (True, False)}
 
-    rule = services.ruleset_update(actor=county, group="unit", region=world.county, data={}, preset="shanxi",
-                                   reason="执行山西口径")
+    rule = services.ruleset_update(
+        actor=county, group="unit", region=world.county, data={}, preset="shanxi", reason="执行山西口径"
+    )
     assert (rule.version, rule.preset, rule.region, rule.accident_basis, rule.case_any_security) == (
-        2, "shanxi", world.county, "death", True)
+        2,
+        "shanxi",
+        world.county,
+        "death",
+        True,
+    )
     months(world, MAR)
-    shanxi = {s.name: (sm(s, MAR).case_ok, sm(s, MAR).accident_ok) for s in (world.shop_a, world.shop_b,
-                                                                             world.school_b)}
+    shanxi = {
+        s.name: (sm(s, MAR).case_ok, sm(s, MAR).accident_ok) for s in (world.shop_a, world.shop_b, world.school_b)
+    }
     assert shanxi == {"甲一村超市": (False, True), "乙一村商店": (True, True), "乙镇中学": (True, False)}
     assert sm(world.shop_a, MAR).rule == rule
     assert sm(world.village_a.village_subject, MAR).rule == RuleSet.default("village")  # the other group keeps its
@@ -202,26 +231,35 @@ def test_presets_are_per_county_in_a_city(world):
     shop = Subject.objects.create(name="邻镇商店", category=Category.objects.get(name="企业"), region=town)
     for subject in (world.shop_a, shop):
         PoliceCase.objects.create(subject=subject, occurred_on=datetime.date(2026, 3, 3), kind="治安")
-    services.ruleset_update(actor=world.users["admin"], group="unit", region=world.county, data={}, preset="shanxi",
-                            reason="山西口径")
+    services.ruleset_update(
+        actor=world.users["admin"], group="unit", region=world.county, data={}, preset="shanxi", reason="山西口径"
+    )
     months(world, MAR)
     months(world, MAR, region=other)
     assert sm(world.shop_a, MAR).case_ok is False and sm(shop, MAR).case_ok is True
     assert sm(shop, MAR).rule == RuleSet.default("unit")
     with pytest.raises(PermissionDenied, match="管辖范围"):
-        services.ruleset_update(actor=world.users["county"], group="unit", region=other, data={}, preset="shanxi",
-                                reason="x")
+        services.ruleset_update(
+            actor=world.users["county"], group="unit", region=other, data={}, preset="shanxi", reason="x"
+        )
     with pytest.raises(ServiceError, match="县（市、区）及以上"):
-        services.ruleset_update(actor=world.users["county"], group="unit", region=world.town_a, data={},
-                                preset="shanxi", reason="x")
+        services.ruleset_update(
+            actor=world.users["county"], group="unit", region=world.town_a, data={}, preset="shanxi", reason="x"
+        )
 
 
 def test_serious_injury_basis_counts_deaths_and_serious_injuries(world):
-    services.ruleset_update(actor=world.users["county"], group="unit", region=world.county,
-                            data={"accident_basis": "serious"}, reason="按重伤以上")
+    services.ruleset_update(
+        actor=world.users["county"],
+        group="unit",
+        region=world.county,
+        data={"accident_basis": "serious"},
+        reason="按重伤以上",
+    )
     Accident.objects.create(subject=world.shop_a, occurred_on=datetime.date(2026, 3, 4), kind="燃气", injuries=2)
-    Accident.objects.create(subject=world.shop_b, occurred_on=datetime.date(2026, 3, 4), kind="燃气", injuries=2,
-                            serious_injuries=1)
+    Accident.objects.create(
+        subject=world.shop_b, occurred_on=datetime.date(2026, 3, 4), kind="燃气", injuries=2, serious_injuries=1
+    )
     months(world, MAR)
     assert (sm(world.shop_a, MAR).accident_ok, sm(world.shop_b, MAR).accident_ok) == (True, False)
     assert RuleSet.current("unit", world.county).preset == "custom"
@@ -234,8 +272,12 @@ def test_rules_page_applies_a_preset_for_the_county(world, client_as):
     response = client_as("county").post("/dashboard/rules/", form, follow=True)
     assert "测试县村(社区)规则已更新为第2版（山西口径）" in response.content.decode()
     rule = RuleSet.current("village", world.county)
-    assert (rule.preset, rule.version, rule.created_by, rule.reason) == ("shanxi", 2, world.users["county"],
-                                                                         "省平安办通知")
+    assert (rule.preset, rule.version, rule.created_by, rule.reason) == (
+        "shanxi",
+        2,
+        world.users["county"],
+        "省平安办通知",
+    )
     refused = client_as("county").post("/dashboard/rules/", {**form, "preset": "default", "preset_reason": ""})
     assert refused.status_code == 200 and "调整规则必须填写原因" in refused.content.decode()
     assert RuleSet.current("village", world.county).version == 2  # a reason is required; nothing changed
@@ -243,18 +285,23 @@ def test_rules_page_applies_a_preset_for_the_county(world, client_as):
     for role in ("clerk_a", "dept_edu", "grid_a"):
         assert client_as(role).post("/dashboard/rules/", form).status_code == 403
     clerk_page = client_as("clerk_a").get("/dashboard/rules/").content.decode()
-    assert "山西口径" in clerk_page and "name=\"preset\"" not in clerk_page  # read-only: the county's rules
-    check_role_matrix(client_as, "/dashboard/rules/", {"anonymous": 302, "admin": 200, "county": 200,
-                                                        "clerk_a": 200, "grid_a": 200, "dept_edu": 200})
+    assert "山西口径" in clerk_page and 'name="preset"' not in clerk_page  # read-only: the county's rules
+    check_role_matrix(
+        client_as,
+        "/dashboard/rules/",
+        {"anonymous": 302, "admin": 200, "county": 200, "clerk_a": 200, "grid_a": 200, "dept_edu": 200},
+    )
 
 
 def test_accident_kinds_and_serious_injuries_import(world):
     from sanzero.importing.engine import import_file
     from sanzero.tests.helpers import xlsx
 
-    rows = [["所属区划代码", "主体名称", "发生日期", "事故类型", "死亡人数", "受伤人数", "重伤人数"],
-            ["990121100200", "甲一村超市", "2026-03-01", "自建房", 0, 12, 10],
-            ["990121100200", "甲一村超市", "2026-03-02", "烟花爆竹", 0, 1, 2]]
+    rows = [
+        ["所属区划代码", "主体名称", "发生日期", "事故类型", "死亡人数", "受伤人数", "重伤人数"],
+        ["990121100200", "甲一村超市", "2026-03-01", "自建房", 0, 12, 10],
+        ["990121100200", "甲一村超市", "2026-03-02", "烟花爆竹", 0, 1, 2],
+    ]
     result = import_file(actor=world.users["clerk_a"], kind="accidents", file=xlsx(rows), dry_run=True)
     assert [str(e) for e in result.row_errors] == ["第3行 重伤人数: 重伤人数不能多于受伤人数（受伤人数含重伤）。"]
     result = import_file(actor=world.users["clerk_a"], kind="accidents", file=xlsx(rows[:2]), dry_run=False)
@@ -264,6 +311,7 @@ def test_accident_kinds_and_serious_injuries_import(world):
 
 
 # --- 5. a department sees its own subjects' rates -------------------------------------------------
+
 
 @pytest.fixture
 def schools(world):
@@ -314,23 +362,35 @@ def test_the_department_report_counts_its_subjects(schools, client_as, tmp_path)
     assert "%E6%95%99%E8%82%B2%E5%B1%80" in response["Content-Disposition"]  # 教育局 in the file name
 
     target = tmp_path / "edu.xlsx"
-    call_command("export_report", "--month", "2026-03", "--department", "教育局", "--output", str(target),
-                 stdout=io.StringIO())
+    call_command(
+        "export_report", "--month", "2026-03", "--department", "教育局", "--output", str(target), stdout=io.StringIO()
+    )
     ws = openpyxl.load_workbook(target)["达标数据"]
     assert next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[3] == "全部")[4:6] == (2, 1)
     from django.core.management import CommandError
 
     with pytest.raises(CommandError, match="主管部门“不存在局”不存在"):
-        call_command("export_report", "--month", "2026-03", "--department", "不存在局", "--output",
-                     str(tmp_path / "x.xlsx"))
+        call_command(
+            "export_report", "--month", "2026-03", "--department", "不存在局", "--output", str(tmp_path / "x.xlsx")
+        )
 
 
 # --- 8. rates compare honestly --------------------------------------------------------------------
 
-@pytest.mark.parametrize("num,den,shown", [
-    (9999, 10000, "99.9%"), (19999, 20000, "99.9%"), (10000, 10000, "100.0%"), (1, 10000, "0.1%"),
-    (0, 5, "0.0%"), (2, 3, "66.7%"), (1, 8, "12.5%"), (7999, 10000, "80.0%"),
-])
+
+@pytest.mark.parametrize(
+    "num,den,shown",
+    [
+        (9999, 10000, "99.9%"),
+        (19999, 20000, "99.9%"),
+        (10000, 10000, "100.0%"),
+        (1, 10000, "0.1%"),
+        (0, 5, "0.0%"),
+        (2, 3, "66.7%"),
+        (1, 8, "12.5%"),
+        (7999, 10000, "80.0%"),
+    ],
+)
 def test_a_rate_never_shows_100_while_a_subject_fails(num, den, shown):
     assert percent_text(Rate(num, den)) == shown
 
@@ -355,27 +415,31 @@ def test_dashboard_ranking_and_report_compare_exactly(world, client_as):
     assert (town_a.passed, town_a.total, town_a.meets_target, town_a.gap) == (1, 2, True, 0)
     town_b = RegionMonth.objects.get(region=world.town_b, month=MAR, group="unit", period="ytd")
     assert (town_b.passed, town_b.total, town_b.meets_target) == (2, 2, True)
-    entries = {e["region"].name: e for e in client_as("county").get("/dashboard/ranking/?month=2026-03").context[
-        "entries"]}
+    entries = {
+        e["region"].name: e for e in client_as("county").get("/dashboard/ranking/?month=2026-03").context["entries"]
+    }
     assert entries["甲镇"]["below"] is False
     Target.objects.filter(region=world.town_a).update(rate=Decimal("0.5001"))
     months(world, MAR)
-    entries = {e["region"].name: e for e in client_as("county").get("/dashboard/ranking/?month=2026-03").context[
-        "entries"]}
+    entries = {
+        e["region"].name: e for e in client_as("county").get("/dashboard/ranking/?month=2026-03").context["entries"]
+    }
     assert entries["甲镇"]["below"] is True  # 50.0% shown, 50.01% wanted: below, honestly
     buffer = io.BytesIO()
     build_report(user_or_none=None, region=world.town_a, month=MAR, stream_or_path=buffer)
     buffer.seek(0)
     ws = openpyxl.load_workbook(buffer)["达标数据"]
-    row = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == world.town_a.code and r[3] ==
-               "单位(企业)")
+    row = next(
+        r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == world.town_a.code and r[3] == "单位(企业)"
+    )
     assert row[6] == 0.5 and row[13] == pytest.approx(0.5001) and row[14] == pytest.approx(-0.0001)
 
 
 def test_the_dashboard_shows_99_9_not_100_when_one_of_many_fails(world, client_as):
     enterprise = Category.objects.get(name="企业")
-    Subject.objects.bulk_create([Subject(name=f"企业{i}", category=enterprise, region=world.town_b)
-                                 for i in range(2000)])
+    Subject.objects.bulk_create(
+        [Subject(name=f"企业{i}", category=enterprise, region=world.town_b) for i in range(2000)]
+    )
     Accident.objects.create(subject=world.shop_b, occurred_on=datetime.date(2026, 3, 4), kind="其他", injuries=1)
     months(world, MAR)
     row = RegionMonth.objects.get(region=world.town_b, month=MAR, group="unit", period="month")

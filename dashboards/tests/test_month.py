@@ -26,15 +26,17 @@ def fixed_clock():
 
 
 def hazard(world, subject, found_on, user="clerk_a"):
-    return hazard_services.hazard_create(actor=world.users[user], data={
-        "subject": subject, "found_on": found_on, "category": "用电", "level": "一般", "description": "电线老化"})
+    return hazard_services.hazard_create(
+        actor=world.users[user],
+        data={"subject": subject, "found_on": found_on, "category": "用电", "level": "一般", "description": "电线老化"},
+    )
 
 
 @pytest.fixture
 def computed(world):
     Accident.objects.create(subject=world.shop_a, occurred_on=datetime.date(2026, 3, 10), kind="火灾", injuries=1)
-    hazard(world, world.shop_a, datetime.date(2026, 3, 2))      # due 03-09, still 整改中: overdue
-    hazard(world, world.school_a, datetime.date(2026, 4, 1))    # due 04-08: overdue today, not in March
+    hazard(world, world.shop_a, datetime.date(2026, 3, 2))  # due 03-09, still 整改中: overdue
+    hazard(world, world.school_a, datetime.date(2026, 4, 1))  # due 04-08: overdue today, not in March
     hazard(world, world.shop_b, datetime.date(2026, 3, 2), user="clerk_b")
     compute.compute_month(region=world.county, month=MARCH)
     return world
@@ -62,6 +64,7 @@ def last_reason(region):
 
 
 # --- locking checks the townships' submissions ------------------------------------------------------
+
 
 def test_lock_with_a_township_not_submitted_shows_the_warning_and_locks_nothing(computed, client_as):
     assert submit(client_as("clerk_a"), computed.town_a).status_code == 302
@@ -127,6 +130,7 @@ def test_a_withdrawn_township_is_listed_as_withdrawn(computed, client_as):
 
 # --- submission shows a summary first ----------------------------------------------------------------
 
+
 def test_submit_summary_shows_the_snapshot_figures(computed, client_as):
     response = client_as("clerk_a").get(f"/dashboard/month/submit/?region={computed.town_a.code}&month=2026-03")
     assert response.status_code == 200
@@ -189,6 +193,7 @@ def test_a_submitted_month_cannot_be_submitted_again_nor_a_future_month(computed
 
 # --- withdrawal -----------------------------------------------------------------------------------
 
+
 def test_withdraw_before_the_lock_reopens_the_month(computed, client_as):
     client = client_as("clerk_a")
     submit(client, computed.town_a)
@@ -247,6 +252,7 @@ def test_county_staff_do_not_submit_or_withdraw_for_a_township(computed, client_
 
 # --- the overview shows who has submitted --------------------------------------------------------
 
+
 def test_county_overview_counts_the_townships_that_submitted(computed, client_as):
     submit(client_as("clerk_a"), computed.town_a)
     response = client_as("county").get("/dashboard/?month=2026-03")
@@ -282,36 +288,54 @@ def test_overview_query_count_does_not_grow_with_submissions(computed, client_as
 
 # --- roles and bad input -----------------------------------------------------------------------------
 
+
 def test_role_matrix_of_the_submit_page(computed, client_as):
     url = f"/dashboard/month/submit/?region={computed.town_a.code}&month=2026-03"
-    check_role_matrix(client_as, url, {"anonymous": 302, "admin": 200, "county": 403, "clerk_a": 200,
-                                       "clerk_b": 404, "grid_a": 404, "dept_edu": 403})
+    check_role_matrix(
+        client_as,
+        url,
+        {"anonymous": 302, "admin": 200, "county": 403, "clerk_a": 200, "clerk_b": 404, "grid_a": 404, "dept_edu": 403},
+    )
     assert not MonthStatus.objects.exists()
 
 
 def test_role_matrix_of_the_lock_warning(computed, client_as):
     data = {"region": computed.county.code, "month": "2026-03", "action": "lock"}
-    check_role_matrix(client_as, MONTH_URL, {"anonymous": 302, "admin": 200, "county": 200, "clerk_a": 404,
-                                             "clerk_b": 404, "grid_a": 404, "dept_edu": 403},
-                      method="post", data=data)
+    check_role_matrix(
+        client_as,
+        MONTH_URL,
+        {"anonymous": 302, "admin": 200, "county": 200, "clerk_a": 404, "clerk_b": 404, "grid_a": 404, "dept_edu": 403},
+        method="post",
+        data=data,
+    )
     assert not MonthStatus.objects.exists()
 
 
-@pytest.mark.parametrize("data", [
-    {"region": "990121100000", "month": "2026-13", "action": "submit"},
-    {"region": "990121100000", "month": "", "action": "submit"},
-    {"region": "abc", "month": "2026-03", "action": "submit"},
-    {"region": "990121999000", "month": "2026-03", "action": "submit"},
-    {"region": "990121100000", "month": "2026-03", "action": "delete"},
-    {"region": "990121100000", "month": "2026-03"},
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"region": "990121100000", "month": "2026-13", "action": "submit"},
+        {"region": "990121100000", "month": "", "action": "submit"},
+        {"region": "abc", "month": "2026-03", "action": "submit"},
+        {"region": "990121999000", "month": "2026-03", "action": "submit"},
+        {"region": "990121100000", "month": "2026-03", "action": "delete"},
+        {"region": "990121100000", "month": "2026-03"},
+    ],
+)
 def test_bad_input_to_the_month_action_is_404(computed, client_as, data):
     assert client_as("admin").post(MONTH_URL, data).status_code == 404
     assert not MonthStatus.objects.exists()
 
 
-@pytest.mark.parametrize("query", ["region=990121100000&month=2026-13", "region=abc&month=2026-03",
-                                   "region=990121999000&month=2026-03", "region=990121000000&month=2026-03"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "region=990121100000&month=2026-13",
+        "region=abc&month=2026-03",
+        "region=990121999000&month=2026-03",
+        "region=990121000000&month=2026-03",
+    ],
+)
 def test_bad_input_to_the_submit_page_is_404(computed, client_as, query):
     assert client_as("admin").get(f"/dashboard/month/submit/?{query}").status_code == 404
 

@@ -31,8 +31,15 @@ def fixed_clock():
 
 
 def petition(subject, day, **kw):
-    data = {"channel": "来访", "type": "申诉求决", "headcount": 1, "level_reached": "乡镇", "content": "诉求",
-            "handle_due": day + datetime.timedelta(days=60), "notify_due": day + datetime.timedelta(days=15)}
+    data = {
+        "channel": "来访",
+        "type": "申诉求决",
+        "headcount": 1,
+        "level_reached": "乡镇",
+        "content": "诉求",
+        "handle_due": day + datetime.timedelta(days=60),
+        "notify_due": day + datetime.timedelta(days=15),
+    }
     data.update(kw)
     return Petition.objects.create(subject=subject, received_on=day, **data)
 
@@ -112,12 +119,19 @@ def test_month_and_year_to_date_differ_for_an_earlier_failure(world):
 
 
 def test_denominator_follows_joined_and_left_dates(world):
-    joins_after = Subject.objects.create(name="四月加入", category=world.shop_a.category, region=world.village_a,
-                                         joined_on=datetime.date(2026, 4, 1))
-    left_before_end = Subject.objects.create(name="三月退出", category=world.shop_a.category, region=world.village_a,
-                                             left_on=datetime.date(2026, 3, 31))
-    left_after = Subject.objects.create(name="四月退出", category=world.shop_a.category, region=world.village_a,
-                                        joined_on=datetime.date(2026, 3, 31), left_on=datetime.date(2026, 4, 1))
+    joins_after = Subject.objects.create(
+        name="四月加入", category=world.shop_a.category, region=world.village_a, joined_on=datetime.date(2026, 4, 1)
+    )
+    left_before_end = Subject.objects.create(
+        name="三月退出", category=world.shop_a.category, region=world.village_a, left_on=datetime.date(2026, 3, 31)
+    )
+    left_after = Subject.objects.create(
+        name="四月退出",
+        category=world.shop_a.category,
+        region=world.village_a,
+        joined_on=datetime.date(2026, 3, 31),
+        left_on=datetime.date(2026, 4, 1),
+    )
     run(world)
     counted = set(SubjectMonth.objects.filter(month=MARCH).values_list("subject_id", flat=True))
     assert joins_after.pk not in counted
@@ -142,8 +156,12 @@ def test_override_changes_the_rate_and_is_audited(world):
     accident(world.shop_a, datetime.date(2026, 3, 10), injuries=1)
     run(world)
     assert region_row(world.town_a, "unit").passed == 1
-    services.subject_month_override(actor=world.users["county"], subject_month=row(world.shop_a), passed=True,
-                                    reason="事故系第三方车辆所致，经县应急局认定不计入")
+    services.subject_month_override(
+        actor=world.users["county"],
+        subject_month=row(world.shop_a),
+        passed=True,
+        reason="事故系第三方车辆所致，经县应急局认定不计入",
+    )
     sm = row(world.shop_a)
     assert sm.passed is True and sm.computed_passed is False and sm.override_by == world.users["county"]
     assert region_row(world.town_a, "unit").passed == 2
@@ -153,22 +171,32 @@ def test_override_changes_the_rate_and_is_audited(world):
     run(world)  # a recomputation keeps the override
     assert row(world.shop_a).passed is True
     with pytest.raises(Exception, match="只有县平安办"):
-        services.subject_month_override(actor=world.users["clerk_a"], subject_month=row(world.shop_a),
-                                        passed=False, reason="x")
+        services.subject_month_override(
+            actor=world.users["clerk_a"], subject_month=row(world.shop_a), passed=False, reason="x"
+        )
     with pytest.raises(Exception, match="理由"):
-        services.subject_month_override(actor=world.users["county"], subject_month=row(world.shop_a),
-                                        passed=False, reason=" ")
+        services.subject_month_override(
+            actor=world.users["county"], subject_month=row(world.shop_a), passed=False, reason=" "
+        )
 
 
 def test_tightened_rule_fails_any_security_case_and_records_its_version(world):
     case(world.shop_a, datetime.date(2026, 3, 3))
-    rule = services.ruleset_update(actor=world.users["county"], group="unit", region=world.county,
-                                   data={"case_any_security": True}, reason="县委要求从严")
+    rule = services.ruleset_update(
+        actor=world.users["county"],
+        group="unit",
+        region=world.county,
+        data={"case_any_security": True},
+        reason="县委要求从严",
+    )
     assert rule.version == 2 and rule.region == world.county and rule.preset == "custom"
     run(world)
     assert row(world.shop_a).case_ok is False and row(world.shop_a).rule == rule
-    assert row(world.village_a.village_subject).rule == RuleSet.current("village", world.county) == RuleSet.default(
-        "village")
+    assert (
+        row(world.village_a.village_subject).rule
+        == RuleSet.current("village", world.county)
+        == RuleSet.default("village")
+    )
 
 
 def test_rates_of_an_empty_denominator_are_empty_not_zero(world):
@@ -189,11 +217,33 @@ def test_computing_twice_leaves_identical_rows(world):
     petition(world.shop_a, datetime.date(2026, 3, 5), headcount=7)
     accident(world.school_b, datetime.date(2026, 1, 5), injuries=1)
     run(world)
-    fields = ["subject_id", "region_id", "group", "petition_ok", "accident_ok", "case_ok", "passed", "ytd_passed",
-              "failures", "ytd_failures", "rule_id"]
+    fields = [
+        "subject_id",
+        "region_id",
+        "group",
+        "petition_ok",
+        "accident_ok",
+        "case_ok",
+        "passed",
+        "ytd_passed",
+        "failures",
+        "ytd_failures",
+        "rule_id",
+    ]
     first = list(SubjectMonth.objects.order_by("subject_id").values(*fields))
-    region_fields = ["region_id", "group", "period", "total", "passed", "petition_ok", "accident_ok", "case_ok",
-                     "target", "petitions_count", "overdue_open"]
+    region_fields = [
+        "region_id",
+        "group",
+        "period",
+        "total",
+        "passed",
+        "petition_ok",
+        "accident_ok",
+        "case_ok",
+        "target",
+        "petitions_count",
+        "overdue_open",
+    ]
     first_regions = list(RegionMonth.objects.order_by("region_id", "group", "period").values(*region_fields))
     run(world)
     assert list(SubjectMonth.objects.order_by("subject_id").values(*fields)) == first
@@ -232,22 +282,59 @@ def test_ledger_statistics_for_month_and_year_to_date(world):
 
     def dispute(day, status="调解中", resolved=None, due=None):
         return Dispute.objects.create(
-            subject=world.shop_a, found_on=day, category="邻里纠纷", summary="x", level=level, level_started_on=day,
-            level_days=1, status=status, resolved_on=resolved, overall_due_on=due or day + datetime.timedelta(days=9))
+            subject=world.shop_a,
+            found_on=day,
+            category="邻里纠纷",
+            summary="x",
+            level=level,
+            level_started_on=day,
+            level_days=1,
+            status=status,
+            resolved_on=resolved,
+            overall_due_on=due or day + datetime.timedelta(days=9),
+        )
 
     dispute(datetime.date(2026, 3, 2), "已化解", datetime.date(2026, 3, 6))
     dispute(datetime.date(2026, 3, 20), "已化解", datetime.date(2026, 4, 2))  # resolved after March: not in March
     dispute(datetime.date(2026, 1, 10), "已化解", datetime.date(2026, 1, 12))
     dispute(datetime.date(2026, 3, 5))  # still mediating, overall deadline 03-14 < 03-31: overdue
-    Hazard.objects.create(subject=world.shop_a, found_on=datetime.date(2026, 3, 3), category="消防", level="一般",
-                          description="x", rectify_due=datetime.date(2026, 3, 10), status="已销号",
-                          rectified_on=datetime.date(2026, 3, 9), accepted_on=datetime.date(2026, 3, 10))
-    Hazard.objects.create(subject=world.shop_a, found_on=datetime.date(2026, 3, 25), category="消防", level="一般",
-                          description="x", rectify_due=datetime.date(2026, 4, 1), status="整改中")
-    Hazard.objects.create(subject=world.shop_a, found_on=datetime.date(2026, 2, 1), category="消防", level="一般",
-                          description="x", rectify_due=datetime.date(2026, 2, 8), status="整改中")  # overdue
-    petition(world.shop_a, datetime.date(2026, 3, 1), status="已办结", replied_on=datetime.date(2026, 3, 10),
-             closed_on=datetime.date(2026, 3, 20), satisfaction="满意")
+    Hazard.objects.create(
+        subject=world.shop_a,
+        found_on=datetime.date(2026, 3, 3),
+        category="消防",
+        level="一般",
+        description="x",
+        rectify_due=datetime.date(2026, 3, 10),
+        status="已销号",
+        rectified_on=datetime.date(2026, 3, 9),
+        accepted_on=datetime.date(2026, 3, 10),
+    )
+    Hazard.objects.create(
+        subject=world.shop_a,
+        found_on=datetime.date(2026, 3, 25),
+        category="消防",
+        level="一般",
+        description="x",
+        rectify_due=datetime.date(2026, 4, 1),
+        status="整改中",
+    )
+    Hazard.objects.create(
+        subject=world.shop_a,
+        found_on=datetime.date(2026, 2, 1),
+        category="消防",
+        level="一般",
+        description="x",
+        rectify_due=datetime.date(2026, 2, 8),
+        status="整改中",
+    )  # overdue
+    petition(
+        world.shop_a,
+        datetime.date(2026, 3, 1),
+        status="已办结",
+        replied_on=datetime.date(2026, 3, 10),
+        closed_on=datetime.date(2026, 3, 20),
+        satisfaction="满意",
+    )
     petition(world.shop_a, datetime.date(2026, 1, 2))  # handle_due 03-03 < 03-31, open: overdue
     run(world)
     month, ytd = region_row(world.town_a), region_row(world.town_a, period="ytd")

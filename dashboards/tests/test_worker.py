@@ -41,9 +41,15 @@ def test_recompute_from_the_dashboard_runs_on_a_real_worker(world, client_as, wo
 
 def test_the_worker_finds_every_job_task_and_the_sweeper(worker):
     registered = set().union(*celery_app.control.inspect(timeout=5).registered().values())
-    assert {"sanzero.import_job", "exporting.export_list", "dashboards.compute_snapshots",
-            "sanzero.give_up_stale_jobs", "exporting.cleanup_exports", "dashboards.compute_scheduled",
-            "ledger.notify_overdue"} <= registered
+    assert {
+        "sanzero.import_job",
+        "exporting.export_list",
+        "dashboards.compute_snapshots",
+        "sanzero.give_up_stale_jobs",
+        "exporting.cleanup_exports",
+        "dashboards.compute_scheduled",
+        "ledger.notify_overdue",
+    } <= registered
 
 
 def test_a_snapshot_task_delivered_twice_computes_once_on_a_real_worker(world, worker):

@@ -90,14 +90,18 @@ class County:
             self.townships[town] = f"历史{t + 1}镇"
             self.regions.append([town, f"历史{t + 1}镇", "乡镇", COUNTY])
             for v in range(4):
-                code, level = (f"990123{100 + t:03d}{200 + v:03d}", "村") if v < 3 else (
-                    f"990123{100 + t:03d}{1 + v:03d}", "社区")
+                code, level = (
+                    (f"990123{100 + t:03d}{200 + v:03d}", "村")
+                    if v < 3
+                    else (f"990123{100 + t:03d}{1 + v:03d}", "社区")
+                )
                 name = f"历史{t + 1}镇{v + 1}{level}"
                 self.regions.append([code, name, level, town])
                 self.subjects.append(Subj(name, level, code, "village"))  # registered with its region
                 for u in range(24):
-                    self.subjects.append(Subj(f"{name}{units[u % len(units)]}{u + 1}", units[u % len(units)], code,
-                                              "unit"))
+                    self.subjects.append(
+                        Subj(f"{name}{units[u % len(units)]}{u + 1}", units[u % len(units)], code, "unit")
+                    )
             for u in range(12):  # township-level units: no village
                 self.subjects.append(Subj(f"历史{t + 1}镇直属企业{u + 1}", "企业", town, "unit"))
         units_only = [s for s in self.subjects if s.group == "unit"]
@@ -134,8 +138,9 @@ class County:
                 day = self._day(s)
                 if day <= D(YEAR, 11, 18) and rng.random() < 0.6:  # resolved within days, by the end of November
                     done = day + datetime.timedelta(days=rng.randint(0, 6))
-                    self.sheets["disputes"].append([s.region, s.name, day, "邻里纠纷", f"纠纷{n}", "已化解", done,
-                                                    "双方达成和解"])
+                    self.sheets["disputes"].append(
+                        [s.region, s.name, day, "邻里纠纷", f"纠纷{n}", "已化解", done, "双方达成和解"]
+                    )
                     self.stats["disputes"].append((s, Stat(day, done, None)))
                 else:  # still mediating: overdue once the ladder's 7 working days have passed (四级七天)
                     self.sheets["disputes"].append([s.region, s.name, day, "合同债务", f"纠纷{n}", None, None, None])
@@ -148,25 +153,38 @@ class County:
                 if r < 0.4 and day <= D(YEAR, 11, 20):
                     fixed = min(day + datetime.timedelta(days=rng.randint(1, 8)), D(YEAR, 11, 30))
                     accepted = min(fixed + datetime.timedelta(days=rng.randint(0, 3)), D(YEAR, 11, 30))
-                    self.sheets["hazards"].append([s.region, s.name, day, "消防", "一般", f"隐患{n}", due, "已销号",
-                                                   fixed, "county", accepted])
+                    self.sheets["hazards"].append(
+                        [s.region, s.name, day, "消防", "一般", f"隐患{n}", due, "已销号", fixed, "county", accepted]
+                    )
                     self.stats["hazards"].append((s, Stat(day, fixed, due)))
                 elif r < 0.6 and day <= D(YEAR, 11, 20):
                     fixed = min(day + datetime.timedelta(days=rng.randint(1, 8)), D(YEAR, 11, 30))
-                    self.sheets["hazards"].append([s.region, s.name, day, "用电", "一般", f"隐患{n}", due, "待验收",
-                                                   fixed, None, None])
+                    self.sheets["hazards"].append(
+                        [s.region, s.name, day, "用电", "一般", f"隐患{n}", due, "待验收", fixed, None, None]
+                    )
                     self.stats["hazards"].append((s, Stat(day, fixed, due)))
                 else:
-                    self.sheets["hazards"].append([s.region, s.name, day, "燃气", "一般", f"隐患{n}", due, None, None,
-                                                   None, None])
+                    self.sheets["hazards"].append(
+                        [s.region, s.name, day, "燃气", "一般", f"隐患{n}", due, None, None, None, None]
+                    )
                     self.stats["hazards"].append((s, Stat(day, None, due)))
             if rng.random() < 0.4:  # petitions
                 n += 1
                 day = self._day(s)
                 skip, abnormal, heads = rng.random() < 0.15, rng.random() < 0.05, rng.choice([1, 1, 2, 3, 5, 8])
                 fails = skip or abnormal or heads >= 5
-                row = [s.region, s.name, day, "来访", "申诉求决", heads, "县" if skip else "乡镇", "是" if skip else "否",
-                       "是" if abnormal else "否", f"诉求{n}"]
+                row = [
+                    s.region,
+                    s.name,
+                    day,
+                    "来访",
+                    "申诉求决",
+                    heads,
+                    "县" if skip else "乡镇",
+                    "是" if skip else "否",
+                    "是" if abnormal else "否",
+                    f"诉求{n}",
+                ]
                 if day <= D(YEAR, 10, 31) and rng.random() < 0.8:  # closed by the end of November
                     replied = day + datetime.timedelta(days=rng.randint(3, 10))
                     closed = replied + datetime.timedelta(days=rng.randint(1, 20))
@@ -182,8 +200,17 @@ class County:
                 deaths = 1 if rng.random() < 0.1 else 0
                 injuries = rng.choice([0, 0, 1, 2])
                 serious = min(injuries, rng.choice([0, 0, 1]))
-                self.sheets["accidents"].append([s.region, s.name, day, rng.choice(["生产安全", "道路交通", "火灾", "溺水"]),
-                                                 deaths, injuries, serious])
+                self.sheets["accidents"].append(
+                    [
+                        s.region,
+                        s.name,
+                        day,
+                        rng.choice(["生产安全", "道路交通", "火灾", "溺水"]),
+                        deaths,
+                        injuries,
+                        serious,
+                    ]
+                )
                 s.entries.append(("accidents", day, deaths > 0 or injuries > 0))
             if rng.random() < 0.2:  # cases
                 n += 1
@@ -206,11 +233,36 @@ class County:
 
     HEADERS = {
         "disputes": ["所属区划代码", "主体名称", "登记日期", "纠纷类别", "简要情况", "状态", "化解日期", "协议内容"],
-        "hazards": ["所属区划代码", "主体名称", "发现日期", "隐患类别", "隐患等级", "隐患描述", "整改期限", "状态",
-                    "整改完成日期", "验收人", "验收日期"],
+        "hazards": [
+            "所属区划代码",
+            "主体名称",
+            "发现日期",
+            "隐患类别",
+            "隐患等级",
+            "隐患描述",
+            "整改期限",
+            "状态",
+            "整改完成日期",
+            "验收人",
+            "验收日期",
+        ],
         "accidents": ["所属区划代码", "主体名称", "发生日期", "事故类型", "死亡人数", "受伤人数", "重伤人数"],
-        "petitions": ["所属区划代码", "主体名称", "登记日期", "信访形式", "信访类型", "人数", "到访层级", "是否越级",
-                      "是否非正常访", "诉求内容", "状态", "答复日期", "办结日期", "满意度"],
+        "petitions": [
+            "所属区划代码",
+            "主体名称",
+            "登记日期",
+            "信访形式",
+            "信访类型",
+            "人数",
+            "到访层级",
+            "是否越级",
+            "是否非正常访",
+            "诉求内容",
+            "状态",
+            "答复日期",
+            "办结日期",
+            "满意度",
+        ],
         "cases": ["所属区划代码", "主体名称", "发案日期", "案件类别", "是否有重大影响", "案由"],
     }
 
@@ -240,14 +292,24 @@ class County:
                     found += 1
                     done += stat.done_on is not None and stat.done_on <= end
             out += [found, done]
-        overdue = sum(1 for ledger in ("disputes", "hazards", "petitions") for s, stat in self.stats[ledger]
-                      if s.region.startswith(prefix) and stat.found <= end
-                      and not (stat.done_on and stat.done_on <= end) and stat.due and stat.due < end)
+        overdue = sum(
+            1
+            for ledger in ("disputes", "hazards", "petitions")
+            for s, stat in self.stats[ledger]
+            if s.region.startswith(prefix)
+            and stat.found <= end
+            and not (stat.done_on and stat.done_on <= end)
+            and stat.due
+            and stat.due < end
+        )
         return [*out, overdue]
 
 
-TARGETS = {("990123000000", "village"): Decimal("0.6"), ("990123000000", "unit"): Decimal("0.8"),
-           ("990123101000", "unit"): Decimal("0.85")}
+TARGETS = {
+    ("990123000000", "village"): Decimal("0.6"),
+    ("990123000000", "unit"): Decimal("0.8"),
+    ("990123101000", "unit"): Decimal("0.85"),
+}
 
 
 def rate(n: int, d: int):
@@ -276,19 +338,32 @@ def county():
 @time_machine.travel(datetime.datetime(2026, 12, 2, 10, 0), tick=False)
 def test_a_year_of_history_imports_and_reproduces_its_report(county, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
-    user_create(actor=None, username="admin", role=Role.ADMIN, region_codes=[], password="Test-pass-2026",
-                check_password_strength=False)
+    user_create(
+        actor=None,
+        username="admin",
+        role=Role.ADMIN,
+        region_codes=[],
+        password="Test-pass-2026",
+        check_password_strength=False,
+    )
     out = io.StringIO()
     call_command("import_xlsx", "regions", write(tmp_path / "regions.xlsx", county.regions), stdout=out)
     subjects = write(tmp_path / "subjects.xlsx", county.subject_rows())
     successor = write(tmp_path / "successor.xlsx", county.subject_rows(successors=True))
     for path in (subjects, successor, subjects, successor):  # the second round changes nothing
         call_command("import_xlsx", "subjects", path, stdout=out)
-    user_create(actor=None, username="county", role=Role.COUNTY, region_codes=[COUNTY], password="Test-pass-2026",
-                check_password_strength=False)
+    user_create(
+        actor=None,
+        username="county",
+        role=Role.COUNTY,
+        region_codes=[COUNTY],
+        password="Test-pass-2026",
+        check_password_strength=False,
+    )
     targets = [["年度", "区划代码", "主体分组", "目标达标率"]] + [
         [YEAR, code, "村(社区)" if group == "village" else "单位(企业)", float(rate_)]
-        for (code, group), rate_ in TARGETS.items()]
+        for (code, group), rate_ in TARGETS.items()
+    ]
     call_command("import_xlsx", "targets", write(tmp_path / "targets.xlsx", targets), stdout=out)
     entries = 0
     for kind, rows in county.sheets.items():
@@ -300,8 +375,13 @@ def test_a_year_of_history_imports_and_reproduces_its_report(county, tmp_path, s
         call_command("import_xlsx", kind, path, stdout=again)
         assert f"新增0行，修改0行，未变化{len(rows)}行" in again.getvalue(), again.getvalue()
     assert entries >= 2000, entries
-    assert (Dispute.objects.count(), Hazard.objects.count(), Accident.objects.count(), Petition.objects.count(),
-            PoliceCase.objects.count()) == tuple(len(county.sheets[k]) for k in county.sheets)
+    assert (
+        Dispute.objects.count(),
+        Hazard.objects.count(),
+        Accident.objects.count(),
+        Petition.objects.count(),
+        PoliceCase.objects.count(),
+    ) == tuple(len(county.sheets[k]) for k in county.sheets)
     # back-entered history of subjects that have left since is in
     left = [s for s in county.subjects if s.left]
     assert sum(1 for r in county.sheets["disputes"] if (r[0], r[1]) in {(s.region, s.name) for s in left}) > 20
@@ -323,16 +403,46 @@ def test_a_year_of_history_imports_and_reproduces_its_report(county, tmp_path, s
                 total, passed, p_ok, a_ok, c_ok = county.figures(prefixes[code], group, REPORT_MONTH, period)
                 target = target_of(code, group)
                 gap = None if target is None or not total else passed / total - target
-                expected.append([code, name, level, label, total, passed, rate(passed, total), p_ok, rate(p_ok, total),
-                                 a_ok, rate(a_ok, total), c_ok, rate(c_ok, total), target, gap])
+                expected.append(
+                    [
+                        code,
+                        name,
+                        level,
+                        label,
+                        total,
+                        passed,
+                        rate(passed, total),
+                        p_ok,
+                        rate(p_ok, total),
+                        a_ok,
+                        rate(a_ok, total),
+                        c_ok,
+                        rate(c_ok, total),
+                        target,
+                        gap,
+                    ]
+                )
         got = [list(r) for r in wb[sheet].iter_rows(min_row=2, values_only=True)]
         assert got == [[pytest.approx(v, abs=1e-9) if isinstance(v, float) else v for v in r] for r in expected], sheet
     expected = []
     for code, name, _ in regions:
-        d_found, d_done, h_found, h_done, p_found, p_done, overdue = county.ledger_figures(prefixes[code],
-                                                                                          REPORT_MONTH)
-        expected.append([code, name, d_found, d_done, rate(d_done, d_found), h_found, h_done, rate(h_done, h_found),
-                         p_found, p_done, rate(p_done, p_found), overdue])
+        d_found, d_done, h_found, h_done, p_found, p_done, overdue = county.ledger_figures(prefixes[code], REPORT_MONTH)
+        expected.append(
+            [
+                code,
+                name,
+                d_found,
+                d_done,
+                rate(d_done, d_found),
+                h_found,
+                h_done,
+                rate(h_done, h_found),
+                p_found,
+                p_done,
+                rate(p_done, p_found),
+                overdue,
+            ]
+        )
     got = [list(r) for r in wb["台账数据"].iter_rows(min_row=2, values_only=True)]
     assert got == [[pytest.approx(v, abs=1e-9) if isinstance(v, float) else v for v in r] for r in expected]
     # the numbers mean something: failures, leavers and joiners are all there

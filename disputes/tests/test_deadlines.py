@@ -47,7 +47,11 @@ def test_escalation_records_who_when_and_why_and_moves_the_deadline(world):
     assert d.overall_due_on == datetime.date(2026, 2, 28)  # unchanged: counted from the registration date
     e = DisputeEscalation.objects.get(dispute=d)
     assert (e.from_level.name, e.to_level.name, e.by, e.reason) == (
-        "网格员", "村(社区)调委会", world.users["grid_a"], "双方分歧较大，需村调委会调解")
+        "网格员",
+        "村(社区)调委会",
+        world.users["grid_a"],
+        "双方分歧较大，需村调委会调解",
+    )
     assert timezone.localtime(e.at).replace(tzinfo=None) == datetime.datetime(2026, 2, 13, 16, 30)
     assert e.previous_due_on == datetime.date(2026, 2, 13) and not e.was_overdue
     latest = d.history.order_by("-history_id").first()
@@ -70,24 +74,37 @@ def test_escalation_at_the_top_of_the_ladder_is_refused(world):
 
 def test_changing_the_registration_date_moves_the_deadlines_until_the_first_escalation(world, client_as):
     d = dispute(world, found_on=datetime.date(2026, 3, 2))
-    services.dispute_update(actor=world.users["clerk_a"], obj=d, data={"found_on": datetime.date(2025, 9, 30)},
-                            expected_version=1)
+    services.dispute_update(
+        actor=world.users["clerk_a"], obj=d, data={"found_on": datetime.date(2025, 9, 30)}, expected_version=1
+    )
     d = fresh(d)
     assert (d.level_started_on, d.due_on, d.overall_due_on) == (
-        datetime.date(2025, 9, 30), datetime.date(2025, 10, 9), datetime.date(2025, 10, 16))
+        datetime.date(2025, 9, 30),
+        datetime.date(2025, 10, 9),
+        datetime.date(2025, 10, 16),
+    )
     with time_machine.travel(datetime.datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI), tick=False):
         run(world, d, "escalate", note="本级期限已满")  # the new level starts on 3-02
     d = fresh(d)
     with pytest.raises(ServiceError, match="登记日期不能晚于最近一次升级日期（2026-03-02）"):
-        services.dispute_update(actor=world.users["clerk_a"], obj=d, data={"found_on": datetime.date(2026, 3, 3)},
-                                expected_version=d.version)
-    response = client_as("clerk_a").post(f"/disputes/{d.pk}/edit/",
-                                         form_data(world, found_on="2026-03-03", version=d.version))
+        services.dispute_update(
+            actor=world.users["clerk_a"],
+            obj=d,
+            data={"found_on": datetime.date(2026, 3, 3)},
+            expected_version=d.version,
+        )
+    response = client_as("clerk_a").post(
+        f"/disputes/{d.pk}/edit/", form_data(world, found_on="2026-03-03", version=d.version)
+    )
     assert response.status_code == 400
     assert response.context["form"].errors["found_on"] == ["登记日期不能晚于最近一次升级日期（2026-03-02）。"]
-    services.dispute_update(actor=world.users["clerk_a"], obj=d, data={"found_on": datetime.date(2026, 3, 2)},
-                            expected_version=d.version)
+    services.dispute_update(
+        actor=world.users["clerk_a"], obj=d, data={"found_on": datetime.date(2026, 3, 2)}, expected_version=d.version
+    )
     d = fresh(d)
     assert (d.found_on, d.level_started_on, d.due_on) == (
-        datetime.date(2026, 3, 2), datetime.date(2026, 3, 2), datetime.date(2026, 3, 4))
+        datetime.date(2026, 3, 2),
+        datetime.date(2026, 3, 2),
+        datetime.date(2026, 3, 4),
+    )
     assert d.overall_due_on == datetime.date(2026, 3, 11)

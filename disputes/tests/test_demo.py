@@ -13,8 +13,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 
 def test_demo_seeder_makes_a_plausible_year(world):
     subjects = [world.shop_a, world.school_a, world.shop_b, world.school_b]
-    result = demo.seed(rng=random.Random(7), subjects=subjects, year=2026, users=dict(world.users, grid=None),
-                       today=TODAY)
+    result = demo.seed(
+        rng=random.Random(7), subjects=subjects, year=2026, users=dict(world.users, grid=None), today=TODAY
+    )
     assert result == {"矛盾纠纷": 650}
     statuses = dict.fromkeys(("调解中", "已化解", "调解不成", "已移交"), 0)
     for status in Dispute.objects.values_list("status", flat=True):

@@ -17,7 +17,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 
 def test_the_default_ladder_is_zhangye_four_levels_seven_days():
     assert [(x.name, x.working_days) for x in ladder()] == [
-        ("网格员", 1), ("村(社区)调委会", 2), ("乡镇综治中心", 2), ("乡镇党委政府", 2)]
+        ("网格员", 1),
+        ("村(社区)调委会", 2),
+        ("乡镇综治中心", 2),
+        ("乡镇党委政府", 2),
+    ]
     assert MediationLevel.total_working_days() == 7
     assert all(x.history.count() == 1 for x in ladder())
 
@@ -27,10 +31,14 @@ def test_ladder_settings_are_for_county_and_admin_only(world, client_as):
     forbidden = {"clerk_a": 403, "clerk_b": 403, "grid_a": 403, "dept_edu": 403}
     check_role_matrix(client_as, "/disputes/levels/", {"anonymous": 302, "county": 200, "admin": 200, **forbidden})
     check_role_matrix(client_as, f"/disputes/levels/{level.pk}/edit/", {"anonymous": 302, "county": 200, **forbidden})
-    check_role_matrix(client_as, f"/disputes/levels/{level.pk}/edit/", {"anonymous": 302, **forbidden}, method="post",
-                      data={"order": 10, "name": "网格员", "working_days": 5, "version": 1})
-    check_role_matrix(client_as, f"/disputes/levels/{level.pk}/delete/", {"anonymous": 302, **forbidden},
-                      method="post")
+    check_role_matrix(
+        client_as,
+        f"/disputes/levels/{level.pk}/edit/",
+        {"anonymous": 302, **forbidden},
+        method="post",
+        data={"order": 10, "name": "网格员", "working_days": 5, "version": 1},
+    )
+    check_role_matrix(client_as, f"/disputes/levels/{level.pk}/delete/", {"anonymous": 302, **forbidden}, method="post")
     level.refresh_from_db()
     assert level.working_days == 1 and level.version == 1
     with pytest.raises(PermissionDenied):
@@ -43,8 +51,9 @@ def test_county_changes_a_level_s_days_audited_and_new_disputes_use_them(world, 
     old = dispute(world, found_on=datetime.date(2025, 9, 30))
     level = ladder()[0]
     client = client_as("county")
-    response = client.post(f"/disputes/levels/{level.pk}/edit/",
-                           {"order": 10, "name": "网格员", "working_days": 2, "version": 1})
+    response = client.post(
+        f"/disputes/levels/{level.pk}/edit/", {"order": 10, "name": "网格员", "working_days": 2, "version": 1}
+    )
     assert response.status_code == 302
     level.refresh_from_db()
     assert level.working_days == 2 and level.version == 2
@@ -62,10 +71,13 @@ def test_ladder_form_validation(world, client_as):
     level = ladder()[0]
     client = client_as("admin")
     base = {"order": 10, "name": "网格员", "working_days": 1, "version": 1}
-    for bad, field, message in [({"working_days": 0}, "working_days", "调解时限应为1–30个工作日。"),
-                                ({"working_days": 31}, "working_days", "调解时限应为1–30个工作日。"),
-                                ({"order": 20}, "order", "排序号20已被“村(社区)调委会”使用，请换一个。"),
-                                ({"name": "  "}, "name", None), ({"name": "乡镇综治中心"}, "name", None)]:
+    for bad, field, message in [
+        ({"working_days": 0}, "working_days", "调解时限应为1–30个工作日。"),
+        ({"working_days": 31}, "working_days", "调解时限应为1–30个工作日。"),
+        ({"order": 20}, "order", "排序号20已被“村(社区)调委会”使用，请换一个。"),
+        ({"name": "  "}, "name", None),
+        ({"name": "乡镇综治中心"}, "name", None),
+    ]:
         response = client.post(f"/disputes/levels/{level.pk}/edit/", {**base, **bad})
         assert response.status_code == 400, bad
         errors = response.context["form"].errors[field]

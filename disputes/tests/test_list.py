@@ -22,8 +22,13 @@ def test_a_list_of_every_level_and_status_costs_the_same_queries_for_3_and_for_3
 
     def add(rows):
         for i in rows:
-            d = dispute(world, subject=world.school_a if i % 2 else world.shop_a, level=levels[i % 4],
-                        found_on=datetime.date(2026, 1, 5) + datetime.timedelta(days=i), risk_colour="红蓝黄"[i % 3])
+            d = dispute(
+                world,
+                subject=world.school_a if i % 2 else world.shop_a,
+                level=levels[i % 4],
+                found_on=datetime.date(2026, 1, 5) + datetime.timedelta(days=i),
+                risk_colour="红蓝黄"[i % 3],
+            )
             if i % 5 == 0:
                 run(world, d, "resolve", **ALL_DATA)
 

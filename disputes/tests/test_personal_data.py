@@ -21,7 +21,12 @@ def test_parties_are_masked_on_the_list_and_detail_until_a_logged_reveal(world, 
     assert "张三、李小四,欧阳娜娜" in response.content.decode()
     log = AccessLog.objects.get()
     assert (log.user, log.action, log.object_label, log.object_id, log.fields) == (
-        world.users["clerk_a"], "reveal", "disputes.dispute", str(d.pk), "parties")
+        world.users["clerk_a"],
+        "reveal",
+        "disputes.dispute",
+        str(d.pk),
+        "parties",
+    )
     grid = client_as("grid_a")
     assert "显示完整个人信息" not in grid.get(f"/disputes/{d.pk}/").content.decode()
     assert grid.post(f"/disputes/{d.pk}/").status_code == 403

@@ -23,19 +23,39 @@ def test_refused_edits_and_steps_change_nothing_and_a_department_sees_its_school
     check_role_matrix(client_as, f"/disputes/{school.pk}/edit/", {"dept_edu": 403})
 
     edit = form_data(world, summary="县里改的", version=1)
-    check_role_matrix(client_as, f"/disputes/{a.pk}/edit/", {**anon, "county": 403, "clerk_b": 404, "dept_edu": 404},
-                      method="post", data=edit)
-    check_role_matrix(client_as, f"/disputes/{b.pk}/edit/", {"clerk_a": 404, "grid_a": 404}, method="post",
-                      data=form_data(world, subject=world.shop_b.pk, version=1))
+    check_role_matrix(
+        client_as,
+        f"/disputes/{a.pk}/edit/",
+        {**anon, "county": 403, "clerk_b": 404, "dept_edu": 404},
+        method="post",
+        data=edit,
+    )
+    check_role_matrix(
+        client_as,
+        f"/disputes/{b.pk}/edit/",
+        {"clerk_a": 404, "grid_a": 404},
+        method="post",
+        data=form_data(world, subject=world.shop_b.pk, version=1),
+    )
     assert fresh(a).version == 1 and fresh(b).version == 1
     assert client_as("clerk_a").post(f"/disputes/{a.pk}/edit/", {**edit, "summary": "镇里改的"}).status_code == 302
     assert fresh(a).summary == "镇里改的"
 
     step = {"note": "本级期限已满", "version": 2}
-    check_role_matrix(client_as, f"/disputes/{a.pk}/do/escalate/",
-                      {**anon, "county": 403, "clerk_b": 404, "dept_edu": 404}, method="post", data=step)
-    check_role_matrix(client_as, f"/disputes/{b.pk}/do/escalate/", {"clerk_a": 404, "grid_a": 404}, method="post",
-                      data={"note": "x", "version": 1})
+    check_role_matrix(
+        client_as,
+        f"/disputes/{a.pk}/do/escalate/",
+        {**anon, "county": 403, "clerk_b": 404, "dept_edu": 404},
+        method="post",
+        data=step,
+    )
+    check_role_matrix(
+        client_as,
+        f"/disputes/{b.pk}/do/escalate/",
+        {"clerk_a": 404, "grid_a": 404},
+        method="post",
+        data={"note": "x", "version": 1},
+    )
     a = fresh(a)
     assert a.version == 2 and a.level.name == "网格员" and fresh(b).version == 1
     assert client_as("clerk_a").post(f"/disputes/{a.pk}/do/escalate/", step).status_code == 302

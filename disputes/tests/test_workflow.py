@@ -16,14 +16,25 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 
 def test_every_allowed_transition_works(world):
     d = dispute(world)
-    run(world, d, "resolve", resolved_on=datetime.date(2026, 3, 5), agreement_type="书面", agreement="疏通排水沟，费用平摊")
+    run(
+        world,
+        d,
+        "resolve",
+        resolved_on=datetime.date(2026, 3, 5),
+        agreement_type="书面",
+        agreement="疏通排水沟，费用平摊",
+    )
     d = fresh(d)
     assert (d.status, d.resolved_on, d.agreement_type, d.due_on) == ("已化解", datetime.date(2026, 3, 5), "书面", None)
     run(world, d, "follow_up", user="grid_a", visited_on=datetime.date(2026, 3, 12), performance_ok=True, note="已履行")
     d = fresh(d)
     assert d.status == "已化解" and d.version == 3
     visit = FollowUpVisit.objects.get(dispute=d)
-    assert (visit.visited_on, visit.by, visit.performance_ok) == (datetime.date(2026, 3, 12), world.users["grid_a"], True)
+    assert (visit.visited_on, visit.by, visit.performance_ok) == (
+        datetime.date(2026, 3, 12),
+        world.users["grid_a"],
+        True,
+    )
 
     other = dispute(world)
     run(world, other, "fail", note="一方拒绝调解")
@@ -33,11 +44,19 @@ def test_every_allowed_transition_works(world):
     other = fresh(other)
     assert (other.status, other.transfer_to, other.transfer_note) == ("已移交", "诉讼", "已告知当事人向县人民法院起诉")
     reasons = list(other.history.order_by("history_id").values_list("history_change_reason", flat=True))
-    assert reasons == ["登记矛盾纠纷", "调解不成：调解中 → 调解不成（一方拒绝调解）",
-                       "移交：调解不成 → 已移交（已告知当事人向县人民法院起诉）"]
+    assert reasons == [
+        "登记矛盾纠纷",
+        "调解不成：调解中 → 调解不成（一方拒绝调解）",
+        "移交：调解不成 → 已移交（已告知当事人向县人民法院起诉）",
+    ]
 
 
-ALLOWED = {"调解中": {"resolve", "fail", "escalate"}, "已化解": {"follow_up"}, "调解不成": {"transfer"}, "已移交": set()}
+ALLOWED = {
+    "调解中": {"resolve", "fail", "escalate"},
+    "已化解": {"follow_up"},
+    "调解不成": {"transfer"},
+    "已移交": set(),
+}
 
 
 def in_status(world, status):
@@ -67,9 +86,11 @@ def test_transitions_outside_the_table_are_refused_with_a_message_and_change_not
 
 def test_resolution_rules_are_kept_by_the_service_too(world):
     d = dispute(world)
-    for bad, message in [({"resolved_on": datetime.date(2026, 3, 1)}, "化解日期不能早于登记日期"),
-                         ({"resolved_on": datetime.date(2026, 3, 17)}, "化解日期不能晚于今天"),
-                         ({"agreement": "  "}, "须填写协议内容")]:
+    for bad, message in [
+        ({"resolved_on": datetime.date(2026, 3, 1)}, "化解日期不能早于登记日期"),
+        ({"resolved_on": datetime.date(2026, 3, 17)}, "化解日期不能晚于今天"),
+        ({"agreement": "  "}, "须填写协议内容"),
+    ]:
         with pytest.raises(ServiceError, match=message):
             run(world, d, "resolve", **{**ALL_DATA, **bad})
     d = fresh(d)
@@ -95,8 +116,9 @@ def test_a_stale_version_is_refused_by_the_services(world):
     with pytest.raises(ConflictError):
         services.dispute_update(actor=world.users["clerk_a"], obj=d, data={"summary": "旧的修改"}, expected_version=1)
     with pytest.raises(ConflictError):
-        services.dispute_transition(actor=world.users["clerk_a"], obj=d, name="fail", data={"note": "x"},
-                                    expected_version=1)
+        services.dispute_transition(
+            actor=world.users["clerk_a"], obj=d, name="fail", data={"note": "x"}, expected_version=1
+        )
     d = fresh(d)
     assert (d.summary, d.status, d.version) == ("新情况", "调解中", 2)
 

@@ -22,17 +22,30 @@ def clerk_a2(world):
     """A second clerk of township A (甲镇), who may accept what clerk_a rectified."""
     from units.services import user_create
 
-    user = user_create(actor=None, username="clerk_a2", role=Role.CLERK, region_codes=[world.town_a.code],
-                       password=PASSWORD, check_password_strength=False)
+    user = user_create(
+        actor=None,
+        username="clerk_a2",
+        role=Role.CLERK,
+        region_codes=[world.town_a.code],
+        password=PASSWORD,
+        check_password_strength=False,
+    )
     world.users["clerk_a2"] = user
     return user
 
 
 def rectified(world, *, by="clerk_a", subject=None, on=datetime.date(2026, 3, 10)):
     """A hazard in 待验收 whose rectification `by` recorded on `on`."""
-    h = services.hazard_create(actor=world.users[by], data={
-        "subject": subject or world.shop_a, "found_on": datetime.date(2026, 3, 2), "category": "消防",
-        "level": "一般", "description": "灭火器过期"})
+    h = services.hazard_create(
+        actor=world.users[by],
+        data={
+            "subject": subject or world.shop_a,
+            "found_on": datetime.date(2026, 3, 2),
+            "category": "消防",
+            "level": "一般",
+            "description": "灭火器过期",
+        },
+    )
     services.hazard_transition(actor=world.users[by], obj=h, name="rectify", data={"rectified_on": on})
     h.refresh_from_db()
     return h
@@ -44,6 +57,7 @@ def action_links(html: str, pk: int) -> set[str]:
 
 # --- the detail page offers 验收 only to those who may accept --------------------------------------
 
+
 def test_the_rectifier_is_not_offered_acceptance_and_is_told_why_once(world, client_as):
     h = rectified(world)
     response = client_as("clerk_a").get(f"/hazards/{h.pk}/")
@@ -54,12 +68,15 @@ def test_the_rectifier_is_not_offered_acceptance_and_is_told_why_once(world, cli
     assert response.context["transitions"] == []
 
 
-@pytest.mark.parametrize("username, subject", [
-    ("clerk_a2", "shop_a"),  # another clerk of the township
-    ("grid_a", "shop_a"),  # the grid worker of the village
-    ("admin", "shop_a"),
-    ("dept_edu", "school_a"),  # the supervising department of a school (reads, does not edit, may accept)
-])
+@pytest.mark.parametrize(
+    "username, subject",
+    [
+        ("clerk_a2", "shop_a"),  # another clerk of the township
+        ("grid_a", "shop_a"),  # the grid worker of the village
+        ("admin", "shop_a"),
+        ("dept_edu", "school_a"),  # the supervising department of a school (reads, does not edit, may accept)
+    ],
+)
 def test_another_permitted_user_is_offered_acceptance(world, client_as, clerk_a2, username, subject):
     h = rectified(world, subject=getattr(world, subject))
     html = client_as(username).get(f"/hazards/{h.pk}/").content.decode()
@@ -90,6 +107,7 @@ def test_out_of_scope_users_get_404_for_the_hazard_and_its_acceptance(world, cli
 
 # --- the guard refuses the rectifier, whatever the way in ------------------------------------------
 
+
 @pytest.mark.parametrize("name, data", [("accept", {"accepted_on": "2026-03-12"}), ("reject", {"note": "不合格"})])
 def test_a_direct_post_by_the_rectifier_is_refused_once_and_changes_nothing(world, client_as, name, data):
     h = rectified(world)
@@ -117,22 +135,25 @@ def test_the_guard_reads_the_locked_row_not_the_callers_copy(world):
     stale = Hazard.objects.get(pk=h.pk)
     stale.rectified_by = None  # the caller's copy says nobody rectified it; the row says clerk_a did
     with pytest.raises(ServiceError, match=RECTIFIER_MAY_NOT_ACCEPT):
-        services.hazard_transition(actor=world.users["clerk_a"], obj=stale, name="accept",
-                                   data={"accepted_on": datetime.date(2026, 3, 12)})
+        services.hazard_transition(
+            actor=world.users["clerk_a"], obj=stale, name="accept", data={"accepted_on": datetime.date(2026, 3, 12)}
+        )
     h.refresh_from_db()
     assert h.status == "待验收" and h.accepted_by is None
 
 
 def test_another_user_accepts_and_the_hazard_is_closed(world, client_as, clerk_a2):
     h = rectified(world)
-    response = client_as("clerk_a2").post(f"/hazards/{h.pk}/do/accept/",
-                                          {"accepted_on": "2026-03-12", "version": h.version})
+    response = client_as("clerk_a2").post(
+        f"/hazards/{h.pk}/do/accept/", {"accepted_on": "2026-03-12", "version": h.version}
+    )
     assert response.status_code == 302
     h.refresh_from_db()
     assert h.status == "已销号" and h.accepted_by == clerk_a2
 
 
 # --- 待我验收 -------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def queue_world(world, clerk_a2):
@@ -142,20 +163,30 @@ def queue_world(world, clerk_a2):
         "school_by_clerk": rectified(world, by="clerk_a", subject=world.school_a, on=datetime.date(2026, 3, 5)),
         "shop_by_grid": rectified(world, by="grid_a", on=datetime.date(2026, 3, 8)),
         "school_b_by_clerk_b": rectified(world, by="clerk_b", subject=world.school_b, on=datetime.date(2026, 3, 3)),
-        "open": services.hazard_create(actor=world.users["clerk_a"], data={
-            "subject": world.shop_a, "found_on": datetime.date(2026, 3, 2), "category": "用电", "level": "一般",
-            "description": "私拉电线"}),
+        "open": services.hazard_create(
+            actor=world.users["clerk_a"],
+            data={
+                "subject": world.shop_a,
+                "found_on": datetime.date(2026, 3, 2),
+                "category": "用电",
+                "level": "一般",
+                "description": "私拉电线",
+            },
+        ),
     }
 
 
-@pytest.mark.parametrize("username, expected", [
-    ("admin", ["school_b_by_clerk_b", "school_by_clerk", "shop_by_grid", "shop_by_clerk"]),
-    ("clerk_a", ["shop_by_grid"]),  # not the two clerk_a rectified
-    ("clerk_a2", ["school_by_clerk", "shop_by_grid", "shop_by_clerk"]),  # oldest rectification first
-    ("grid_a", ["shop_by_clerk"]),  # the school is outside the grid's village; its own rectification left out
-    ("clerk_b", []),  # township B's only one is its own
-    ("dept_edu", ["school_b_by_clerk_b", "school_by_clerk"]),  # the schools it supervises, in every township
-])
+@pytest.mark.parametrize(
+    "username, expected",
+    [
+        ("admin", ["school_b_by_clerk_b", "school_by_clerk", "shop_by_grid", "shop_by_clerk"]),
+        ("clerk_a", ["shop_by_grid"]),  # not the two clerk_a rectified
+        ("clerk_a2", ["school_by_clerk", "shop_by_grid", "shop_by_clerk"]),  # oldest rectification first
+        ("grid_a", ["shop_by_clerk"]),  # the school is outside the grid's village; its own rectification left out
+        ("clerk_b", []),  # township B's only one is its own
+        ("dept_edu", ["school_b_by_clerk_b", "school_by_clerk"]),  # the schools it supervises, in every township
+    ],
+)
 def test_the_queue_lists_what_this_user_may_accept_oldest_first(client_as, queue_world, username, expected):
     response = client_as(username).get(QUEUE)
     assert response.status_code == 200
@@ -186,8 +217,11 @@ def test_the_queue_says_when_it_is_empty(world, client_as):
 
 
 def test_the_queue_role_matrix(world, client_as):
-    check_role_matrix(client_as, QUEUE, {"anonymous": 302, "admin": 200, "county": 403, "clerk_a": 200,
-                                         "clerk_b": 200, "grid_a": 200, "dept_edu": 200})
+    check_role_matrix(
+        client_as,
+        QUEUE,
+        {"anonymous": 302, "admin": 200, "county": 403, "clerk_a": 200, "clerk_b": 200, "grid_a": 200, "dept_edu": 200},
+    )
 
 
 def test_the_queue_paginates_and_runs_a_fixed_number_of_queries(world, client_as, clerk_a2, settings):
@@ -210,13 +244,15 @@ def test_the_queue_paginates_and_runs_a_fixed_number_of_queries(world, client_as
 
 # --- the count, as a badge ------------------------------------------------------------------------
 
+
 def badge(html: str, marker: str) -> int | None:
     found = re.search(rf"<span[^>]*{marker}[^>]*>(\d+)</span>", html)
     return int(found.group(1)) if found else None
 
 
-@pytest.mark.parametrize("username, expected", [("clerk_a2", 3), ("clerk_a", 1), ("clerk_b", 0), ("dept_edu", 2),
-                                                ("county", None)])
+@pytest.mark.parametrize(
+    "username, expected", [("clerk_a2", 3), ("clerk_a", 1), ("clerk_b", 0), ("dept_edu", 2), ("county", None)]
+)
 def test_the_hazard_list_and_the_home_page_show_the_count(client_as, queue_world, username, expected):
     client = client_as(username)
     assert badge(client.get("/hazards/").content.decode(), "data-acceptance-count") == expected

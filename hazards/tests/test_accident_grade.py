@@ -12,8 +12,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 
 def test_accident_grade_follows_the_national_thresholds(world):
     def make(**kw):
-        return services.accident_create(actor=world.users["clerk_a"], data={
-            "subject": world.shop_a, "occurred_on": datetime.date(2026, 3, 1), "kind": "生产安全", **kw})
+        return services.accident_create(
+            actor=world.users["clerk_a"],
+            data={"subject": world.shop_a, "occurred_on": datetime.date(2026, 3, 1), "kind": "生产安全", **kw},
+        )
+
     assert make(deaths=0, injuries=0).grade == "一般"
     assert make(deaths=3).grade == "较大"
     assert make(injuries=50, serious_injuries=50).grade == "重大"

@@ -23,22 +23,26 @@ def test_a_general_hazard_is_due_seven_days_after_it_was_found(world):
 
 def test_the_full_workflow_with_a_second_person_accepting(world):
     h = hazard(world)
-    services.hazard_transition(actor=world.users["clerk_a"], obj=h, name="rectify",
-                               data={"rectified_on": datetime.date(2026, 3, 10)})
+    services.hazard_transition(
+        actor=world.users["clerk_a"], obj=h, name="rectify", data={"rectified_on": datetime.date(2026, 3, 10)}
+    )
     h.refresh_from_db()
     assert h.status == "待验收" and h.due_on is None and h.rectified_by == world.users["clerk_a"]
     with pytest.raises(ServiceError, match=RECTIFIER_MAY_NOT_ACCEPT):
-        services.hazard_transition(actor=world.users["clerk_a"], obj=h, name="accept",
-                                   data={"accepted_on": datetime.date(2026, 3, 11)})
+        services.hazard_transition(
+            actor=world.users["clerk_a"], obj=h, name="accept", data={"accepted_on": datetime.date(2026, 3, 11)}
+        )
     h.refresh_from_db()
     assert h.status == "待验收"
     services.hazard_transition(actor=world.users["grid_a"], obj=h, name="reject", data={"note": "仍未更换"})
     h.refresh_from_db()
     assert h.status == "整改中" and h.rectified_on is None
-    services.hazard_transition(actor=world.users["grid_a"], obj=h, name="rectify",
-                               data={"rectified_on": datetime.date(2026, 3, 12)})
-    services.hazard_transition(actor=world.users["clerk_a"], obj=h, name="accept",
-                               data={"accepted_on": datetime.date(2026, 3, 13)})
+    services.hazard_transition(
+        actor=world.users["grid_a"], obj=h, name="rectify", data={"rectified_on": datetime.date(2026, 3, 12)}
+    )
+    services.hazard_transition(
+        actor=world.users["clerk_a"], obj=h, name="accept", data={"accepted_on": datetime.date(2026, 3, 13)}
+    )
     h.refresh_from_db()
     assert h.status == "已销号" and h.accepted_by == world.users["clerk_a"]
     reasons = list(h.history.order_by("history_id").values_list("history_change_reason", flat=True))
@@ -50,8 +54,9 @@ def test_transitions_outside_the_table_are_refused_and_change_nothing(world):
     h = hazard(world)
     for name in ("accept", "reject"):
         with pytest.raises(ServiceError, match="当前状态为“整改中”"):
-            services.hazard_transition(actor=world.users["clerk_a"], obj=h,
-                                       name=name, data={"accepted_on": TODAY, "note": "x"})
+            services.hazard_transition(
+                actor=world.users["clerk_a"], obj=h, name=name, data={"accepted_on": TODAY, "note": "x"}
+            )
     with pytest.raises(ServiceError, match="未知的操作"):
         services.hazard_transition(actor=world.users["clerk_a"], obj=h, name="delete")
     h.refresh_from_db()
@@ -62,13 +67,21 @@ def test_a_major_hazard_needs_its_five_point_plan_before_rectification(world):
     h = hazard(world, level="重大")
     assert h.due_on == datetime.date(2026, 4, 1)
     with pytest.raises(ServiceError, match="五落实"):
-        services.hazard_transition(actor=world.users["clerk_a"], obj=h, name="rectify",
-                                   data={"rectified_on": TODAY})
+        services.hazard_transition(actor=world.users["clerk_a"], obj=h, name="rectify", data={"rectified_on": TODAY})
     h.refresh_from_db()
     assert h.status == "整改中"
-    services.hazard_update(actor=world.users["clerk_a"], obj=h, expected_version=h.version, data={
-        "plan_responsibility": "店长", "plan_measures": "更换", "plan_funds": "2000元",
-        "plan_deadline": datetime.date(2026, 3, 20), "plan_contingency": "疏散预案"})
+    services.hazard_update(
+        actor=world.users["clerk_a"],
+        obj=h,
+        expected_version=h.version,
+        data={
+            "plan_responsibility": "店长",
+            "plan_measures": "更换",
+            "plan_funds": "2000元",
+            "plan_deadline": datetime.date(2026, 3, 20),
+            "plan_contingency": "疏散预案",
+        },
+    )
     services.hazard_transition(actor=world.users["clerk_a"], obj=h, name="rectify", data={"rectified_on": TODAY})
     h.refresh_from_db()
     assert h.status == "待验收"
@@ -87,8 +100,13 @@ def test_county_and_other_township_cannot_act(world):
 def test_the_rectify_step_is_refused_to_other_scopes_and_the_county_and_done_by_the_clerk(world, client_as):
     """The five pages' role matrix is TestHazardViews' (test_views.py); this is the step's."""
     h = hazard(world)
-    check_role_matrix(client_as, f"/hazards/{h.pk}/do/rectify/", {"clerk_b": 404, "dept_edu": 404},
-                      method="post", data={"rectified_on": "2026-03-10", "version": 1})
+    check_role_matrix(
+        client_as,
+        f"/hazards/{h.pk}/do/rectify/",
+        {"clerk_b": 404, "dept_edu": 404},
+        method="post",
+        data={"rectified_on": "2026-03-10", "version": 1},
+    )
     response = client_as("county").post(f"/hazards/{h.pk}/do/rectify/", {"rectified_on": "2026-03-10", "version": 1})
     assert response.status_code == 403
     h.refresh_from_db()

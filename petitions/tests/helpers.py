@@ -15,9 +15,19 @@ CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
 def petition(world, *, user="clerk_a", subject=None, **extra):
-    data = {"subject": subject or world.shop_a, "received_on": datetime.date(2026, 1, 30), "channel": "来访",
-            "type": "申诉求决", "petitioner_name": "张伟", "id_number": ID, "phone": PHONE, "headcount": 1,
-            "level_reached": "乡镇", "content": CONTENT, **extra}
+    data = {
+        "subject": subject or world.shop_a,
+        "received_on": datetime.date(2026, 1, 30),
+        "channel": "来访",
+        "type": "申诉求决",
+        "petitioner_name": "张伟",
+        "id_number": ID,
+        "phone": PHONE,
+        "headcount": 1,
+        "level_reached": "乡镇",
+        "content": CONTENT,
+        **extra,
+    }
     return services.petition_create(actor=world.users[user], data=data)
 
 

@@ -15,8 +15,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 
 def test_deadlines_follow_the_regulation_and_one_extension_of_at_most_30_days(world):
     p = petition(world)
-    assert (p.notify_due, p.handle_due, p.due_on) == (datetime.date(2026, 2, 14), datetime.date(2026, 3, 31),
-                                                       datetime.date(2026, 3, 31))
+    assert (p.notify_due, p.handle_due, p.due_on) == (
+        datetime.date(2026, 2, 14),
+        datetime.date(2026, 3, 31),
+        datetime.date(2026, 3, 31),
+    )
     assert p.colour(TODAY) == "" and not p.is_extended
 
     run(world, p, "extend", days=30, reason="涉及多个部门，需要联合调查")
@@ -31,11 +34,14 @@ def test_deadlines_follow_the_regulation_and_one_extension_of_at_most_30_days(wo
     assert (p.extended_days, p.handle_due, p.version) == (30, datetime.date(2026, 4, 30), 2)
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"days": 31, "reason": "x"}, "1至30日"),
-    ({"days": 0, "reason": "x"}, "1至30日"),
-    ({"days": 10, "reason": "  "}, "说明理由"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"days": 31, "reason": "x"}, "1至30日"),
+        ({"days": 0, "reason": "x"}, "1至30日"),
+        ({"days": 10, "reason": "  "}, "说明理由"),
+    ],
+)
 def test_an_extension_outside_the_rules_is_refused_and_changes_nothing(world, data, message):
     p = petition(world)
     with pytest.raises(ServiceError, match=message):
@@ -68,11 +74,15 @@ def test_editing_the_received_date_moves_the_deadlines_but_keeps_the_extension(w
     p = petition(world)
     run(world, p, "extend", days=10, reason="调查")
     p = fresh(p)
-    services.petition_update(actor=world.users["clerk_a"], obj=p, data={"received_on": datetime.date(2026, 2, 1)},
-                             expected_version=p.version)
+    services.petition_update(
+        actor=world.users["clerk_a"], obj=p, data={"received_on": datetime.date(2026, 2, 1)}, expected_version=p.version
+    )
     p = fresh(p)
-    assert (p.notify_due, p.handle_due, p.due_on) == (datetime.date(2026, 2, 16), datetime.date(2026, 4, 12),
-                                                       datetime.date(2026, 4, 12))
+    assert (p.notify_due, p.handle_due, p.due_on) == (
+        datetime.date(2026, 2, 16),
+        datetime.date(2026, 4, 12),
+        datetime.date(2026, 4, 12),
+    )
 
 
 def test_a_stale_copy_cannot_extend_twice(world):

@@ -11,8 +11,17 @@ def test_the_detail_and_subject_pages_render(world, client_as):
     p = petition(world, headcount=7, level_reached="省", is_skip_level=True, agent_level="县", agent_name="李书记")
     run(world, p, "extend", days=20, reason="需调取档案")
     html = client_as("clerk_a").get(f"/petitions/{p.pk}/").content.decode()
-    for text in ("集体访（7人，标准5人）", "越级访·到省", "已延期20日", "超过告知期限未告知", "县级书记代办：李书记",
-                 "2026-04-20", "登记告知", "答复", "延期办理"):
+    for text in (
+        "集体访（7人，标准5人）",
+        "越级访·到省",
+        "已延期20日",
+        "超过告知期限未告知",
+        "县级书记代办：李书记",
+        "2026-04-20",
+        "登记告知",
+        "答复",
+        "延期办理",
+    ):
         assert text in html, text
     page = client_as("clerk_a").get(f"/subjects/{world.shop_a.pk}/").content.decode()
     assert "信访" in page and p.get_absolute_url() in page

@@ -11,17 +11,36 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 
 def test_petition_form_rejects_bad_input_with_chinese_messages(world, client_as):
     client = client_as("clerk_a")
-    base = {"subject": world.shop_a.pk, "received_on": "2026-01-30", "channel": "来访", "type": "申诉求决",
-            "petitioner_name": "张伟", "id_number": "", "phone": "", "headcount": 1, "level_reached": "乡镇",
-            "content": CONTENT}
-    for bad, field in [({"id_number": "110105194912310021"}, "id_number"), ({"id_number": "1101051949"}, "id_number"),
-                       ({"phone": "12345"}, "phone"), ({"phone": "2381234123"}, "phone"),
-                       ({"headcount": 0}, "headcount"), ({"received_on": "2026-03-17"}, "received_on"),
-                       ({"received_on": "abc"}, "received_on"), ({"content": "长" * 4001}, "content"),
-                       ({"content": ""}, "content"), ({"channel": "微信"}, "channel"), ({"type": "投诉"}, "type"),
-                       ({"level_reached": "村"}, "level_reached"), ({"subject": world.shop_b.pk}, "subject"),
-                       ({"is_skip_level": "on"}, "is_skip_level"), ({"agent_level": "县"}, "agent_name"),
-                       ({"agent_name": "李书记"}, "agent_level")]:
+    base = {
+        "subject": world.shop_a.pk,
+        "received_on": "2026-01-30",
+        "channel": "来访",
+        "type": "申诉求决",
+        "petitioner_name": "张伟",
+        "id_number": "",
+        "phone": "",
+        "headcount": 1,
+        "level_reached": "乡镇",
+        "content": CONTENT,
+    }
+    for bad, field in [
+        ({"id_number": "110105194912310021"}, "id_number"),
+        ({"id_number": "1101051949"}, "id_number"),
+        ({"phone": "12345"}, "phone"),
+        ({"phone": "2381234123"}, "phone"),
+        ({"headcount": 0}, "headcount"),
+        ({"received_on": "2026-03-17"}, "received_on"),
+        ({"received_on": "abc"}, "received_on"),
+        ({"content": "长" * 4001}, "content"),
+        ({"content": ""}, "content"),
+        ({"channel": "微信"}, "channel"),
+        ({"type": "投诉"}, "type"),
+        ({"level_reached": "村"}, "level_reached"),
+        ({"subject": world.shop_b.pk}, "subject"),
+        ({"is_skip_level": "on"}, "is_skip_level"),
+        ({"agent_level": "县"}, "agent_name"),
+        ({"agent_name": "李书记"}, "agent_level"),
+    ]:
         response = client.post("/petitions/new/", {**base, **bad})
         assert response.status_code == 400, bad
         errors = response.context["form"].errors
@@ -38,11 +57,13 @@ def test_petition_form_rejects_bad_input_with_chinese_messages(world, client_as)
 def test_transition_forms_reject_bad_input(world, client_as):
     p = petition(world)
     client = client_as("clerk_a")
-    for name, data, field in [("reply", {"replied_on": "2026-03-17"}, "replied_on"),
-                              ("reply", {"replied_on": "2026-01-01"}, "replied_on"),
-                              ("extend", {"days": 31, "reason": "x"}, "days"),
-                              ("extend", {"days": 10, "reason": ""}, "reason"),
-                              ("notify", {"notified_on": ""}, "notified_on")]:
+    for name, data, field in [
+        ("reply", {"replied_on": "2026-03-17"}, "replied_on"),
+        ("reply", {"replied_on": "2026-01-01"}, "replied_on"),
+        ("extend", {"days": 31, "reason": "x"}, "days"),
+        ("extend", {"days": 10, "reason": ""}, "reason"),
+        ("notify", {"notified_on": ""}, "notified_on"),
+    ]:
         response = client.post(f"/petitions/{p.pk}/do/{name}/", {**data, "version": 1})
         assert response.status_code == 400, data
         assert CHINESE.search(" ".join(response.context["form"].errors[field])), data

@@ -35,8 +35,7 @@ def test_key_filter_and_agent_counts(world, client_as):
     assert agent_counts(Petition.objects.for_user(world.users["county"])) == {"村": 1, "乡镇": 1, "县": 1}
     assert agent_counts(Petition.objects.for_user(world.users["clerk_b"])) == {"村": 0, "乡镇": 0, "县": 0}
     client = client_as("county")
-    for flag, expected in [("skip", {skip}), ("collective", {crowd}), ("abnormal", {odd}),
-                           ("any", {skip, crowd, odd})]:
+    for flag, expected in [("skip", {skip}), ("collective", {crowd}), ("abnormal", {odd}), ("any", {skip, crowd, odd})]:
         response = client.get("/petitions/", {"key": flag})
         assert {row.record for row in response.context["table"].page.object_list} == expected, flag
     response = client.get("/petitions/", {"agent_level": "乡镇"})

@@ -23,8 +23,13 @@ def test_the_list_costs_the_same_queries_for_3_and_30_petitions(world, client_as
                 petition(world, headcount=6, agent_level="村", agent_name="赵书记")
                 continue
             j = i - 3  # then, alternately, a shop's 检举控告 and a school's 建议意见, most of them 越级
-            petition(world, subject=[world.shop_a, world.school_a][j % 2], type=["检举控告", "建议意见"][j % 2],
-                     is_skip_level=bool(j % 3), level_reached="市")
+            petition(
+                world,
+                subject=[world.shop_a, world.school_a][j % 2],
+                type=["检举控告", "建议意见"][j % 2],
+                is_skip_level=bool(j % 3),
+                level_reached="市",
+            )
 
     flat = assert_flat_queries(lambda: queries_of(client, url), add=add, expected=LIST_QUERIES)
     assert [len(r.context["table"].page.object_list) for r in flat.responses] == [3, 30]

@@ -26,15 +26,31 @@ def test_every_allowed_transition_works(world):
     run(world, p, "close", closed_on=datetime.date(2026, 3, 15), satisfaction="基本满意")
     p = fresh(p)
     assert (p.status, p.closed_on, p.satisfaction, p.due_on, p.version) == (
-        "已办结", datetime.date(2026, 3, 15), "基本满意", None, 4)
+        "已办结",
+        datetime.date(2026, 3, 15),
+        "基本满意",
+        None,
+        4,
+    )
     reasons = list(p.history.order_by("history_id").values_list("history_change_reason", flat=True))
-    assert reasons == ["登记信访", "登记告知（书面告知）", "答复：办理中 → 已答复（已出具处理意见书）", "办结：已答复 → 已办结"]
+    assert reasons == [
+        "登记信访",
+        "登记告知（书面告知）",
+        "答复：办理中 → 已答复（已出具处理意见书）",
+        "办结：已答复 → 已办结",
+    ]
 
 
 def test_transitions_outside_the_table_are_refused_and_change_nothing(world):
     p = petition(world)
-    args = {"closed_on": TODAY, "satisfaction": "满意", "replied_on": TODAY, "notified_on": TODAY, "days": 5,
-            "reason": "x"}
+    args = {
+        "closed_on": TODAY,
+        "satisfaction": "满意",
+        "replied_on": TODAY,
+        "notified_on": TODAY,
+        "days": 5,
+        "reason": "x",
+    }
     with pytest.raises(ServiceError, match="当前状态为“办理中”，不能执行“办结”"):
         run(world, p, "close", **args)
     with pytest.raises(ServiceError, match="未知的操作"):
@@ -107,7 +123,8 @@ def test_a_stale_reply_is_refused_on_the_page_and_by_the_service(world, client_a
     assert response.status_code == 400
     assert "已被其他用户修改" in response.content.decode()
     with pytest.raises(ConflictError):
-        services.petition_transition(actor=world.users["clerk_a"], obj=p, name="reply",
-                                     data={"replied_on": TODAY}, expected_version=1)
+        services.petition_transition(
+            actor=world.users["clerk_a"], obj=p, name="reply", data={"replied_on": TODAY}, expected_version=1
+        )
     p = fresh(p)
     assert (p.headcount, p.content, p.status, p.version) == (2, CONTENT, "办理中", 2)

@@ -22,8 +22,15 @@ def fixed_clock():
 
 
 def place(world, **extra):
-    data = {"subject": world.shop_a, "registered_on": D(2026, 1, 10), "name": "欢乐KTV", "category": "娱乐场所",
-            "risk_level": "高", "inspect_every_days": 7, **extra}
+    data = {
+        "subject": world.shop_a,
+        "registered_on": D(2026, 1, 10),
+        "name": "欢乐KTV",
+        "category": "娱乐场所",
+        "risk_level": "高",
+        "inspect_every_days": 7,
+        **extra,
+    }
     return services.key_place_create(actor=world.users["clerk_a"], data=data)
 
 
@@ -34,20 +41,29 @@ def test_the_next_inspection_is_due_a_period_after_the_last_and_an_overdue_one_i
     items = supervision_items(user=world.users["clerk_a"], today=D(2026, 3, 16))
     assert [(i.entry, i.days_overdue) for i in items if isinstance(i.entry, KeyPlace)] == [(p, 58)]
 
-    services.key_place_transition(actor=world.users["grid_a"], obj=p, name="inspect",
-                                  data={"inspected_on": D(2026, 3, 12), "finding": "消防器材齐全"})
+    services.key_place_transition(
+        actor=world.users["grid_a"],
+        obj=p,
+        name="inspect",
+        data={"inspected_on": D(2026, 3, 12), "finding": "消防器材齐全"},
+    )
     p.refresh_from_db()
     assert (p.last_inspected_on, p.due_on, p.status) == (D(2026, 3, 12), D(2026, 3, 19), "在管")
     inspection = PlaceInspection.objects.get()
     assert (inspection.by, inspection.finding) == (world.users["grid_a"], "消防器材齐全")
-    assert not [i for i in supervision_items(user=world.users["clerk_a"], today=D(2026, 3, 16))
-                if isinstance(i.entry, KeyPlace) and i.colour == "red"]
+    assert not [
+        i
+        for i in supervision_items(user=world.users["clerk_a"], today=D(2026, 3, 16))
+        if isinstance(i.entry, KeyPlace) and i.colour == "red"
+    ]
 
 
 def test_an_inspection_needs_a_date_in_range_and_a_finding(world):
     p = place(world)
-    for data, message in [({"inspected_on": D(2026, 1, 1), "finding": "x"}, "检查日期应在登记日期与今天之间"),
-                          ({"inspected_on": D(2026, 3, 1), "finding": " "}, "请填写检查情况")]:
+    for data, message in [
+        ({"inspected_on": D(2026, 1, 1), "finding": "x"}, "检查日期应在登记日期与今天之间"),
+        ({"inspected_on": D(2026, 3, 1), "finding": " "}, "请填写检查情况"),
+    ]:
         with pytest.raises(ServiceError, match=message):
             services.key_place_transition(actor=world.users["clerk_a"], obj=p, name="inspect", data=data)
     assert not PlaceInspection.objects.exists()
@@ -55,8 +71,9 @@ def test_an_inspection_needs_a_date_in_range_and_a_finding(world):
 
 def test_retiring_a_place_ends_its_deadline_and_is_audited(world, client_as):
     p = place(world)
-    response = client_as("clerk_a").post(f"/places/{p.pk}/do/retire/", {"retired_on": "2026-03-10",
-                                                                          "note": "场所已停业", "version": p.version})
+    response = client_as("clerk_a").post(
+        f"/places/{p.pk}/do/retire/", {"retired_on": "2026-03-10", "note": "场所已停业", "version": p.version}
+    )
     assert response.status_code == 302
     p.refresh_from_db()
     assert (p.status, p.retired_on, p.retire_reason, p.due_on) == ("已撤管", D(2026, 3, 10), "场所已停业", None)
@@ -67,8 +84,12 @@ def test_retiring_a_place_ends_its_deadline_and_is_audited(world, client_as):
 
 def test_the_detail_page_shows_the_inspection_log_and_the_subject_page_its_section(world, client_as):
     p = place(world)
-    services.key_place_transition(actor=world.users["clerk_a"], obj=p, name="inspect",
-                                  data={"inspected_on": D(2026, 3, 12), "finding": "发现安全出口堵塞", "problems_found": True})
+    services.key_place_transition(
+        actor=world.users["clerk_a"],
+        obj=p,
+        name="inspect",
+        data={"inspected_on": D(2026, 3, 12), "finding": "发现安全出口堵塞", "problems_found": True},
+    )
     page = client_as("clerk_a").get(f"/places/{p.pk}/").content.decode()
     assert "检查（2026-03-12）：发现问题" in page and "发现安全出口堵塞" in page
     subject_page = client_as("clerk_a").get(f"/subjects/{world.shop_a.pk}/").content.decode()
@@ -84,7 +105,8 @@ def test_the_nav_the_import_kinds_and_the_demo_know_the_new_ledger(world, client
 
     assert "places" in kind_names()
     assert "/places/" in client_as("clerk_a").get("/").content.decode()
-    counts = demo.seed(rng=random.Random(1), subjects=list(Subject.objects.all()), year=2026,
-                       users=world.users, today=D(2026, 3, 16))
+    counts = demo.seed(
+        rng=random.Random(1), subjects=list(Subject.objects.all()), year=2026, users=world.users, today=D(2026, 3, 16)
+    )
     assert counts["重点场所"] == KeyPlace.objects.count() == 150
     assert KeyPlace.objects.filter(due_on__lt=D(2026, 3, 16)).exists()

@@ -48,22 +48,46 @@ def fixed_clock():
 
 
 def petition(subject, day, **kw):
-    data = {"channel": "来访", "type": "申诉求决", "headcount": 1, "level_reached": "乡镇", "content": "诉求",
-            "handle_due": day + datetime.timedelta(days=60), "notify_due": day + datetime.timedelta(days=15)}
+    data = {
+        "channel": "来访",
+        "type": "申诉求决",
+        "headcount": 1,
+        "level_reached": "乡镇",
+        "content": "诉求",
+        "handle_due": day + datetime.timedelta(days=60),
+        "notify_due": day + datetime.timedelta(days=15),
+    }
     data.update(kw)
     return Petition.objects.create(subject=subject, received_on=day, **data)
 
 
 def dispute(subject, day, status="调解中", resolved=None, due=None):
     level = MediationLevel.objects.order_by("order").first()
-    return Dispute.objects.create(subject=subject, found_on=day, category="邻里纠纷", summary="x", level=level,
-                                  level_started_on=day, level_days=1, status=status, resolved_on=resolved,
-                                  overall_due_on=due or day + datetime.timedelta(days=9))
+    return Dispute.objects.create(
+        subject=subject,
+        found_on=day,
+        category="邻里纠纷",
+        summary="x",
+        level=level,
+        level_started_on=day,
+        level_days=1,
+        status=status,
+        resolved_on=resolved,
+        overall_due_on=due or day + datetime.timedelta(days=9),
+    )
 
 
 def hazard(subject, day, due, status="整改中", rectified=None):
-    return Hazard.objects.create(subject=subject, found_on=day, category="消防", level="一般", description="x",
-                                 rectify_due=due, status=status, rectified_on=rectified)
+    return Hazard.objects.create(
+        subject=subject,
+        found_on=day,
+        category="消防",
+        level="一般",
+        description="x",
+        rectify_due=due,
+        status=status,
+        rectified_on=rectified,
+    )
 
 
 @pytest.fixture
@@ -75,8 +99,14 @@ def computed(world):
     dispute(village_a2, D(2026, 1, 10), due=D(2026, 1, 20))  # still mediating past its deadline: overdue
     hazard(world.school_a, D(2026, 3, 4), D(2026, 3, 11), status="待验收", rectified=D(2026, 3, 9))
     Accident.objects.create(subject=world.shop_a, occurred_on=D(2026, 2, 14), kind="生产安全", injuries=1)
-    petition(world.shop_a, D(2026, 3, 2), status="已办结", replied_on=D(2026, 3, 10), closed_on=D(2026, 3, 20),
-             satisfaction="满意")
+    petition(
+        world.shop_a,
+        D(2026, 3, 2),
+        status="已办结",
+        replied_on=D(2026, 3, 10),
+        closed_on=D(2026, 3, 20),
+        satisfaction="满意",
+    )
     hazard(world.shop_a, D(2026, 2, 2), D(2026, 2, 9))  # still rectifying past its due date: overdue
     # 乙镇
     PoliceCase.objects.create(subject=village_b, occurred_on=D(2026, 3, 10), kind="刑事")
@@ -91,8 +121,9 @@ def computed(world):
 
 def export(world, region=None, user=None, prepared_by="张三"):
     buffer = io.BytesIO()
-    build_report(user_or_none=user, region=region or world.county, month=MARCH, stream_or_path=buffer,
-                 prepared_by=prepared_by)
+    build_report(
+        user_or_none=user, region=region or world.county, month=MARCH, stream_or_path=buffer, prepared_by=prepared_by
+    )
     buffer.seek(0)
     return openpyxl.load_workbook(buffer)
 
@@ -108,9 +139,16 @@ def assert_grid_borders(ws, *, rows, columns):
         for col in columns:
             border = ws.cell(row=row, column=col).border
             m = next((m for m in ranges if m.min_row <= row <= m.max_row and m.min_col <= col <= m.max_col), None)
-            edges = {"left": True, "right": True, "top": True, "bottom": True} if m is None else {
-                "left": col == m.min_col, "right": col == m.max_col, "top": row == m.min_row,
-                "bottom": row == m.max_row}
+            edges = (
+                {"left": True, "right": True, "top": True, "bottom": True}
+                if m is None
+                else {
+                    "left": col == m.min_col,
+                    "right": col == m.max_col,
+                    "top": row == m.min_row,
+                    "bottom": row == m.max_row,
+                }
+            )
             for side, outer in edges.items():
                 if outer:
                     assert getattr(border, side).style == "thin", (ws.cell(row=row, column=col).coordinate, side)
@@ -122,8 +160,11 @@ def approx_rows(rows):
 
 # -- the data sheets, cell by cell ---------------------------------------------------------------
 
-COUNTY, TOWN_A, TOWN_B = ("990121000000", "测试县", "县"), ("990121100000", "甲镇", "乡镇(街道)"), \
-    ("990121101000", "乙镇", "乡镇(街道)")
+COUNTY, TOWN_A, TOWN_B = (
+    ("990121000000", "测试县", "县"),
+    ("990121100000", "甲镇", "乡镇(街道)"),
+    ("990121101000", "乙镇", "乡镇(街道)"),
+)
 
 # (region, group, total, passed, rate, 零上访 n, rate, 零事故 n, rate, 零案件 n, rate, target, gap)
 EXPECTED_YTD = [
@@ -164,9 +205,23 @@ def test_sheets_in_order(computed):
 def test_year_to_date_sheet_every_cell(computed):
     ws = export(computed)["达标数据"]
     assert values(ws) == [DATA_HEADERS, *approx_rows(EXPECTED_YTD)]
-    assert DATA_HEADERS == ["区划代码", "区域名称", "层级", "主体分组", "主体总数", "三零达标数", "三零达标率",
-                            "零上访达标数", "零上访达标率", "零事故达标数", "零事故达标率", "零案件达标数",
-                            "零案件达标率", "年度目标", "目标差距"]
+    assert DATA_HEADERS == [
+        "区划代码",
+        "区域名称",
+        "层级",
+        "主体分组",
+        "主体总数",
+        "三零达标数",
+        "三零达标率",
+        "零上访达标数",
+        "零上访达标率",
+        "零事故达标数",
+        "零事故达标率",
+        "零案件达标数",
+        "零案件达标率",
+        "年度目标",
+        "目标差距",
+    ]
     for row in ws.iter_rows(min_row=2):
         assert row[0].data_type == "s"  # codes stay text
         for cell in (row[6], row[8], row[10], row[12], row[13], row[14]):
@@ -181,9 +236,20 @@ def test_month_sheet_every_cell(computed):
 
 def test_ledger_sheet_every_cell(computed):
     ws = export(computed)["台账数据"]
-    assert LEDGER_HEADERS == ["区划代码", "区域名称", "矛盾纠纷排查数", "矛盾纠纷化解数", "矛盾纠纷化解率",
-                              "安全隐患排查数", "安全隐患整改数", "安全隐患整改率", "信访件数", "信访办结数",
-                              "信访办结率", "超期未办结数"]
+    assert LEDGER_HEADERS == [
+        "区划代码",
+        "区域名称",
+        "矛盾纠纷排查数",
+        "矛盾纠纷化解数",
+        "矛盾纠纷化解率",
+        "安全隐患排查数",
+        "安全隐患整改数",
+        "安全隐患整改率",
+        "信访件数",
+        "信访办结数",
+        "信访办结率",
+        "超期未办结数",
+    ]
     assert values(ws) == [LEDGER_HEADERS, *approx_rows(EXPECTED_LEDGERS)]
     for row in ws.iter_rows(min_row=2):
         assert [row[i].number_format for i in (4, 7, 10)] == ["0.0%"] * 3
@@ -194,9 +260,15 @@ def test_empty_denominator_is_an_empty_cell_for_a_township_report(computed):
     ws = export(computed, region=computed.town_a)["达标数据"]
     rows = values(ws)[1:]
     assert [(r[0], r[3]) for r in rows] == [
-        ("990121100000", "全部"), ("990121100000", "村(社区)"), ("990121100000", "单位(企业)"),
-        ("990121100001", "全部"), ("990121100001", "村(社区)"), ("990121100001", "单位(企业)"),
-        ("990121100200", "全部"), ("990121100200", "村(社区)"), ("990121100200", "单位(企业)"),
+        ("990121100000", "全部"),
+        ("990121100000", "村(社区)"),
+        ("990121100000", "单位(企业)"),
+        ("990121100001", "全部"),
+        ("990121100001", "村(社区)"),
+        ("990121100001", "单位(企业)"),
+        ("990121100200", "全部"),
+        ("990121100200", "村(社区)"),
+        ("990121100200", "单位(企业)"),
     ]
     community_unit = rows[5]
     assert community_unit[1:3] == ["甲城社区", "社区"]
@@ -204,6 +276,7 @@ def test_empty_denominator_is_an_empty_cell_for_a_township_report(computed):
 
 
 # -- 汇总表 -----------------------------------------------------------------------------------------
+
 
 def test_summary_sheet_structure_values_and_print_settings(computed):
     ws = export(computed)["汇总表"]
@@ -214,16 +287,45 @@ def test_summary_sheet_structure_values_and_print_settings(computed):
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert {"A1:V1", "A2:V2", "A3:A4", "B3:E3", "F3:I3", "J3:L3", "M3:O3", "P3:R3", "S3:U3", "V3:V4"} <= merged
     assert [ws.cell(row=3, column=c).value for c in (1, 2, 6, 10, 13, 16, 19, 22)] == [
-        "区域", "村(社区)", "单位(企业)", "合计", "矛盾纠纷", "安全隐患", "信访", "超期未办结数"]
+        "区域",
+        "村(社区)",
+        "单位(企业)",
+        "合计",
+        "矛盾纠纷",
+        "安全隐患",
+        "信访",
+        "超期未办结数",
+    ]
     assert [ws.cell(row=4, column=c).value for c in range(2, 22)] == [
-        "总数", "达标数", "达标率", "目标", "总数", "达标数", "达标率", "目标", "总数", "达标数", "达标率",
-        "排查数", "化解数", "化解率", "排查数", "整改数", "整改率", "件数", "办结数", "办结率"]
+        "总数",
+        "达标数",
+        "达标率",
+        "目标",
+        "总数",
+        "达标数",
+        "达标率",
+        "目标",
+        "总数",
+        "达标数",
+        "达标率",
+        "排查数",
+        "化解数",
+        "化解率",
+        "排查数",
+        "整改数",
+        "整改率",
+        "件数",
+        "办结数",
+        "办结率",
+    ]
     body = [list(r) for r in ws.iter_rows(min_row=5, max_row=7, values_only=True)]
-    assert body == approx_rows([
-        ["甲镇", 2, 2, 1.0, 0.9, 2, 1, 0.5, 0.8, 4, 3, 0.75, 1, 0, 0.0, 2, 1, 0.5, 2, 1, 0.5, 3],
-        ["乙镇", 1, 0, 0.0, 0.9, 2, 1, 0.5, 0.95, 3, 1, 0.3333, 1, 1, 1.0, 0, 0, None, 1, 0, 0.0, 0],
-        ["合计", 3, 2, 0.6667, 0.9, 4, 2, 0.5, 0.8, 7, 4, 0.5714, 2, 1, 0.5, 2, 1, 0.5, 3, 1, 0.3333, 3],
-    ])
+    assert body == approx_rows(
+        [
+            ["甲镇", 2, 2, 1.0, 0.9, 2, 1, 0.5, 0.8, 4, 3, 0.75, 1, 0, 0.0, 2, 1, 0.5, 2, 1, 0.5, 3],
+            ["乙镇", 1, 0, 0.0, 0.9, 2, 1, 0.5, 0.95, 3, 1, 0.3333, 1, 1, 1.0, 0, 0, None, 1, 0, 0.0, 0],
+            ["合计", 3, 2, 0.6667, 0.9, 4, 2, 0.5, 0.8, 7, 4, 0.5714, 2, 1, 0.5, 2, 1, 0.5, 3, 1, 0.3333, 3],
+        ]
+    )
     assert ws["A7"].font.bold and ws["L7"].font.bold
     assert ws["D5"].number_format == "0.0%" and ws["B5"].number_format == "General"
     assert_grid_borders(ws, rows=range(3, 8), columns=range(1, 23))
@@ -246,7 +348,9 @@ def test_summary_of_a_township_has_a_row_for_its_own_subjects(computed):
     names = [ws.cell(row=r, column=1).value for r in range(5, 9)]
     assert names == ["甲城社区", "甲一村", "甲镇本级直属", "合计"]
     direct = [ws.cell(row=7, column=c).value for c in range(2, 23)]
-    assert direct == approx_rows([[0, 0, None, 0.9, 1, 1, 1.0, 0.8, 1, 1, 1.0, 0, 0, None, 1, 1, 1.0, 0, 0, None, 0]])[0]
+    assert (
+        direct == approx_rows([[0, 0, None, 0.9, 1, 1, 1.0, 0.8, 1, 1, 1.0, 0, 0, None, 1, 1, 1.0, 0, 0, None, 0]])[0]
+    )
     total = [ws.cell(row=8, column=c).value for c in (2, 3, 6, 7, 10, 11, 22)]
     assert total == [2, 2, 2, 1, 4, 3, 3]
     assert ws["A1"].value.startswith("甲镇2026年3月")
@@ -254,6 +358,7 @@ def test_summary_of_a_township_has_a_row_for_its_own_subjects(computed):
 
 
 # -- snapshot tables only, scope, missing snapshots ---------------------------------------------------
+
 
 def test_the_report_reads_no_ledger_table(computed):
     with captured_sql() as sqls:
@@ -271,14 +376,17 @@ def test_a_month_without_snapshots_is_a_clear_error(computed):
 
 def test_a_region_outside_the_users_scope_is_refused(computed):
     with pytest.raises(ReportError, match="不在您的管辖范围内"):
-        build_report(user_or_none=computed.users["clerk_a"], region=computed.county, month=MARCH,
-                     stream_or_path=io.BytesIO())
+        build_report(
+            user_or_none=computed.users["clerk_a"], region=computed.county, month=MARCH, stream_or_path=io.BytesIO()
+        )
     with pytest.raises(ReportError, match="不能导出"):
-        build_report(user_or_none=computed.users["grid_a"], region=computed.village_a, month=MARCH,
-                     stream_or_path=io.BytesIO())
+        build_report(
+            user_or_none=computed.users["grid_a"], region=computed.village_a, month=MARCH, stream_or_path=io.BytesIO()
+        )
 
 
 # -- export_report ------------------------------------------------------------------------------------
+
 
 def test_export_report_command_writes_the_root_region_by_default(computed, tmp_path):
     out = io.StringIO()
@@ -288,18 +396,29 @@ def test_export_report_command_writes_the_root_region_by_default(computed, tmp_p
     wb = openpyxl.load_workbook(target)
     assert values(wb["台账数据"]) == [LEDGER_HEADERS, *approx_rows(EXPECTED_LEDGERS)]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.xlsx"]  # no temporary file left behind
-    call_command("export_report", "--month", "2026-03", "--region", computed.town_b.code, "--output",
-                 str(target), stdout=io.StringIO())
+    call_command(
+        "export_report",
+        "--month",
+        "2026-03",
+        "--region",
+        computed.town_b.code,
+        "--output",
+        str(target),
+        stdout=io.StringIO(),
+    )
     assert openpyxl.load_workbook(target)["汇总表"]["A1"].value.startswith("乙镇")
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--month", "2026-13"], "格式不正确"),
-    (["--month", "三月"], "格式不正确"),
-    (["--month", "2026-03", "--region", "990199000000"], "不存在"),
-    (["--month", "2026-03", "--region", "abc"], "不存在"),
-    (["--month", "2026-05"], "尚未计算月度快照"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--month", "2026-13"], "格式不正确"),
+        (["--month", "三月"], "格式不正确"),
+        (["--month", "2026-03", "--region", "990199000000"], "不存在"),
+        (["--month", "2026-03", "--region", "abc"], "不存在"),
+        (["--month", "2026-05"], "尚未计算月度快照"),
+    ],
+)
 def test_export_report_refuses_bad_input_and_writes_nothing(computed, tmp_path, args, message):
     target = tmp_path / "report.xlsx"
     with pytest.raises(CommandError, match=message) as exc:
@@ -327,13 +446,17 @@ def test_export_report_refuses_a_missing_directory(computed, tmp_path):
 
 # -- the 报表 page -------------------------------------------------------------------------------------
 
+
 def test_report_page_role_matrix(computed, client_as):
-    check_role_matrix(client_as, "/reports/", {
-        "anonymous": 302, "admin": 200, "county": 200, "clerk_a": 200, "clerk_b": 200, "grid_a": 403,
-        "dept_edu": 200})  # a department gets the report of the subjects it supervises (issue 9.5)
+    check_role_matrix(
+        client_as,
+        "/reports/",
+        {"anonymous": 302, "admin": 200, "county": 200, "clerk_a": 200, "clerk_b": 200, "grid_a": 403, "dept_edu": 200},
+    )  # a department gets the report of the subjects it supervises (issue 9.5)
     url = f"/reports/?region={computed.county.code}&month=2026-03&download=1"
-    responses = check_role_matrix(client_as, url, {
-        "anonymous": 302, "admin": 200, "county": 200, "clerk_a": 404, "grid_a": 403, "dept_edu": 200})
+    responses = check_role_matrix(
+        client_as, url, {"anonymous": 302, "admin": 200, "county": 200, "clerk_a": 404, "grid_a": 403, "dept_edu": 200}
+    )
     assert responses["county"]["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
@@ -378,8 +501,10 @@ def test_nav_entry_for_report_roles_only(computed, client_as):
     assert 'href="/reports/"' not in client_as("grid_a").get("/dashboard/?month=2026-03").content.decode()
 
 
-@pytest.mark.skipif(not shutil.which("soffice") or not shutil.which("pdftotext"),
-                    reason="LibreOffice (soffice) and poppler-utils are not installed")
+@pytest.mark.skipif(
+    not shutil.which("soffice") or not shutil.which("pdftotext"),
+    reason="LibreOffice (soffice) and poppler-utils are not installed",
+)
 def test_the_summary_sheet_prints_on_one_a4_landscape_page(computed, tmp_path):
     """What the 平安办 prints: LibreOffice turns 汇总表 alone into one A4 landscape page holding every
     column (fit to width), the 合计 row and the footer."""
@@ -390,14 +515,28 @@ def test_the_summary_sheet_prints_on_one_a4_landscape_page(computed, tmp_path):
         del wb[name]
     summary = tmp_path / "summary.xlsx"
     wb.save(summary)
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(summary)], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(summary),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     info = subprocess.run(["pdfinfo", str(tmp_path / "summary.pdf")], capture_output=True, text=True).stdout
     assert re.search(r"Pages:\s+1\n", info)
     width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
     assert (round(width), round(height)) == (842, 595)  # A4, landscape
-    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "summary.pdf"), "-"], capture_output=True,
-                          text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "summary.pdf"), "-"], capture_output=True, text=True
+    ).stdout
     for needle in ("测试县2026年3月", "村(社区)", "超期未办结数", "合计", "填报单位", "审核人", "填报日期"):
         assert needle in text, needle
 
@@ -410,6 +549,10 @@ def test_dashboards_never_import_reports():
     import dashboards
 
     root = Path(dashboards.__file__).parent
-    importing = [str(p.relative_to(root)) for p in root.rglob("*.py") if "tests" not in p.relative_to(root).parts
-                 and re.search(r"^\s*(from|import) reports\b", p.read_text(encoding="utf-8"), re.MULTILINE)]
+    importing = [
+        str(p.relative_to(root))
+        for p in root.rglob("*.py")
+        if "tests" not in p.relative_to(root).parts
+        and re.search(r"^\s*(from|import) reports\b", p.read_text(encoding="utf-8"), re.MULTILINE)
+    ]
     assert importing == []

@@ -49,19 +49,26 @@ class ExportMixin:
         query = services.export_query(request.GET)
         if total > services.sync_row_limit():
             label = services.export_label(title, services.describe_filters(getattr(self, "filterset", None)))
-            services.export_job_create(user=request.user, kind=self.export_kind(), query=query, label=label,
-                                       total=total)
-            messages.info(request, f"共{total}条记录，超过{services.sync_row_limit()}条，已转为后台导出。"
-                                   "生成后可在“下载中心”下载，文件保留7天。")
+            services.export_job_create(
+                user=request.user, kind=self.export_kind(), query=query, label=label, total=total
+            )
+            messages.info(
+                request,
+                f"共{total}条记录，超过{services.sync_row_limit()}条，已转为后台导出。"
+                "生成后可在“下载中心”下载，文件保留7天。",
+            )
             return HttpResponseRedirect(reverse("exporting:index"))
         buffer = io.BytesIO()
-        result = services.write_export(buffer, queryset, self.export_columns, services.export_context(request.user),
-                                       title=title)
-        services.log_personal_export(actor=request.user, model=getattr(self, "model", None), title=title,
-                                      query=query, result=result)
+        result = services.write_export(
+            buffer, queryset, self.export_columns, services.export_context(request.user), title=title
+        )
+        services.log_personal_export(
+            actor=request.user, model=getattr(self, "model", None), title=title, query=query, result=result
+        )
         buffer.seek(0)
-        return xlsx_response(buffer, filename=services.export_filename(title),
-                             fallback=services.ascii_filename(self.export_kind()))
+        return xlsx_response(
+            buffer, filename=services.export_filename(title), fallback=services.ascii_filename(self.export_kind())
+        )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

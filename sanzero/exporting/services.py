@@ -65,16 +65,21 @@ def export_context(user) -> ExportContext:
 
     scope = user_scope(user)
     return ExportContext(
-        user=user, reveal=scope.role in REVEAL_ROLES,
-        today=timezone.localdate(), warn_days=DeadlineSettings.current().warn_days,
+        user=user,
+        reveal=scope.role in REVEAL_ROLES,
+        today=timezone.localdate(),
+        warn_days=DeadlineSettings.current().warn_days,
     )
 
 
 def sheet_spec(title: str, columns: Sequence[ExportColumn]) -> SheetSpec:
-    return SheetSpec(title, tuple(
-        Column(c.header, f"c{i}", kind=_COLUMN_KINDS.get(c.kind, "text"), max_length=c.max_length)
-        for i, c in enumerate(columns)
-    ))
+    return SheetSpec(
+        title,
+        tuple(
+            Column(c.header, f"c{i}", kind=_COLUMN_KINDS.get(c.kind, "text"), max_length=c.max_length)
+            for i, c in enumerate(columns)
+        ),
+    )
 
 
 def describe_filters(filterset) -> str:
@@ -127,6 +132,7 @@ def ascii_filename(kind: str, when: datetime.datetime | None = None) -> str:
 
 # -- writing ------------------------------------------------------------------------------------------
 
+
 @dataclass
 class ExportResult:
     rows: int
@@ -139,8 +145,9 @@ def row_count(rows) -> int:
     return len(rows) if isinstance(rows, (list, tuple)) else rows.count()
 
 
-def iter_rows(queryset, columns: Sequence[ExportColumn], ctx: ExportContext,
-              on_progress: Callable[[int], None] | None = None) -> Iterator[list[Any]]:
+def iter_rows(
+    queryset, columns: Sequence[ExportColumn], ctx: ExportContext, on_progress: Callable[[int], None] | None = None
+) -> Iterator[list[Any]]:
     getters = [c.get for c in columns]
     count = 0
     objects = iter(queryset) if isinstance(queryset, (list, tuple)) else queryset.iterator(chunk_size=CHUNK_SIZE)
@@ -151,10 +158,18 @@ def iter_rows(queryset, columns: Sequence[ExportColumn], ctx: ExportContext,
             on_progress(count)
 
 
-def write_export(stream: IO[bytes] | str, queryset, columns: Sequence[ExportColumn], ctx: ExportContext, *,
-                 title: str, on_progress: Callable[[int], None] | None = None) -> ExportResult:
-    rows = write_rows(stream, sheet_spec(title, columns), iter_rows(queryset, columns, ctx, on_progress),
-                      sheet_title=title)
+def write_export(
+    stream: IO[bytes] | str,
+    queryset,
+    columns: Sequence[ExportColumn],
+    ctx: ExportContext,
+    *,
+    title: str,
+    on_progress: Callable[[int], None] | None = None,
+) -> ExportResult:
+    rows = write_rows(
+        stream, sheet_spec(title, columns), iter_rows(queryset, columns, ctx, on_progress), sheet_title=title
+    )
     revealed = personal_headers(columns) if ctx.reveal else []
     return ExportResult(rows=rows, revealed_fields=revealed)
 
@@ -165,12 +180,17 @@ def log_personal_export(*, actor, model, title: str, query: str, result: ExportR
     if not result.revealed_fields or not result.rows:
         return
     where = f"后台导出#{job.pk}" if job is not None else "直接下载"
-    access_log_create(actor=actor, action=AccessLog.Action.EXPORT,
-                      object_label=model._meta.label_lower if model else "", fields=result.revealed_fields,
-                      detail=f"{title}，{result.rows}行，{where}；筛选：{query or '无'}")
+    access_log_create(
+        actor=actor,
+        action=AccessLog.Action.EXPORT,
+        object_label=model._meta.label_lower if model else "",
+        fields=result.revealed_fields,
+        detail=f"{title}，{result.rows}行，{where}；筛选：{query or '无'}",
+    )
 
 
 # -- the list view behind a job ---------------------------------------------------------------------
+
 
 def list_view_for(kind: str, user, query: str):
     """The list view `kind` (its URL name) set up for `user` with `query` as its GET: the same queryset."""
@@ -192,11 +212,18 @@ def list_view_for(kind: str, user, query: str):
 
 # -- background jobs --------------------------------------------------------------------------------
 
+
 def export_job_create(*, user, kind: str, query: str, label: str, total: int = 0) -> ExportJob:
     """A queued job; its task is sent once the job row is committed."""
     with transaction.atomic():
-        job = ExportJob.objects.create(user=user, kind=kind[:40], query=query[:2000], label=label[:100],
-                                       row_count=total, message=f"共{total}条，排队中" if total else "")
+        job = ExportJob.objects.create(
+            user=user,
+            kind=kind[:40],
+            query=query[:2000],
+            label=label[:100],
+            row_count=total,
+            message=f"共{total}条，排队中" if total else "",
+        )
         transaction.on_commit(lambda: export_list_task.delay(job.pk))
     return job
 
@@ -225,15 +252,30 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
         ctx = export_context(job.user)
         title = view.export_title()
         with tempfile.TemporaryFile(suffix=".xlsx") as fh:
-            result = write_export(fh, queryset, view.export_columns, ctx, title=title, on_progress=_progress(job, total))
+            result = write_export(
+                fh, queryset, view.export_columns, ctx, title=title, on_progress=_progress(job, total)
+            )
             fh.seek(0)
             now = timezone.now()
             with transaction.atomic():
                 job.file.save(f"{job.pk}-{secrets.token_hex(8)}.xlsx", File(fh), save=False)
-                if jobs.finish(job, message=f"已导出{result.rows}条", file=job.file.name, row_count=result.rows,
-                               personal_data=bool(result.revealed_fields), finished_at=now, expires_at=now + EXPIRY):
-                    log_personal_export(actor=job.user, model=getattr(view, "model", None), title=title,
-                                        query=job.query, result=result, job=job)
+                if jobs.finish(
+                    job,
+                    message=f"已导出{result.rows}条",
+                    file=job.file.name,
+                    row_count=result.rows,
+                    personal_data=bool(result.revealed_fields),
+                    finished_at=now,
+                    expires_at=now + EXPIRY,
+                ):
+                    log_personal_export(
+                        actor=job.user,
+                        model=getattr(view, "model", None),
+                        title=title,
+                        query=job.query,
+                        result=result,
+                        job=job,
+                    )
                 else:  # given up while it was being written: nobody will download it
                     job.file.storage.delete(job.file.name)
     job.refresh_from_db()

@@ -20,9 +20,12 @@ def index(request):
     jobs = ExportJob.objects.filter(user=request.user).order_by("-created_at", "-pk")
     page = Paginator(jobs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "title": "下载中心", "page": page, "now": timezone.now(),
+        "title": "下载中心",
+        "page": page,
+        "now": timezone.now(),
         "polling": any(not job.finished for job in page),
-        "expiry_days": services.EXPIRY.days, "sync_limit": services.sync_row_limit(),
+        "expiry_days": services.EXPIRY.days,
+        "sync_limit": services.sync_row_limit(),
     }
     template = "exporting/_jobs.html" if request.htmx else "exporting/index.html"
     return render(request, template, context)
@@ -42,5 +45,8 @@ def download(request, pk: int):
         messages.warning(request, "该导出文件已不存在，请回到列表重新导出。")
         return HttpResponseRedirect(reverse("exporting:index"))
     title = job.label.split("（", 1)[0] or "导出"
-    return xlsx_response(handle, filename=services.export_filename(title, job.created_at),
-                         fallback=services.ascii_filename(job.kind, job.created_at))
+    return xlsx_response(
+        handle,
+        filename=services.export_filename(title, job.created_at),
+        fallback=services.ascii_filename(job.kind, job.created_at),
+    )

@@ -15,20 +15,35 @@ DATE_ERRORS = {"invalid": "日期格式不正确，应为YYYY-MM-DD（如2027-01
 
 
 class HolidayRangeForm(forms.Form):
-    start = forms.DateField(label="起始日期", widget=date_widget(),
-                            error_messages={**DATE_ERRORS, "required": "请填写起始日期。"})
-    end = forms.DateField(label="结束日期", widget=date_widget(), required=False, error_messages=DATE_ERRORS,
-                          help_text=f"只录一天可不填；最多{MAX_RANGE_DAYS}天。")
-    kind = forms.ChoiceField(label="类型", choices=HolidayKind.choices, initial=HolidayKind.REST,
-                             widget=forms.RadioSelect, error_messages={"required": "请选择类型（放假或调休上班）。",
-                                                                       "invalid_choice": "类型应为“放假”或“调休上班”。"})
-    name = forms.CharField(label="名称", max_length=NAME_MAX, error_messages={
-        "required": "请填写名称，如“春节”。", "max_length": f"名称最多{NAME_MAX}个字。"},
-        help_text="所属节日，如 " + "、".join(COMMON_NAMES) + "。")
+    start = forms.DateField(
+        label="起始日期", widget=date_widget(), error_messages={**DATE_ERRORS, "required": "请填写起始日期。"}
+    )
+    end = forms.DateField(
+        label="结束日期",
+        widget=date_widget(),
+        required=False,
+        error_messages=DATE_ERRORS,
+        help_text=f"只录一天可不填；最多{MAX_RANGE_DAYS}天。",
+    )
+    kind = forms.ChoiceField(
+        label="类型",
+        choices=HolidayKind.choices,
+        initial=HolidayKind.REST,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择类型（放假或调休上班）。", "invalid_choice": "类型应为“放假”或“调休上班”。"},
+    )
+    name = forms.CharField(
+        label="名称",
+        max_length=NAME_MAX,
+        error_messages={"required": "请填写名称，如“春节”。", "max_length": f"名称最多{NAME_MAX}个字。"},
+        help_text="所属节日，如 " + "、".join(COMMON_NAMES) + "。",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["name"].widget.attrs.update({"list": "holiday-names", "autocomplete": "off", "placeholder": "如：春节"})
+        self.fields["name"].widget.attrs.update(
+            {"list": "holiday-names", "autocomplete": "off", "placeholder": "如：春节"}
+        )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

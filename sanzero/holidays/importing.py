@@ -45,11 +45,20 @@ class HolidayImportKind(ImportKind):
     )
 
     def spec(self) -> SheetSpec:
-        return SheetSpec("节假日安排", [
-            Column("日期", "date", required=True, kind="date", help="如2027-01-01。"),
-            Column("类型", "kind", required=True, kind="choice", choices=HolidayKind.values),
-            Column("名称", "name", required=True, max_length=NAME_MAX, help="所属节日，如" + "、".join(COMMON_NAMES) + "。"),
-        ])
+        return SheetSpec(
+            "节假日安排",
+            [
+                Column("日期", "date", required=True, kind="date", help="如2027-01-01。"),
+                Column("类型", "kind", required=True, kind="choice", choices=HolidayKind.values),
+                Column(
+                    "名称",
+                    "name",
+                    required=True,
+                    max_length=NAME_MAX,
+                    help="所属节日，如" + "、".join(COMMON_NAMES) + "。",
+                ),
+            ],
+        )
 
     def prepare(self, *, actor, rows):
         days = {values["date"] for _, values in rows}
@@ -66,11 +75,13 @@ class HolidayImportKind(ImportKind):
         for year, row in first_of_year.items():
             if year not in entered and workdays.package_covers(year):
                 ctx.warnings.setdefault(row, []).append(
-                    f"{year}年原由chinesecalendar提供节假日安排；导入后该年完全以录入的日期为准，请确认表中有该年全部日期")
+                    f"{year}年原由chinesecalendar提供节假日安排；导入后该年完全以录入的日期为准，请确认表中有该年全部日期"
+                )
         for (_, name), found in rest_by_name.items():
             if all(day.weekday() >= 5 for _, day in found):
                 ctx.warnings.setdefault(found[0][0], []).append(
-                    f"“{name}”的放假日期均为周六、周日，本来就是休息日，请核对")
+                    f"“{name}”的放假日期均为周六、周日，本来就是休息日，请核对"
+                )
         return ctx
 
     def plan(self, ctx: HolidayContext, row: int, values: dict) -> RowPlan:
@@ -85,15 +96,19 @@ class HolidayImportKind(ImportKind):
         if current is None:
             return RowPlan(row, (day,), NEW, data=data, warnings=warnings)
         action = UNCHANGED if (current.kind, current.name) == (kind, name) else CHANGED
-        return RowPlan(row, (day,), action, instance=current, data=data,
-                       warnings=warnings if action != UNCHANGED else [])
+        return RowPlan(
+            row, (day,), action, instance=current, data=data, warnings=warnings if action != UNCHANGED else []
+        )
 
     # One service call (one stamp bump) for all the rows; never more than a few hundred.
     write_batch = 5000
 
     def write_many(self, ctx: HolidayContext, plans: list[RowPlan]) -> None:
-        holidays_import(actor=ctx.actor, reason=IMPORT_REASON,
-                        rows=[(p.data["date"], p.data["kind"], p.data["name"]) for p in plans])
+        holidays_import(
+            actor=ctx.actor,
+            reason=IMPORT_REASON,
+            rows=[(p.data["date"], p.data["kind"], p.data["name"]) for p in plans],
+        )
 
 
 def register() -> None:

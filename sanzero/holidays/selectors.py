@@ -18,8 +18,13 @@ from .services import weekday_label
 
 #: chinesecalendar's holiday names in Chinese
 PACKAGE_NAMES = {
-    "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节", "Labour Day": "劳动节",
-    "Dragon Boat Festival": "端午节", "National Day": "国庆节", "Mid-autumn Festival": "中秋节",
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
     "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
 }
 
@@ -121,13 +126,19 @@ def offered_years(today: datetime.date, selected: int) -> list[int]:
 
 def recent_changes(year: int, limit: int = 30) -> list[AuditEntry]:
     """The audit records of the year's days, newest first (one query)."""
-    records = (Holiday.history.filter(date__year=year).select_related("history_user")
-               .order_by("-history_date", "-history_id")[:limit])
+    records = (
+        Holiday.history.filter(date__year=year)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
     return [
-        AuditEntry(rec.history_date, rec.history_user.display_name if rec.history_user else "系统",
-                   ACTION_LABELS.get(rec.history_type, rec.history_type),
-                   f"{rec.date:%Y-%m-%d}（{weekday_label(rec.date)}）{rec.name} {rec.kind}"
-                   + (f" · {rec.history_change_reason}" if rec.history_change_reason else ""))
+        AuditEntry(
+            rec.history_date,
+            rec.history_user.display_name if rec.history_user else "系统",
+            ACTION_LABELS.get(rec.history_type, rec.history_type),
+            f"{rec.date:%Y-%m-%d}（{weekday_label(rec.date)}）{rec.name} {rec.kind}"
+            + (f" · {rec.history_change_reason}" if rec.history_change_reason else ""),
+        )
         for rec in records
     ]
 

@@ -108,7 +108,8 @@ def holiday_warnings(days: Sequence[datetime.date], kind: str) -> list[str]:
         if year not in entered and workdays.package_covers(year):
             warnings.append(
                 f"{year}年原由chinesecalendar提供节假日安排；录入后该年完全以录入的日期为准，chinesecalendar的"
-                f"{year}年数据不再使用。请录入该年全部放假和调休上班日期。")
+                f"{year}年数据不再使用。请录入该年全部放假和调休上班日期。"
+            )
     return warnings
 
 
@@ -127,8 +128,11 @@ class RangeResult:
 
     def summary(self) -> str:
         total = len(self.created) + len(self.updated) + len(self.unchanged)
-        parts = [f"{label}{len(days)}天" for label, days in
-                 (("新增", self.created), ("修改名称", self.updated), ("已录入、未变化", self.unchanged)) if days]
+        parts = [
+            f"{label}{len(days)}天"
+            for label, days in (("新增", self.created), ("修改名称", self.updated), ("已录入、未变化", self.unchanged))
+            if days
+        ]
         return f"{self.name}{self.kind}共{total}天：{'，'.join(parts)}。"
 
 
@@ -154,7 +158,8 @@ def holiday_range_add(*, actor, start: datetime.date, end: datetime.date | None,
             first = min(clashes, key=lambda h: h.date)
             raise ServiceError(
                 f"{days_text([h.date for h in sorted(clashes, key=lambda h: h.date)])}已录入为“{first.kind}”"
-                f"（{first.name}），同一天不能既放假又调休上班。如需更改，请先删除这些日期。")
+                f"（{first.name}），同一天不能既放假又调休上班。如需更改，请先删除这些日期。"
+            )
         result.warnings = holiday_warnings(days, kind)
         for day in days:
             holiday = existing.get(day)
@@ -166,8 +171,9 @@ def holiday_range_add(*, actor, start: datetime.date, end: datetime.date | None,
             elif holiday.name != name:
                 old = holiday.name
                 holiday.name = name
-                audited_save(holiday, actor=actor, reason=f"修改节假日名称：{old} → {name}",
-                             update_fields=["name", "updated_at"])
+                audited_save(
+                    holiday, actor=actor, reason=f"修改节假日名称：{old} → {name}", update_fields=["name", "updated_at"]
+                )
                 result.updated.append(day)
             else:
                 result.unchanged.append(day)
@@ -236,8 +242,7 @@ def holiday_year_delete(*, actor, year: int) -> int:
 def ledger_models() -> list[type]:
     """Models with stored deadlines (the ledgers): they declare DEADLINE_FIELDS and recompute them.
     Found by that shape, so the kernel imports no ledger code."""
-    return [m for m in apps.get_models()
-            if getattr(m, "DEADLINE_FIELDS", None) and hasattr(m, "recomputed_deadlines")]
+    return [m for m in apps.get_models() if getattr(m, "DEADLINE_FIELDS", None) and hasattr(m, "recomputed_deadlines")]
 
 
 def _candidates(model, year: int):
@@ -264,13 +269,17 @@ class RecomputeResult:
 
     def summary(self) -> str:
         detail = "、".join(f"{label}{n}件" for label, n in self.by_ledger.items() if n)
-        return (f"已按{self.year}年节假日安排重新计算期限：检查未办结台账{self.checked}件，期限变更{self.changed}件"
-                + (f"（{detail}）" if detail else "") + "。")
+        return (
+            f"已按{self.year}年节假日安排重新计算期限：检查未办结台账{self.checked}件，期限变更{self.changed}件"
+            + (f"（{detail}）" if detail else "")
+            + "。"
+        )
 
 
 def _differences(obj, rules, context) -> dict:
-    return {name: value for name, value in obj.recomputed_deadlines(rules, context).items()
-            if getattr(obj, name) != value}
+    return {
+        name: value for name, value in obj.recomputed_deadlines(rules, context).items() if getattr(obj, name) != value
+    }
 
 
 def deadlines_recompute(*, actor, year: int) -> RecomputeResult:
@@ -299,8 +308,9 @@ def deadlines_recompute(*, actor, year: int) -> RecomputeResult:
                 for name, value in changes.items():
                     setattr(locked, name, value)
                 locked.version += 1
-                audited_save(locked, actor=actor, reason=RECOMPUTE_REASON,
-                             update_fields=[*changes, "version", "updated_at"])
+                audited_save(
+                    locked, actor=actor, reason=RECOMPUTE_REASON, update_fields=[*changes, "version", "updated_at"]
+                )
             moved += 1
         result.by_ledger[label] = moved
         result.changed += moved

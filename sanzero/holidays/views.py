@@ -52,13 +52,18 @@ def index(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                result = services.holiday_range_add(actor=request.user, start=data["start"], end=data["end"],
-                                                    kind=data["kind"], name=data["name"])
+                result = services.holiday_range_add(
+                    actor=request.user, start=data["start"], end=data["end"], kind=data["kind"], name=data["name"]
+                )
             except ServiceError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, "已录入" + result.summary() + (
-                    " 已登记台账的期限不会自动改变，需要时请点击“重新计算期限”。" if result.changed else ""))
+                messages.success(
+                    request,
+                    "已录入"
+                    + result.summary()
+                    + (" 已登记台账的期限不会自动改变，需要时请点击“重新计算期限”。" if result.changed else ""),
+                )
                 for warning in result.warnings:
                     messages.warning(request, warning)
                 return HttpResponseRedirect(year_url(data["start"].year))
@@ -70,14 +75,22 @@ def index(request):
     source = workdays.year_source(year)
     entered = selectors.entered_days(year)
     context = {
-        "title": TITLE, "breadcrumbs": [("期限设置", reverse("deadline_settings")), (TITLE, None)],
-        "form": form, "year": year, "years": selectors.offered_years(today, year), "today": today,
-        "source": source, "source_labels": workdays.SOURCE_LABELS, "package_version": workdays.PACKAGE_VERSION,
+        "title": TITLE,
+        "breadcrumbs": [("期限设置", reverse("deadline_settings")), (TITLE, None)],
+        "form": form,
+        "year": year,
+        "years": selectors.offered_years(today, year),
+        "today": today,
+        "source": source,
+        "source_labels": workdays.SOURCE_LABELS,
+        "package_version": workdays.PACKAGE_VERSION,
         "groups": selectors.group_days(entered),
-        "rest_count": sum(d.is_rest for d in entered), "work_count": sum(not d.is_rest for d in entered),
+        "rest_count": sum(d.is_rest for d in entered),
+        "work_count": sum(not d.is_rest for d in entered),
         "package_groups": selectors.group_days(selectors.package_days(year)) if source != workdays.NONE else [],
         "candidates": services.recompute_candidates(year),
-        "names": services.COMMON_NAMES, "audit": selectors.recent_changes(year),
+        "names": services.COMMON_NAMES,
+        "audit": selectors.recent_changes(year),
         "year_sources": {y: workdays.year_source(y) for y in selectors.offered_years(today, year)},
     }
     return render(request, "holidays/index.html", context, status=status)
@@ -93,17 +106,31 @@ def delete_day(request, pk: int):
         except ServiceError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, f"已删除{holiday.date:%Y-%m-%d}（{holiday.name}{holiday.kind}）。"
-                                      "已登记台账的期限不会自动改变，需要时请点击“重新计算期限”。")
+            messages.success(
+                request,
+                f"已删除{holiday.date:%Y-%m-%d}（{holiday.name}{holiday.kind}）。"
+                "已登记台账的期限不会自动改变，需要时请点击“重新计算期限”。",
+            )
         return HttpResponseRedirect(back)
     left = Holiday.objects.filter(date__year=holiday.date.year).count() - 1
-    text = (f"删除{services.day_text(holiday.date)}的“{holiday.name}{holiday.kind}”？删除后该日按周一至周五计算"
-            + ("。" if left else f"；这是{holiday.date.year}年最后一个录入的日期，删除后该年不再算“已录入”，改按"
-               + ("chinesecalendar计算。" if workdays.package_covers(holiday.date.year) else "周一至周五计算。")))
-    return render(request, "holidays/confirm.html", {
-        "title": "删除节假日安排", "confirm_text": text, "confirm_button": "删除", "cancel_url": back,
-        "form": ConfirmForm(), "breadcrumbs": [(TITLE, back), ("删除", None)],
-    })
+    text = f"删除{services.day_text(holiday.date)}的“{holiday.name}{holiday.kind}”？删除后该日按周一至周五计算" + (
+        "。"
+        if left
+        else f"；这是{holiday.date.year}年最后一个录入的日期，删除后该年不再算“已录入”，改按"
+        + ("chinesecalendar计算。" if workdays.package_covers(holiday.date.year) else "周一至周五计算。")
+    )
+    return render(
+        request,
+        "holidays/confirm.html",
+        {
+            "title": "删除节假日安排",
+            "confirm_text": text,
+            "confirm_button": "删除",
+            "cancel_url": back,
+            "form": ConfirmForm(),
+            "breadcrumbs": [(TITLE, back), ("删除", None)],
+        },
+    )
 
 
 def delete_year(request, year: int):
@@ -113,16 +140,26 @@ def delete_year(request, year: int):
     if request.method == "POST":
         deleted = services.holiday_year_delete(actor=request.user, year=year)
         if deleted:
-            messages.success(request, f"已删除{year}年录入的{deleted}天。已登记台账的期限不会自动改变，需要时请点击“重新计算期限”。")
+            messages.success(
+                request, f"已删除{year}年录入的{deleted}天。已登记台账的期限不会自动改变，需要时请点击“重新计算期限”。"
+            )
         else:
             messages.info(request, f"{year}年没有录入的日期。")
         return HttpResponseRedirect(back)
     fallback = "chinesecalendar的数据" if workdays.package_covers(year) else "周一至周五"
-    return render(request, "holidays/confirm.html", {
-        "title": f"删除{year}年节假日安排", "confirm_button": f"删除{year}年全部{count}天", "cancel_url": back,
-        "confirm_text": f"删除{year}年录入的全部{count}天（放假和调休上班）？删除后该年的工作日按{fallback}计算。每一天的删除都会记入变更记录。",
-        "form": ConfirmForm(), "breadcrumbs": [(TITLE, back), (f"删除{year}年", None)], "nothing": not count,
-    })
+    return render(
+        request,
+        "holidays/confirm.html",
+        {
+            "title": f"删除{year}年节假日安排",
+            "confirm_button": f"删除{year}年全部{count}天",
+            "cancel_url": back,
+            "confirm_text": f"删除{year}年录入的全部{count}天（放假和调休上班）？删除后该年的工作日按{fallback}计算。每一天的删除都会记入变更记录。",
+            "form": ConfirmForm(),
+            "breadcrumbs": [(TITLE, back), (f"删除{year}年", None)],
+            "nothing": not count,
+        },
+    )
 
 
 @require_POST

@@ -38,8 +38,10 @@ CHUNK = 900  # ids per IN (...) clause: well inside every database's parameter l
 IMPORT_REASON = "Excel导入"
 KEY_TEXT_LIMIT = 64  # longer key texts (诉求内容, 简要情况…) are compared by a digest
 
-BLANK_NOTE = ("留空的格：文本和日期列表示“无”（已有记录的该项会被清空）；有默认值的列（来源、风险等级、人数等）"
-              "新记录取默认值，已有记录保持不变。表中没有的列不影响已有记录的该项。")
+BLANK_NOTE = (
+    "留空的格：文本和日期列表示“无”（已有记录的该项会被清空）；有默认值的列（来源、风险等级、人数等）"
+    "新记录取默认值，已有记录保持不变。表中没有的列不影响已有记录的该项。"
+)
 
 
 class RowInvalid(Exception):
@@ -203,8 +205,9 @@ def _cached_to_python(form_field: forms.ModelChoiceField, mapping: dict[str, Any
             value = getattr(value, form_field.to_field_name or "pk")
         obj = mapping.get(str(value))
         if obj is None:
-            raise ValidationError(form_field.error_messages["invalid_choice"], code="invalid_choice",
-                                  params={"value": value})
+            raise ValidationError(
+                form_field.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
         return obj
 
     return to_python
@@ -281,8 +284,11 @@ class ImportKind:
         raise NotImplementedError
 
     def template_notes(self) -> list[str]:
-        return [f"同一{self.key_description}的行视为同一条记录：系统中已有则更新，没有则新增；"
-                "再次导入同一文件不会重复登记。", *self.notes]
+        return [
+            f"同一{self.key_description}的行视为同一条记录：系统中已有则更新，没有则新增；"
+            "再次导入同一文件不会重复登记。",
+            *self.notes,
+        ]
 
     def prepare(self, *, actor, rows: Sequence[tuple[int, dict]]) -> Any:
         """Load everything the rows refer to in a few queries; returns the planning context."""

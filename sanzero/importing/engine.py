@@ -145,12 +145,24 @@ def import_file(
     for plan in plans:
         first = seen.setdefault(plan.key, plan.row)
         if first != plan.row:
-            errors.append(RowError(plan.row, kind.duplicate_header,
-                                   f"与第{first}行重复（{kind.key_description}相同），同一记录只能出现一次"))
+            errors.append(
+                RowError(
+                    plan.row,
+                    kind.duplicate_header,
+                    f"与第{first}行重复（{kind.key_description}相同），同一记录只能出现一次",
+                )
+            )
 
     if scope_rows:
-        errors.insert(0, RowError(None, None, f"{_row_numbers(scope_rows)}的数据不在您的管辖范围内，"
-                                              "整个文件未导入。请删除这些行或由有权限的人员导入。"))
+        errors.insert(
+            0,
+            RowError(
+                None,
+                None,
+                f"{_row_numbers(scope_rows)}的数据不在您的管辖范围内，"
+                "整个文件未导入。请删除这些行或由有权限的人员导入。",
+            ),
+        )
 
     for plan in plans:
         if plan.action == NEW:
@@ -201,14 +213,19 @@ def _write_batches(kind, ctx, todo: list[RowPlan], report) -> None:
         try:
             kind.write_many(ctx, batch)
         except ValidationError as exc:
-            raise _WriteFailed([RowError(None, None, f"写入失败（第{batch[0].row}–{batch[-1].row}行）：{m}")
-                                for m in exc.messages]) from exc
+            raise _WriteFailed(
+                [RowError(None, None, f"写入失败（第{batch[0].row}–{batch[-1].row}行）：{m}") for m in exc.messages]
+            ) from exc
         except (ServiceError, ConflictError, PermissionDenied) as exc:
-            raise _WriteFailed([RowError(None, None, f"写入失败（第{batch[0].row}–{batch[-1].row}行）：{exc}")]) from exc
+            raise _WriteFailed(
+                [RowError(None, None, f"写入失败（第{batch[0].row}–{batch[-1].row}行）：{exc}")]
+            ) from exc
         except DatabaseError as exc:
             logger.warning("import %s rows %s-%s failed", kind.name, batch[0].row, batch[-1].row, exc_info=True)
             reason = constraint_message(exc) or exc
-            raise _WriteFailed([RowError(None, None, f"写入失败（第{batch[0].row}–{batch[-1].row}行）：{reason}")]) from exc
+            raise _WriteFailed(
+                [RowError(None, None, f"写入失败（第{batch[0].row}–{batch[-1].row}行）：{reason}")]
+            ) from exc
         report.writing(start + len(batch), len(todo))
 
 
@@ -230,7 +247,10 @@ def _limit(errors: list[RowError]) -> list[RowError]:
     if len(errors) <= MAX_REPORTED_ERRORS:
         return errors
     rest = len(errors) - MAX_REPORTED_ERRORS
-    return [*errors[:MAX_REPORTED_ERRORS], RowError(None, None, f"……另有{rest}处错误未列出，请先修改以上错误后重新导入")]
+    return [
+        *errors[:MAX_REPORTED_ERRORS],
+        RowError(None, None, f"……另有{rest}处错误未列出，请先修改以上错误后重新导入"),
+    ]
 
 
 class _Reporter:

@@ -9,9 +9,11 @@ class ImportUploadForm(forms.Form):
     """Choose the kind (only those the user's role may import) and the .xlsx file."""
 
     kind = forms.ChoiceField(label="导入类型")
-    file = forms.FileField(label="Excel文件（.xlsx）",
-                           help_text=f"只读取第一个工作表，第一行为表头；文件不超过{MAX_MB}MB。",
-                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+    file = forms.FileField(
+        label="Excel文件（.xlsx）",
+        help_text=f"只读取第一个工作表，第一行为表头；文件不超过{MAX_MB}MB。",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
 
     def __init__(self, *args, kinds, **kwargs):
         super().__init__(*args, **kwargs)

@@ -86,8 +86,7 @@ def job_create(*, actor, kind: ImportKind, upload: UploadedFile) -> ImportJob:
     """Store the upload on a new job (status 排队中) with its estimated row count."""
     if not kind.allowed(actor):
         raise PermissionDenied(f"您的角色不能导入“{kind.label}”。")
-    job = ImportJob(user=actor, kind=kind.name, filename=(upload.name or "upload.xlsx")[-200:],
-                    status=Status.QUEUED)
+    job = ImportJob(user=actor, kind=kind.name, filename=(upload.name or "upload.xlsx")[-200:], status=Status.QUEUED)
     rows = estimate_rows(upload.file if hasattr(upload, "file") else upload)
     if rows is None:
         rows = ASYNC_ROW_THRESHOLD + 1 if (upload.size or 0) > ASYNC_BYTES_FALLBACK else 0
@@ -115,7 +114,8 @@ def job_confirm(*, actor, job: ImportJob) -> ImportJob:
     # Queued again for its second run. started_at restarts the job's clock: a confirmation hours after
     # the upload is not a job a dead worker left behind (sanzero.jobs.give_up_stale).
     claimed = ImportJob.objects.filter(pk=job.pk, status=Status.VALIDATED).update(
-        status=Status.QUEUED, progress=0, started_at=timezone.now())
+        status=Status.QUEUED, progress=0, started_at=timezone.now()
+    )
     if not claimed:
         raise ServiceError("该导入已在进行或已完成，请勿重复提交。")
     job.refresh_from_db()
@@ -152,8 +152,14 @@ def job_run(*, job_id: int, confirm: bool) -> ImportJob:
     try:
         with jobs.fail_on_error(job, "导入过程出错，未写入任何数据：{exc}"), job.file.open("rb") as fh:
             if confirm:
-                result = import_file(actor=job.user, kind=job.kind, file=fh, dry_run=False, progress=progress,
-                                     before_commit=lambda r: _finish(job, r, Status.DONE))
+                result = import_file(
+                    actor=job.user,
+                    kind=job.kind,
+                    file=fh,
+                    dry_run=False,
+                    progress=progress,
+                    before_commit=lambda r: _finish(job, r, Status.DONE),
+                )
                 if not result.ok:
                     _finish(job, result, Status.FAILED)
             else:
@@ -173,10 +179,14 @@ def import_job_task(job_id: int, confirm: bool = False) -> str:
 
 def _counts(result: ImportResult) -> dict:
     errors = [{"row": e.row, "column": e.column, "message": e.message, "level": "error"} for e in result.row_errors]
-    warnings = [{"row": e.row, "column": e.column, "message": e.message, "level": "warning"}
-                for e in result.warnings]
-    return {"total_rows": result.total, "new_rows": result.new, "changed_rows": result.changed,
-            "unchanged_rows": result.unchanged, "errors": errors + warnings}
+    warnings = [{"row": e.row, "column": e.column, "message": e.message, "level": "warning"} for e in result.warnings]
+    return {
+        "total_rows": result.total,
+        "new_rows": result.new,
+        "changed_rows": result.changed,
+        "unchanged_rows": result.unchanged,
+        "errors": errors + warnings,
+    }
 
 
 def _finish(job: ImportJob, result: ImportResult, status: str) -> None:
@@ -197,9 +207,16 @@ def job_record(*, actor, kind: ImportKind, path: str, result: ImportResult) -> I
     else:
         status = Status.DONE if result.ok else Status.FAILED
     now = timezone.now()
-    job = ImportJob(user=actor, kind=kind.name, filename=os.path.basename(path)[-200:], status=status,
-                    progress=100, started_at=now, finished_at=None if status == Status.VALIDATED else now,
-                    **_counts(result))
+    job = ImportJob(
+        user=actor,
+        kind=kind.name,
+        filename=os.path.basename(path)[-200:],
+        status=status,
+        progress=100,
+        started_at=now,
+        finished_at=None if status == Status.VALIDATED else now,
+        **_counts(result),
+    )
     try:
         if os.path.getsize(path) <= MAX_BYTES:
             with open(path, "rb") as fh:

@@ -55,19 +55,37 @@ def index(request):
         form = ImportUploadForm(initial=initial, kinds=kinds)
         status = 200
     recent = ImportJob.objects.filter(user=request.user).order_by("-created_at")[:RECENT]
-    return render(request, "importing/index.html", {
-        "title": "数据导入", "form": form, "kinds": kinds, "recent": recent, "labels": _labels(),
-        "threshold": jobs.ASYNC_ROW_THRESHOLD, "breadcrumbs": [("数据导入", None)],
-    }, status=status)
+    return render(
+        request,
+        "importing/index.html",
+        {
+            "title": "数据导入",
+            "form": form,
+            "kinds": kinds,
+            "recent": recent,
+            "labels": _labels(),
+            "threshold": jobs.ASYNC_ROW_THRESHOLD,
+            "breadcrumbs": [("数据导入", None)],
+        },
+        status=status,
+    )
 
 
 def history(request):
     _kinds(request)
     page = Paginator(ImportJob.objects.filter(user=request.user).order_by("-created_at"), settings.PAGE_SIZE).get_page(
-        request.GET.get("page"))
-    return render(request, "importing/history.html", {
-        "title": "我的导入", "page": page, "labels": _labels(), "breadcrumbs": _crumbs(("我的导入", None)),
-    })
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "importing/history.html",
+        {
+            "title": "我的导入",
+            "page": page,
+            "labels": _labels(),
+            "breadcrumbs": _crumbs(("我的导入", None)),
+        },
+    )
 
 
 def _job(request, pk: int) -> ImportJob:
@@ -80,7 +98,10 @@ def job(request, pk: int):
     kind = jobs.job_kind(obj)
     running = not obj.finished
     context = {
-        "title": f"导入{kind.label if kind else obj.kind}", "job": obj, "kind": kind, "running": running,
+        "title": f"导入{kind.label if kind else obj.kind}",
+        "job": obj,
+        "kind": kind,
+        "running": running,
         "progress": jobs.live_progress(obj),
         "errors": [e for e in obj.errors if e.get("level") != "warning"],
         "warnings": [e for e in obj.errors if e.get("level") == "warning"],
@@ -105,7 +126,9 @@ def confirm(request, pk: int):
         messages.error(request, str(exc))
     else:
         if obj.status == ImportJob.Status.DONE:
-            messages.success(request, f"导入完成：新增{obj.new_rows}行，修改{obj.changed_rows}行，未变化{obj.unchanged_rows}行。")
+            messages.success(
+                request, f"导入完成：新增{obj.new_rows}行，修改{obj.changed_rows}行，未变化{obj.unchanged_rows}行。"
+            )
         elif obj.status == ImportJob.Status.FAILED:
             messages.error(request, "导入失败，未写入任何数据，请查看下方错误。")
     return HttpResponseRedirect(reverse("importing:job", args=[pk]))
@@ -127,8 +150,11 @@ def template(request, kind: str):
     selected = allowed[kind]
     buffer = io.BytesIO()
     write_template(buffer, selected.spec(), title=f"{selected.label}导入模板", notes=selected.template_notes())
-    return xlsx_response(buffer.getvalue(), filename=f"{selected.label.replace('/', '、')}导入模板.xlsx",
-                         fallback=f"sanzero-template-{kind}.xlsx")
+    return xlsx_response(
+        buffer.getvalue(),
+        filename=f"{selected.label.replace('/', '、')}导入模板.xlsx",
+        fallback=f"sanzero-template-{kind}.xlsx",
+    )
 
 
 def _labels() -> dict[str, str]:

@@ -64,13 +64,37 @@ def xlsx(rows, *, path=None) -> bytes:
 
 def upload(name: str, data: bytes) -> SimpleUploadedFile:
     """`data` as the browser uploads a file named `name`."""
-    return SimpleUploadedFile(name, data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return SimpleUploadedFile(
+        name, data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
 
 
-SUBJECT_HEADERS = ["主体名称", "主体类别", "所属区划代码", "统一社会信用代码", "主管部门", "负责人", "联系电话", "地址",
-                   "纳入日期", "退出日期"]
-DISPUTE_HEADERS = ["所属区划代码", "主体名称", "登记日期", "纠纷类别", "简要情况", "来源", "当事人", "涉及人数", "风险等级",
-                   "状态", "化解日期", "备注"]
+SUBJECT_HEADERS = [
+    "主体名称",
+    "主体类别",
+    "所属区划代码",
+    "统一社会信用代码",
+    "主管部门",
+    "负责人",
+    "联系电话",
+    "地址",
+    "纳入日期",
+    "退出日期",
+]
+DISPUTE_HEADERS = [
+    "所属区划代码",
+    "主体名称",
+    "登记日期",
+    "纠纷类别",
+    "简要情况",
+    "来源",
+    "当事人",
+    "涉及人数",
+    "风险等级",
+    "状态",
+    "化解日期",
+    "备注",
+]
 
 # The optional columns a ledger's workflow steps read (issue 12: the import runs the same steps as the web).
 STEP_COLUMNS = {
@@ -79,89 +103,289 @@ STEP_COLUMNS = {
 }
 HANDBOOK_HEADERS = {
     "disputes": DISPUTE_HEADERS,
-    "hazards": ["所属区划代码", "主体名称", "发现日期", "隐患类别", "隐患等级", "隐患描述", "整改期限", "整改责任人", "状态",
-                "整改完成日期", "验收人", "验收日期"],
+    "hazards": [
+        "所属区划代码",
+        "主体名称",
+        "发现日期",
+        "隐患类别",
+        "隐患等级",
+        "隐患描述",
+        "整改期限",
+        "整改责任人",
+        "状态",
+        "整改完成日期",
+        "验收人",
+        "验收日期",
+    ],
 }
 
 # One valid file per kind: (actor, rows, model, how many rows it creates).
 VALID = {
-    "regions": ("admin", [
-        ["区划代码", "名称", "层级", "上级区划代码"],
-        ["990121102200", "丙一村", "村", "990121102000"],  # its parent is the next row: order does not matter
-        ["990121102000", "丙镇", "乡镇", "990121000000"],
-        ["990121102001", "丙城社区", "社区", "990121102000"],
-    ], Region, 3),
-    "subjects": ("clerk_a", [
-        SUBJECT_HEADERS,
-        ["甲镇卫生院", "医院", "990121100000", credit_code("12990121MB0000001"), "卫生健康委员会", "王医生",
-         "13812345678", "甲镇大街1号", date(2025, 1, 1), None],
-        ["甲一村幼儿园", "幼儿园", "990121100200", None, None, "李园长", "0351-1234567", None, "2025-02-01", None],
-        ["甲城社区便民店", "企业", "990121100001", None, None, None, None, None, None, None],
-    ], Subject, 3),
-    "disputes": ("clerk_a", [
-        [*DISPUTE_HEADERS, "协议内容"],
-        ["990121100200", "甲一村", "2025-03-05", "邻里纠纷", "宅基地边界争执", "自查", "张三、李四", 2, "黄", "已化解",
-         "2025-03-08", None, "双方确认以院墙为界"],
-        ["990121100200", "甲一村超市", date(2025, 3, 6), "劳资纠纷", "拖欠两名店员工资", None, None, None, None, None, None,
-         "待核实", None],
-    ], Dispute, 2),
-    "hazards": ("clerk_a", [
-        ["所属区划代码", "主体名称", "发现日期", "隐患类别", "隐患等级", "隐患描述", "整改期限", "整改责任人", "状态", "整改完成日期",
-         "验收人", "验收日期"],
-        ["990121100000", "甲镇中心学校", "2025-04-01", "消防", "一般", "灭火器过期", None, "王五", "已销号", "2025-04-03",
-         "county", "2025-04-05"],
-        ["990121100200", "甲一村超市", "2025-04-02", "用电", "重大", "私拉电线", "2025-05-01", None, None, None, None, None],
-    ], Hazard, 2),
-    "accidents": ("clerk_a", [
-        ["所属区划代码", "主体名称", "发生日期", "事故类型", "死亡人数", "受伤人数", "重伤人数", "直接经济损失(万元)",
-         "简要经过"],
-        ["990121100200", "甲一村超市", "2025-05-01", "火灾", 0, 1, 1, 1.5, "仓库起火"],
-        ["990121100000", "甲镇中心学校", "2025-05-02", "溺水", None, None, None, None, None],
-    ], Accident, 2),
-    "petitions": ("clerk_a", [
-        ["所属区划代码", "主体名称", "登记日期", "信访形式", "信访类型", "信访人", "身份证号", "联系电话", "人数", "到访层级",
-         "是否越级", "是否非正常访", "诉求内容", "状态", "答复日期", "办结日期", "满意度"],
-        ["990121100200", "甲一村", "2025-06-01", "来访", "申诉求决", "张三", id_number("11010519491231002"), "13812345678",
-         1, "县", "是", "否", "要求解决宅基地纠纷" * 10, "已办结", "2025-06-10", "2025-06-20", "满意"],
-        ["990121100200", "甲一村", "2025-06-02", "来信", None, None, None, None, 6, None, None, None, "反映道路积水",
-         None, None, None, None],
-    ], Petition, 2),
-    "cases": ("clerk_a", [
-        ["所属区划代码", "主体名称", "发案日期", "案件类别", "是否有重大影响", "案由", "简要案情", "办案单位"],
-        ["990121100200", "甲一村超市", "2025-07-01", "治安", "是", "聚众斗殴", "夜间斗殴", "甲镇派出所"],
-        ["990121100000", "甲镇中心学校", "2025-07-02", "刑事", None, "盗窃", None, None],
-    ], PoliceCase, 2),
-    "targets": ("county", [
-        ["年度", "区划代码", "主体分组", "目标达标率"],
-        [2026, "990121000000", "村(社区)", "95%"],
-        [2026, "990121000000", "单位(企业)", 0.9],
-        [2026, "990121100000", "单位(企业)", 85],
-    ], Target, 3),
+    "regions": (
+        "admin",
+        [
+            ["区划代码", "名称", "层级", "上级区划代码"],
+            ["990121102200", "丙一村", "村", "990121102000"],  # its parent is the next row: order does not matter
+            ["990121102000", "丙镇", "乡镇", "990121000000"],
+            ["990121102001", "丙城社区", "社区", "990121102000"],
+        ],
+        Region,
+        3,
+    ),
+    "subjects": (
+        "clerk_a",
+        [
+            SUBJECT_HEADERS,
+            [
+                "甲镇卫生院",
+                "医院",
+                "990121100000",
+                credit_code("12990121MB0000001"),
+                "卫生健康委员会",
+                "王医生",
+                "13812345678",
+                "甲镇大街1号",
+                date(2025, 1, 1),
+                None,
+            ],
+            ["甲一村幼儿园", "幼儿园", "990121100200", None, None, "李园长", "0351-1234567", None, "2025-02-01", None],
+            ["甲城社区便民店", "企业", "990121100001", None, None, None, None, None, None, None],
+        ],
+        Subject,
+        3,
+    ),
+    "disputes": (
+        "clerk_a",
+        [
+            [*DISPUTE_HEADERS, "协议内容"],
+            [
+                "990121100200",
+                "甲一村",
+                "2025-03-05",
+                "邻里纠纷",
+                "宅基地边界争执",
+                "自查",
+                "张三、李四",
+                2,
+                "黄",
+                "已化解",
+                "2025-03-08",
+                None,
+                "双方确认以院墙为界",
+            ],
+            [
+                "990121100200",
+                "甲一村超市",
+                date(2025, 3, 6),
+                "劳资纠纷",
+                "拖欠两名店员工资",
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                "待核实",
+                None,
+            ],
+        ],
+        Dispute,
+        2,
+    ),
+    "hazards": (
+        "clerk_a",
+        [
+            [
+                "所属区划代码",
+                "主体名称",
+                "发现日期",
+                "隐患类别",
+                "隐患等级",
+                "隐患描述",
+                "整改期限",
+                "整改责任人",
+                "状态",
+                "整改完成日期",
+                "验收人",
+                "验收日期",
+            ],
+            [
+                "990121100000",
+                "甲镇中心学校",
+                "2025-04-01",
+                "消防",
+                "一般",
+                "灭火器过期",
+                None,
+                "王五",
+                "已销号",
+                "2025-04-03",
+                "county",
+                "2025-04-05",
+            ],
+            [
+                "990121100200",
+                "甲一村超市",
+                "2025-04-02",
+                "用电",
+                "重大",
+                "私拉电线",
+                "2025-05-01",
+                None,
+                None,
+                None,
+                None,
+                None,
+            ],
+        ],
+        Hazard,
+        2,
+    ),
+    "accidents": (
+        "clerk_a",
+        [
+            [
+                "所属区划代码",
+                "主体名称",
+                "发生日期",
+                "事故类型",
+                "死亡人数",
+                "受伤人数",
+                "重伤人数",
+                "直接经济损失(万元)",
+                "简要经过",
+            ],
+            ["990121100200", "甲一村超市", "2025-05-01", "火灾", 0, 1, 1, 1.5, "仓库起火"],
+            ["990121100000", "甲镇中心学校", "2025-05-02", "溺水", None, None, None, None, None],
+        ],
+        Accident,
+        2,
+    ),
+    "petitions": (
+        "clerk_a",
+        [
+            [
+                "所属区划代码",
+                "主体名称",
+                "登记日期",
+                "信访形式",
+                "信访类型",
+                "信访人",
+                "身份证号",
+                "联系电话",
+                "人数",
+                "到访层级",
+                "是否越级",
+                "是否非正常访",
+                "诉求内容",
+                "状态",
+                "答复日期",
+                "办结日期",
+                "满意度",
+            ],
+            [
+                "990121100200",
+                "甲一村",
+                "2025-06-01",
+                "来访",
+                "申诉求决",
+                "张三",
+                id_number("11010519491231002"),
+                "13812345678",
+                1,
+                "县",
+                "是",
+                "否",
+                "要求解决宅基地纠纷" * 10,
+                "已办结",
+                "2025-06-10",
+                "2025-06-20",
+                "满意",
+            ],
+            [
+                "990121100200",
+                "甲一村",
+                "2025-06-02",
+                "来信",
+                None,
+                None,
+                None,
+                None,
+                6,
+                None,
+                None,
+                None,
+                "反映道路积水",
+                None,
+                None,
+                None,
+                None,
+            ],
+        ],
+        Petition,
+        2,
+    ),
+    "cases": (
+        "clerk_a",
+        [
+            ["所属区划代码", "主体名称", "发案日期", "案件类别", "是否有重大影响", "案由", "简要案情", "办案单位"],
+            ["990121100200", "甲一村超市", "2025-07-01", "治安", "是", "聚众斗殴", "夜间斗殴", "甲镇派出所"],
+            ["990121100000", "甲镇中心学校", "2025-07-02", "刑事", None, "盗窃", None, None],
+        ],
+        PoliceCase,
+        2,
+    ),
+    "targets": (
+        "county",
+        [
+            ["年度", "区划代码", "主体分组", "目标达标率"],
+            [2026, "990121000000", "村(社区)", "95%"],
+            [2026, "990121000000", "单位(企业)", 0.9],
+            [2026, "990121100000", "单位(企业)", 85],
+        ],
+        Target,
+        3,
+    ),
 }
 
 
 # -- the Excel engine's example sheet (sanzero.xlsx) ----------------------------------------------------
 
-CATEGORIES = ["婚姻家庭", "邻里纠纷", "土地山林", "宅基地", "劳资纠纷", "民间借贷", "合同债务",
-              "征地拆迁", "交通事故", "医疗纠纷", "物业纠纷", "环境污染", "其他"]
+CATEGORIES = [
+    "婚姻家庭",
+    "邻里纠纷",
+    "土地山林",
+    "宅基地",
+    "劳资纠纷",
+    "民间借贷",
+    "合同债务",
+    "征地拆迁",
+    "交通事故",
+    "医疗纠纷",
+    "物业纠纷",
+    "环境污染",
+    "其他",
+]
 
 
-SPEC = SheetSpec("矛盾纠纷", [
-    Column("所属区划代码", "region_code", required=True, max_length=12),
-    Column("主体名称", "subject_name", required=True, max_length=50),
-    Column("登记日期", "found_on", required=True, kind="date"),
-    Column("纠纷类别", "category", required=True, kind="choice", choices=CATEGORIES),
-    Column("简要情况", "summary", required=True, max_length=200, help="一两句话说清楚纠纷经过"),
-    Column("涉及人数", "people", kind="int"),
-    Column("风险等级", "risk", kind="choice", choices=["红", "黄", "蓝"]),
-    Column("是否越级", "skip_level", kind="bool"),
-    Column("目标达标率", "target", kind="rate"),
-    Column("直接经济损失(万元)", "loss", kind="decimal"),
-    Column("化解日期", "resolved_on", kind="date"),
-])
+SPEC = SheetSpec(
+    "矛盾纠纷",
+    [
+        Column("所属区划代码", "region_code", required=True, max_length=12),
+        Column("主体名称", "subject_name", required=True, max_length=50),
+        Column("登记日期", "found_on", required=True, kind="date"),
+        Column("纠纷类别", "category", required=True, kind="choice", choices=CATEGORIES),
+        Column("简要情况", "summary", required=True, max_length=200, help="一两句话说清楚纠纷经过"),
+        Column("涉及人数", "people", kind="int"),
+        Column("风险等级", "risk", kind="choice", choices=["红", "黄", "蓝"]),
+        Column("是否越级", "skip_level", kind="bool"),
+        Column("目标达标率", "target", kind="rate"),
+        Column("直接经济损失(万元)", "loss", kind="decimal"),
+        Column("化解日期", "resolved_on", kind="date"),
+    ],
+)
 
-GOOD = ["330102001001", "东风村", date(2026, 3, 5), "邻里纠纷", "宅基地边界争执", 2, "黄", "否", "80%",
-        "1.5", None]
+GOOD = ["330102001001", "东风村", date(2026, 3, 5), "邻里纠纷", "宅基地边界争执", 2, "黄", "否", "80%", "1.5", None]
 
 
 def make_xlsx(path, rows, *, title="Sheet"):
@@ -196,33 +420,81 @@ def add_entry(world, kind: str, subject, n: int, **extra):
     actor = _actor(world, subject)
     day = datetime.date(2026, 3, 1) + datetime.timedelta(days=n % 10)
     if kind == "disputes":
-        return dispute_create(actor=actor, data={
-            "subject": subject, "found_on": day, "category": "邻里纠纷", "summary": f"disputes记录{n}",
-            "source": "网格排查", "parties": "张三、李小四", "people_count": 2,
-            "risk_colour": "红" if n % 2 else "黄", **extra})
+        return dispute_create(
+            actor=actor,
+            data={
+                "subject": subject,
+                "found_on": day,
+                "category": "邻里纠纷",
+                "summary": f"disputes记录{n}",
+                "source": "网格排查",
+                "parties": "张三、李小四",
+                "people_count": 2,
+                "risk_colour": "红" if n % 2 else "黄",
+                **extra,
+            },
+        )
     if kind == "hazards":
-        return hazard_create(actor=actor, data={
-            "subject": subject, "found_on": day, "category": "消防", "level": "重大" if n % 2 else "一般",
-            "description": f"hazards记录{n}", **extra})
+        return hazard_create(
+            actor=actor,
+            data={
+                "subject": subject,
+                "found_on": day,
+                "category": "消防",
+                "level": "重大" if n % 2 else "一般",
+                "description": f"hazards记录{n}",
+                **extra,
+            },
+        )
     if kind == "accidents":
-        return accident_create(actor=actor, data={
-            "subject": subject, "occurred_on": day, "kind": "火灾", "injuries": n % 2, "summary": f"accidents记录{n}",
-            **extra})
+        return accident_create(
+            actor=actor,
+            data={
+                "subject": subject,
+                "occurred_on": day,
+                "kind": "火灾",
+                "injuries": n % 2,
+                "summary": f"accidents记录{n}",
+                **extra,
+            },
+        )
     if kind == "petitions":
-        return petition_create(actor=actor, data={
-            "subject": subject, "received_on": day, "channel": "来访", "type": "检举控告" if n % 2 else "申诉求决",
-            "petitioner_name": "张伟", "id_number": ID, "phone": PHONE, "headcount": 1, "level_reached": "乡镇",
-            "content": f"petitions记录{n}", **extra})
+        return petition_create(
+            actor=actor,
+            data={
+                "subject": subject,
+                "received_on": day,
+                "channel": "来访",
+                "type": "检举控告" if n % 2 else "申诉求决",
+                "petitioner_name": "张伟",
+                "id_number": ID,
+                "phone": PHONE,
+                "headcount": 1,
+                "level_reached": "乡镇",
+                "content": f"petitions记录{n}",
+                **extra,
+            },
+        )
     if kind == "cases":
-        return police_case_create(actor=actor, data={
-            "subject": subject, "occurred_on": day, "kind": "刑事" if n % 2 else "治安", "cause": "盗窃",
-            "summary": f"cases记录{n}", "unit": "测试县公安局", **extra})
+        return police_case_create(
+            actor=actor,
+            data={
+                "subject": subject,
+                "occurred_on": day,
+                "kind": "刑事" if n % 2 else "治安",
+                "cause": "盗窃",
+                "summary": f"cases记录{n}",
+                "unit": "测试县公安局",
+                **extra,
+            },
+        )
     raise AssertionError(kind)
 
 
 def add_subject(world, n: int, region=None, **extra):
-    return Subject.objects.create(name=f"subjects记录{n}", category=Category.objects.get(name="企业"),
-                                  region=region or world.village_a, **extra)
+    return Subject.objects.create(
+        name=f"subjects记录{n}", category=Category.objects.get(name="企业"), region=region or world.village_a, **extra
+    )
 
 
 LEDGERS = ["disputes", "hazards", "accidents", "petitions", "cases"]
@@ -301,6 +573,15 @@ def enter_holidays(world, start, end=None, kind=REST, name="元旦", user="count
 
 
 def dispute_found_on(world, found_on, subject=None):
-    return dispute_services.dispute_create(actor=world.users["clerk_a"], data={
-        "subject": subject or world.shop_a, "found_on": found_on, "category": "邻里纠纷",
-        "summary": "排水沟堵塞引发争执", "source": "网格排查", "people_count": 2, "risk_colour": "黄"})
+    return dispute_services.dispute_create(
+        actor=world.users["clerk_a"],
+        data={
+            "subject": subject or world.shop_a,
+            "found_on": found_on,
+            "category": "邻里纠纷",
+            "summary": "排水沟堵塞引发争执",
+            "source": "网格排查",
+            "people_count": 2,
+            "risk_colour": "黄",
+        },
+    )

@@ -33,8 +33,18 @@ def closed_shop(world):
 
 
 def _dispute_post(subject, day: str, summary="拖欠货款") -> dict:
-    return {"subject": subject.pk, "found_on": day, "category": "合同债务", "source": "自查", "risk_colour": "蓝",
-            "people_count": 2, "parties": "", "summary": summary, "remarks": "", "version": ""}
+    return {
+        "subject": subject.pk,
+        "found_on": day,
+        "category": "合同债务",
+        "source": "自查",
+        "risk_colour": "蓝",
+        "people_count": 2,
+        "parties": "",
+        "summary": summary,
+        "remarks": "",
+        "version": "",
+    }
 
 
 @time_machine.travel(TODAY, tick=False)
@@ -64,15 +74,19 @@ def test_an_entry_dated_outside_the_period_names_the_subjects_dates(world, clien
 @time_machine.travel(TODAY, tick=False)
 def test_the_services_refuse_an_entry_outside_the_period_too(world, closed_shop):
     with pytest.raises(ServiceError, match="退出日期2026-12-01"):
-        dispute_create(actor=world.users["clerk_a"], data={
-            "subject": closed_shop, "found_on": date(2026, 12, 1), "category": "合同债务", "summary": "货款"})
+        dispute_create(
+            actor=world.users["clerk_a"],
+            data={"subject": closed_shop, "found_on": date(2026, 12, 1), "category": "合同债务", "summary": "货款"},
+        )
     assert not Dispute.objects.exists()
 
 
 @time_machine.travel(TODAY, tick=False)
 def test_moving_an_entry_out_of_its_subjects_period_is_refused_on_edit(world, client_as, closed_shop):
-    dispute = dispute_create(actor=world.users["clerk_a"], data={
-        "subject": closed_shop, "found_on": date(2026, 11, 20), "category": "合同债务", "summary": "货款"})
+    dispute = dispute_create(
+        actor=world.users["clerk_a"],
+        data={"subject": closed_shop, "found_on": date(2026, 11, 20), "category": "合同债务", "summary": "货款"},
+    )
     data = _dispute_post(closed_shop, "2026-12-01", summary="货款")
     data["version"] = dispute.version
     response = client_as("clerk_a").post(f"/disputes/{dispute.pk}/edit/", data)
@@ -83,14 +97,34 @@ def test_moving_an_entry_out_of_its_subjects_period_is_refused_on_edit(world, cl
 
 
 @time_machine.travel(TODAY, tick=False)
-@pytest.mark.parametrize("url,post,model", [
-    ("/hazards/new/", {"found_on": "2026-11-28", "category": "消防", "level": "一般", "description": "灭火器过期"}, Hazard),
-    ("/accidents/new/", {"occurred_on": "2026-11-28", "kind": "火灾", "deaths": 0, "injuries": 0, "direct_loss": "0"},
-     Accident),
-    ("/petitions/new/", {"received_on": "2026-11-28", "channel": "来访", "type": "申诉求决", "level_reached": "乡镇", "headcount": 1,
-                         "content": "反映拖欠货款"}, Petition),
-    ("/cases/new/", {"occurred_on": "2026-11-28", "kind": "治安", "cause": "盗窃"}, PoliceCase),
-])
+@pytest.mark.parametrize(
+    "url,post,model",
+    [
+        (
+            "/hazards/new/",
+            {"found_on": "2026-11-28", "category": "消防", "level": "一般", "description": "灭火器过期"},
+            Hazard,
+        ),
+        (
+            "/accidents/new/",
+            {"occurred_on": "2026-11-28", "kind": "火灾", "deaths": 0, "injuries": 0, "direct_loss": "0"},
+            Accident,
+        ),
+        (
+            "/petitions/new/",
+            {
+                "received_on": "2026-11-28",
+                "channel": "来访",
+                "type": "申诉求决",
+                "level_reached": "乡镇",
+                "headcount": 1,
+                "content": "反映拖欠货款",
+            },
+            Petition,
+        ),
+        ("/cases/new/", {"occurred_on": "2026-11-28", "kind": "治安", "cause": "盗窃"}, PoliceCase),
+    ],
+)
 def test_every_ledger_accepts_back_entry_for_a_closed_subject(world, client_as, closed_shop, url, post, model):
     form = client_as("clerk_a").get(url).content.decode()
     assert "已于2026-12-01退出" in form
@@ -105,8 +139,16 @@ def test_every_ledger_accepts_back_entry_for_a_closed_subject(world, client_as, 
 
 def _row(day, summary, name="甲一村超市", **extra):
     row = dict.fromkeys(DISPUTE_HEADERS)
-    row.update({"所属区划代码": "990121100200", "主体名称": name, "登记日期": day, "纠纷类别": "合同债务",
-                "简要情况": summary, **extra})
+    row.update(
+        {
+            "所属区划代码": "990121100200",
+            "主体名称": name,
+            "登记日期": day,
+            "纠纷类别": "合同债务",
+            "简要情况": summary,
+            **extra,
+        }
+    )
     return [row[h] for h in DISPUTE_HEADERS]
 
 
@@ -115,14 +157,19 @@ def test_a_year_of_history_imports_for_a_subject_that_left_long_ago_and_reimport
     shop = world.shop_a
     Subject.objects.filter(pk=shop.pk).update(joined_on=None, left_on=date(2020, 8, 15))
     headers = [*DISPUTE_HEADERS, "协议内容"]
-    rows = [headers, [*_row("2020-05-14", "拖欠货款"), None],
-            [*_row(date(2020, 8, 14), "噪音扰民", 状态="已化解", 化解日期="2020-08-14"), "双方和解"]]
+    rows = [
+        headers,
+        [*_row("2020-05-14", "拖欠货款"), None],
+        [*_row(date(2020, 8, 14), "噪音扰民", 状态="已化解", 化解日期="2020-08-14"), "双方和解"],
+    ]
     clerk = world.users["clerk_a"]
     result = import_file(actor=clerk, kind="disputes", file=xlsx(rows), dry_run=False)
     assert result.ok, result.errors
     assert result.new == 2
     assert set(Dispute.objects.filter(subject=shop).values_list("found_on", flat=True)) == {
-        date(2020, 5, 14), date(2020, 8, 14)}
+        date(2020, 5, 14),
+        date(2020, 8, 14),
+    }
     again = import_file(actor=clerk, kind="disputes", file=xlsx(rows), dry_run=False)
     assert again.ok and (again.new, again.changed, again.unchanged) == (0, 0, 2)
 
@@ -135,7 +182,8 @@ def test_an_imported_row_outside_the_period_is_a_row_error_naming_the_dates(worl
     assert not result.ok
     assert [str(e) for e in result.row_errors] == [
         "第3行 登记日期: 登记日期2020-09-01不在“甲一村超市”的创建期内（退出日期2020-08-15），"
-        "该日期的台账不能登记在此主体下，请核对日期或所选主体。"]
+        "该日期的台账不能登记在此主体下，请核对日期或所选主体。"
+    ]
     assert not Dispute.objects.exists()  # all rows or none
 
 
@@ -144,8 +192,9 @@ def test_a_closed_subject_and_its_same_named_successor_each_get_their_own_dates(
     """A name is unique among active subjects only: the row's date picks the subject of that day."""
     old = world.shop_a
     Subject.objects.filter(pk=old.pk).update(left_on=date(2026, 6, 1))
-    successor = Subject.objects.create(name=old.name, category=old.category, region=old.region,
-                                       department=old.department, joined_on=date(2026, 6, 1))
+    successor = Subject.objects.create(
+        name=old.name, category=old.category, region=old.region, department=old.department, joined_on=date(2026, 6, 1)
+    )
     rows = [DISPUTE_HEADERS, _row("2026-05-20", "旧店纠纷"), _row("2026-06-02", "新店纠纷")]
     clerk = world.users["clerk_a"]
     assert import_file(actor=clerk, kind="disputes", file=xlsx(rows), dry_run=False).ok

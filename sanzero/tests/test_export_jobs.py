@@ -23,11 +23,13 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("export_clock", "me
 def _bulk_subjects(world, count: int):
     enterprise = Category.objects.get(name="企业")
     Subject.objects.bulk_create(
-        Subject(name=f"批量主体{i:05d}", category=enterprise, region=world.village_a, phone=PHONE) for i in range(count))
+        Subject(name=f"批量主体{i:05d}", category=enterprise, region=world.village_a, phone=PHONE) for i in range(count)
+    )
 
 
 def test_an_export_over_2000_rows_becomes_a_job_that_only_its_owner_downloads(
-        client_as, world, django_capture_on_commit_callbacks):
+    client_as, world, django_capture_on_commit_callbacks
+):
     _bulk_subjects(world, 2001)
     client = client_as("county")
     expected = Subject.objects.for_user(world.users["county"]).count()
@@ -39,7 +41,12 @@ def test_an_export_over_2000_rows_becomes_a_job_that_only_its_owner_downloads(
 
     job = ExportJob.objects.get()
     assert (job.user.username, job.kind, job.query, job.status, job.progress) == (
-        "county", "units:subject_list", "group=unit", "done", 100)
+        "county",
+        "units:subject_list",
+        "group=unit",
+        "done",
+        100,
+    )
     assert job.label == "创建主体（分组：单位(企业)）"
     units = Subject.objects.filter(category__group="unit").count()
     assert job.row_count == units
@@ -58,13 +65,17 @@ def test_an_export_over_2000_rows_becomes_a_job_that_only_its_owner_downloads(
     log = AccessLog.objects.get()
     assert log.action == "export" and f"后台导出#{job.pk}" in log.detail
 
-    check_role_matrix(client_as, f"/exports/{job.pk}/download/",
-                      {"county": 200, "admin": 404, "clerk_a": 404, "clerk_b": 404, "grid_a": 404, "anonymous": 302})
+    check_role_matrix(
+        client_as,
+        f"/exports/{job.pk}/download/",
+        {"county": 200, "admin": 404, "clerk_a": 404, "clerk_b": 404, "grid_a": 404, "anonymous": 302},
+    )
     assert f"/exports/{job.pk}/download/" not in client_as("admin").get("/exports/").content.decode()
 
 
 def test_a_job_re_applies_the_users_scope_and_filters_and_masks_inside_the_task(
-        client_as, export_data, settings, django_capture_on_commit_callbacks):
+    client_as, export_data, settings, django_capture_on_commit_callbacks
+):
     settings.EXPORT_SYNC_ROW_LIMIT = 1
     with django_capture_on_commit_callbacks(execute=True):
         response = export(client_as("clerk_b"), "/petitions/?type=检举控告")
@@ -95,8 +106,9 @@ def test_a_finished_job_is_not_run_twice_and_a_failing_one_is_marked_failed(worl
 
 
 def test_the_download_centre_polls_while_a_job_runs(client_as, world):
-    job = ExportJob.objects.create(user=world.users["clerk_a"], kind="units:subject_list", label="创建主体（全部）",
-                                   status="running", progress=40)
+    job = ExportJob.objects.create(
+        user=world.users["clerk_a"], kind="units:subject_list", label="创建主体（全部）", status="running", progress=40
+    )
     client = client_as("clerk_a")
     text = client.get("/exports/").content.decode()
     assert 'hx-trigger="every 2s"' in text and "40%" in text and "<html" in text
@@ -158,7 +170,8 @@ def test_a_big_export_runs_on_a_real_worker(world, client_as, settings, worker):
         assert job.status == "done", job.message
         headers, rows = read_xlsx(client.get(f"/exports/{job.pk}/download/"))
         assert sorted(column(headers, rows, "主体名称")) == sorted(
-            Subject.objects.for_user(world.users["clerk_a"]).values_list("name", flat=True))
+            Subject.objects.for_user(world.users["clerk_a"]).values_list("name", flat=True)
+        )
         assert client_as("county").get(f"/exports/{job.pk}/download/").status_code == 404
     finally:
         if job.file:

@@ -68,7 +68,7 @@ def test_headers_are_the_lists_columns_then_the_rest_of_the_record(client_as, ex
     # The petition list shows a 20-character 诉求摘要; the export holds the whole 诉求内容.
     list_headers = [{"诉求摘要": "诉求内容"}.get(str(c.header), str(c.header)) for c in table.columns]
     headers, _ = read_xlsx(export(client, list_url(name)))
-    assert headers[:len(list_headers)] == list_headers
+    assert headers[: len(list_headers)] == list_headers
     assert len(headers) > len(list_headers)
 
 
@@ -96,9 +96,12 @@ def test_formula_looking_text_stays_text(client_as, world):
     add_entry(world, "hazards", world.shop_a, 1, description='=HYPERLINK("http://example.com","点我")')
     add_entry(world, "cases", world.shop_a, 2, cause="@SUM(A1:A2)", summary="-2+3")
     client = client_as("county")
-    for url, header, text in [("/subjects/", "主体名称", "=1+2"),
-                              ("/hazards/", "隐患描述", '=HYPERLINK("http://example.com","点我")'),
-                              ("/cases/", "案由", "@SUM(A1:A2)"), ("/cases/", "简要案情", "-2+3")]:
+    for url, header, text in [
+        ("/subjects/", "主体名称", "=1+2"),
+        ("/hazards/", "隐患描述", '=HYPERLINK("http://example.com","点我")'),
+        ("/cases/", "案由", "@SUM(A1:A2)"),
+        ("/cases/", "简要案情", "-2+3"),
+    ]:
         content = content_of(export(client, url))
         sheet = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml").decode()
         assert "<f>" not in sheet and "<f " not in sheet

@@ -43,7 +43,8 @@ def test_clerk_and_county_export_full_personal_data_and_each_export_is_logged(cl
     client = client_as(username)
     headers, rows = read_xlsx(export(client, "/petitions/?type=检举控告"))
     assert {(r[headers.index("信访人")], r[headers.index("身份证号")], r[headers.index("联系电话")]) for r in rows} == {
-        ("张伟", ID, PHONE)}
+        ("张伟", ID, PHONE)
+    }
     headers, rows = read_xlsx(export(client, "/disputes/"))
     assert set(column(headers, rows, "当事人")) == {"张三、李小四"}
     headers, rows = read_xlsx(export(client, "/subjects/"))
@@ -51,8 +52,10 @@ def test_clerk_and_county_export_full_personal_data_and_each_export_is_logged(cl
 
     logs = list(AccessLog.objects.order_by("pk"))
     assert [(log.action, log.object_label, log.user.username) for log in logs] == [
-        ("export", "petitions.petition", username), ("export", "disputes.dispute", username),
-        ("export", "units.subject", username)]
+        ("export", "petitions.petition", username),
+        ("export", "disputes.dispute", username),
+        ("export", "units.subject", username),
+    ]
     assert logs[0].fields == "信访人,身份证号,联系电话"
     assert "信访台账" in logs[0].detail and "type=%E6%A3%80%E4%B8%BE%E6%8E%A7%E5%91%8A" in logs[0].detail
     # Lists without personal data are not logged.

@@ -73,7 +73,12 @@ def test_deploy_check_passes_with_production_variables(tmp_path):
     assert len(env["SECRET_KEY"]) == 60
     done = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=BASE_DIR, env=env, capture_output=True, text=True, encoding="utf-8", timeout=120,
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
@@ -87,7 +92,11 @@ def test_database_url_is_parsed_with_escapes_and_port():
     db = database_from_url("postgresql://u:p%40ss@db.example:5433/sanzero")
     assert db["ENGINE"] == "django.db.backends.postgresql"
     assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
-        "sanzero", "u", "p@ss", "db.example", "5433",
+        "sanzero",
+        "u",
+        "p@ss",
+        "db.example",
+        "5433",
     )
 
 
@@ -95,7 +104,11 @@ def test_database_url_without_port_or_password_and_the_postgres_alias():
     db = database_from_url("postgres://sanzero@localhost/sanzero_test")
     assert db["ENGINE"] == "django.db.backends.postgresql"
     assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
-        "sanzero_test", "sanzero", "", "localhost", "",
+        "sanzero_test",
+        "sanzero",
+        "",
+        "localhost",
+        "",
     )
 
 

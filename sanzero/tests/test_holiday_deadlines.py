@@ -27,8 +27,12 @@ def test_recompute_moves_the_open_deadlines_of_the_year_and_audits_each(world):
     d = dispute_found_on(world, D(2026, 12, 30))
     on_31st = dispute_found_on(world, D(2026, 12, 31))
     resolved = dispute_found_on(world, D(2026, 12, 31))
-    dispute_services.dispute_transition(actor=world.users["clerk_a"], obj=resolved, name="resolve", data={
-        "resolved_on": D(2026, 12, 31), "agreement": "双方和解", "agreement_type": "口头"})
+    dispute_services.dispute_transition(
+        actor=world.users["clerk_a"],
+        obj=resolved,
+        name="resolve",
+        data={"resolved_on": D(2026, 12, 31), "agreement": "双方和解", "agreement_type": "口头"},
+    )
     untouched = dispute_found_on(world, D(2026, 12, 1))  # its deadlines are over before 2027
     before = {x.pk: (x.due_on, x.overall_due_on, x.version) for x in Dispute.objects.all()}
     enter_holidays(world, D(2027, 1, 1), D(2027, 1, 3))
@@ -111,12 +115,28 @@ def test_calendar_day_deadlines_in_2027_do_not_warn(world, client_as):
     from hazards import services as hazard_services
     from petitions import services as petition_services
 
-    p = petition_services.petition_create(actor=world.users["clerk_a"], data={
-        "subject": world.shop_a, "received_on": D(2026, 12, 31), "channel": "来访", "type": "申诉求决",
-        "headcount": 1, "level_reached": "乡镇", "content": "反映道路积水"})
-    h = hazard_services.hazard_create(actor=world.users["clerk_a"], data={
-        "subject": world.shop_a, "found_on": D(2026, 12, 27), "category": "消防", "level": "一般",
-        "description": "灭火器过期"})
+    p = petition_services.petition_create(
+        actor=world.users["clerk_a"],
+        data={
+            "subject": world.shop_a,
+            "received_on": D(2026, 12, 31),
+            "channel": "来访",
+            "type": "申诉求决",
+            "headcount": 1,
+            "level_reached": "乡镇",
+            "content": "反映道路积水",
+        },
+    )
+    h = hazard_services.hazard_create(
+        actor=world.users["clerk_a"],
+        data={
+            "subject": world.shop_a,
+            "found_on": D(2026, 12, 27),
+            "category": "消防",
+            "level": "一般",
+            "description": "灭火器过期",
+        },
+    )
     assert p.due_on.year == 2027 and h.due_on.year == 2027
     clerk = client_as("clerk_a")
     for url in ("/petitions/", p.get_absolute_url(), "/petitions/new/", "/hazards/", h.get_absolute_url()):

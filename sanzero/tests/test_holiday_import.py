@@ -24,8 +24,13 @@ D = datetime.date
 
 
 def test_a_year_entered_through_import_xlsx(world, tmp_path):
-    rows = [HOLIDAY_HEADERS, ["2027-01-01", "放假", "元旦"], [D(2027, 1, 2), "放假", "元旦"], ["2027-01-03", "放假", "元旦"],
-            ["2027-02-06", "调休上班", "测试调休"]]
+    rows = [
+        HOLIDAY_HEADERS,
+        ["2027-01-01", "放假", "元旦"],
+        [D(2027, 1, 2), "放假", "元旦"],
+        ["2027-01-03", "放假", "元旦"],
+        ["2027-02-06", "调休上班", "测试调休"],
+    ]
     path = tmp_path / "holidays.xlsx"
     path.write_bytes(xlsx(rows))
     out = io.StringIO()
@@ -42,15 +47,26 @@ def test_a_year_entered_through_import_xlsx(world, tmp_path):
     assert "新增0行，修改0行，未变化4行" in again.getvalue()
     assert Holiday.history.count() == 4 and HolidayStamp.objects.get().version == version
     # A corrected file updates the day it changes (the date is the key).
-    result = import_file(actor=world.users["county"], kind="holidays", dry_run=False,
-                         file=xlsx([HOLIDAY_HEADERS, ["2027-02-06", "调休上班", "测试更正"]]))
+    result = import_file(
+        actor=world.users["county"],
+        kind="holidays",
+        dry_run=False,
+        file=xlsx([HOLIDAY_HEADERS, ["2027-02-06", "调休上班", "测试更正"]]),
+    )
     assert result.ok and (result.new, result.changed) == (0, 1)
     assert Holiday.objects.get(date=D(2027, 2, 6)).name == "测试更正"
 
 
 def test_a_bad_holiday_file_is_refused_whole_with_row_errors(world, tmp_path):
-    rows = [HOLIDAY_HEADERS, ["2027-01-01", "放假", "元旦"], ["2027-13-01", "放假", "元旦"], ["2027-01-05", "休息", "元旦"],
-            ["2027-01-06", "放假", None], ["2027-01-01", "调休上班", "元旦"], ["1999-01-01", "放假", "元旦"]]
+    rows = [
+        HOLIDAY_HEADERS,
+        ["2027-01-01", "放假", "元旦"],
+        ["2027-13-01", "放假", "元旦"],
+        ["2027-01-05", "休息", "元旦"],
+        ["2027-01-06", "放假", None],
+        ["2027-01-01", "调休上班", "元旦"],
+        ["1999-01-01", "放假", "元旦"],
+    ]
     result = import_file(actor=world.users["county"], kind="holidays", file=xlsx(rows), dry_run=False)
     assert not result.ok and not Holiday.objects.exists()
     text = "\n".join(result.errors)
@@ -66,7 +82,12 @@ def test_a_bad_holiday_file_is_refused_whole_with_row_errors(world, tmp_path):
 
 
 def test_holiday_import_warnings_and_who_may_import(world):
-    rows = [HOLIDAY_HEADERS, ["2027-01-04", "调休上班", "元旦"], ["2027-01-09", "放假", "测试"], ["2026-05-06", "放假", "测试"]]
+    rows = [
+        HOLIDAY_HEADERS,
+        ["2027-01-04", "调休上班", "元旦"],
+        ["2027-01-09", "放假", "测试"],
+        ["2026-05-06", "放假", "测试"],
+    ]
     result = import_file(actor=world.users["county"], kind="holidays", file=xlsx(rows), dry_run=True)
     warnings = "\n".join(str(w) for w in result.warnings)
     assert "第2行 日期: 2027-01-04（周一）本来就是工作日" in warnings

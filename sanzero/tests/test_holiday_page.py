@@ -25,11 +25,19 @@ D = datetime.date
 
 
 def test_who_may_open_and_change_the_holiday_page(world, client_as):
-    check_role_matrix(client_as, HOLIDAYS_URL, {"anonymous": 302, "admin": 200, "county": 200, "clerk_a": 403,
-                                                "grid_a": 403, "dept_edu": 403})
+    check_role_matrix(
+        client_as,
+        HOLIDAYS_URL,
+        {"anonymous": 302, "admin": 200, "county": 200, "clerk_a": 403, "grid_a": 403, "dept_edu": 403},
+    )
     post = {"start": "2027-01-01", "end": "2027-01-03", "kind": REST, "name": "元旦"}
-    check_role_matrix(client_as, HOLIDAYS_URL, {"anonymous": 302, "clerk_a": 403, "grid_a": 403, "dept_edu": 403},
-                      method="post", data=post)
+    check_role_matrix(
+        client_as,
+        HOLIDAYS_URL,
+        {"anonymous": 302, "clerk_a": 403, "grid_a": 403, "dept_edu": 403},
+        method="post",
+        data=post,
+    )
     assert not Holiday.objects.exists()
     with pytest.raises(PermissionDenied, match="只有县平安办和系统管理员"):
         enter_holidays(world, D(2027, 1, 1), user="clerk_a")
@@ -50,11 +58,17 @@ def test_a_year_entered_by_hand_through_the_page(world, client_as):
     response = client.post(HOLIDAYS_URL, {"start": "2027-01-01", "end": "2027-01-03", "kind": REST, "name": " 元旦 "})
     assert response.status_code == 302 and response["Location"] == f"{HOLIDAYS_URL}?year=2027"
     assert list(Holiday.objects.values_list("date", "kind", "name")) == [
-        (D(2027, 1, 1), REST, "元旦"), (D(2027, 1, 2), REST, "元旦"), (D(2027, 1, 3), REST, "元旦")]
+        (D(2027, 1, 1), REST, "元旦"),
+        (D(2027, 1, 2), REST, "元旦"),
+        (D(2027, 1, 3), REST, "元旦"),
+    ]
     client.post(HOLIDAYS_URL, {"start": "2027-02-06", "kind": WORK, "name": "测试调休"})
     page = client.get(response["Location"])
     html = page.content.decode()
-    assert page.context["source"] == workdays.ENTERED and (page.context["rest_count"], page.context["work_count"]) == (3, 1)
+    assert page.context["source"] == workdays.ENTERED and (page.context["rest_count"], page.context["work_count"]) == (
+        3,
+        1,
+    )
     assert [g.name for g in page.context["groups"]] == ["元旦", "测试调休"]
     assert "1月1日至3日（共3天）" in html and "元旦放假共3天：新增3天。" in html
     assert WARNING_2027 not in html
@@ -77,15 +91,22 @@ def test_package_years_are_shown_read_only_for_reference(world, client_as):
     assert "chinesecalendar 1.11.0" in page.content.decode()
 
 
-@pytest.mark.parametrize(("data", "field", "message"), [
-    ({"start": "2027-13-01", "kind": REST, "name": "元旦"}, "start", "日期格式不正确"),
-    ({"start": "", "kind": REST, "name": "元旦"}, "start", "请填写起始日期"),
-    ({"start": "2027-01-03", "end": "2027-01-01", "kind": REST, "name": "元旦"}, "end", "结束日期不能早于起始日期"),
-    ({"start": "2027-01-01", "end": "2027-02-01", "kind": REST, "name": "元旦"}, "end", "一次最多录入31天（本次为32天）"),
-    ({"start": "2027-01-01", "kind": "休息", "name": "元旦"}, "kind", "类型应为“放假”或“调休上班”"),
-    ({"start": "2027-01-01", "kind": REST, "name": ""}, "name", "请填写名称"),
-    ({"start": "1999-01-01", "kind": REST, "name": "元旦"}, "start", "日期应在2000年至2100年之间"),
-])
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"start": "2027-13-01", "kind": REST, "name": "元旦"}, "start", "日期格式不正确"),
+        ({"start": "", "kind": REST, "name": "元旦"}, "start", "请填写起始日期"),
+        ({"start": "2027-01-03", "end": "2027-01-01", "kind": REST, "name": "元旦"}, "end", "结束日期不能早于起始日期"),
+        (
+            {"start": "2027-01-01", "end": "2027-02-01", "kind": REST, "name": "元旦"},
+            "end",
+            "一次最多录入31天（本次为32天）",
+        ),
+        ({"start": "2027-01-01", "kind": "休息", "name": "元旦"}, "kind", "类型应为“放假”或“调休上班”"),
+        ({"start": "2027-01-01", "kind": REST, "name": ""}, "name", "请填写名称"),
+        ({"start": "1999-01-01", "kind": REST, "name": "元旦"}, "start", "日期应在2000年至2100年之间"),
+    ],
+)
 def test_bad_input_is_refused_with_a_chinese_message(world, client_as, data, field, message):
     response = client_as("county").post(HOLIDAYS_URL, data)
     assert response.status_code == 400
@@ -96,7 +117,9 @@ def test_bad_input_is_refused_with_a_chinese_message(world, client_as, data, fie
 
 def test_a_day_cannot_be_both_rest_and_make_up_work(world, client_as):
     enter_holidays(world, D(2027, 2, 6), kind=WORK, name="测试调休")
-    response = client_as("county").post(HOLIDAYS_URL, {"start": "2027-02-05", "end": "2027-02-07", "kind": REST, "name": "测试"})
+    response = client_as("county").post(
+        HOLIDAYS_URL, {"start": "2027-02-05", "end": "2027-02-07", "kind": REST, "name": "测试"}
+    )
     assert response.status_code == 400
     errors = response.context["form"].non_field_errors()
     assert any("2027-02-06（周六）已录入为“调休上班”（测试调休），同一天不能既放假又调休上班" in e for e in errors)
@@ -111,7 +134,9 @@ def test_oddities_are_warnings_not_refusals(world, client_as):
     html = response.content.decode()
     assert "2027-01-04（周一）本来就是工作日；调休上班一般在周六或周日，请核对。" in html
     assert Holiday.objects.filter(date=D(2027, 1, 4), kind=WORK).exists()
-    response = client.post(HOLIDAYS_URL, {"start": "2027-01-09", "end": "2027-01-10", "kind": REST, "name": "测试"}, follow=True)
+    response = client.post(
+        HOLIDAYS_URL, {"start": "2027-01-09", "end": "2027-01-10", "kind": REST, "name": "测试"}, follow=True
+    )
     assert "均为周六、周日，本来就是休息日，请核对" in response.content.decode()
     assert Holiday.objects.count() == 3
     assert "本来就是工作日</span>" in response.content.decode()  # the odd make-up day is marked in the list
@@ -146,8 +171,11 @@ def test_the_nav_links_the_holiday_page_beside_the_deadline_settings(world, clie
 
 def test_the_holiday_page_costs_the_same_queries_for_a_few_and_many_days(world, client_as):
     client = client_as("county")
-    holidays = [(D(2027, 1, 1), D(2027, 1, 3), "元旦"), (D(2027, 2, 6), D(2027, 3, 6), "测试甲"),
-                (D(2027, 10, 1), D(2027, 10, 7), "测试乙")]  # 3 days, then 39 days in three holidays
+    holidays = [
+        (D(2027, 1, 1), D(2027, 1, 3), "元旦"),
+        (D(2027, 2, 6), D(2027, 3, 6), "测试甲"),
+        (D(2027, 10, 1), D(2027, 10, 7), "测试乙"),
+    ]  # 3 days, then 39 days in three holidays
 
     def add(rows):
         for start, end, name in (holidays[i] for i in rows):

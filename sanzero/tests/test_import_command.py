@@ -31,7 +31,10 @@ def _command_error(*args) -> str:
 
 def test_the_command_refuses_bad_files_with_a_chinese_message_and_writes_nothing(world, tmp_path):
     before = (Subject.objects.count(), Subject.history.count())
-    xlsx([[*SUBJECT_HEADERS, "备用列"], ["新单位", "企业", "990121100000", *[None] * 7, "x"]], path=tmp_path / "unknown.xlsx")
+    xlsx(
+        [[*SUBJECT_HEADERS, "备用列"], ["新单位", "企业", "990121100000", *[None] * 7, "x"]],
+        path=tmp_path / "unknown.xlsx",
+    )
     assert "未知列：备用列" in _command_error("subjects", str(tmp_path / "unknown.xlsx"))
     missing = [h for h in SUBJECT_HEADERS if h != "所属区划代码"]
     xlsx([missing, ["新单位", "企业", *[None] * 8]], path=tmp_path / "missing.xlsx")
@@ -49,10 +52,15 @@ def test_the_command_refuses_bad_files_with_a_chinese_message_and_writes_nothing
 
 def test_the_command_prints_every_row_error_and_the_counts(world, tmp_path, capsys):
     path = tmp_path / "s.xlsx"
-    xlsx([SUBJECT_HEADERS,
-          ["命令单位", "企业", "990121100000", None, None, None, None, None, None, None],
-          ["命令坏一", "企业", "990121100000", None, None, None, "1", None, None, None],
-          ["命令坏二", "学堂", "990121100000", None, None, None, None, None, None, None]], path=path)
+    xlsx(
+        [
+            SUBJECT_HEADERS,
+            ["命令单位", "企业", "990121100000", None, None, None, None, None, None, None],
+            ["命令坏一", "企业", "990121100000", None, None, None, "1", None, None, None],
+            ["命令坏二", "学堂", "990121100000", None, None, None, None, None, None, None],
+        ],
+        path=path,
+    )
     message = _command_error("subjects", str(path))
     assert "第3行 联系电话: " in message and "第4行 主体类别: " in message
     failed = ImportJob.objects.get(filename="s.xlsx")
@@ -90,14 +98,22 @@ def test_the_command_acts_as_the_first_admin_and_refuses_without_one(world, tmp_
 
 def _child_env(tmp_path) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")}
-    env.update(SQLITE_PATH=str(tmp_path / "child.sqlite3"), SANZERO_VAR_DIR=str(tmp_path / "var"),
-               PYTHONIOENCODING="utf-8")
+    env.update(
+        SQLITE_PATH=str(tmp_path / "child.sqlite3"), SANZERO_VAR_DIR=str(tmp_path / "var"), PYTHONIOENCODING="utf-8"
+    )
     return env
 
 
 def _manage(env, *args, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, input=stdin,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_the_command_exits_1_on_a_refused_file_in_a_fresh_process(tmp_path):
@@ -110,17 +126,29 @@ def test_the_command_exits_1_on_a_refused_file_in_a_fresh_process(tmp_path):
     assert refused.returncode == 1
     assert "文件不是有效的Excel（.xlsx）文件" in refused.stderr and "未写入任何数据" in refused.stderr
 
-    xlsx([["区划代码", "名称", "层级", "上级区划代码"], ["990121000000", "测试县", "县", None],
-          ["990121100000", "甲镇", "乡镇", "990121000000"], ["990121100200", "甲一村", "村", "99012110000X"]],
-         path=tmp_path / "regions.xlsx")
+    xlsx(
+        [
+            ["区划代码", "名称", "层级", "上级区划代码"],
+            ["990121000000", "测试县", "县", None],
+            ["990121100000", "甲镇", "乡镇", "990121000000"],
+            ["990121100200", "甲一村", "村", "99012110000X"],
+        ],
+        path=tmp_path / "regions.xlsx",
+    )
     bad_row = _manage(env, "import_xlsx", "regions", str(tmp_path / "regions.xlsx"))
     assert bad_row.returncode == 1
     assert "第4行 上级区划代码: 上级区划“99012110000X”不存在（系统和本文件中都没有）" in bad_row.stderr
     with sqlite3.connect(tmp_path / "child.sqlite3") as db:
         assert db.execute("select count(*) from units_region").fetchone()[0] == 0  # not even the two good rows
 
-    xlsx([["区划代码", "名称", "层级", "上级区划代码"], ["990121000000", "测试县", "县", None],
-          ["990121100000", "甲镇", "乡镇", "990121000000"]], path=tmp_path / "regions.xlsx")
+    xlsx(
+        [
+            ["区划代码", "名称", "层级", "上级区划代码"],
+            ["990121000000", "测试县", "县", None],
+            ["990121100000", "甲镇", "乡镇", "990121000000"],
+        ],
+        path=tmp_path / "regions.xlsx",
+    )
     done = _manage(env, "import_xlsx", "regions", str(tmp_path / "regions.xlsx"))
     assert done.returncode == 0, done.stderr
     assert "新增2行" in done.stdout

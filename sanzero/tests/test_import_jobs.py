@@ -21,12 +21,13 @@ def test_big_files_run_as_a_task_with_progress(world, client_as, monkeypatch, dj
     sent = []
     real_delay = jobs.import_job_task.delay
     monkeypatch.setattr(jobs.import_job_task, "delay", lambda *a: sent.append(a) or real_delay(*a))
-    rows = [SUBJECT_HEADERS] + [[f"后台单位{i:04d}", "企业", "990121100000", None, None, None, None, None, None, None]
-                                for i in range(jobs.ASYNC_ROW_THRESHOLD + 1)]
+    rows = [SUBJECT_HEADERS] + [
+        [f"后台单位{i:04d}", "企业", "990121100000", None, None, None, None, None, None, None]
+        for i in range(jobs.ASYNC_ROW_THRESHOLD + 1)
+    ]
     client = client_as("clerk_a")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("importing:index"), {"kind": "subjects",
-                                                            "file": upload("big.xlsx", xlsx(rows))})
+        response = client.post(reverse("importing:index"), {"kind": "subjects", "file": upload("big.xlsx", xlsx(rows))})
     job = ImportJob.objects.get(filename="big.xlsx")
     assert sent == [(job.pk, False)]
     assert job.status == "validated" and job.new_rows == jobs.ASYNC_ROW_THRESHOLD + 1
@@ -45,8 +46,15 @@ def test_big_files_run_as_a_task_with_progress(world, client_as, monkeypatch, dj
 
 
 def test_a_running_job_page_polls_its_progress(world, client_as):
-    job = ImportJob.objects.create(user=world.users["clerk_a"], kind="subjects", filename="x.xlsx", file="imports/x.xlsx",
-                                   status="running", total_rows=5000, progress=40)
+    job = ImportJob.objects.create(
+        user=world.users["clerk_a"],
+        kind="subjects",
+        filename="x.xlsx",
+        file="imports/x.xlsx",
+        status="running",
+        total_rows=5000,
+        progress=40,
+    )
     client = client_as("clerk_a")
     page = client.get(reverse("importing:job", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in page and "40%" in page
@@ -67,12 +75,25 @@ def test_a_job_a_dead_worker_left_running_is_given_up_by_the_sweeper(world, clie
     from sanzero.tasks import give_up_stale_jobs_task
 
     with time_machine.travel(datetime(2026, 3, 20, 9, 0, tzinfo=timezone.get_current_timezone()), tick=False):
-        running = ImportJob.objects.create(user=world.users["clerk_a"], kind="subjects", filename="x.xlsx",
-                                           file="imports/x.xlsx", status="running", total_rows=5000, progress=40,
-                                           started_at=timezone.now())
+        running = ImportJob.objects.create(
+            user=world.users["clerk_a"],
+            kind="subjects",
+            filename="x.xlsx",
+            file="imports/x.xlsx",
+            status="running",
+            total_rows=5000,
+            progress=40,
+            started_at=timezone.now(),
+        )
     with time_machine.travel(datetime(2026, 3, 20, 11, 30, tzinfo=timezone.get_current_timezone()), tick=False):
-        fresh = ImportJob.objects.create(user=world.users["clerk_a"], kind="subjects", filename="y.xlsx",
-                                         file="imports/y.xlsx", status="queued", total_rows=5000)
+        fresh = ImportJob.objects.create(
+            user=world.users["clerk_a"],
+            kind="subjects",
+            filename="y.xlsx",
+            file="imports/y.xlsx",
+            status="queued",
+            total_rows=5000,
+        )
         client = client_as("clerk_a")
         assert 'hx-trigger="every 1s"' in client.get(reverse("importing:job", args=[running.pk])).content.decode()
         assert give_up_stale_jobs_task()["sanzero.ImportJob"] == 1
@@ -89,10 +110,17 @@ def test_a_dry_run_confirmed_hours_after_the_upload_is_not_stale(world):
     """Confirming queues the job again and restarts its clock: the sweeper leaves it to its worker."""
     from sanzero.jobs import give_up_stale
 
-    job = ImportJob.objects.create(user=world.users["clerk_a"], kind="subjects", filename="x.xlsx",
-                                   file="imports/x.xlsx", status="validated", total_rows=5000)
-    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=5),
-                                               started_at=timezone.now() - timedelta(hours=5))
+    job = ImportJob.objects.create(
+        user=world.users["clerk_a"],
+        kind="subjects",
+        filename="x.xlsx",
+        file="imports/x.xlsx",
+        status="validated",
+        total_rows=5000,
+    )
+    ImportJob.objects.filter(pk=job.pk).update(
+        created_at=timezone.now() - timedelta(hours=5), started_at=timezone.now() - timedelta(hours=5)
+    )
     ImportJob.objects.filter(pk=job.pk).update(status="queued", started_at=timezone.now())  # as job_confirm does
     assert give_up_stale(ImportJob) == 0
 
@@ -104,8 +132,9 @@ def test_a_big_import_runs_on_a_real_worker(world, client_as, settings, monkeypa
     import time
 
     monkeypatch.setattr(jobs, "ASYNC_ROW_THRESHOLD", 2)  # decided in this process: send it to the worker
-    rows = [SUBJECT_HEADERS] + [[f"工作进程单位{i}", "企业", "990121100000", None, None, None, None, None, None, None]
-                                for i in range(5)]
+    rows = [SUBJECT_HEADERS] + [
+        [f"工作进程单位{i}", "企业", "990121100000", None, None, None, None, None, None, None] for i in range(5)
+    ]
     client = client_as("clerk_a")
     client.post(reverse("importing:index"), {"kind": "subjects", "file": upload("worker.xlsx", xlsx(rows))})
     job = ImportJob.objects.get(filename="worker.xlsx")
@@ -136,10 +165,23 @@ def test_a_big_import_runs_on_a_real_worker(world, client_as, settings, monkeypa
 def test_the_administrator_reads_import_and_export_jobs_in_the_admin_without_their_files(world, client_as):
     from sanzero.models import ExportJob
 
-    job = ImportJob.objects.create(user=world.users["clerk_a"], kind="subjects", filename="名单.xlsx",
-                                   file="imports/secret-name.xlsx", status="done", total_rows=3, new_rows=3)
-    export = ExportJob.objects.create(user=world.users["county"], kind="units:subject_list", label="创建主体（全部）",
-                                      file="exports/secret-export.xlsx", status="done", row_count=3)
+    job = ImportJob.objects.create(
+        user=world.users["clerk_a"],
+        kind="subjects",
+        filename="名单.xlsx",
+        file="imports/secret-name.xlsx",
+        status="done",
+        total_rows=3,
+        new_rows=3,
+    )
+    export = ExportJob.objects.create(
+        user=world.users["county"],
+        kind="units:subject_list",
+        label="创建主体（全部）",
+        file="exports/secret-export.xlsx",
+        status="done",
+        row_count=3,
+    )
     admin = client_as("admin")
     assert "名单.xlsx" in admin.get("/admin/sanzero/importjob/").content.decode()
     for url in (f"/admin/sanzero/importjob/{job.pk}/change/", f"/admin/sanzero/exportjob/{export.pk}/change/"):

@@ -24,8 +24,18 @@ pytestmark = pytest.mark.usefixtures("media")  # uploads and import records go t
 
 
 def test_there_are_the_handbooks_eight_kinds_and_holidays_with_their_headers(db):
-    assert kind_names() == ("regions", "subjects", "disputes", "hazards", "accidents", "petitions", "cases", "places",
-                            "targets", "holidays")
+    assert kind_names() == (
+        "regions",
+        "subjects",
+        "disputes",
+        "hazards",
+        "accidents",
+        "petitions",
+        "cases",
+        "places",
+        "targets",
+        "holidays",
+    )
     for name, (_, rows, _, _) in VALID.items():
         headers = KINDS[name].spec().headers
         # DESIGN §7's columns in its order, and the optional columns the steps of a workflow need
@@ -70,13 +80,21 @@ def test_imported_values_and_statuses_are_stored(world):
 
     resolved = Dispute.objects.get(summary="宅基地边界争执")
     assert (resolved.status, resolved.resolved_on, resolved.source, resolved.risk_colour) == (
-        "已化解", date(2025, 3, 8), "自查", "黄")
+        "已化解",
+        date(2025, 3, 8),
+        "自查",
+        "黄",
+    )
     assert resolved.due_on is None and resolved.created_by == clerk
     open_dispute = Dispute.objects.get(summary="拖欠两名店员工资")
     assert (open_dispute.status, open_dispute.source, open_dispute.people_count) == ("调解中", "网格排查", 2)
 
     closed = Hazard.objects.get(description="灭火器过期")
-    assert (closed.status, closed.accepted_by, closed.accepted_on) == ("已销号", world.users["county"], date(2025, 4, 5))
+    assert (closed.status, closed.accepted_by, closed.accepted_on) == (
+        "已销号",
+        world.users["county"],
+        date(2025, 4, 5),
+    )
     assert closed.rectify_due == date(2025, 4, 8)  # the default (一般: 7 days) is stored
     assert Hazard.objects.get(description="私拉电线").status == "整改中"
 
@@ -92,9 +110,24 @@ def test_imported_values_and_statuses_are_stored(world):
 
 def test_a_changed_row_updates_the_record_and_an_unchanged_one_is_left_alone(world):
     clerk = world.users["clerk_a"]
-    rows = [DISPUTE_HEADERS,
-            ["990121100200", "甲一村", "2025-03-05", "邻里纠纷", "宅基地边界争执", None, None, None, None, None, None, None],
-            ["990121100200", "甲一村", "2025-03-06", "其他", "噪音扰民", None, None, None, None, None, None, None]]
+    rows = [
+        DISPUTE_HEADERS,
+        [
+            "990121100200",
+            "甲一村",
+            "2025-03-05",
+            "邻里纠纷",
+            "宅基地边界争执",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        ],
+        ["990121100200", "甲一村", "2025-03-06", "其他", "噪音扰民", None, None, None, None, None, None, None],
+    ]
     assert import_file(actor=clerk, kind="disputes", file=xlsx(rows), dry_run=False).new == 2
     noise = Dispute.objects.get(summary="噪音扰民")
     version = noise.version
@@ -118,10 +151,12 @@ def test_a_changed_row_updates_the_record_and_an_unchanged_one_is_left_alone(wor
 
 
 def test_dates_as_real_excel_dates_and_as_text_both_import(world):
-    rows = [SUBJECT_HEADERS,
-            ["日期单位一", "企业", "990121100000", None, None, None, None, None, datetime(2025, 3, 5), None],
-            ["日期单位二", "企业", "990121100000", None, None, None, None, None, "2025-03-06", None],
-            ["日期单位三", "企业", "990121100000", None, None, None, None, None, date(2025, 3, 7), None]]
+    rows = [
+        SUBJECT_HEADERS,
+        ["日期单位一", "企业", "990121100000", None, None, None, None, None, datetime(2025, 3, 5), None],
+        ["日期单位二", "企业", "990121100000", None, None, None, None, None, "2025-03-06", None],
+        ["日期单位三", "企业", "990121100000", None, None, None, None, None, date(2025, 3, 7), None],
+    ]
     data = xlsx(rows)
     assert isinstance(openpyxl.load_workbook(io.BytesIO(data)).active["I2"].value, datetime)
     result = import_file(actor=world.users["clerk_a"], kind="subjects", file=data, dry_run=False)
@@ -141,10 +176,12 @@ def test_the_dry_run_counts_and_writes_nothing(world):
 
 def test_regions_rename_but_never_change_level_or_parent(world):
     admin = world.users["admin"]
-    rows = [["区划代码", "名称", "层级", "上级区划代码"],
-            ["990121100000", "甲镇（新名）", "乡镇", "990121000000"],
-            ["990121101000", "乙镇", "县", None],
-            ["990121103200", "孤村", "村", None]]
+    rows = [
+        ["区划代码", "名称", "层级", "上级区划代码"],
+        ["990121100000", "甲镇（新名）", "乡镇", "990121000000"],
+        ["990121101000", "乙镇", "县", None],
+        ["990121103200", "孤村", "村", None],
+    ]
     result = import_file(actor=admin, kind="regions", file=xlsx(rows), dry_run=False)
     assert result.errors == [
         "第3行 层级: 区划代码已存在，层级为“乡镇(街道)”；导入只能修改名称，不能修改层级",
@@ -164,10 +201,16 @@ def test_new_villages_get_their_own_subject(world):
 
 
 def test_targets_are_for_county_staff_inside_their_scope(world):
-    rows = [["年度", "区划代码", "主体分组", "目标达标率"], [2026, "990121000000", "村(社区)", "150%"],
-            [1999, "990121000000", "单位(企业)", 0.9]]
+    rows = [
+        ["年度", "区划代码", "主体分组", "目标达标率"],
+        [2026, "990121000000", "村(社区)", "150%"],
+        [1999, "990121000000", "单位(企业)", 0.9],
+    ]
     result = import_file(actor=world.users["county"], kind="targets", file=xlsx(rows), dry_run=True)
-    assert result.errors == ["第2行 目标达标率: 应为0到1之间的比率（如0.8、80或80%）", "第3行 年度: 年度应在2000–2100之间"]
+    assert result.errors == [
+        "第2行 目标达标率: 应为0到1之间的比率（如0.8、80或80%）",
+        "第3行 年度: 年度应在2000–2100之间",
+    ]
     refused = import_file(actor=world.users["clerk_a"], kind="targets", file=xlsx(VALID["targets"][1]), dry_run=True)
     assert refused.errors == ["您的角色或管辖范围不能导入“年度目标”。"]
 
@@ -186,7 +229,10 @@ def test_imported_subjects_have_audit_entries_by_the_importer(world):
 
 def test_a_subject_row_with_a_leaving_date_deregisters_and_stays_idempotent(world):
     clerk = world.users["clerk_a"]
-    rows = [SUBJECT_HEADERS, ["甲一村超市", "企业", "990121100200", None, "市场监督管理局", None, None, None, None, "2025-06-30"]]
+    rows = [
+        SUBJECT_HEADERS,
+        ["甲一村超市", "企业", "990121100200", None, "市场监督管理局", None, None, None, None, "2025-06-30"],
+    ]
     first = import_file(actor=clerk, kind="subjects", file=xlsx(rows), dry_run=False)
     assert (first.new, first.changed) == (0, 1), first.errors
     world.shop_a.refresh_from_db()
@@ -196,8 +242,9 @@ def test_a_subject_row_with_a_leaving_date_deregisters_and_stays_idempotent(worl
 
 
 def test_the_bulk_path_writes_thousands_of_subjects_with_audit(world):
-    rows = [SUBJECT_HEADERS] + [[f"批量单位{i:04d}", "企业", "990121100000", None, None, None, None, None, None, None]
-                                for i in range(1200)]
+    rows = [SUBJECT_HEADERS] + [
+        [f"批量单位{i:04d}", "企业", "990121100000", None, None, None, None, None, None, None] for i in range(1200)
+    ]
     result = import_file(actor=world.users["clerk_a"], kind="subjects", file=xlsx(rows), dry_run=False)
     assert result.new == 1200
     history = Subject.history.filter(name__startswith="批量单位")
@@ -210,12 +257,16 @@ def test_the_bulk_service_never_overwrites_a_concurrent_edit(world):
 
     clerk = world.users["clerk_a"]
     stale = Subject.objects.get(pk=world.shop_a.pk)
-    services.subject_update(actor=clerk, subject=Subject.objects.get(pk=world.shop_a.pk),
-                            data={"responsible_person": "网页修改"})
+    services.subject_update(
+        actor=clerk, subject=Subject.objects.get(pk=world.shop_a.pk), data={"responsible_person": "网页修改"}
+    )
     with pytest.raises(ConflictError):
         services.subjects_bulk_save(actor=clerk, creates=[], updates=[(stale, {"responsible_person": "导入修改"})])
     assert Subject.objects.get(pk=world.shop_a.pk).responsible_person == "网页修改"
     with pytest.raises(Exception, match="管辖范围"):
-        services.subjects_bulk_save(actor=clerk, creates=[{"name": "越界", "category": world.shop_b.category,
-                                                           "region": world.village_b}], updates=[])
+        services.subjects_bulk_save(
+            actor=clerk,
+            creates=[{"name": "越界", "category": world.shop_b.category, "region": world.village_b}],
+            updates=[],
+        )
     assert not Subject.objects.filter(name="越界").exists()

@@ -19,18 +19,34 @@ pytestmark = pytest.mark.usefixtures("media")  # uploads and import records go t
 
 def test_who_may_open_the_import_pages(world, client_as):
     url = reverse("importing:index")
-    responses = check_role_matrix(client_as, url, {
-        "admin": 200, "county": 200, "clerk_a": 200, "clerk_b": 200, "grid_a": 200, "dept_edu": 403, "anonymous": 302,
-    })
-    kinds = {name: {c[0] for c in r.context["form"].fields["kind"].choices if c[0]}
-             for name, r in responses.items() if r.status_code == 200}
+    responses = check_role_matrix(
+        client_as,
+        url,
+        {
+            "admin": 200,
+            "county": 200,
+            "clerk_a": 200,
+            "clerk_b": 200,
+            "grid_a": 200,
+            "dept_edu": 403,
+            "anonymous": 302,
+        },
+    )
+    kinds = {
+        name: {c[0] for c in r.context["form"].fields["kind"].choices if c[0]}
+        for name, r in responses.items()
+        if r.status_code == 200
+    }
     assert kinds["admin"] == set(kind_names())
     assert kinds["county"] == {"targets", "holidays"}
     assert kinds["clerk_a"] == {"subjects", "disputes", "hazards", "accidents", "petitions", "cases", "places"}
     assert kinds["grid_a"] == {"disputes", "hazards", "accidents", "petitions", "cases", "places"}
     check_role_matrix(client_as, reverse("importing:history"), {"dept_edu": 403, "anonymous": 302, "grid_a": 200})
-    check_role_matrix(client_as, reverse("importing:template", args=["subjects"]),
-                      {"clerk_a": 200, "county": 403, "dept_edu": 403, "anonymous": 302})
+    check_role_matrix(
+        client_as,
+        reverse("importing:template", args=["subjects"]),
+        {"clerk_a": 200, "county": 403, "dept_edu": 403, "anonymous": 302},
+    )
 
 
 def test_the_nav_offers_imports_to_importing_roles(world, client_as):
@@ -44,8 +60,9 @@ def test_the_template_of_each_kind(world, client_as):
         response = client.get(reverse("importing:template", args=[name]))
         assert response.status_code == 200, name
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-        book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)
-                                                 if response.streaming else response.content))
+        book = openpyxl.load_workbook(
+            io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content)
+        )
         sheet = book.worksheets[0]
         assert [c.value for c in sheet[1]] == kind.spec().headers
         assert "说明" in book.sheetnames
@@ -59,19 +76,27 @@ def test_the_template_of_each_kind(world, client_as):
 
 def test_the_web_flow_upload_dry_run_confirm(world, client_as):
     client = client_as("clerk_a")
-    bad = xlsx([SUBJECT_HEADERS,
-                ["网页单位", "企业", "990121100000", None, None, None, None, None, None, None],
-                ["网页坏行", "学堂", "990121100000", None, None, None, None, None, None, None]])
-    response = client.post(reverse("importing:index"), {"kind": "subjects",
-                                                        "file": upload("坏文件.xlsx", bad)})
+    bad = xlsx(
+        [
+            SUBJECT_HEADERS,
+            ["网页单位", "企业", "990121100000", None, None, None, None, None, None, None],
+            ["网页坏行", "学堂", "990121100000", None, None, None, None, None, None, None],
+        ]
+    )
+    response = client.post(reverse("importing:index"), {"kind": "subjects", "file": upload("坏文件.xlsx", bad)})
     job = ImportJob.objects.get(filename="坏文件.xlsx")
     assert response.status_code == 302 and response["Location"] == reverse("importing:job", args=[job.pk])
     assert job.status == "invalid" and job.file.name.endswith(".xlsx")
     page = client.get(response["Location"]).content.decode()
     assert "试导入未通过" in page and "第3行" in page and "主体类别" in page and "确认导入" not in page
 
-    good = xlsx([SUBJECT_HEADERS, ["网页单位", "企业", "990121100000", None, None, None, None, None, None, None],
-                 ["甲一村超市", "企业", "990121100200", None, "市场监督管理局", None, None, None, None, None]])
+    good = xlsx(
+        [
+            SUBJECT_HEADERS,
+            ["网页单位", "企业", "990121100000", None, None, None, None, None, None, None],
+            ["甲一村超市", "企业", "990121100200", None, "市场监督管理局", None, None, None, None, None],
+        ]
+    )
     response = client.post(reverse("importing:index"), {"kind": "subjects", "file": upload("好文件.xlsx", good)})
     job = ImportJob.objects.get(filename="好文件.xlsx")
     assert (job.status, job.total_rows, job.new_rows, job.changed_rows, job.unchanged_rows) == ("validated", 2, 1, 0, 1)
@@ -112,7 +137,8 @@ def test_the_upload_form_refuses_other_files_and_kinds(world, client_as):
 
 def test_department_staff_cannot_upload(world, client_as):
     data = xlsx(VALID["subjects"][1])
-    response = client_as("dept_edu").post(reverse("importing:index"), {"kind": "subjects",
-                                                                       "file": upload("s.xlsx", data)})
+    response = client_as("dept_edu").post(
+        reverse("importing:index"), {"kind": "subjects", "file": upload("s.xlsx", data)}
+    )
     assert response.status_code == 403
     assert not ImportJob.objects.exists()

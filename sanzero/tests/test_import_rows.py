@@ -21,14 +21,14 @@ pytestmark = pytest.mark.usefixtures("media")  # uploads and import records go t
 def test_five_different_bad_subject_rows_are_all_reported_and_nothing_is_written(world):
     rows = [
         SUBJECT_HEADERS,
-        ["好主体一", "企业", "990121100000", None, None, None, None, None, None, None],           # 2 good
-        ["坏类别", "学堂", "990121100000", None, None, None, None, None, None, None],              # 3
-        ["坏区划", "企业", "990121199999", None, None, None, None, None, None, None],              # 4
-        ["好主体二", "企业", "990121100200", None, None, None, None, None, None, None],           # 5 good
-        ["坏电话", "企业", "990121100000", None, None, None, "12345", None, None, None],            # 6
-        ["坏代码", "企业", "990121100000", "91330102MA", None, None, None, None, None, None],       # 7
-        ["坏日期", "企业", "990121100000", None, None, None, None, None, "2025-02-30", None],      # 8
-        ["好主体三", "学校", "990121100001", None, "教育局", None, None, None, None, None],         # 9 good
+        ["好主体一", "企业", "990121100000", None, None, None, None, None, None, None],  # 2 good
+        ["坏类别", "学堂", "990121100000", None, None, None, None, None, None, None],  # 3
+        ["坏区划", "企业", "990121199999", None, None, None, None, None, None, None],  # 4
+        ["好主体二", "企业", "990121100200", None, None, None, None, None, None, None],  # 5 good
+        ["坏电话", "企业", "990121100000", None, None, None, "12345", None, None, None],  # 6
+        ["坏代码", "企业", "990121100000", "91330102MA", None, None, None, None, None, None],  # 7
+        ["坏日期", "企业", "990121100000", None, None, None, None, None, "2025-02-30", None],  # 8
+        ["好主体三", "学校", "990121100001", None, "教育局", None, None, None, None, None],  # 9 good
     ]
     before = Subject.objects.count()
     result = import_file(actor=world.users["clerk_a"], kind="subjects", file=xlsx(rows), dry_run=False)
@@ -55,27 +55,35 @@ def test_a_bad_checksum_is_a_warning_and_the_subject_is_marked(world):
 
 
 def test_duplicate_keys_inside_one_file_are_an_error(world):
-    rows = [SUBJECT_HEADERS,
-            ["重复单位", "企业", "990121100000", None, None, None, None, None, None, None],
-            ["重复单位", "学校", "990121100000", None, None, None, None, None, None, None]]
+    rows = [
+        SUBJECT_HEADERS,
+        ["重复单位", "企业", "990121100000", None, None, None, None, None, None, None],
+        ["重复单位", "学校", "990121100000", None, None, None, None, None, None, None],
+    ]
     result = import_file(actor=world.users["clerk_a"], kind="subjects", file=xlsx(rows), dry_run=False)
-    assert result.errors == ["第3行 主体名称: 与第2行重复（所属区划代码 + 主体名称（在册主体）相同），同一记录只能出现一次"]
+    assert result.errors == [
+        "第3行 主体名称: 与第2行重复（所属区划代码 + 主体名称（在册主体）相同），同一记录只能出现一次"
+    ]
     assert not Subject.objects.filter(name="重复单位").exists()
 
 
 def test_a_clerk_of_township_a_importing_rows_of_township_b_is_refused_whole(world):
-    rows = [SUBJECT_HEADERS,
-            ["甲镇新单位", "企业", "990121100000", None, None, None, None, None, None, None],
-            ["乙镇新单位", "企业", "990121101000", None, None, None, None, None, None, None],
-            ["乙一村新单位", "企业", "990121101200", None, None, None, None, None, None, None]]
+    rows = [
+        SUBJECT_HEADERS,
+        ["甲镇新单位", "企业", "990121100000", None, None, None, None, None, None, None],
+        ["乙镇新单位", "企业", "990121101000", None, None, None, None, None, None, None],
+        ["乙一村新单位", "企业", "990121101200", None, None, None, None, None, None, None],
+    ]
     before = Subject.objects.count()
     result = import_file(actor=world.users["clerk_a"], kind="subjects", file=xlsx(rows), dry_run=False)
     assert result.errors[0] == "第3、4行的数据不在您的管辖范围内，整个文件未导入。请删除这些行或由有权限的人员导入。"
     assert "第3行 所属区划代码: “乙镇”（990121101000）不在您的管辖范围内" in result.errors
     assert Subject.objects.count() == before
 
-    ledger = [DISPUTE_HEADERS,
-              ["990121101200", "乙一村商店", "2025-03-05", "其他", "越界登记", None, None, None, None, None, None, None]]
+    ledger = [
+        DISPUTE_HEADERS,
+        ["990121101200", "乙一村商店", "2025-03-05", "其他", "越界登记", None, None, None, None, None, None, None],
+    ]
     result = import_file(actor=world.users["grid_a"], kind="disputes", file=xlsx(ledger), dry_run=False)
     assert result.errors[0].startswith("第2行的数据不在您的管辖范围内")
     assert not Dispute.objects.exists()
@@ -83,8 +91,10 @@ def test_a_clerk_of_township_a_importing_rows_of_township_b_is_refused_whole(wor
 
 def test_a_grid_worker_imports_ledgers_of_their_village_only(world):
     grid = world.users["grid_a"]
-    rows = [DISPUTE_HEADERS,
-            ["990121100200", "甲一村超市", "2025-03-05", "其他", "网格员登记", None, None, None, None, None, None, None]]
+    rows = [
+        DISPUTE_HEADERS,
+        ["990121100200", "甲一村超市", "2025-03-05", "其他", "网格员登记", None, None, None, None, None, None, None],
+    ]
     assert import_file(actor=grid, kind="disputes", file=xlsx(rows), dry_run=False).new == 1
     rows[1][:2] = ["990121100000", "甲镇中心学校"]  # the township: outside a village grid worker's scope
     assert "不在您的管辖范围内" in import_file(actor=grid, kind="disputes", file=xlsx(rows), dry_run=False).errors[0]
@@ -94,12 +104,26 @@ def test_a_grid_worker_imports_ledgers_of_their_village_only(world):
 
 def test_status_rules_come_from_the_model_and_the_workflow_forms(world):
     """A row reaches its status through the dispute's own steps, with the step forms' messages."""
-    rows = [DISPUTE_HEADERS,
-            ["990121100200", "甲一村", "2025-03-05", "其他", "无化解日期", None, None, None, None, "已化解", None, None],
-            ["990121100200", "甲一村", "2025-03-05", "其他", "化解早于登记", None, None, None, None, "已化解", "2025-03-01",
-             None],
-            ["990121100200", "甲一村", "2025-03-05", "其他", "移交", None, None, None, None, "已移交", None, None],
-            ["990121100200", "甲一村", "2099-03-05", "其他", "未来", None, None, None, None, None, None, None]]
+    rows = [
+        DISPUTE_HEADERS,
+        ["990121100200", "甲一村", "2025-03-05", "其他", "无化解日期", None, None, None, None, "已化解", None, None],
+        [
+            "990121100200",
+            "甲一村",
+            "2025-03-05",
+            "其他",
+            "化解早于登记",
+            None,
+            None,
+            None,
+            None,
+            "已化解",
+            "2025-03-01",
+            None,
+        ],
+        ["990121100200", "甲一村", "2025-03-05", "其他", "移交", None, None, None, None, "已移交", None, None],
+        ["990121100200", "甲一村", "2099-03-05", "其他", "未来", None, None, None, None, None, None, None],
+    ]
     result = import_file(actor=world.users["clerk_a"], kind="disputes", file=xlsx(rows), dry_run=True)
     assert result.errors == [
         "第2行 化解日期: 化解日期为必填项，请填写。",
@@ -119,18 +143,24 @@ def test_a_row_that_breaks_a_check_constraint_on_write_is_explained_and_nothing_
 
     kind = KINDS["disputes"]
     real = dispute_services.dispute_create
-    monkeypatch.setattr(type(kind), "create_service",
-                        staticmethod(lambda *, actor, data, steps: real(actor=actor, data={**data, "people_count": 0},
-                                                                        steps=steps)))
+    monkeypatch.setattr(
+        type(kind),
+        "create_service",
+        staticmethod(lambda *, actor, data, steps: real(actor=actor, data={**data, "people_count": 0}, steps=steps)),
+    )
     before = (Dispute.objects.count(), Dispute.history.count())
-    result = import_file(actor=world.users["clerk_a"], kind="disputes", file=xlsx(VALID["disputes"][1]),
-                         dry_run=False)
+    result = import_file(actor=world.users["clerk_a"], kind="disputes", file=xlsx(VALID["disputes"][1]), dry_run=False)
     assert result.errors == ["第2行: 涉及人数至少为1人。"]
     assert (Dispute.objects.count(), Dispute.history.count()) == before
 
     # Outside an import the service still validates the constraint itself, as a form error.
-    data = {"subject": world.shop_a, "found_on": date(2026, 3, 2), "category": "邻里纠纷", "summary": "x",
-            "people_count": 0}
+    data = {
+        "subject": world.shop_a,
+        "found_on": date(2026, 3, 2),
+        "category": "邻里纠纷",
+        "summary": "x",
+        "people_count": 0,
+    }
     with pytest.raises(ValidationError, match="涉及人数至少为1人"):
         dispute_services.dispute_create(actor=world.users["clerk_a"], data=data)
     with constraints_checked_by_database(), pytest.raises(IntegrityError):

@@ -35,35 +35,46 @@ def media(settings, tmp_path):
 
 
 def export_job(world, **fields) -> ExportJob:
-    return ExportJob.objects.create(user=world.users["county"], kind="units:subject_list", label="创建主体（全部）",
-                                    **fields)
+    return ExportJob.objects.create(
+        user=world.users["county"], kind="units:subject_list", label="创建主体（全部）", **fields
+    )
 
 
 def import_job(world, **fields) -> ImportJob:
-    return ImportJob.objects.create(user=world.users["clerk_a"], kind="subjects", filename="名单.xlsx",
-                                    file="imports/x.xlsx", **fields)
+    return ImportJob.objects.create(
+        user=world.users["clerk_a"], kind="subjects", filename="名单.xlsx", file="imports/x.xlsx", **fields
+    )
 
 
 def snapshot_job(world, **fields) -> SnapshotJob:
-    return SnapshotJob.objects.create(region=world.county, month=datetime.date(2026, 3, 1),
-                                      requested_by=world.users["county"], **fields)
+    return SnapshotJob.objects.create(
+        region=world.county, month=datetime.date(2026, 3, 1), requested_by=world.users["county"], **fields
+    )
 
 
 # -- the models --------------------------------------------------------------------------------------------
 
+
 def test_every_job_model_is_a_background_job_with_the_common_states_under_its_own_words():
-    assert {m._meta.label for m in jobs.job_models()} == {"sanzero.ImportJob", "sanzero.ExportJob",
-                                                          "dashboards.SnapshotJob"}
+    assert {m._meta.label for m in jobs.job_models()} == {
+        "sanzero.ImportJob",
+        "sanzero.ExportJob",
+        "dashboards.SnapshotJob",
+    }
     for model in jobs.job_models():
         assert set(jobs.JobStatus.values) <= set(model.Status.values)
         assert model.Status.QUEUED.label == "排队中" and model.Status.FAILED.label == "失败"
         assert model._meta.get_field("status").default in model.Status.values
     assert (ImportJob.Status.RUNNING.label, ExportJob.Status.RUNNING.label, SnapshotJob.Status.RUNNING.label) == (
-        "导入中", "生成中", "计算中")
+        "导入中",
+        "生成中",
+        "计算中",
+    )
     assert (ImportJob.Status.DONE.label, SnapshotJob.Status.REFUSED.label) == ("已导入", "已拒绝")
 
 
 # -- claim, progress, finish, fail -------------------------------------------------------------------------
+
 
 def test_two_claims_of_one_job_one_wins(world):
     job = export_job(world)
@@ -105,7 +116,11 @@ def test_progress_finish_and_fail_set_the_fields(world):
         assert jobs.fail(failing, "导出失败，请稍后重试。") is True
     failing.refresh_from_db()
     assert (failing.status, failing.message, failing.finished_at, failing.progress) == (
-        "failed", "导出失败，请稍后重试。", T0, 30)
+        "failed",
+        "导出失败，请稍后重试。",
+        T0,
+        30,
+    )
     assert failing.finished and not failing.given_up
 
     refused = snapshot_job(world)
@@ -126,6 +141,7 @@ def test_an_error_in_the_work_fails_the_job_with_its_message_and_is_logged(world
 
 
 # -- a task delivered twice runs once ----------------------------------------------------------------------
+
 
 def test_a_snapshot_task_delivered_twice_computes_once(world, monkeypatch):
     calls = []
@@ -194,6 +210,7 @@ def test_an_import_task_delivered_twice_runs_its_step_once(world, media, monkeyp
 
 # -- the sweeper -------------------------------------------------------------------------------------------
 
+
 def test_the_sweeper_gives_up_stale_jobs_of_every_kind_and_leaves_fresh_and_finished_ones(world):
     makers = {"sanzero.ImportJob": import_job, "sanzero.ExportJob": export_job, "dashboards.SnapshotJob": snapshot_job}
     stale, fresh, finished = [], [], []
@@ -223,7 +240,11 @@ def test_the_sweeper_gives_up_stale_jobs_of_every_kind_and_leaves_fresh_and_fini
         before = job.progress
         job.refresh_from_db()
         assert (job.status, job.message, job.finished_at, job.progress) == (
-            "failed", jobs.GIVEN_UP_MESSAGE, swept_at, before)
+            "failed",
+            jobs.GIVEN_UP_MESSAGE,
+            swept_at,
+            before,
+        )
         assert job.given_up and job.finished
     for job in fresh:
         status = job.status
@@ -243,8 +264,13 @@ def test_the_beat_schedule_has_one_sweeper_for_every_job_kind():
     # Often enough that a page shows 已停止响应 soon after the stale timeout.
     assert schedule[sweepers[0]]["schedule"].minute == set(range(0, 60, 10))
     celery_app.loader.import_default_modules()  # what a worker does: autodiscover every app's tasks
-    assert {"sanzero.give_up_stale_jobs", "exporting.cleanup_exports", "sanzero.import_job", "exporting.export_list",
-            "dashboards.compute_snapshots"} <= set(celery_app.tasks)
+    assert {
+        "sanzero.give_up_stale_jobs",
+        "exporting.cleanup_exports",
+        "sanzero.import_job",
+        "exporting.export_list",
+        "dashboards.compute_snapshots",
+    } <= set(celery_app.tasks)
 
 
 def test_the_export_cleanup_deletes_expired_files_and_leaves_stale_jobs_to_the_sweeper(world, media):
@@ -258,6 +284,7 @@ def test_the_export_cleanup_deletes_expired_files_and_leaves_stale_jobs_to_the_s
 
 
 # -- the pages ---------------------------------------------------------------------------------------------
+
 
 def test_a_killed_snapshot_jobs_page_stops_polling_and_says_it_failed(world, client_as):
     with time_machine.travel(T0, tick=False) as clock:
@@ -294,6 +321,7 @@ def test_the_download_centre_shows_a_given_up_export_and_stops_polling(world, cl
 
 # -- the migrations ----------------------------------------------------------------------------------------
 
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_migrations_onto_the_job_base_keep_every_row_and_status(world):
     """sanzero 0006 and dashboards 0003 add columns and a check only: the rows of before, in every state
@@ -310,27 +338,49 @@ def test_the_migrations_onto_the_job_base_keep_every_row_and_status(world):
         clerk, county = world.users["clerk_a"].pk, world.users["county"].pk
         for status in ("validated", "invalid", "queued", "running", "done", "failed"):
             old.get_model("sanzero", "ImportJob").objects.create(
-                user_id=clerk, kind="subjects", filename=f"{status}.xlsx", file="imports/x.xlsx", status=status,
-                total_rows=3, new_rows=2, errors=[{"row": 2, "column": "主体名称", "message": "x", "level": "error"}],
-                progress=40)
+                user_id=clerk,
+                kind="subjects",
+                filename=f"{status}.xlsx",
+                file="imports/x.xlsx",
+                status=status,
+                total_rows=3,
+                new_rows=2,
+                errors=[{"row": 2, "column": "主体名称", "message": "x", "level": "error"}],
+                progress=40,
+            )
         for status in ("queued", "running", "done", "failed"):
             old.get_model("sanzero", "ExportJob").objects.create(
-                user_id=county, kind="units:subject_list", label=status, status=status, message=f"说明{status}",
-                row_count=5, progress=60)
+                user_id=county,
+                kind="units:subject_list",
+                label=status,
+                status=status,
+                message=f"说明{status}",
+                row_count=5,
+                progress=60,
+            )
         for status in ("queued", "running", "done", "failed", "refused"):
             old.get_model("dashboards", "SnapshotJob").objects.create(
-                region_id=world.county.pk, month=datetime.date(2026, 3, 1), status=status, message=f"结果{status}",
-                progress=70, requested_by_id=county)
+                region_id=world.county.pk,
+                month=datetime.date(2026, 3, 1),
+                status=status,
+                message=f"结果{status}",
+                progress=70,
+                requested_by_id=county,
+            )
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())  # 0006 and 0003, and every later migration
 
-    assert {(j.filename, j.status, j.get_status_display(), j.new_rows, j.errors[0]["message"], j.progress, j.message)
-            for j in ImportJob.objects.all()} == {
-        (f"{s}.xlsx", s, label, 2, "x", 40, "") for s, label in ImportJob.Status.choices}
+    assert {
+        (j.filename, j.status, j.get_status_display(), j.new_rows, j.errors[0]["message"], j.progress, j.message)
+        for j in ImportJob.objects.all()
+    } == {(f"{s}.xlsx", s, label, 2, "x", 40, "") for s, label in ImportJob.Status.choices}
     assert {(j.label, j.status, j.message, j.row_count, j.started_at) for j in ExportJob.objects.all()} == {
-        (s, s, f"说明{s}", 5, None) for s in ExportJob.Status.values}
+        (s, s, f"说明{s}", 5, None) for s in ExportJob.Status.values
+    }
     assert {(j.status, j.message, j.progress) for j in SnapshotJob.objects.all()} == {
-        (s, f"结果{s}", 70) for s in SnapshotJob.Status.values}
+        (s, f"结果{s}", 70) for s in SnapshotJob.Status.values
+    }
     assert jobs.give_up_stale_jobs(older_than=datetime.timedelta(0)) == dict.fromkeys(
-        ["sanzero.ImportJob", "sanzero.ExportJob", "dashboards.SnapshotJob"], 2)  # queued + running of each
+        ["sanzero.ImportJob", "sanzero.ExportJob", "dashboards.SnapshotJob"], 2
+    )  # queued + running of each

@@ -20,8 +20,10 @@ def fixed_clock():
 
 
 def test_a_ledger_rule_refusing_a_step_is_shown_once(world, client_as):
-    case = case_services.police_case_create(actor=world.users["clerk_a"], data={
-        "subject": world.shop_a, "occurred_on": datetime.date(2026, 3, 2), "kind": "刑事", "cause": "盗窃"})
+    case = case_services.police_case_create(
+        actor=world.users["clerk_a"],
+        data={"subject": world.shop_a, "occurred_on": datetime.date(2026, 3, 2), "kind": "刑事", "cause": "盗窃"},
+    )
     response = client_as("clerk_a").post(f"/cases/{case.pk}/do/close/", {"closed_on": "2026-03-10", "version": 1})
     assert response.status_code == 400
     assert response.content.decode().count(UNSOLVED_CRIMINAL_CLOSE) == 1
@@ -30,13 +32,25 @@ def test_a_ledger_rule_refusing_a_step_is_shown_once(world, client_as):
 
 
 def test_a_stale_version_refusing_a_step_is_shown_once(world, client_as):
-    dispute = dispute_services.dispute_create(actor=world.users["clerk_a"], data={
-        "subject": world.shop_a, "found_on": datetime.date(2026, 3, 2), "category": "邻里纠纷",
-        "summary": "排水沟堵塞", "source": "网格排查", "people_count": 2, "risk_colour": "黄"})
-    dispute_services.dispute_update(actor=world.users["grid_a"], obj=dispute, data={"summary": "排水沟再次堵塞"},
-                                    expected_version=1)
-    response = client_as("clerk_a").post(f"/disputes/{dispute.pk}/do/resolve/", {
-        "resolved_on": "2026-03-05", "agreement_type": "口头", "agreement": "疏通", "version": 1})
+    dispute = dispute_services.dispute_create(
+        actor=world.users["clerk_a"],
+        data={
+            "subject": world.shop_a,
+            "found_on": datetime.date(2026, 3, 2),
+            "category": "邻里纠纷",
+            "summary": "排水沟堵塞",
+            "source": "网格排查",
+            "people_count": 2,
+            "risk_colour": "黄",
+        },
+    )
+    dispute_services.dispute_update(
+        actor=world.users["grid_a"], obj=dispute, data={"summary": "排水沟再次堵塞"}, expected_version=1
+    )
+    response = client_as("clerk_a").post(
+        f"/disputes/{dispute.pk}/do/resolve/",
+        {"resolved_on": "2026-03-05", "agreement_type": "口头", "agreement": "疏通", "version": 1},
+    )
     assert response.status_code == 400
     assert response.content.decode().count(STALE) == 1
     dispute.refresh_from_db()
@@ -46,17 +60,34 @@ def test_a_stale_version_refusing_a_step_is_shown_once(world, client_as):
 # The form pages render their form with crispy, which shows the form's own errors: a service's
 # refusal (here a stale version) appears once on an edit page and on the settings page too.
 
+
 def test_a_stale_edit_is_refused_once(world, client_as):
     from hazards import services as hazard_services
 
-    hazard = hazard_services.hazard_create(actor=world.users["clerk_a"], data={
-        "subject": world.shop_a, "found_on": datetime.date(2026, 3, 2), "category": "消防", "level": "一般",
-        "description": "灭火器过期"})
-    hazard_services.hazard_update(actor=world.users["grid_a"], obj=hazard, data={"description": "灭火器缺失"},
-                                  expected_version=1)
-    response = client_as("clerk_a").post(f"/hazards/{hazard.pk}/edit/", {
-        "subject": world.shop_a.pk, "found_on": "2026-03-02", "category": "消防", "level": "一般",
-        "description": "灭火器已过期", "version": 1})
+    hazard = hazard_services.hazard_create(
+        actor=world.users["clerk_a"],
+        data={
+            "subject": world.shop_a,
+            "found_on": datetime.date(2026, 3, 2),
+            "category": "消防",
+            "level": "一般",
+            "description": "灭火器过期",
+        },
+    )
+    hazard_services.hazard_update(
+        actor=world.users["grid_a"], obj=hazard, data={"description": "灭火器缺失"}, expected_version=1
+    )
+    response = client_as("clerk_a").post(
+        f"/hazards/{hazard.pk}/edit/",
+        {
+            "subject": world.shop_a.pk,
+            "found_on": "2026-03-02",
+            "category": "消防",
+            "level": "一般",
+            "description": "灭火器已过期",
+            "version": 1,
+        },
+    )
     assert response.status_code == 400
     assert response.content.decode().count(STALE) == 1
     hazard.refresh_from_db()
@@ -67,9 +98,18 @@ def test_a_stale_settings_save_is_refused_once(world, client_as):
     from sanzero.models import DeadlineSettings
 
     current = DeadlineSettings.current()
-    data = {f: getattr(current, f) for f in ("petition_notify_days", "petition_handle_days",
-                                             "petition_extend_max_days", "petition_collective_headcount",
-                                             "hazard_general_days", "hazard_major_days", "warn_days")}
+    data = {
+        f: getattr(current, f)
+        for f in (
+            "petition_notify_days",
+            "petition_handle_days",
+            "petition_extend_max_days",
+            "petition_collective_headcount",
+            "hazard_general_days",
+            "hazard_major_days",
+            "warn_days",
+        )
+    }
     client = client_as("county")
     assert client.post("/settings/deadlines/", {**data, "warn_days": 4, "version": current.version}).status_code == 302
     response = client.post("/settings/deadlines/", {**data, "warn_days": 5, "version": current.version})

@@ -23,9 +23,19 @@ READS = Notification.read_by.through
 
 
 def a_dispute(world, subject=None):
-    return dispute_create(actor=world.users["clerk_a"], data={
-        "subject": subject or world.shop_a, "found_on": datetime.date(2026, 3, 2), "category": "邻里纠纷",
-        "summary": "排水沟堵塞", "source": "网格排查", "parties": "张三、李小四", "people_count": 2, "risk_colour": "黄"})
+    return dispute_create(
+        actor=world.users["clerk_a"],
+        data={
+            "subject": subject or world.shop_a,
+            "found_on": datetime.date(2026, 3, 2),
+            "category": "邻里纠纷",
+            "summary": "排水沟堵塞",
+            "source": "网格排查",
+            "parties": "张三、李小四",
+            "people_count": 2,
+            "risk_colour": "黄",
+        },
+    )
 
 
 def fresh(user):
@@ -35,12 +45,18 @@ def fresh(user):
 
 # --- 显示完整个人信息 -----------------------------------------------------------------------------------
 
+
 def test_a_reveal_is_logged_with_the_actor_the_record_and_the_fields(world):
     d = a_dispute(world)
     log = privacy.personal_data_reveal(actor=world.users["clerk_a"], obj=d, fields=["parties", "parties"])
     assert AccessLog.objects.get() == log
     assert (log.user, log.action, log.object_label, log.object_id, log.fields) == (
-        world.users["clerk_a"], AccessLog.Action.REVEAL, "disputes.dispute", str(d.pk), "parties")
+        world.users["clerk_a"],
+        AccessLog.Action.REVEAL,
+        "disputes.dispute",
+        str(d.pk),
+        "parties",
+    )
 
 
 @pytest.mark.parametrize("username", ["grid_a", "dept_edu"])
@@ -57,8 +73,10 @@ def test_a_record_outside_the_actor_s_scope_is_refused_and_nothing_is_logged(wor
     d = a_dispute(world)
     with pytest.raises(PermissionDenied, match="不在您的管辖范围内"):
         privacy.personal_data_reveal(actor=world.users["clerk_b"], obj=d, fields=["parties"])
-    assert privacy.personal_data_reveal(actor=world.users["county"], obj=d, fields=["parties"]).user == (
-        world.users["county"])
+    assert (
+        privacy.personal_data_reveal(actor=world.users["county"], obj=d, fields=["parties"]).user
+        == (world.users["county"])
+    )
     assert AccessLog.objects.count() == 1
 
 
@@ -81,10 +99,21 @@ def test_the_ledger_page_reveals_through_the_service(world, client_as, monkeypat
         return privacy.personal_data_reveal(**kwargs)
 
     monkeypatch.setattr(views, "personal_data_reveal", spy)
-    p = petition_create(actor=world.users["clerk_a"], data={
-        "subject": world.shop_a, "received_on": datetime.date(2026, 3, 2), "channel": "来访", "type": "申诉求决",
-        "petitioner_name": "张伟", "id_number": "11010519491231002X", "phone": "13812341234", "headcount": 1,
-        "level_reached": "乡镇", "content": "土地补偿"})
+    p = petition_create(
+        actor=world.users["clerk_a"],
+        data={
+            "subject": world.shop_a,
+            "received_on": datetime.date(2026, 3, 2),
+            "channel": "来访",
+            "type": "申诉求决",
+            "petitioner_name": "张伟",
+            "id_number": "11010519491231002X",
+            "phone": "13812341234",
+            "headcount": 1,
+            "level_reached": "乡镇",
+            "content": "土地补偿",
+        },
+    )
     assert client_as("clerk_a").post(f"/petitions/{p.pk}/").status_code == 200
     assert [(c["actor"], c["obj"]) for c in calls] == [(world.users["clerk_a"], p)]
     assert AccessLog.objects.get().user == world.users["clerk_a"]
@@ -108,15 +137,22 @@ def test_an_export_with_personal_data_is_logged_by_the_same_writer(world, client
     assert client_as("clerk_a").get("/disputes/?export=xlsx").status_code == 200
     log = AccessLog.objects.get()
     assert (log.user, log.action, log.object_label, log.fields) == (
-        world.users["clerk_a"], AccessLog.Action.EXPORT, "disputes.dispute", "当事人")
+        world.users["clerk_a"],
+        AccessLog.Action.EXPORT,
+        "disputes.dispute",
+        "当事人",
+    )
     assert [c["actor"] for c in calls] == [world.users["clerk_a"]]
 
 
 # --- 全部标记为已读 ---------------------------------------------------------------------------------------
 
+
 def notes(region, count: int, start: int = 0) -> list[Notification]:
-    return [Notification.objects.create(region=region, message=f"第{i}条", dedupe_key=f"{region.code}:{i}")
-            for i in range(start, start + count)]
+    return [
+        Notification.objects.create(region=region, message=f"第{i}条", dedupe_key=f"{region.code}:{i}")
+        for i in range(start, start + count)
+    ]
 
 
 def test_marking_read_marks_the_actor_s_unread_notifications_in_scope_only(world):
@@ -125,7 +161,8 @@ def test_marking_read_marks_the_actor_s_unread_notifications_in_scope_only(world
     mine[0].read_by.add(world.users["clerk_a"])
     assert notifications_mark_read(actor=fresh(world.users["clerk_a"])) == 2
     assert set(READS.objects.filter(user=world.users["clerk_a"]).values_list("notification_id", flat=True)) == {
-        n.pk for n in mine}
+        n.pk for n in mine
+    }
     assert not READS.objects.filter(notification__in=other).exists()  # clerk_b's township: not clerk_a's to mark
     assert notifications_mark_read(actor=fresh(world.users["clerk_a"])) == 0  # nothing left: nothing written
     assert READS.objects.count() == 3
@@ -190,10 +227,12 @@ def test_the_notifications_page_takes_the_same_queries_for_3_and_for_30(world, c
 
 # --- 期限设置 ----------------------------------------------------------------------------------------------
 
+
 def test_deadline_settings_are_changed_by_the_service_audited_with_the_actor(world):
     rules = DeadlineSettings.current()
-    changed = deadline_settings_update(actor=world.users["county"], data={"warn_days": 5, "version": 99},
-                                       expected_version=rules.version)
+    changed = deadline_settings_update(
+        actor=world.users["county"], data={"warn_days": 5, "version": 99}, expected_version=rules.version
+    )
     assert changed == ["warn_days"]
     rules = DeadlineSettings.current()
     assert rules.warn_days == 5 and rules.version == 2
@@ -207,5 +246,8 @@ def test_deadline_settings_refuse_other_roles_and_write_nothing(world, username)
     with pytest.raises(PermissionDenied):
         deadline_settings_update(actor=world.users[username], data={"warn_days": 5})
     after = DeadlineSettings.current()
-    assert (after.warn_days, after.version, after.history.count()) == (before.warn_days, before.version,
-                                                                       before.history.count())
+    assert (after.warn_days, after.version, after.history.count()) == (
+        before.warn_days,
+        before.version,
+        before.history.count(),
+    )

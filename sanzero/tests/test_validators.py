@@ -14,13 +14,16 @@ def test_published_credit_code_passes_the_checksum():
     assert credit_code_checksum_ok("91350100M000100Y43")
 
 
-@pytest.mark.parametrize("code", [
-    "91350100M000100Y44",   # check character changed
-    "91350100M000101Y43",   # a body character changed
-    "91350100M00010Y43",    # one character short
-    "91350100M000100Y4I",   # forbidden letter I
-    "",
-])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "91350100M000100Y44",  # check character changed
+        "91350100M000101Y43",  # a body character changed
+        "91350100M00010Y43",  # one character short
+        "91350100M000100Y4I",  # forbidden letter I
+        "",
+    ],
+)
 def test_altered_credit_codes_fail_the_checksum(code):
     assert not credit_code_checksum_ok(code)
 
@@ -40,11 +43,14 @@ def test_masking():
     assert mask_phone("13812341234") == "138****1234"
 
 
-@pytest.mark.parametrize("raw,expected", [
-    ("138 1234 5678", "13812345678"),
-    ("+8613812345678", "13812345678"),
-    ("0351-1234567", "0351-1234567"),
-])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("138 1234 5678", "13812345678"),
+        ("+8613812345678", "13812345678"),
+        ("0351-1234567", "0351-1234567"),
+    ],
+)
 def test_phone_normalisation(raw, expected):
     validate_phone(raw)
     assert normalize_phone(raw) == expected

@@ -10,20 +10,24 @@ from sanzero.tests.helpers import SPEC
 from sanzero.xlsx import CellError, Column, RowError, SheetSpec
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    (datetime(2026, 3, 5, 0, 0), date(2026, 3, 5)),
-    (date(2026, 3, 5), date(2026, 3, 5)),
-    ("2026-03-05", date(2026, 3, 5)),
-    (" 2026/3/5 ", date(2026, 3, 5)),
-    (None, None),
-    ("  ", None),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (datetime(2026, 3, 5, 0, 0), date(2026, 3, 5)),
+        (date(2026, 3, 5), date(2026, 3, 5)),
+        ("2026-03-05", date(2026, 3, 5)),
+        (" 2026/3/5 ", date(2026, 3, 5)),
+        (None, None),
+        ("  ", None),
+    ],
+)
 def test_date_accepts_excel_dates_and_iso_text(value, expected):
     assert Column("日期", "d", kind="date").parse(value) == expected
 
 
-@pytest.mark.parametrize("value", ["2026.03.05", "05/03/2026", "2026-03-05 10:00", "昨天", 46086, 46086.5,
-                                   "2026-03/05"])
+@pytest.mark.parametrize(
+    "value", ["2026.03.05", "05/03/2026", "2026-03-05 10:00", "昨天", 46086, 46086.5, "2026-03/05"]
+)
 def test_date_refuses_anything_else(value):
     with pytest.raises(CellError, match="^日期格式应为YYYY-MM-DD$"):
         Column("日期", "d", kind="date").parse(value)
@@ -49,10 +53,20 @@ def test_int_accepts_whole_numbers(value, expected):
     assert Column("人数", "n", kind="int").parse(value) == expected
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    (3.5, "应为整数"), ("3.5", "应为整数"), ("三", "应为整数"), ("1,000", "应为整数"), (True, "应为整数"),
-    (float("nan"), "应为整数"), (-1, "不能为负数"), ("-2", "不能为负数"), (-2.0, "不能为负数"),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (3.5, "应为整数"),
+        ("3.5", "应为整数"),
+        ("三", "应为整数"),
+        ("1,000", "应为整数"),
+        (True, "应为整数"),
+        (float("nan"), "应为整数"),
+        (-1, "不能为负数"),
+        ("-2", "不能为负数"),
+        (-2.0, "不能为负数"),
+    ],
+)
 def test_int_refuses_fractions_text_and_negatives(value, message):
     with pytest.raises(CellError, match=f"^{message}$"):
         Column("人数", "n", kind="int").parse(value)

@@ -17,9 +17,18 @@ def test_round_trip_with_excel_dates_and_text_dates(tmp_path):
     path = tmp_path / "disputes.xlsx"
     rows = [
         GOOD,
-        {"region_code": "330102001002", "subject_name": "西湖小学", "found_on": "2026-03-05",
-         "category": "其他", "summary": "家长与学校争执", "people": 12, "skip_level": True,
-         "target": Decimal("0.95"), "loss": Decimal("0.30"), "resolved_on": datetime(2026, 3, 9, 0, 0)},
+        {
+            "region_code": "330102001002",
+            "subject_name": "西湖小学",
+            "found_on": "2026-03-05",
+            "category": "其他",
+            "summary": "家长与学校争执",
+            "people": 12,
+            "skip_level": True,
+            "target": Decimal("0.95"),
+            "loss": Decimal("0.30"),
+            "resolved_on": datetime(2026, 3, 9, 0, 0),
+        },
     ]
     assert write_rows(path, SPEC, rows, sheet_title="矛盾纠纷") == 2
 
@@ -32,13 +41,38 @@ def test_round_trip_with_excel_dates_and_text_dates(tmp_path):
     assert result.ok, messages(result)
     assert result.header == SPEC.headers
     assert result.rows == [
-        (2, {"region_code": "330102001001", "subject_name": "东风村", "found_on": date(2026, 3, 5),
-             "category": "邻里纠纷", "summary": "宅基地边界争执", "people": 2, "risk": "黄",
-             "skip_level": False, "target": Decimal("0.8000"), "loss": Decimal("1.5"), "resolved_on": None}),
-        (3, {"region_code": "330102001002", "subject_name": "西湖小学", "found_on": date(2026, 3, 5),
-             "category": "其他", "summary": "家长与学校争执", "people": 12, "risk": None,
-             "skip_level": True, "target": Decimal("0.9500"), "loss": Decimal("0.30"),
-             "resolved_on": date(2026, 3, 9)}),
+        (
+            2,
+            {
+                "region_code": "330102001001",
+                "subject_name": "东风村",
+                "found_on": date(2026, 3, 5),
+                "category": "邻里纠纷",
+                "summary": "宅基地边界争执",
+                "people": 2,
+                "risk": "黄",
+                "skip_level": False,
+                "target": Decimal("0.8000"),
+                "loss": Decimal("1.5"),
+                "resolved_on": None,
+            },
+        ),
+        (
+            3,
+            {
+                "region_code": "330102001002",
+                "subject_name": "西湖小学",
+                "found_on": date(2026, 3, 5),
+                "category": "其他",
+                "summary": "家长与学校争执",
+                "people": 12,
+                "risk": None,
+                "skip_level": True,
+                "target": Decimal("0.9500"),
+                "loss": Decimal("0.30"),
+                "resolved_on": date(2026, 3, 9),
+            },
+        ),
     ]
 
 
@@ -48,21 +82,28 @@ def test_five_bad_rows_among_good_ones_are_all_reported(tmp_path):
         values.update(changes)
         return [values[k] for k in SPEC.keys]
 
-    path = make_xlsx(tmp_path / "bad.xlsx", [
-        SPEC.headers,
-        row(),                                   # 2 good
-        row(category="吵架"),                    # 3 not a category
-        row(),                                   # 4 good
-        row(found_on="2026年3月5日"),            # 5 bad date
-        row(people=-3),                          # 6 negative
-        [],                                      # 7 empty: skipped
-        row(summary=None),                       # 8 required empty
-        row(target="150%"),                      # 9 rate out of range
-        row(found_on=datetime(2026, 1, 2)),      # 10 good
-    ])
+    path = make_xlsx(
+        tmp_path / "bad.xlsx",
+        [
+            SPEC.headers,
+            row(),  # 2 good
+            row(category="吵架"),  # 3 not a category
+            row(),  # 4 good
+            row(found_on="2026年3月5日"),  # 5 bad date
+            row(people=-3),  # 6 negative
+            [],  # 7 empty: skipped
+            row(summary=None),  # 8 required empty
+            row(target="150%"),  # 9 rate out of range
+            row(found_on=datetime(2026, 1, 2)),  # 10 good
+        ],
+    )
     result = read_rows(path, SPEC)
     assert [(e.row, e.column) for e in result.errors] == [
-        (3, "纠纷类别"), (5, "登记日期"), (6, "涉及人数"), (8, "简要情况"), (9, "目标达标率"),
+        (3, "纠纷类别"),
+        (5, "登记日期"),
+        (6, "涉及人数"),
+        (8, "简要情况"),
+        (9, "目标达标率"),
     ]
     assert messages(result) == [
         "第3行 纠纷类别: 应为以下之一：" + "、".join(CATEGORIES),
@@ -75,34 +116,60 @@ def test_five_bad_rows_among_good_ones_are_all_reported(tmp_path):
 
 
 def test_several_errors_in_one_row_are_all_reported(tmp_path):
-    path = make_xlsx(tmp_path / "bad.xlsx", [
-        SPEC.headers,
-        ["330102001001", None, "3/5", "吵架", "x", 1.5, "橙", "Y", "x", "x", "2026-13-01"],
-    ])
+    path = make_xlsx(
+        tmp_path / "bad.xlsx",
+        [
+            SPEC.headers,
+            ["330102001001", None, "3/5", "吵架", "x", 1.5, "橙", "Y", "x", "x", "2026-13-01"],
+        ],
+    )
     result = read_rows(path, SPEC)
     assert [e.column for e in result.errors] == [
-        "主体名称", "登记日期", "纠纷类别", "涉及人数", "风险等级", "是否越级", "目标达标率",
-        "直接经济损失(万元)", "化解日期",
+        "主体名称",
+        "登记日期",
+        "纠纷类别",
+        "涉及人数",
+        "风险等级",
+        "是否越级",
+        "目标达标率",
+        "直接经济损失(万元)",
+        "化解日期",
     ]
     assert result.rows == []
 
 
 def test_any_column_order_and_only_required_columns(tmp_path):
-    path = make_xlsx(tmp_path / "order.xlsx", [
-        ["简要情况", "纠纷类别", "登记日期", "主体名称", "所属区划代码"],
-        ["争执", "其他", "2026/03/05", "东风村", 330102001001],
-    ])
+    path = make_xlsx(
+        tmp_path / "order.xlsx",
+        [
+            ["简要情况", "纠纷类别", "登记日期", "主体名称", "所属区划代码"],
+            ["争执", "其他", "2026/03/05", "东风村", 330102001001],
+        ],
+    )
     result = read_rows(path, SPEC)
     assert result.ok, messages(result)
-    assert result.rows == [(2, {"summary": "争执", "category": "其他", "found_on": date(2026, 3, 5),
-                                "subject_name": "东风村", "region_code": "330102001001"})]
+    assert result.rows == [
+        (
+            2,
+            {
+                "summary": "争执",
+                "category": "其他",
+                "found_on": date(2026, 3, 5),
+                "subject_name": "东风村",
+                "region_code": "330102001001",
+            },
+        )
+    ]
 
 
 def test_header_tolerates_spaces_fullwidth_brackets_and_a_required_star(tmp_path):
-    path = make_xlsx(tmp_path / "h.xlsx", [
-        ["所属区划代码*", " 主体名称 ", "登记日期＊", "纠纷类别", "简要情况", "直接经济损失（万元）", None, None],
-        ["330102001001", "东风村", "2026-03-05", "其他", "争执", 2],
-    ])
+    path = make_xlsx(
+        tmp_path / "h.xlsx",
+        [
+            ["所属区划代码*", " 主体名称 ", "登记日期＊", "纠纷类别", "简要情况", "直接经济损失（万元）", None, None],
+            ["330102001001", "东风村", "2026-03-05", "其他", "争执", 2],
+        ],
+    )
     result = read_rows(path, SPEC)
     assert result.ok, messages(result)
     assert result.rows[0][1]["loss"] == Decimal(2)
@@ -110,10 +177,13 @@ def test_header_tolerates_spaces_fullwidth_brackets_and_a_required_star(tmp_path
 
 
 def test_unknown_duplicate_and_missing_columns(tmp_path):
-    path = make_xlsx(tmp_path / "h.xlsx", [
-        ["所属区划代码", "主体名称", "登记日期", "纠纷类别", "备注信息", "登记日期"],
-        ["330102001001", "东风村", "2026-03-05", "其他"],
-    ])
+    path = make_xlsx(
+        tmp_path / "h.xlsx",
+        [
+            ["所属区划代码", "主体名称", "登记日期", "纠纷类别", "备注信息", "登记日期"],
+            ["330102001001", "东风村", "2026-03-05", "其他"],
+        ],
+    )
     result = read_rows(path, SPEC)
     assert result.rows == []
     assert messages(result) == [
@@ -132,11 +202,14 @@ def test_missing_required_column(tmp_path):
 
 def test_values_without_a_header_are_errors_not_silently_dropped(tmp_path):
     headers = ["所属区划代码", "主体名称", None, "登记日期", "纠纷类别", "简要情况"]
-    path = make_xlsx(tmp_path / "x.xlsx", [
-        headers,
-        ["330102001001", "东风村", None, "2026-03-05", "其他", "争执"],
-        ["330102001001", "东风村", "备注", "2026-03-05", "其他", "争执", None, "多余"],
-    ])
+    path = make_xlsx(
+        tmp_path / "x.xlsx",
+        [
+            headers,
+            ["330102001001", "东风村", None, "2026-03-05", "其他", "争执"],
+            ["330102001001", "东风村", "备注", "2026-03-05", "其他", "争执", None, "多余"],
+        ],
+    )
     result = read_rows(path, SPEC)
     assert messages(result) == ["第3行 第C列: 该列没有表头，内容无法识别", "第3行 第H列: 该列没有表头，内容无法识别"]
     assert [n for n, _ in result.rows] == [2]

@@ -87,8 +87,10 @@ def _skeleton_parts():
         return {i.filename: src.read(i) for i in src.infolist() if i.filename != "xl/worksheets/sheet1.xml"}
 
 
-SHEET_HEAD = (b'<?xml version="1.0" encoding="UTF-8"?>'
-              b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+SHEET_HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+)
 SHEET_TAIL = b"</sheetData></worksheet>"
 # One cell of a long run of "x" per row: deflate packs the run at distance 1 (no extra bits), ~1000×.
 ROW = b'<row r="2"><c r="A2" t="inlineStr"><is><t>' + b"x" * (1024 * 1024) + b"</t></is></c></row>"
@@ -129,8 +131,10 @@ def test_zip_bomb_is_refused_from_the_directory(tmp_path):
     assert elapsed < 2.0, elapsed
     assert peak < 5 * 1024 * 1024, peak
     assert rss_growth_kb < 50 * 1024, rss_growth_kb
-    print(f"\nbomb: file {size / 1024:.0f} KB, refused in {elapsed * 1000:.1f} ms, "
-          f"tracemalloc peak {peak / 1024:.0f} KB, max RSS growth {rss_growth_kb} KB")
+    print(
+        f"\nbomb: file {size / 1024:.0f} KB, refused in {elapsed * 1000:.1f} ms, "
+        f"tracemalloc peak {peak / 1024:.0f} KB, max RSS growth {rss_growth_kb} KB"
+    )
 
 
 def test_zip_bomb_by_ratio_under_the_total_limit(tmp_path):
@@ -146,12 +150,12 @@ def _patch_declared_size(path, member, new_size):
     name = member.encode()
     with zipfile.ZipFile(path) as archive:
         local = archive.getinfo(member).header_offset
-    assert data[local:local + 4] == b"PK\x03\x04"
+    assert data[local : local + 4] == b"PK\x03\x04"
     struct.pack_into("<I", data, local + 22, new_size)
     pos = data.find(b"PK\x01\x02")
     while pos != -1:
         name_len = struct.unpack_from("<H", data, pos + 28)[0]
-        if data[pos + 46:pos + 46 + name_len] == name:
+        if data[pos + 46 : pos + 46 + name_len] == name:
             struct.pack_into("<I", data, pos + 24, new_size)
             break
         pos = data.find(b"PK\x01\x02", pos + 4)
@@ -179,11 +183,13 @@ def test_zip_bomb_with_a_lying_directory_is_still_bounded(tmp_path):
 
 
 def test_xml_entity_expansion_is_refused(tmp_path):
-    laughs = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-              b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
-              b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
-              b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-              b'<row r="1"><c r="A1" t="inlineStr"><is><t>&lol3;</t></is></c></row></sheetData></worksheet>')
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+        b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>&lol3;</t></is></c></row></sheetData></worksheet>'
+    )
     path = tmp_path / "laughs.xlsx"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in _skeleton_parts().items():

@@ -35,17 +35,35 @@ def test_formula_looking_text_is_written_as_a_string(tmp_path):
 
 def test_write_rows_formats_and_cleans(tmp_path):
     path = tmp_path / "export.xlsx"
-    spec = SheetSpec("导出", [Column("日期", "d", kind="date"), Column("时间", "t"),
-                              Column("比率", "r", kind="rate"), Column("标志", "b", kind="bool"),
-                              Column("文本", "x")])
-    rows = [{"d": datetime(2026, 3, 5, 14, 30), "t": datetime(2026, 3, 5, 14, 30), "r": Decimal("0.962"),
-             "b": True, "x": "含\x07控制字符"}]
+    spec = SheetSpec(
+        "导出",
+        [
+            Column("日期", "d", kind="date"),
+            Column("时间", "t"),
+            Column("比率", "r", kind="rate"),
+            Column("标志", "b", kind="bool"),
+            Column("文本", "x"),
+        ],
+    )
+    rows = [
+        {
+            "d": datetime(2026, 3, 5, 14, 30),
+            "t": datetime(2026, 3, 5, 14, 30),
+            "r": Decimal("0.962"),
+            "b": True,
+            "x": "含\x07控制字符",
+        }
+    ]
     write_rows(path, spec, rows, sheet_title="导出[1]")
     wb = openpyxl.load_workbook(path)
     ws = wb.worksheets[0]
     assert wb.sheetnames == ["导出_1_"]
     assert ws.freeze_panes == "A2"
-    assert (ws.page_setup.orientation, ws.page_setup.paperSize, ws.print_title_rows) == ("landscape", 9, "$1:$1")  # 9: A4
+    assert (ws.page_setup.orientation, ws.page_setup.paperSize, ws.print_title_rows) == (
+        "landscape",
+        9,
+        "$1:$1",
+    )  # 9: A4
     assert ws.sheet_properties.pageSetUpPr.fitToPage and (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
     # A sheet too wide to fit legibly keeps its size and runs on to further pages instead.
     wide = SheetSpec("宽表", [Column(f"很长的列名称第{i}列", f"c{i}") for i in range(20)])
@@ -103,8 +121,10 @@ def test_template(tmp_path):
     help_ws = wb["说明"]
     assert help_ws["A1"].value == "矛盾纠纷台账导入模板"
     assert [c.value for c in help_ws[2]][:4] == ["列名", "是否必填", "格式/可选值", "说明"]
-    table = {help_ws.cell(row=r, column=1).value: [help_ws.cell(row=r, column=c).value for c in (2, 3, 4)]
-             for r in range(3, 3 + len(spec))}
+    table = {
+        help_ws.cell(row=r, column=1).value: [help_ws.cell(row=r, column=c).value for c in (2, 3, 4)]
+        for r in range(3, 3 + len(spec))
+    }
     assert list(table) == spec.headers
     assert table["简要情况"] == ["是", "文本，不超过200个字符", "一两句话说清楚纠纷经过"]
     assert table["风险等级"][:2] == ["否", "可选值：红、黄、蓝"]

@@ -33,8 +33,18 @@ def add_user(monkeypatch, *args, password=GOOD_PASSWORD):
 
 
 def test_add_user_creates_a_clerk_with_two_townships(world, monkeypatch):
-    out = add_user(monkeypatch, "liu_clerk", "--role", "clerk", "--region", world.town_a.code,
-                   "--region", world.town_b.code, "--full-name", "刘录入")
+    out = add_user(
+        monkeypatch,
+        "liu_clerk",
+        "--role",
+        "clerk",
+        "--region",
+        world.town_a.code,
+        "--region",
+        world.town_b.code,
+        "--full-name",
+        "刘录入",
+    )
     user = User.objects.get(username="liu_clerk")
     assert user.role == Role.CLERK
     assert user.full_name == "刘录入"
@@ -64,19 +74,29 @@ def test_a_new_clerk_can_log_in_and_sees_only_their_township(world, monkeypatch,
     assert {row.record.name for row in response.context["table"].rows} == {"乙镇中学", "乙一村商店", "乙一村"}
 
 
-@pytest.mark.parametrize("args,password,message", [
-    (["newbie", "--role", "boss", "--region", "990121100000"], GOOD_PASSWORD, "角色“boss”无效"),
-    (["newbie", "--role", "clerk", "--region", "990121999000"], GOOD_PASSWORD, "区划代码“990121999000”不存在"),
-    (["newbie", "--role", "clerk", "--region", "990121100000", "--region", "abc"], GOOD_PASSWORD, "区划代码“abc”不存在"),
-    (["newbie", "--role", "clerk"], GOOD_PASSWORD, "至少需要一个管辖区划"),
-    (["newbie", "--role", "clerk", "--region", "990121100000"], "", "密码不能为空"),
-    (["newbie", "--role", "clerk", "--region", "990121100000"], "12345678", "密码不符合要求"),
-    (["newbie", "--role", "department", "--region", "990121000000"], GOOD_PASSWORD, "必须指定部门（--department）"),
-    (["newbie", "--role", "department", "--region", "990121000000", "--department", "宣传部"], GOOD_PASSWORD,
-     "部门“宣传部”不存在"),
-    (["clerk_a", "--role", "clerk", "--region", "990121100000"], GOOD_PASSWORD, "用户名“clerk_a”已存在"),
-    (["   ", "--role", "clerk", "--region", "990121100000"], GOOD_PASSWORD, "用户名不能为空"),
-])
+@pytest.mark.parametrize(
+    "args,password,message",
+    [
+        (["newbie", "--role", "boss", "--region", "990121100000"], GOOD_PASSWORD, "角色“boss”无效"),
+        (["newbie", "--role", "clerk", "--region", "990121999000"], GOOD_PASSWORD, "区划代码“990121999000”不存在"),
+        (
+            ["newbie", "--role", "clerk", "--region", "990121100000", "--region", "abc"],
+            GOOD_PASSWORD,
+            "区划代码“abc”不存在",
+        ),
+        (["newbie", "--role", "clerk"], GOOD_PASSWORD, "至少需要一个管辖区划"),
+        (["newbie", "--role", "clerk", "--region", "990121100000"], "", "密码不能为空"),
+        (["newbie", "--role", "clerk", "--region", "990121100000"], "12345678", "密码不符合要求"),
+        (["newbie", "--role", "department", "--region", "990121000000"], GOOD_PASSWORD, "必须指定部门（--department）"),
+        (
+            ["newbie", "--role", "department", "--region", "990121000000", "--department", "宣传部"],
+            GOOD_PASSWORD,
+            "部门“宣传部”不存在",
+        ),
+        (["clerk_a", "--role", "clerk", "--region", "990121100000"], GOOD_PASSWORD, "用户名“clerk_a”已存在"),
+        (["   ", "--role", "clerk", "--region", "990121100000"], GOOD_PASSWORD, "用户名不能为空"),
+    ],
+)
 def test_add_user_refuses_bad_input_and_creates_nobody(world, monkeypatch, args, password, message):
     before = set(User.objects.values_list("username", "password"))
     with pytest.raises(CommandError) as exc:
@@ -108,8 +128,14 @@ def sqlite_env(tmp_path):
 
 def manage(env, *args, stdin=""):
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, input=stdin,
-        capture_output=True, text=True, encoding="utf-8", timeout=180,
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=180,
     )
 
 
@@ -118,10 +144,13 @@ def usernames(env) -> list[str]:
         return [row[0] for row in db.execute("SELECT username FROM sanzero_user ORDER BY username")]
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--role", "boss"], "角色“boss”无效"),
-    (["--role", "clerk", "--region", "990121100000"], "区划代码“990121100000”不存在"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--role", "boss"], "角色“boss”无效"),
+        (["--role", "clerk", "--region", "990121100000"], "区划代码“990121100000”不存在"),
+    ],
+)
 def test_add_user_process_fails_with_exit_1_and_a_chinese_message(sqlite_env, args, message):
     done = manage(sqlite_env, "add_user", "newbie", *args, stdin=f"{GOOD_PASSWORD}\n")
     assert done.returncode == 1
@@ -150,10 +179,21 @@ def test_seed_demo_loads_the_county_once_and_refuses_other_scales(db):
     assert Subject.history.count() == 8000
     # every village and community is itself a subject
     assert Subject.objects.filter(village_region__isnull=False).count() == 150
-    assert set(User.objects.values_list("username", flat=True)) == {"admin", "county", "clerk_a", "clerk_b", "grid", "edu"}
+    assert set(User.objects.values_list("username", flat=True)) == {
+        "admin",
+        "county",
+        "clerk_a",
+        "clerk_b",
+        "grid",
+        "edu",
+    }
     assert {u.username: u.role for u in User.objects.all()} == {
-        "admin": Role.ADMIN, "county": Role.COUNTY, "clerk_a": Role.CLERK, "clerk_b": Role.CLERK,
-        "grid": Role.GRID, "edu": Role.DEPARTMENT,
+        "admin": Role.ADMIN,
+        "county": Role.COUNTY,
+        "clerk_a": Role.CLERK,
+        "clerk_b": Role.CLERK,
+        "grid": Role.GRID,
+        "edu": Role.DEPARTMENT,
     }
     assert User.objects.get(username="edu").department.name == "教育局"
     assert User.objects.get(username="grid").scope_regions.get().level == "village"

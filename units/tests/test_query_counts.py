@@ -120,8 +120,10 @@ def test_subject_list_of_8000_answers_in_under_a_second(login):
         timings.append(time.perf_counter() - start)
         assert response.status_code == 200
     best = min(timings)
-    print(f"\nGET /subjects/ (county user, 8000 subjects, 25 per page): best of 5 = {best * 1000:.0f} ms "
-          f"(all: {', '.join(f'{t * 1000:.0f}' for t in timings)} ms)")
+    print(
+        f"\nGET /subjects/ (county user, 8000 subjects, 25 per page): best of 5 = {best * 1000:.0f} ms "
+        f"(all: {', '.join(f'{t * 1000:.0f}' for t in timings)} ms)"
+    )
     assert best < 1.0
 
 

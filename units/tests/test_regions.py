@@ -19,14 +19,17 @@ def test_good_codes_at_every_level():
     assert grid.prefix == "990121100201001"
 
 
-@pytest.mark.parametrize("code,level,message", [
-    ("99012100000", RegionLevel.COUNTY, "应为12位"),
-    ("9901210000000", RegionLevel.COUNTY, "应为12位"),
-    ("99012A000000", RegionLevel.COUNTY, "只能由数字"),
-    ("990121100000", RegionLevel.COUNTY, "第7位起应全为0"),
-    ("990121000000", RegionLevel.TOWNSHIP, "不能全为0"),
-    ("990121100201", RegionLevel.GRID, "应为15位"),
-])
+@pytest.mark.parametrize(
+    "code,level,message",
+    [
+        ("99012100000", RegionLevel.COUNTY, "应为12位"),
+        ("9901210000000", RegionLevel.COUNTY, "应为12位"),
+        ("99012A000000", RegionLevel.COUNTY, "只能由数字"),
+        ("990121100000", RegionLevel.COUNTY, "第7位起应全为0"),
+        ("990121000000", RegionLevel.TOWNSHIP, "不能全为0"),
+        ("990121100201", RegionLevel.GRID, "应为15位"),
+    ],
+)
 def test_bad_codes_are_refused_with_a_reason(code, level, message):
     errors = region_code_errors(code, level, None)
     assert message in " ".join(errors.values())
@@ -36,7 +39,9 @@ def test_bad_codes_are_refused_with_a_reason(code, level, message):
 def test_child_code_outside_its_parents_prefix_is_refused():
     county = services.region_create(actor=None, code="990121000000", name="县", level=RegionLevel.COUNTY, parent=None)
     with pytest.raises(ValidationError) as exc:
-        services.region_create(actor=None, code="990122100000", name="外县的镇", level=RegionLevel.TOWNSHIP, parent=county)
+        services.region_create(
+            actor=None, code="990122100000", name="外县的镇", level=RegionLevel.TOWNSHIP, parent=county
+        )
     assert "代码前缀 990121" in str(exc.value)
     assert not Region.objects.filter(code="990122100000").exists()
 
@@ -65,8 +70,13 @@ def test_subtree_is_a_code_prefix(world):
 
 def test_only_admins_add_regions(world):
     with pytest.raises(PermissionDenied):
-        services.region_create(actor=world.users["county"], code="990121102000", name="丙镇",
-                               level=RegionLevel.TOWNSHIP, parent=world.county)
+        services.region_create(
+            actor=world.users["county"],
+            code="990121102000",
+            name="丙镇",
+            level=RegionLevel.TOWNSHIP,
+            parent=world.county,
+        )
 
 
 def test_region_browser_counts_subjects_per_child(world, client_as):

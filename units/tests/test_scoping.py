@@ -28,37 +28,88 @@ def test_subject_list_shows_only_the_users_subjects(world, client_as):
 
 
 def test_subject_detail_matrix(world, client_as):
-    check_role_matrix(client_as, f"/subjects/{world.school_a.pk}/", {
-        **ANON, "admin": 200, "county": 200, "clerk_a": 200, "clerk_b": 404, "grid_a": 404, "dept_edu": 200,
-    })
-    check_role_matrix(client_as, f"/subjects/{world.shop_a.pk}/", {
-        "clerk_a": 200, "clerk_b": 404, "grid_a": 200, "dept_edu": 404,
-    })
+    check_role_matrix(
+        client_as,
+        f"/subjects/{world.school_a.pk}/",
+        {
+            **ANON,
+            "admin": 200,
+            "county": 200,
+            "clerk_a": 200,
+            "clerk_b": 404,
+            "grid_a": 404,
+            "dept_edu": 200,
+        },
+    )
+    check_role_matrix(
+        client_as,
+        f"/subjects/{world.shop_a.pk}/",
+        {
+            "clerk_a": 200,
+            "clerk_b": 404,
+            "grid_a": 200,
+            "dept_edu": 404,
+        },
+    )
 
 
 def test_subject_edit_matrix(world, client_as):
     url = f"/subjects/{world.school_a.pk}/edit/"
-    check_role_matrix(client_as, url, {
-        **ANON, "admin": 200, "county": 403, "clerk_a": 200, "clerk_b": 404, "grid_a": 404, "dept_edu": 403,
-    })
+    check_role_matrix(
+        client_as,
+        url,
+        {
+            **ANON,
+            "admin": 200,
+            "county": 403,
+            "clerk_a": 200,
+            "clerk_b": 404,
+            "grid_a": 404,
+            "dept_edu": 403,
+        },
+    )
     before = Subject.objects.get(pk=world.school_a.pk).name
-    check_role_matrix(client_as, url, {
-        **ANON, "county": 403, "clerk_b": 404, "grid_a": 404, "dept_edu": 403,
-    }, method="post", data={"name": "篡改", "category": world.school_a.category_id,
-                            "region": world.school_a.region_id})
+    check_role_matrix(
+        client_as,
+        url,
+        {
+            **ANON,
+            "county": 403,
+            "clerk_b": 404,
+            "grid_a": 404,
+            "dept_edu": 403,
+        },
+        method="post",
+        data={"name": "篡改", "category": world.school_a.category_id, "region": world.school_a.region_id},
+    )
     assert Subject.objects.get(pk=world.school_a.pk).name == before
 
 
 def test_subject_create_matrix(world, client_as):
-    check_role_matrix(client_as, "/subjects/new/", {
-        **ANON, "admin": 200, "county": 403, "clerk_a": 200, "clerk_b": 200, "grid_a": 403, "dept_edu": 403,
-    })
+    check_role_matrix(
+        client_as,
+        "/subjects/new/",
+        {
+            **ANON,
+            "admin": 200,
+            "county": 403,
+            "clerk_a": 200,
+            "clerk_b": 200,
+            "grid_a": 403,
+            "dept_edu": 403,
+        },
+    )
 
 
 def test_clerk_cannot_create_a_subject_in_another_township(world, client_as):
-    response = client_as("clerk_a").post("/subjects/new/", {
-        "name": "越权登记", "category": world.shop_b.category_id, "region": world.village_b.pk,
-    })
+    response = client_as("clerk_a").post(
+        "/subjects/new/",
+        {
+            "name": "越权登记",
+            "category": world.shop_b.category_id,
+            "region": world.village_b.pk,
+        },
+    )
     assert response.status_code == 400
     assert "region" in response.context["form"].errors
     assert not Subject.objects.filter(name="越权登记").exists()
@@ -66,11 +117,26 @@ def test_clerk_cannot_create_a_subject_in_another_township(world, client_as):
 
 def test_deregister_matrix(world, client_as):
     url = f"/subjects/{world.shop_a.pk}/deregister/"
-    check_role_matrix(client_as, url, {
-        **ANON, "admin": 200, "county": 403, "clerk_a": 200, "clerk_b": 404, "grid_a": 403, "dept_edu": 404,
-    })
-    check_role_matrix(client_as, url, {**ANON, "county": 403, "clerk_b": 404, "grid_a": 403, "dept_edu": 404},
-                      method="post", data={"left_on": "2026-01-01", "reason": "x"})
+    check_role_matrix(
+        client_as,
+        url,
+        {
+            **ANON,
+            "admin": 200,
+            "county": 403,
+            "clerk_a": 200,
+            "clerk_b": 404,
+            "grid_a": 403,
+            "dept_edu": 404,
+        },
+    )
+    check_role_matrix(
+        client_as,
+        url,
+        {**ANON, "county": 403, "clerk_b": 404, "grid_a": 403, "dept_edu": 404},
+        method="post",
+        data={"left_on": "2026-01-01", "reason": "x"},
+    )
     assert Subject.objects.get(pk=world.shop_a.pk).left_on is None
 
 
@@ -80,10 +146,21 @@ def test_home_counts_are_scoped(world, client_as):
     assert client_as("dept_edu").get("/").context["totals"]["active_total"] == 2
 
 
-@pytest.mark.parametrize("url", [
-    "/", "/subjects/", "/subjects/new/", "/subjects/1/", "/subjects/1/edit/", "/subjects/1/deregister/",
-    "/regions/", "/regions/990121000000/", "/accounts/password_change/", "/admin/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/subjects/",
+        "/subjects/new/",
+        "/subjects/1/",
+        "/subjects/1/edit/",
+        "/subjects/1/deregister/",
+        "/regions/",
+        "/regions/990121000000/",
+        "/accounts/password_change/",
+        "/admin/",
+    ],
+)
 def test_every_page_but_login_and_healthz_needs_a_login(db, client, url):
     response = client.get(url)
     assert response.status_code == 302

@@ -92,19 +92,22 @@ def test_fixing_the_credit_code_clears_the_warning(world, client_as):
     assert subject.credit_code == VALID_CODE and subject.credit_code_warning is False
 
 
-@pytest.mark.parametrize("field,value,message", [
-    ("name", "", "必填"),
-    ("name", "   ", "必填"),
-    ("name", "商" * 101, "100"),
-    ("phone", "12345", "联系电话格式不正确"),
-    ("phone", "1381234567a", "联系电话格式不正确"),
-    ("credit_code", "91350100M000100I43", "不允许的字符"),
-    ("credit_code", "91350100M00010", "应为18位"),
-    ("joined_on", "2026-13-45", "有效的日期"),
-    ("joined_on", "去年春天", "有效的日期"),
-    ("category", "999999", "选择一个有效的选项"),
-    ("region", "", "必填"),
-])
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("name", "", "必填"),
+        ("name", "   ", "必填"),
+        ("name", "商" * 101, "100"),
+        ("phone", "12345", "联系电话格式不正确"),
+        ("phone", "1381234567a", "联系电话格式不正确"),
+        ("credit_code", "91350100M000100I43", "不允许的字符"),
+        ("credit_code", "91350100M00010", "应为18位"),
+        ("joined_on", "2026-13-45", "有效的日期"),
+        ("joined_on", "去年春天", "有效的日期"),
+        ("category", "999999", "选择一个有效的选项"),
+        ("region", "", "必填"),
+    ],
+)
 def test_bad_input_is_refused_with_a_chinese_message_on_the_field(world, client_as, field, value, message):
     before = Subject.objects.count()
     response = client_as("clerk_a").post("/subjects/new/", subject_post(world, **{field: value}))
@@ -136,8 +139,9 @@ def test_the_same_name_is_allowed_in_another_region_or_after_the_first_left(worl
     assert client.post("/subjects/new/", subject_post(world)).status_code == 302
     assert client.post("/subjects/new/", subject_post(world, region=world.town_a.pk)).status_code == 302
     first = Subject.objects.get(name="甲镇恒通商贸有限公司", region=world.village_a)
-    response = client.post(f"/subjects/{first.pk}/deregister/",
-                           {"left_on": "2026-04-01", "reason": "停业注销", "version": first.version})
+    response = client.post(
+        f"/subjects/{first.pk}/deregister/", {"left_on": "2026-04-01", "reason": "停业注销", "version": first.version}
+    )
     assert response.status_code == 302
     assert client.post("/subjects/new/", subject_post(world)).status_code == 302
     assert Subject.objects.filter(name="甲镇恒通商贸有限公司", region=world.village_a).count() == 2

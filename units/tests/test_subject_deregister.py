@@ -24,8 +24,10 @@ def test_deregister_asks_for_confirmation_first(world, client_as):
 def test_deregister_sets_left_on_keeps_the_row_and_audits_it(world, client_as):
     subject = world.shop_a
     client = client_as("clerk_a")
-    response = client.post(f"/subjects/{subject.pk}/deregister/",
-                           {"left_on": "2026-04-01", "reason": "停业注销", "version": subject.version})
+    response = client.post(
+        f"/subjects/{subject.pk}/deregister/",
+        {"left_on": "2026-04-01", "reason": "停业注销", "version": subject.version},
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == f"/subjects/{subject.pk}/"
     fresh = Subject.objects.get(pk=subject.pk)  # still there: never a hard delete
@@ -46,26 +48,31 @@ def test_deregister_sets_left_on_keeps_the_row_and_audits_it(world, client_as):
 
     again = client.get(f"/subjects/{subject.pk}/deregister/")
     assert again.status_code == 404
-    again = client.post(f"/subjects/{subject.pk}/deregister/",
-                        {"left_on": "2026-05-01", "reason": "再次退出", "version": fresh.version})
+    again = client.post(
+        f"/subjects/{subject.pk}/deregister/", {"left_on": "2026-05-01", "reason": "再次退出", "version": fresh.version}
+    )
     assert again.status_code == 404
     assert Subject.objects.get(pk=subject.pk).left_on == datetime.date(2026, 4, 1)
 
 
-@pytest.mark.parametrize("left_on,message", [
-    ("2026-02-28", "退出日期不能早于纳入日期"),
-    ("future", "退出日期不能晚于今天"),
-    ("", "必填"),
-    ("二〇二六年", "有效的日期"),
-])
+@pytest.mark.parametrize(
+    "left_on,message",
+    [
+        ("2026-02-28", "退出日期不能早于纳入日期"),
+        ("future", "退出日期不能晚于今天"),
+        ("", "必填"),
+        ("二〇二六年", "有效的日期"),
+    ],
+)
 def test_a_bad_left_on_is_refused_and_nothing_changes(world, client_as, left_on, message):
     client = client_as("clerk_a")
     client.post("/subjects/new/", subject_post(world, joined_on="2026-03-01"))
     subject = Subject.objects.get(name="甲镇恒通商贸有限公司")
     if left_on == "future":
         left_on = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
-    response = client.post(f"/subjects/{subject.pk}/deregister/",
-                           {"left_on": left_on, "reason": "停业", "version": subject.version})
+    response = client.post(
+        f"/subjects/{subject.pk}/deregister/", {"left_on": left_on, "reason": "停业", "version": subject.version}
+    )
     assert response.status_code == 400
     assert message in field_errors(response, "left_on")
     assert message in visible_text(response)
@@ -76,8 +83,9 @@ def test_a_bad_left_on_is_refused_and_nothing_changes(world, client_as, left_on,
 
 def test_deregister_needs_a_reason(world, client_as):
     subject = world.shop_a
-    response = client_as("clerk_a").post(f"/subjects/{subject.pk}/deregister/",
-                                         {"left_on": "2026-04-01", "reason": "", "version": subject.version})
+    response = client_as("clerk_a").post(
+        f"/subjects/{subject.pk}/deregister/", {"left_on": "2026-04-01", "reason": "", "version": subject.version}
+    )
     assert response.status_code == 400
     assert "必填" in field_errors(response, "reason")
     assert Subject.objects.get(pk=subject.pk).left_on is None
@@ -88,8 +96,9 @@ def test_a_stale_deregistration_is_refused(world, client_as):
     client = client_as("clerk_a")
     stale_version = subject.version
     client.post(f"/subjects/{subject.pk}/edit/", edit_post(subject, address="新地址"))
-    response = client.post(f"/subjects/{subject.pk}/deregister/",
-                           {"left_on": "2026-04-01", "reason": "停业", "version": stale_version})
+    response = client.post(
+        f"/subjects/{subject.pk}/deregister/", {"left_on": "2026-04-01", "reason": "停业", "version": stale_version}
+    )
     assert response.status_code == 400
     assert "其他用户修改" in visible_text(response)
     assert Subject.objects.get(pk=subject.pk).left_on is None

@@ -31,8 +31,9 @@ def test_editing_saves_the_change_bumps_the_version_and_shows_old_and_new(world,
     assert form_page.status_code == 200
     assert form_page.context["form"]["version"].value() == 1
 
-    response = client.post(f"/subjects/{subject.pk}/edit/",
-                           edit_post(subject, responsible_person="李秀英", phone="0351-1234567"))
+    response = client.post(
+        f"/subjects/{subject.pk}/edit/", edit_post(subject, responsible_person="李秀英", phone="0351-1234567")
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == f"/subjects/{subject.pk}/"
     subject.refresh_from_db()
@@ -47,7 +48,8 @@ def test_editing_saves_the_change_bumps_the_version_and_shows_old_and_new(world,
     newest = page.context["audit"][0]
     assert newest.action == "修改"
     assert {(c.label, c.old, c.new) for c in newest.changes} == {
-        ("负责人", "王建国", "李秀英"), ("联系电话", "13812345678", "0351-1234567"),
+        ("负责人", "王建国", "李秀英"),
+        ("联系电话", "13812345678", "0351-1234567"),
     }
     text = visible_text(page)
     assert "负责人：王建国 → 李秀英" in text
@@ -137,10 +139,15 @@ def test_a_villages_own_subject_keeps_its_category_and_region(world, client_as):
     form = client.get(url).context["form"]
     assert form.fields["category"].disabled and form.fields["region"].disabled
 
-    response = client.post(url, edit_post(
-        village_subject, category=Category.objects.get(name="企业").pk, region=world.town_a.pk,
-        responsible_person="村支书",
-    ))
+    response = client.post(
+        url,
+        edit_post(
+            village_subject,
+            category=Category.objects.get(name="企业").pk,
+            region=world.town_a.pk,
+            responsible_person="村支书",
+        ),
+    )
     assert response.status_code == 302
     fresh = Subject.objects.get(pk=village_subject.pk)
     assert fresh.category.name == "村"

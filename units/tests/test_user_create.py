@@ -25,14 +25,19 @@ PASSWORD = "Qingshi-Anquan-2026"
 
 
 def create(world, actor, username="liu_clerk", **extra):
-    data = {"username": username, "role": Role.CLERK, "region_codes": [world.town_a.code], "password": PASSWORD,
-            "full_name": "刘录入", **extra}
+    data = {
+        "username": username,
+        "role": Role.CLERK,
+        "region_codes": [world.town_a.code],
+        "password": PASSWORD,
+        "full_name": "刘录入",
+        **extra,
+    }
     return user_create(actor=actor, **data)
 
 
 def nothing_written(username: str) -> bool:
-    return not User.objects.filter(username=username).exists() and not User.history.filter(
-        username=username).exists()
+    return not User.objects.filter(username=username).exists() and not User.history.filter(username=username).exists()
 
 
 def test_an_administrator_creates_a_user_and_the_history_names_them(world):
@@ -40,7 +45,10 @@ def test_an_administrator_creates_a_user_and_the_history_names_them(world):
     user = create(world, admin)
     record = user.history.get()
     assert (record.history_type, record.history_user, record.history_change_reason) == (
-        "+", admin, "新建用户（乡镇(街道)录入员，管辖：甲镇）")
+        "+",
+        admin,
+        "新建用户（乡镇(街道)录入员，管辖：甲镇）",
+    )
     assert (record.username, record.role, record.full_name) == ("liu_clerk", Role.CLERK, "刘录入")
     entry = audit_trail(user)[0]
     assert (entry.who, entry.action) == (admin.display_name, "新建")
@@ -86,8 +94,13 @@ def test_an_anonymous_or_inactive_actor_is_refused(world):
 
 def test_bad_input_is_refused_with_every_reason_and_nothing_is_written(world):
     with pytest.raises(UserInputError) as refused:
-        user_create(actor=world.users["admin"], username="wei_edu", role=Role.DEPARTMENT, region_codes=["990199000000"],
-                    password="123")
+        user_create(
+            actor=world.users["admin"],
+            username="wei_edu",
+            role=Role.DEPARTMENT,
+            region_codes=["990199000000"],
+            password="123",
+        )
     assert isinstance(refused.value, ServiceError)  # shown as an error by the pages and the admin
     message = str(refused.value)
     assert "区划代码“990199000000”不存在" in message and "必须指定部门" in message and "密码不符合要求" in message
@@ -111,10 +124,23 @@ def test_there_is_no_second_copy_of_user_create():
 
 # --- the admin's 增加用户 ------------------------------------------------------------------------------
 
+
 def admin_add(client, **data):
-    return client.post("/admin/sanzero/user/add/", {
-        "username": "liu_clerk", "password1": PASSWORD, "password2": PASSWORD, "full_name": "刘录入",
-        "role": Role.CLERK, "scope_regions": [], "department": "", "_save": "保存", **data}, follow=True)
+    return client.post(
+        "/admin/sanzero/user/add/",
+        {
+            "username": "liu_clerk",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "full_name": "刘录入",
+            "role": Role.CLERK,
+            "scope_regions": [],
+            "department": "",
+            "_save": "保存",
+            **data,
+        },
+        follow=True,
+    )
 
 
 def test_the_admin_creates_users_through_the_service(world, client_as):
@@ -126,14 +152,15 @@ def test_the_admin_creates_users_through_the_service(world, client_as):
     assert set(user.scope_regions.all()) == {world.town_a, world.town_b}
     record = user.history.get()
     assert (record.history_user, record.history_change_reason) == (
-        world.users["admin"], "新建用户（乡镇(街道)录入员，管辖：甲镇、乙镇）")
+        world.users["admin"],
+        "新建用户（乡镇(街道)录入员，管辖：甲镇、乙镇）",
+    )
     history = client.get(f"/admin/sanzero/user/{user.pk}/history/").content.decode()
     assert "新建用户（乡镇(街道)录入员，管辖：甲镇、乙镇）" in history
 
 
 def test_a_refusal_of_the_service_is_an_admin_error_and_nothing_is_written(world, client_as):
-    response = admin_add(client_as("admin"), username="wei_edu", role=Role.DEPARTMENT,
-                         scope_regions=[world.county.pk])
+    response = admin_add(client_as("admin"), username="wei_edu", role=Role.DEPARTMENT, scope_regions=[world.county.pk])
     assert "行业主管部门用户必须指定部门" in response.content.decode()
     assert nothing_written("wei_edu")
 
@@ -143,6 +170,8 @@ def test_the_user_history_is_read_only_in_the_admin(world, client_as):
     record = user.history.get()
     client = client_as("admin")
     assert client.get(f"/admin/sanzero/user/{user.pk}/history/{record.history_id}/").status_code == 200
-    assert client.post(f"/admin/sanzero/user/{user.pk}/history/{record.history_id}/",
-                       {"username": "renamed"}).status_code == 403
+    assert (
+        client.post(f"/admin/sanzero/user/{user.pk}/history/{record.history_id}/", {"username": "renamed"}).status_code
+        == 403
+    )
     assert User.objects.filter(username="clerk_a").exists()

@@ -36,6 +36,9 @@ class Command(BaseCommand):
             except compute.MonthLocked as exc:
                 raise CommandError(str(exc)) from None
             rate = f"{result.passed / result.subjects:.1%}" if result.subjects else "—"
-            self.stdout.write(self.style.SUCCESS(
-                f"{region.name} {month:%Y-%m}：{result.subjects}个主体，本月达标{result.passed}个（{rate}），"
-                f"{result.regions}个区划，用时{result.seconds:.2f}秒"))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{region.name} {month:%Y-%m}：{result.subjects}个主体，本月达标{result.passed}个（{rate}），"
+                    f"{result.regions}个区划，用时{result.seconds:.2f}秒"
+                )
+            )

@@ -62,8 +62,14 @@ class Command(BaseCommand):
         fd, tmp = tempfile.mkstemp(prefix=".export_report-", suffix=".xlsx", dir=directory)
         os.close(fd)
         try:
-            data = build_report(user_or_none=None, region=region, month=month, stream_or_path=tmp,
-                                prepared_by=opts["prepared_by"], department=department)
+            data = build_report(
+                user_or_none=None,
+                region=region,
+                month=month,
+                stream_or_path=tmp,
+                prepared_by=opts["prepared_by"],
+                department=department,
+            )
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would outlive the rename
@@ -73,5 +79,8 @@ class Command(BaseCommand):
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
-        self.stdout.write(self.style.SUCCESS(
-            f"已导出{region.name}{department.name + '主管主体' if department else ''}{month_label(month)}报表（{len(data.children)}个下级区划）：{output}"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"已导出{region.name}{department.name + '主管主体' if department else ''}{month_label(month)}报表（{len(data.children)}个下级区划）：{output}"
+            )
+        )

@@ -26,7 +26,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, action="append", default=[], help="年份，可重复；默认今年和明年")
         parser.add_argument("--check", action="store_true", help="有年份既未录入又不在chinesecalendar中时，以状态1退出")
-        parser.add_argument("--recompute", action="store_true", help="按当前节假日安排重新计算受这些年份影响的未办结台账期限")
+        parser.add_argument(
+            "--recompute", action="store_true", help="按当前节假日安排重新计算受这些年份影响的未办结台账期限"
+        )
         parser.add_argument("--user", default="", help="--recompute 以该用户身份记入变更记录（默认：第一个系统管理员）")
 
     def handle(self, *args, **opts):
@@ -47,14 +49,17 @@ class Command(BaseCommand):
                 line = f"{year}年：chinesecalendar {workdays.PACKAGE_VERSION}（未录入）"
             else:
                 uncovered.append(year)
-                line = (f"{year}年：未录入，chinesecalendar {workdays.PACKAGE_VERSION}也没有该年数据，"
-                        "期限按周一至周五计算")
+                line = (
+                    f"{year}年：未录入，chinesecalendar {workdays.PACKAGE_VERSION}也没有该年数据，期限按周一至周五计算"
+                )
             self.stdout.write(line)
             if actor is not None:
                 self.stdout.write("  " + deadlines_recompute(actor=actor, year=year).summary())
         if opts["check"] and uncovered:
-            raise CommandError(f"以下年份的节假日安排尚未录入：{'、'.join(map(str, uncovered))}。"
-                               "请在“节假日安排”页面录入，或用 import_xlsx holidays 导入。")
+            raise CommandError(
+                f"以下年份的节假日安排尚未录入：{'、'.join(map(str, uncovered))}。"
+                "请在“节假日安排”页面录入，或用 import_xlsx holidays 导入。"
+            )
 
     def _actor(self, username: str):
         User = get_user_model()
@@ -65,8 +70,9 @@ class Command(BaseCommand):
             if not user_may(user, Holiday, "change"):
                 raise CommandError(f"用户“{username}”不能修改节假日安排（须为系统管理员或县平安办）。")
             return user
-        user = (User.objects.filter(is_active=True).filter(Q(role=Role.ADMIN) | Q(is_superuser=True))
-                .order_by("pk").first())
+        user = (
+            User.objects.filter(is_active=True).filter(Q(role=Role.ADMIN) | Q(is_superuser=True)).order_by("pk").first()
+        )
         if user is None:
             raise CommandError("没有可用的系统管理员用户：请用 --user 指定，或先用 add_user 新建系统管理员。")
         return user

@@ -47,11 +47,16 @@ class Command(BaseCommand):
             self.stdout.write(f"提示 {warning}")
         if not result.ok:
             lines = "\n".join(result.errors)
-            raise CommandError(f"{lines}\n导入失败：共{len(result.errors)}处错误，未写入任何数据（导入记录#{job.pk}）。")
+            raise CommandError(
+                f"{lines}\n导入失败：共{len(result.errors)}处错误，未写入任何数据（导入记录#{job.pk}）。"
+            )
         prefix = "试导入通过（--dry-run，未写入）" if opts["dry_run"] else "导入完成"
-        self.stdout.write(self.style.SUCCESS(
-            f"{prefix}：{kind.label}，共{result.total}行，新增{result.new}行，修改{result.changed}行，"
-            f"未变化{result.unchanged}行（导入记录#{job.pk}）。"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{prefix}：{kind.label}，共{result.total}行，新增{result.new}行，修改{result.changed}行，"
+                f"未变化{result.unchanged}行（导入记录#{job.pk}）。"
+            )
+        )
 
     def _actor(self, username: str):
         User = get_user_model()
@@ -62,8 +67,9 @@ class Command(BaseCommand):
             if not user.is_active:
                 raise CommandError(f"用户“{username}”已停用。")
             return user
-        user = (User.objects.filter(is_active=True).filter(Q(role=Role.ADMIN) | Q(is_superuser=True))
-                .order_by("pk").first())
+        user = (
+            User.objects.filter(is_active=True).filter(Q(role=Role.ADMIN) | Q(is_superuser=True)).order_by("pk").first()
+        )
         if user is None:
             raise CommandError("没有可用的系统管理员用户：请用 --user 指定导入人，或先用 add_user 新建系统管理员。")
         return user

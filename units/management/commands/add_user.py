@@ -25,10 +25,17 @@ class Command(BaseCommand):
             # actor=None: the system. This command is how a fresh install gets its first administrator,
             # before anyone could be the actor; the new user's history shows 系统 as its creator.
             user = user_create(
-                actor=None, username=opts["username"], role=opts["role"], region_codes=opts["region"],
-                department_name=opts["department"], password=password, full_name=opts["full_name"],
+                actor=None,
+                username=opts["username"],
+                role=opts["role"],
+                region_codes=opts["region"],
+                department_name=opts["department"],
+                password=password,
+                full_name=opts["full_name"],
             )
         except UserInputError as exc:
             raise CommandError(str(exc)) from exc
         regions = "、".join(r.name for r in user.scope_regions.order_by("code"))
-        self.stdout.write(self.style.SUCCESS(f"已创建用户 {user.username}（{user.get_role_display()}，管辖：{regions or '全部'}）"))
+        self.stdout.write(
+            self.style.SUCCESS(f"已创建用户 {user.username}（{user.get_role_display()}，管辖：{regions or '全部'}）")
+        )

@@ -28,6 +28,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"已载入演示县：{result.regions}个区划，{result.subjects}个创建主体。"))
         if result.ledgers:
             unit = {"月度快照": "个月"}
-            self.stdout.write("台账与快照：" + "，".join(f"{k}{v}{unit.get(k, '条')}" for k, v in result.ledgers.items()))
+            self.stdout.write(
+                "台账与快照：" + "，".join(f"{k}{v}{unit.get(k, '条')}" for k, v in result.ledgers.items())
+            )
         for username, password, note in result.users:
             self.stdout.write(f"  {username:<8} / {password}  {note}")
