@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 
 from ledger.filters import LedgerFilterSet
+from units.filtersets import IdFilter
 
 from .choices import CaseKind, CaseStatus
 from .models import PoliceCase
@@ -17,7 +18,7 @@ class PoliceCaseFilterSet(LedgerFilterSet):
         label="影响三零", choices=YES_NO, empty_label="全部", method="filter_breaks_zero"
     )
     # The kernel's generic list page prints a label for every field, hidden ones too: no stray “创建主体”.
-    subject = django_filters.NumberFilter(field_name="subject_id", widget=forms.HiddenInput, label="")
+    subject = IdFilter(field_name="subject_id", widget=forms.HiddenInput, label="")
     # Cases have no handling deadline: the kernel's 期限 filter would be meaningless here.
     deadline = None
 

@@ -10,8 +10,10 @@ class DashboardsConfig(AppConfig):
         from sanzero.roles import READ_ROLES, Role, register_permissions
 
         county = frozenset({Role.ADMIN, Role.COUNTY})
-        for label in ("subjectmonth", "regionmonth", "departmentmonth", "monthstatus", "snapshotjob"):
+        for label in ("subjectmonth", "regionmonth", "departmentmonth", "monthstatus"):
             register_permissions(f"dashboards.{label}", {"view": READ_ROLES, "change": county})
+        # a recomputation is county staff's work: its job page (and htmx partial) is theirs alone
+        register_permissions("dashboards.snapshotjob", {"view": county, "change": county})
         register_permissions("dashboards.target", {"view": READ_ROLES, "add": county, "change": county})
         register_nav(NavItem("达标统计", "dashboards:overview", "bi-graph-up", order=5, match="/dashboard/"))
 

@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from sanzero.models import DeadlineSettings
-from units.filtersets import RegionSubtreeFilter, ScopedFilterSet
+from units.filtersets import IdFilter, RegionSubtreeFilter, ScopedFilterSet
 
 
 class LedgerFilterSet(ScopedFilterSet):
@@ -21,7 +21,7 @@ class LedgerFilterSet(ScopedFilterSet):
         lookup_expr="icontains",
         widget=forms.TextInput(attrs={"placeholder": "创建主体名称"}),
     )
-    subject = django_filters.NumberFilter(field_name="subject_id", widget=forms.HiddenInput)
+    subject = IdFilter(field_name="subject_id", widget=forms.HiddenInput)
     date_from = django_filters.DateFilter(
         label="日期从", method="filter_date_from", widget=forms.DateInput(attrs={"type": "date"})
     )

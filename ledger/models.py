@@ -102,6 +102,12 @@ class LedgerEntry(models.Model):
         return workdays.days_overdue(self.due_on, today or timezone.localdate())
 
     @property
+    def notice_department_id(self) -> int | None:
+        """The department whose users a notice about this entry reaches (its subject's); None: no
+        department user (a ledger overrides it, e.g. an accusation is kept from the accused department)."""
+        return self.subject.department_id
+
+    @property
     def status_badge_class(self) -> str:
         return self.STATUS_BADGES.get(self.status, "text-bg-light")
 

@@ -115,6 +115,7 @@ def notify_newly_overdue(*, today: datetime.date | None = None) -> int:
                     object_label=label,
                     object_id=str(entry.pk),
                     dedupe_key=f"overdue:{label}:{entry.pk}:{entry.due_on:%Y%m%d}",
+                    department_id=entry.notice_department_id,
                     message=f"{model._meta.verbose_name}已超期：{entry.subject.name}（期限 {entry.due_on:%Y-%m-%d}）",
                     url=entry.get_absolute_url(),
                 )

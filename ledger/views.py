@@ -316,8 +316,13 @@ class SupervisionView(ExportMixin, TemplateView):
     @cached_property
     def items(self) -> list:
         request = self.request
-        code = request.GET.get("region", "")
-        region = Region.objects.for_user(request.user).filter(code=code[:15]).first() if code else None
+        code = request.GET.get("region", "").strip()
+        # a division code is digits: anything else (NUL, SQL-ish text) filters nothing, never a 500
+        region = (
+            Region.objects.for_user(request.user).filter(code=code).first()
+            if code.isdigit() and len(code) <= 15
+            else None
+        )
         return sort_items(
             supervision_items(
                 user=request.user, kind=request.GET.get("kind", ""), colour=request.GET.get("colour", ""), region=region

@@ -233,6 +233,11 @@ class Petition(LedgerEntry):
             and today > self.notify_due
         )
 
+    @property
+    def notice_department_id(self) -> int | None:
+        """An overdue 检举控告 is not announced to any department: the accused one must not see it."""
+        return None if self.type == PetitionType.ACCUSATION else self.subject.department_id
+
     # --- 集体访 (derived) ---------------------------------------------------------------------------
     @property
     def is_collective(self) -> bool:

@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 
 from ledger.filters import LedgerFilterSet
+from units.filtersets import IdFilter
 
 from .choices import PlaceCategory, PlaceStatus, RiskLevel
 from .models import KeyPlace
@@ -11,7 +12,7 @@ class KeyPlaceFilterSet(LedgerFilterSet):
     category = django_filters.ChoiceFilter(label="场所类别", choices=PlaceCategory.choices, empty_label="全部类别")
     risk_level = django_filters.ChoiceFilter(label="风险等级", choices=RiskLevel.choices, empty_label="全部等级")
     status = django_filters.ChoiceFilter(label="状态", choices=PlaceStatus.choices, empty_label="全部状态")
-    subject = django_filters.NumberFilter(field_name="subject_id", widget=forms.HiddenInput, label="")
+    subject = IdFilter(field_name="subject_id", widget=forms.HiddenInput, label="")
 
     class Meta:
         model = KeyPlace

@@ -31,7 +31,7 @@ from dashboards.params import parse_month as _month_or_none
 from sanzero.rates import Rate
 from sanzero.roles import Role
 from sanzero.scoping import user_scope
-from sanzero.xlsx.writer import display_width, print_a4_landscape
+from sanzero.xlsx.writer import display_width, keep_text_as_text, print_a4_landscape
 from units.models import Region, TargetGroup
 
 REPORT_ROLES = frozenset({Role.ADMIN, Role.COUNTY, Role.CLERK, Role.DEPARTMENT})
@@ -284,6 +284,7 @@ def build_report(
     _write_groups(wb.create_sheet(MONTH_SHEET), data, Period.MONTH)
     _write_ledgers(wb.create_sheet(LEDGER_SHEET), data)
     wb.active = 0
+    keep_text_as_text(wb)  # region and subject names are typed by users: never a live formula
     wb.save(stream_or_path)
     return data
 

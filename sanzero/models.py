@@ -115,10 +115,20 @@ class Notification(models.Model):
     """An in-app message for the users of a region (e.g. a ledger entry became overdue)."""
 
     scope_region_path = "region"
-    scope_department_path = None
+    # a department user sees the notices of the subjects it supervises only (and no accusation of its own)
+    scope_department_path = "department"
 
     region = models.ForeignKey(
         "units.Region", verbose_name="区划", on_delete=models.CASCADE, related_name="notifications"
+    )
+    department = models.ForeignKey(
+        "units.Department",
+        verbose_name="主管部门",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="该事项主体的主管部门；空：行业主管部门用户看不到（如针对本部门的检举控告）。",
     )
     created_at = models.DateTimeField("时间", auto_now_add=True)
     kind = models.CharField("类型", max_length=20, default="overdue")

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -52,6 +53,15 @@ class ScopedMixin:
             raise PermissionDenied("您没有权限对该记录执行此操作。")
 
 
+class OfferedSizePaginator(Paginator):
+    """A page size outside settings.PAGE_SIZES (?per_page=-1, 10**20) is the default size, never a 500."""
+
+    def __init__(self, object_list, per_page, *args, **kwargs):
+        if per_page not in settings.PAGE_SIZES:
+            per_page = settings.PAGE_SIZE
+        super().__init__(object_list, per_page, *args, **kwargs)
+
+
 class ScopedListView(ExportMixin, ScopedMixin, SingleTableMixin, FilterView):
     """A list page; with `export_columns` it also exports its rows (`?export=xlsx`, sanzero.exporting)."""
 
@@ -68,7 +78,8 @@ class ScopedListView(ExportMixin, ScopedMixin, SingleTableMixin, FilterView):
             per_page = settings.PAGE_SIZE
         if per_page not in settings.PAGE_SIZES:
             per_page = settings.PAGE_SIZE
-        return {"per_page": per_page}
+        # django-tables2 reads ?per_page= itself and passes it on: the paginator holds it to the sizes offered
+        return {"per_page": per_page, "paginator_class": OfferedSizePaginator}
 
     def get_table(self, **kwargs):
         table = super().get_table(**kwargs)
@@ -235,7 +246,6 @@ def permission_denied(request, exception=None):
 
 
 def notifications(request):
-    from django.core.paginator import Paginator
 
     from .selectors import notification_list, notification_unread_count
     from .services import notifications_mark_read

@@ -19,6 +19,18 @@ FILTER_REGION_LEVELS = (
 )
 
 
+class IdFilter(django_filters.NumberFilter):
+    """A row id from the query string (?subject=12): a whole number the database can hold, else the
+    filter form is invalid and the list is empty — never a 500 for ?subject=99999999999999999999."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**31 - 1)
+        super().__init__(*args, **kwargs)
+
+
 class RegionSubtreeFilter(django_filters.ModelChoiceFilter):
     """Choose a region in scope; rows in that region or anywhere below it match."""
 

@@ -109,6 +109,18 @@ def looks_like_formula(text: str) -> bool:
     return text.startswith(FORMULA_PREFIXES)
 
 
+def keep_text_as_text(workbook) -> None:
+    """Every cell of a (normal, not write-only) workbook whose text starts like a formula (= + - @, tab,
+    CR) is stored as text with Excel's quote prefix: a subject named =HYPERLINK(...) is never a live
+    formula (CSV/formula injection). Call it before saving; write_rows does the same row by row."""
+    for ws in workbook.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and looks_like_formula(cell.value):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+
+
 def _write_only_cell(ws, value: Any, column: Column | None):
     """What to append for one value: the plain value where openpyxl stores it as is (most text and
     numbers, the cheap path), a styled WriteOnlyCell where it needs a format or must be kept as text.
