@@ -75,14 +75,19 @@ def _ledgers():
 # --- locking ---------------------------------------------------------------------------------------
 
 
-def lock_for(region: Region, month: datetime.date) -> MonthStatus | None:
-    """A lock on the region, an ancestor (its prefix) or a descendant (starts with its prefix)."""
-    candidates = MonthStatus.objects.filter(month=month, status=MonthStatus.Status.LOCKED).select_related("region")
-    for status in candidates:
-        code = status.region.code
-        if code.startswith(region.prefix) or region.code.startswith(status.region.prefix):
-            return status
-    return None
+def covering(region: Region, *, below: bool = True) -> Q:
+    """MonthStatus rows whose lock covers a region: its own, a region above it and (with below) one
+    beneath it. Ancestors' codes sort before their descendants', so ordering by code puts the topmost first."""
+    q = Q(region=region) | Q(region__code__in=region.ancestor_codes())
+    return q | Q(region__code__startswith=region.prefix) if below else q
+
+
+def lock_for(region: Region, month: datetime.date, *, below: bool = True) -> MonthStatus | None:
+    """The topmost lock covering a region's month, in one query."""
+    locks = MonthStatus.objects.filter(
+        covering(region, below=below), month=month.replace(day=1), status=MonthStatus.Status.LOCKED
+    )
+    return locks.select_related("region").order_by("region__code").first()
 
 
 # --- one subject's verdicts ------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.db.models import Max, Q
 
 from units.models import LEVEL_PREFIX_LENGTH, Region, RegionLevel, TargetGroup
 
+from . import compute
 from .models import (
     ALL_GROUPS,
     GROUP_CHOICES,
@@ -215,14 +216,11 @@ def failing_subjects(
 
 
 def month_status(*, region: Region, month: datetime.date) -> MonthStatus | None:
-    """The lock on this region, an ancestor or a descendant; else the region's own status row."""
-    rows = list(MonthStatus.objects.filter(month=month).select_related("region"))
-    for s in rows:
-        if s.status == MonthStatus.Status.LOCKED and (
-            s.region.code.startswith(region.prefix) or region.code.startswith(s.region.prefix)
-        ):
-            return s
-    return next((s for s in rows if s.region_id == region.pk), None)
+    """The topmost lock on this region, an ancestor or a descendant; else the region's own status row."""
+    locked = Q(compute.covering(region), status=MonthStatus.Status.LOCKED)
+    rows = MonthStatus.objects.filter(locked | Q(region=region), month=month).select_related("region")
+    rows = list(rows.order_by("region__code"))
+    return next((s for s in rows if s.status == MonthStatus.Status.LOCKED), None) or next(iter(rows), None)
 
 
 def state_label(status: MonthStatus | None) -> str:

@@ -200,14 +200,6 @@ def require_month_submitter(*, actor, region: Region) -> None:
         raise ServiceError("请选择乡镇(街道)上报。")
 
 
-def _ancestor_lock(region: Region, month: datetime.date) -> MonthStatus | None:
-    """A lock on the region itself or on a region above it (a lock below it does not cover it)."""
-    locked = compute.lock_for(region, month)
-    if locked is not None and region.code.startswith(locked.region.prefix):
-        return locked
-    return None
-
-
 @transaction.atomic
 def month_submit(*, actor, region: Region, month: datetime.date, note: str = "") -> MonthStatus:
     """A township submits its month (乡镇上报), after seeing its summary. Without a snapshot the
@@ -219,7 +211,7 @@ def month_submit(*, actor, region: Region, month: datetime.date, note: str = "")
     if month > timezone.localdate().replace(day=1):
         raise ServiceError("不能上报尚未到来的月份。")
     status = _month_status(region, month)
-    if status.status == MonthStatus.Status.LOCKED or _ancestor_lock(region, month):
+    if status.status == MonthStatus.Status.LOCKED or compute.lock_for(region, month, below=False):
         raise ServiceError("该月份已锁定，无需上报。")
     if status.status == MonthStatus.Status.SUBMITTED:
         raise ServiceError("该月份已上报。如需修改，请先撤回上报。")
@@ -247,7 +239,7 @@ def month_withdraw(*, actor, region: Region, month: datetime.date, reason: str) 
     if not reason:
         raise ServiceError("撤回上报必须填写原因。")
     status = _month_status(region, month)
-    if status.status == MonthStatus.Status.LOCKED or _ancestor_lock(region, month):
+    if status.status == MonthStatus.Status.LOCKED or compute.lock_for(region, month, below=False):
         raise ServiceError("该月份已被县平安办锁定，不能撤回上报。如需修改，请联系县平安办解锁。")
     if status.status != MonthStatus.Status.SUBMITTED:
         raise ServiceError("该月份尚未上报，无需撤回。")
@@ -268,7 +260,7 @@ def month_lock(
     status = _month_status(region, month)
     if status.status == MonthStatus.Status.LOCKED:
         raise ServiceError("该月份已锁定。")
-    above = _ancestor_lock(region, month)
+    above = compute.lock_for(region, month, below=False)
     if above is not None:
         raise ServiceError(f"该月份已随{above.region.name}锁定。")
     townships = list(townships_of(region).order_by("code"))

@@ -143,10 +143,15 @@ class Region(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("units:region_browse", args=[self.code])
 
+    def ancestor_codes(self) -> set[str]:
+        """The codes every region above this one can have (its code's shorter prefixes, zero-padded)."""
+        return {self.code[:length].ljust(12, "0") for length in (2, 4, 6, 9, 12) if length < len(self.prefix)} - {
+            self.code
+        }
+
     def ancestors(self) -> list[Region]:
         """Ancestors from the root down, found by code prefix in one query."""
-        codes = {self.code[:length].ljust(12, "0") for length in (2, 4, 6, 9, 12) if length < len(self.prefix)}
-        return [r for r in Region.objects.filter(code__in=codes).order_by("code") if r.pk != self.pk]
+        return list(Region.objects.filter(code__in=self.ancestor_codes()).order_by("code"))
 
 
 class TargetGroup(models.TextChoices):

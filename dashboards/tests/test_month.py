@@ -343,3 +343,22 @@ def test_bad_input_to_the_submit_page_is_404(computed, client_as, query):
 def test_the_back_address_stays_on_this_site(computed, client_as):
     response = submit(client_as("clerk_a"), computed.town_a, back="//example.com/")
     assert response.headers["Location"] == "/dashboard/"
+
+
+def test_a_lock_below_does_not_hide_the_county_lock_above(computed):
+    """A village's own lock, found before the county's, must not let its township submit under a locked county."""
+    village = computed.village_a
+    MonthStatus.objects.create(region=village, month=MARCH, status=MonthStatus.Status.LOCKED)
+    MonthStatus.objects.create(region=computed.county, month=MARCH, status=MonthStatus.Status.LOCKED)
+    assert compute.lock_for(computed.town_a, MARCH).region == computed.county
+    assert compute.lock_for(computed.town_a, MARCH, below=False).region == computed.county
+    assert compute.lock_for(computed.town_b, MARCH, below=False).region == computed.county
+    with pytest.raises(ServiceError, match="已锁定"):
+        services.month_submit(actor=computed.users["clerk_a"], region=computed.town_a, month=MARCH)
+
+
+def test_a_lock_below_covers_a_recomputation_but_not_a_submission_above(computed):
+    MonthStatus.objects.create(region=computed.village_a, month=MARCH, status=MonthStatus.Status.LOCKED)
+    assert compute.lock_for(computed.county, MARCH).region == computed.village_a
+    assert compute.lock_for(computed.town_a, MARCH, below=False) is None
+    assert compute.lock_for(computed.town_b, MARCH) is None
