@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 
+from sanzero.xlsx.columns import parse_rate
 from units.models import Region, TargetGroup
 
 from .models import PRESETS, RULE_FIELDS, RulePreset, RuleSet, Target
@@ -49,25 +50,21 @@ class RulePresetForm(forms.Form):
 
 
 class RateField(forms.CharField):
-    """A target rate as typed: 80, 98.5, 98.5% or 0.985 (a number up to 1 is already a fraction) → the
-    fraction to four places; empty → None."""
+    """A target rate as typed, read as an import cell reads it (parse_rate): 80, 98.5, 1%, ９８.５％ or
+    0.985 → the fraction to four places; empty → None."""
 
     default_error_messages = {"invalid": "请输入0–100之间的数字", "range": "应在0–100%之间"}
 
     def to_python(self, value) -> Decimal | None:
-        raw = super().to_python(value).rstrip("%")
+        raw = super().to_python(value)
         if raw == "":
             return None
-        try:
-            number = Decimal(raw)
-        except InvalidOperation:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-        if not number.is_finite():
+        rate = parse_rate(raw)
+        if rate is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        rate = number / 100 if number > 1 else number
-        if not Decimal(0) <= rate <= Decimal(1):
+        if not 0 <= rate <= 1:
             raise forms.ValidationError(self.error_messages["range"], code="range")
-        return rate.quantize(Decimal("0.0001"))
+        return rate
 
 
 class TargetsForm(forms.Form):

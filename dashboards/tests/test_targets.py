@@ -161,3 +161,13 @@ def test_the_targets_page_saves_nothing_when_one_cell_is_bad(world, client_as):
     assert "应在0–100%之间" in body and "部分目标格式不正确，未保存任何修改。" in body
     assert 'value="200"' in body and 'value="80"' in body
     assert not Target.objects.exists()
+
+
+@pytest.mark.parametrize("raw,rate", [("1%", "0.01"), ("８０％", "0.8"), ("98.5", "0.985"), ("0.985", "0.985")])
+def test_a_cell_reads_a_rate_as_an_import_does(world, raw, rate):
+    from sanzero.xlsx.columns import parse_rate
+
+    name = f"rate_{world.town_a.pk}_village"
+    form = TargetsForm({name: raw}, regions=table(world), targets={})
+    assert form.is_valid(), form.errors
+    assert [r for *_, r in form.rates()] == [Decimal(rate)] == [parse_rate(raw)]

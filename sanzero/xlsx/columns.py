@@ -74,6 +74,23 @@ def _as_text(value: Any) -> str:
     return str(value).strip()
 
 
+def parse_rate(value: Any) -> Decimal | None:
+    """A rate as typed in a cell or a form: 0.985, 98.5, "98.5%" or "９８.５％" → the fraction to four
+    places. A number above 1 or with % is a percentage. None when it is not a number; the caller
+    checks the range (0–1), so that it can say which of the two was wrong."""
+    percent = False
+    if isinstance(value, str):
+        value = unicodedata.normalize("NFKC", value).strip()
+        if value.endswith("%"):
+            percent, value = True, value[:-1].strip()
+    number = _decimal(value)
+    if number is None:
+        return None
+    if percent or number > 1:
+        number = number / 100
+    return number.quantize(RATE_QUANTUM, rounding=ROUND_HALF_UP)
+
+
 def _decimal(value: Any) -> Decimal | None:
     """A finite Decimal from a number or text, or None when it is not one."""
     if isinstance(value, bool):
@@ -226,22 +243,10 @@ class Column:
         return number
 
     def _parse_rate(self, value: Any) -> Decimal:
-        percent = False
-        if isinstance(value, str):
-            text = unicodedata.normalize("NFKC", value).strip()
-            if text.endswith("%"):
-                percent = True
-                text = text[:-1].strip()
-            number = _decimal(text)
-        else:
-            number = _decimal(value)
-        if number is None:
+        rate = parse_rate(value)
+        if rate is None or not 0 <= rate <= 1:
             raise CellError(MSG_RATE)
-        if percent or number > 1:
-            number = number / 100
-        if number < 0 or number > 1:
-            raise CellError(MSG_RATE)
-        return number.quantize(RATE_QUANTUM, rounding=ROUND_HALF_UP)
+        return rate
 
 
 @dataclass(frozen=True)
