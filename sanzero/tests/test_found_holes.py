@@ -115,19 +115,24 @@ def test_names_that_look_like_formulas_are_text_in_the_committee_report(world):
     evil = '=HYPERLINK("http://evil.example/x","点击")'
     Region.objects.filter(pk=world.town_a.pk).update(name=evil)
     Subject.objects.filter(pk=world.shop_a.pk).update(name="+cmd|' /C calc'!A0")
+    Region.objects.filter(pk=world.town_b.pk).update(name="#N/A")
     compute.compute_month(region=world.county, month=datetime.date(2026, 3, 1))
     buffer = io.BytesIO()
     build_report(user_or_none=None, region=world.county, month=datetime.date(2026, 3, 1), stream_or_path=buffer)
     buffer.seek(0)
     workbook = openpyxl.load_workbook(buffer)
-    found = 0
+    found = found_error_code = 0
     for ws in workbook.worksheets:
         for row in ws.iter_rows():
             for cell in row:
                 if cell.value == evil:
                     found += 1
                     assert cell.data_type == "s" and cell.quotePrefix, (ws.title, cell.coordinate)
-                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+                if cell.value == "#N/A":
+                    found_error_code += 1
+                    assert cell.data_type == "s", (ws.title, cell.coordinate)
+                assert cell.data_type not in ("f", "e"), (ws.title, cell.coordinate, cell.value)
+    assert found_error_code >= 1  # a township named like an error value is listed as text
     assert found >= 3  # 汇总表, 达标数据 and 月度数据 name the township
 
 

@@ -109,16 +109,23 @@ def looks_like_formula(text: str) -> bool:
     return text.startswith(FORMULA_PREFIXES)
 
 
+def as_text(cell) -> None:
+    """Keep a cell's text as text: openpyxl turns "=…" into a formula and "#N/A" and the like into an
+    error value. Text that starts like a formula also gets Excel's quote prefix, so that editing the
+    cell does not evaluate it either (CSV/formula injection)."""
+    if isinstance(cell.value, str) and (looks_like_formula(cell.value) or cell.value.startswith("#")):
+        cell.data_type = "s"
+        if looks_like_formula(cell.value):
+            cell.quotePrefix = True
+
+
 def keep_text_as_text(workbook) -> None:
-    """Every cell of a (normal, not write-only) workbook whose text starts like a formula (= + - @, tab,
-    CR) is stored as text with Excel's quote prefix: a subject named =HYPERLINK(...) is never a live
-    formula (CSV/formula injection). Call it before saving; write_rows does the same row by row."""
+    """as_text for every cell of a (normal, not write-only) workbook: a subject named =HYPERLINK(...) or
+    #N/A stays text. Call it before saving; write_rows does the same row by row."""
     for ws in workbook.worksheets:
         for row in ws.iter_rows():
             for cell in row:
-                if isinstance(cell.value, str) and looks_like_formula(cell.value):
-                    cell.data_type = "s"
-                    cell.quotePrefix = True
+                as_text(cell)
 
 
 def _write_only_cell(ws, value: Any, column: Column | None):
@@ -149,12 +156,8 @@ def _write_only_cell(ws, value: Any, column: Column | None):
     text = clean_text(value if isinstance(value, str) else str(value))
     if not looks_like_formula(text) and not text.startswith("#"):
         return text
-    # openpyxl turns "=…" into a formula and "#N/A" etc. into an error value: store text as text,
-    # with Excel's quote prefix so that editing the cell does not evaluate it either.
     cell = WriteOnlyCell(ws, text)
-    cell.data_type = "s"
-    if looks_like_formula(text):
-        cell.quotePrefix = True
+    as_text(cell)
     return cell
 
 
