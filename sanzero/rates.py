@@ -16,6 +16,11 @@ from decimal import ROUND_HALF_UP, Decimal
 FOUR = Decimal("0.0001")
 
 
+def _points(value: Decimal, digits: int) -> Decimal:
+    """A fraction in percentage points, rounded half up to ``digits`` decimals (as a spreadsheet shows it)."""
+    return (Decimal(value) * 100).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
 class Rate(Decimal):
     """numerator / denominator, rounded to 4 places, with the exact fraction kept."""
 
@@ -65,7 +70,7 @@ class Rate(Decimal):
         """The percentage as shown with ``digits`` decimals: the 4-place rate rounded half up (as a
         spreadsheet shows the same cell), but never 100 while a subject fails and never 0 while one passes."""
         step = Decimal(1).scaleb(-digits)
-        shown = (Decimal(self) * 100).quantize(step, rounding=ROUND_HALF_UP)
+        shown = _points(self, digits)
         if shown >= 100 and self.numerator < self.denominator:
             return Decimal(100) - step
         if shown <= 0 < self.numerator:
@@ -78,7 +83,7 @@ class Rate(Decimal):
         0.9999, for 9,999 of 10,000 under "0.0%"."""
         value = Decimal(self)
         shown = self.percent(digits)
-        if (value * 100).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP) != shown:
+        if _points(value, digits) != shown:
             return shown / 100
         return value
 
@@ -90,4 +95,13 @@ def percent_text(value, digits: int = 1) -> str:
     digits = int(digits)
     if isinstance(value, Rate):
         return f"{value.percent(digits)}%"
-    return f"{(Decimal(value) * 100).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)}%"
+    return f"{_points(value, digits)}%"
+
+
+def points_text(gap, digits: int = 1) -> str:
+    """A rate difference in percentage points, rounded as percent_text rounds: +1.2 / −3.4 / ±0.0 (— when
+    unknown). The sign is the exact difference's, so a rate just short of its target reads −0.0."""
+    if gap is None:
+        return "—"
+    sign = "+" if gap > 0 else ("−" if gap < 0 else "±")
+    return f"{sign}{abs(_points(gap, int(digits)))}"

@@ -22,7 +22,7 @@ from dashboards import compute, services
 from dashboards.models import DepartmentMonth, OverrideLog, RegionMonth, RuleSet, SubjectMonth, Target
 from hazards.models import Accident
 from reports.builder import build_report
-from sanzero.rates import Rate, percent_text
+from sanzero.rates import Rate, percent_text, points_text
 from sanzero.services import ServiceError
 from sanzero.testing import check_role_matrix
 from units.models import Category, Department, Region, RegionLevel, Subject
@@ -403,6 +403,20 @@ def test_a_rate_exactly_at_its_target_meets_it_and_one_just_below_does_not():
     assert Rate(2, 3).meets(Decimal("0.6667")) is False and Rate(2, 3).meets(Decimal("0.6666")) is True
     assert Rate(9999, 10000).shown_fraction() == Decimal("0.999")
     assert Rate(2, 3).shown_fraction() == Decimal("0.6667")
+
+
+@pytest.mark.parametrize(
+    "num,den,target,shown,gap",
+    [
+        (8025, 10000, "0.8", "80.3%", "+0.3"),  # the gap rounds as the rate does: 80.3 − 80.0
+        (7999, 10000, "0.8", "80.0%", "−0.0"),  # just short: the sign says so
+        (4, 5, "0.8", "80.0%", "±0.0"),
+        (2, 3, "0.9", "66.7%", "−23.3"),
+    ],
+)
+def test_the_gap_beside_a_rate_reads_as_the_two_percentages_shown(num, den, target, shown, gap):
+    rate = Rate(num, den)
+    assert (percent_text(rate), points_text(rate.gap_to(Decimal(target)))) == (shown, gap)
 
 
 def test_dashboard_ranking_and_report_compare_exactly(world, client_as):

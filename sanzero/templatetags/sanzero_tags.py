@@ -1,8 +1,6 @@
-from decimal import Decimal
-
 from django import template
 
-from sanzero.rates import percent_text
+from sanzero.rates import percent_text, points_text
 
 register = template.Library()
 
@@ -16,12 +14,8 @@ def pct(value, digits: int = 1):
 
 @register.filter
 def gap(value):
-    """A rate difference in percentage points: +1.2 / −3.4 (— when unknown)."""
-    if value is None:
-        return "—"
-    points = Decimal(value) * 100
-    sign = "+" if points > 0 else ("−" if points < 0 else "±")
-    return f"{sign}{abs(points):.1f}"
+    """A rate difference in percentage points: +1.2 / −3.4 (— when unknown), rounded as pct rounds."""
+    return points_text(value)
 
 
 @register.filter
