@@ -72,14 +72,8 @@ class ScopedListView(ExportMixin, ScopedMixin, SingleTableMixin, FilterView):
     create_url_name = None
 
     def get_table_pagination(self, table):
-        try:
-            per_page = int(self.request.GET.get("per_page", settings.PAGE_SIZE))
-        except ValueError:
-            per_page = settings.PAGE_SIZE
-        if per_page not in settings.PAGE_SIZES:
-            per_page = settings.PAGE_SIZE
-        # django-tables2 reads ?per_page= itself and passes it on: the paginator holds it to the sizes offered
-        return {"per_page": per_page, "paginator_class": OfferedSizePaginator}
+        # django-tables2 reads ?per_page= itself; the paginator holds it to the sizes offered
+        return {"per_page": settings.PAGE_SIZE, "paginator_class": OfferedSizePaginator}
 
     def get_table(self, **kwargs):
         table = super().get_table(**kwargs)
@@ -109,10 +103,6 @@ class ScopedListView(ExportMixin, ScopedMixin, SingleTableMixin, FilterView):
         ctx["title"] = self.title or self.model._meta.verbose_name_plural
         ctx["can_add"] = self.user_may("add")
         ctx["create_url_name"] = self.create_url_name
-        ctx["page_sizes"] = settings.PAGE_SIZES
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        ctx["querystring_without_page"] = query.urlencode()
         return ctx
 
 
