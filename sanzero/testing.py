@@ -64,9 +64,6 @@ def browser_login(page, base: str, username: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
-ROLE_NAMES = ["admin", "county", "clerk_a", "clerk_b", "grid_a", "dept_edu", "anonymous"]
-
-
 def check_role_matrix(client_as, url: str, expected: dict[str, int], *, method: str = "get", data=None):
     """Request `url` as every role in `expected` and compare status codes; anonymous must go to login.
 

@@ -3,7 +3,7 @@ from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 from django.utils import timezone
 
-from sanzero.forms import VersionedFormMixin
+from sanzero.forms import VersionedFormMixin, date_widget
 from sanzero.scoping import user_may
 from sanzero.validators import (
     credit_code_checksum_ok,
@@ -59,7 +59,7 @@ class SubjectForm(VersionedFormMixin, forms.ModelForm):
             "joined_on",
         ]
         widgets = {
-            "joined_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "joined_on": date_widget(),
             "address": forms.TextInput(),
         }
         help_texts = {
@@ -165,7 +165,7 @@ class SubjectForm(VersionedFormMixin, forms.ModelForm):
 
 
 class DeregisterForm(VersionedFormMixin, forms.Form):
-    left_on = forms.DateField(label="退出日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    left_on = forms.DateField(label="退出日期", widget=date_widget())
     reason = forms.CharField(label="退出原因", max_length=200, widget=forms.TextInput())
 
     def __init__(self, *args, subject: Subject, **kwargs):
@@ -182,9 +182,3 @@ class DeregisterForm(VersionedFormMixin, forms.Form):
         if left_on > timezone.localdate():
             raise forms.ValidationError("退出日期不能晚于今天。")
         return left_on
-
-
-class RegionAdminForm(forms.ModelForm):
-    class Meta:
-        model = Region
-        fields = ["code", "name", "level", "parent"]

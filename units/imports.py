@@ -380,16 +380,6 @@ class SubjectKind(ImportKind):
             warnings=warnings if changed else [],
         )
 
-    def write(self, ctx: SubjectContext, plan: RowPlan) -> None:
-        from . import services
-
-        if plan.action == NEW:
-            services.subject_create(actor=ctx.actor, data=plan.data)
-        elif plan.action == CHANGED:
-            services.subject_update(
-                actor=ctx.actor, subject=plan.instance, data=plan.data, expected_version=plan.instance.version
-            )
-
     #: rows written per call of the bulk service (progress is reported between batches)
     write_batch = 1000
 

@@ -240,17 +240,6 @@ def validation_errors(exc: ValidationError, row: int, headers: dict[str, str]) -
     return [RowError(row, headers.get("__all__"), str(m)) for m in exc.messages]
 
 
-def step_form_errors(form_class, data: dict, obj, row: int, wanted: dict[str, str]) -> list[RowError]:
-    """Run a workflow step form (ResolveForm, RectifyForm…) for the date rules of its fields only.
-
-    ``wanted`` maps the step form's field names to the import column headers; the form's other
-    fields (agreement texts, notes) are not in the sheet and their errors are ignored.
-    """
-    form = form_class(data, obj=obj)
-    form.is_valid()
-    return [RowError(row, header, str(m)) for name, header in wanted.items() for m in form.errors.get(name, [])]
-
-
 # -- the kinds --------------------------------------------------------------------------------------
 
 
