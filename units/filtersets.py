@@ -27,7 +27,7 @@ class IdFilter(django_filters.NumberFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2**31 - 1)
+        kwargs.setdefault("max_value", 2**63 - 1)  # DEFAULT_AUTO_FIELD is BigAutoField: a bigint key
         super().__init__(*args, **kwargs)
 
 
