@@ -19,7 +19,12 @@ def notification_list(*, user) -> QuerySet:
     )
 
 
-def notification_unread_count(*, user) -> int:
+def unread_notifications(user):
+    """The notifications in a user's scope that they have not read."""
     from .models import Notification
 
-    return Notification.objects.for_user(user).exclude(read_by=user).count()
+    return Notification.objects.for_user(user).exclude(read_by=user)
+
+
+def notification_unread_count(*, user) -> int:
+    return unread_notifications(user).count()

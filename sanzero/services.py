@@ -132,11 +132,12 @@ def notifications_mark_read(*, actor) -> int:
     Reading is per user and the read marks are the audit of it, so there is no history row here."""
     from .models import Notification
     from .scoping import user_may
+    from .selectors import unread_notifications
 
     require(user_may(actor, Notification, "view"), "您没有可查看的通知。")
     reads = Notification.read_by.through
     with transaction.atomic():
-        unread = list(Notification.objects.for_user(actor).exclude(read_by=actor).values_list("pk", flat=True))
+        unread = list(unread_notifications(actor).values_list("pk", flat=True))
         reads.objects.bulk_create(
             [reads(notification_id=pk, user_id=actor.pk) for pk in unread], ignore_conflicts=True
         )  # a second tab marking the same rows at once
