@@ -22,7 +22,7 @@ from sanzero.privacy import HIDDEN_TEXT, personal_data_reveal
 from sanzero.roles import REVEAL_ROLES
 from sanzero.scoping import user_scope
 from sanzero.views import ScopedDetailView, ScopedFormView, ScopedListView
-from units.models import Region, Subject
+from units.models import Region, Subject, parse_region_code
 
 from .exports import SUPERVISION_COLUMNS
 from .supervision import SUPERVISED, sort_items, supervision_items, supervision_panels
@@ -316,13 +316,8 @@ class SupervisionView(ExportMixin, TemplateView):
     @cached_property
     def items(self) -> list:
         request = self.request
-        code = request.GET.get("region", "").strip()
-        # a division code is digits: anything else (NUL, SQL-ish text) filters nothing, never a 500
-        region = (
-            Region.objects.for_user(request.user).filter(code=code).first()
-            if code.isdigit() and len(code) <= 15
-            else None
-        )
+        code = parse_region_code(request.GET.get("region"))  # anything but a code filters nothing
+        region = Region.objects.for_user(request.user).filter(code=code).first() if code else None
         return sort_items(
             supervision_items(
                 user=request.user, kind=request.GET.get("kind", ""), colour=request.GET.get("colour", ""), region=region

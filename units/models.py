@@ -58,6 +58,13 @@ LEVEL_RANK = {level: rank for rank, level in enumerate(LEVEL_PREFIX_LENGTH)}
 VILLAGE_LEVELS = (RegionLevel.VILLAGE, RegionLevel.COMMUNITY)
 
 
+def parse_region_code(raw) -> str | None:
+    """A division code from a URL or query string: ASCII digits, at most 15 (a grid's); else None, so
+    that a NUL byte, "²" or SQL-ish text finds no region and is never a 500."""
+    code = (raw or "").strip()
+    return code if code.isascii() and code.isdigit() and len(code) <= 15 else None
+
+
 def region_code_errors(code: str, level: str, parent: Region | None) -> dict[str, str]:
     """Why a (code, level, parent) triple is not a valid region, by field; empty when valid."""
     errors: dict[str, str] = {}

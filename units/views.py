@@ -14,7 +14,7 @@ from . import selectors, services
 from .exports import SUBJECT_COLUMNS
 from .filtersets import SubjectFilterSet
 from .forms import DeregisterForm, SubjectForm
-from .models import Region, Subject
+from .models import Region, Subject, parse_region_code
 from .selectors import default_region_for, region_totals
 from .tables import SubjectTable
 
@@ -123,7 +123,7 @@ def region_browse(request, code=None):
             return render(request, "units/region_roots.html", {"rows": rows})
         region = roots[0]
     else:
-        if not code.isdigit() or len(code) > 15:
+        if parse_region_code(code) is None:
             raise Http404
         region = get_object_or_404(Region.objects.for_user(user), code=code)
     context = {

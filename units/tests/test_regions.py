@@ -92,3 +92,20 @@ def test_region_browser_is_scoped(world, client_as):
     response = client_as("clerk_a").get("/regions/")
     assert response.status_code == 200
     assert response.context["region"] == world.town_a
+
+
+@pytest.mark.parametrize("raw", ["99012100000²", "９９０１２１０００００", "\x00", "1" * 16, "", "  "])
+def test_a_code_that_is_not_ascii_digits_is_no_region_on_any_page(world, client_as, raw):
+    from units.models import parse_region_code
+
+    assert parse_region_code(raw) is None
+    county = client_as("county")
+    assert county.get("/supervision/", {"region": raw}).status_code == 200
+    if raw.strip():
+        assert county.get(f"/regions/{raw}/").status_code == 404
+
+
+def test_a_code_with_spaces_around_is_read(world):
+    from units.models import parse_region_code
+
+    assert parse_region_code(" 990121000000 ") == "990121000000"
