@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from units.models import Region
+from units.models import Region, parse_region_code
 from units.selectors import default_region_for
 
 from . import selectors
@@ -31,9 +31,10 @@ def _param(request, name: str) -> str:
 
 def region_of(request) -> Region:
     """The chosen region (in the user's scope), else the user's own."""
-    code = _param(request, "region")
-    if code:
-        if not code.isdigit() or len(code) > 15:
+    raw = _param(request, "region")
+    if raw:
+        code = parse_region_code(raw)
+        if code is None:
             raise Http404
         return get_object_or_404(Region.objects.for_user(request.user), code=code)
     region = default_region_for(request.user)

@@ -32,7 +32,7 @@ from sanzero.rates import Rate
 from sanzero.roles import Role
 from sanzero.scoping import user_scope
 from sanzero.xlsx.writer import display_width, keep_text_as_text, print_a4_landscape
-from units.models import Region, TargetGroup
+from units.models import Region, TargetGroup, parse_region_code
 
 REPORT_ROLES = frozenset({Role.ADMIN, Role.COUNTY, Role.CLERK, Role.DEPARTMENT})
 GROUP_ORDER = [g for g, _ in GROUP_CHOICES]  # 全部, 村(社区), 单位(企业)
@@ -207,20 +207,20 @@ class ReportData:
         return bool(self.children) and rest is not None and not rest.empty
 
 
-def _resolve_region(region: Region | str) -> Region:
+def resolve_region(region: Region | str) -> Region:
     if isinstance(region, Region):
         return region
-    code = (region or "").strip()
-    found = Region.objects.filter(code=code).first() if code.isdigit() else None
+    code = parse_region_code(region)
+    found = Region.objects.filter(code=code).first() if code else None
     if found is None:
-        raise ReportError(f"区划代码“{code}”不存在。")
+        raise ReportError(f"区划代码“{(region or '').strip()}”不存在。")
     return found
 
 
 def load_report_data(*, user_or_none, region: Region | str, month: datetime.date, department=None) -> ReportData:
     """The snapshot rows of the region and its direct children (one query), scoped to the user: a
     department user (or ``department``, for the command) gets its own subjects' rows."""
-    region = _resolve_region(region)
+    region = resolve_region(region)
     month = month.replace(day=1)
     rows = RegionMonth.objects.all() if department is None else DepartmentMonth.objects.filter(department=department)
     if user_or_none is not None:

@@ -332,6 +332,8 @@ def test_bad_input_to_the_month_action_is_404(computed, client_as, data):
     [
         "region=990121100000&month=2026-13",
         "region=abc&month=2026-03",
+        "region=%C2%B2&month=2026-03",
+        "region=%EF%BC%99%EF%BC%99&month=2026-03",
         "region=990121999000&month=2026-03",
         "region=990121000000&month=2026-03",
     ],

@@ -416,6 +416,8 @@ def test_export_report_command_writes_the_root_region_by_default(computed, tmp_p
         (["--month", "三月"], "格式不正确"),
         (["--month", "2026-03", "--region", "990199000000"], "不存在"),
         (["--month", "2026-03", "--region", "abc"], "不存在"),
+        (["--month", "2026-03", "--region", "９９０１２１０００００"], "不存在"),
+        (["--month", "2026-03", "--region", "²"], "不存在"),
         (["--month", "2026-05"], "尚未计算月度快照"),
     ],
 )

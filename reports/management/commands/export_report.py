@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.builder import ReportError, build_report, month_label, parse_month
+from reports.builder import ReportError, build_report, month_label, parse_month, resolve_region
 from units.models import Department, Region
 
 
@@ -40,11 +40,11 @@ class Command(BaseCommand):
         if output.is_dir():
             raise CommandError(f"“{output}”是一个目录，请给出文件名。")
 
-        code = (opts["region"] or "").strip()
-        if code:
-            region = Region.objects.filter(code=code).first() if code.isdigit() else None
-            if region is None:
-                raise CommandError(f"区划代码“{code}”不存在。")
+        if (opts["region"] or "").strip():
+            try:
+                region = resolve_region(opts["region"])
+            except ReportError as exc:
+                raise CommandError(str(exc)) from exc
         else:
             roots = list(Region.objects.filter(parent__isnull=True).order_by("code")[:2])
             if not roots:
