@@ -17,7 +17,11 @@ class DashboardsConfig(AppConfig):
         register_permissions("dashboards.target", {"view": READ_ROLES, "add": county, "change": county})
         register_nav(NavItem("达标统计", "dashboards:overview", "bi-graph-up", order=5, match="/dashboard/"))
 
-        from . import demo
+        from sanzero.signals import subject_days_changed
+
+        from . import demo, incremental
+
+        subject_days_changed.connect(incremental.collect, dispatch_uid="dashboards.incremental")
 
         register_demo_seeder(demo.seed)
         from sanzero.importing.base import register_kind

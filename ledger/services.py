@@ -9,6 +9,7 @@ from django.db import transaction
 
 from sanzero.roles import PERMISSIONS
 from sanzero.services import ServiceError, audited_save, full_clean, model_update
+from sanzero.signals import subject_days_changed
 
 from .models import LedgerEntry
 from .workflow import require_role, transition_apply
@@ -60,6 +61,7 @@ def entry_create(*, actor, model, data: dict, rules=None, reason: str = "", step
             if steps:
                 reason += f"（{first} → {obj.get_status_display()}）"
         audited_save(obj, actor=actor, reason=reason)
+        subject_days_changed.send(sender=model, changes=[(obj.subject_id, obj.entry_date)])
     return obj
 
 
@@ -80,6 +82,7 @@ def entry_update(*, actor, obj: LedgerEntry, data: dict, fields, expected_versio
             if name in data:
                 setattr(probe, name, data[name])
         _check_period(probe)
+    before = (obj.subject_id, obj.entry_date)
     with transaction.atomic():
         if rules is not None:
             probe = model(**{f.attname: getattr(obj, f.attname) for f in model._meta.concrete_fields})
@@ -88,7 +91,7 @@ def entry_update(*, actor, obj: LedgerEntry, data: dict, fields, expected_versio
                     setattr(probe, name, data[name])
             data = {**data, "due_on": probe.compute_due_on(rules)}
             fields = [*fields, "due_on"]
-        return model_update(
+        changed = model_update(
             instance=obj,
             data=data,
             fields=fields,
@@ -96,3 +99,6 @@ def entry_update(*, actor, obj: LedgerEntry, data: dict, fields, expected_versio
             expected_version=expected_version,
             reason=f"修改{model._meta.verbose_name}",
         )
+        if changed:
+            subject_days_changed.send(sender=model, changes=[before, (obj.subject_id, obj.entry_date)])
+        return changed

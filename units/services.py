@@ -14,6 +14,7 @@ from django.utils import timezone
 from sanzero.roles import Role
 from sanzero.scoping import user_scope
 from sanzero.services import ServiceError, audited_delete, audited_save, model_update, require
+from sanzero.signals import subject_days_changed
 from sanzero.validators import normalize_credit_code, normalize_phone
 
 from .models import Category, Department, Region, RegionLevel, Subject
@@ -84,7 +85,8 @@ def subject_update(*, actor, subject: Subject, data: dict, expected_version: int
         _check_subject_region(actor, data["region"], "change")
     if subject.village_region_id and "category" in data and data["category"] != subject.category:
         raise ServiceError("村(社区)区划对应的主体不能改为其他类别。")
-    return model_update(
+    joined_before = subject.joined_on
+    changed = model_update(
         instance=subject,
         data=data,
         fields=SUBJECT_FIELDS,
@@ -92,6 +94,11 @@ def subject_update(*, actor, subject: Subject, data: dict, expected_version: int
         expected_version=expected_version,
         reason="修改创建主体",
     )
+    if "joined_on" in changed:
+        # entries before the 纳入日期 are not the subject's (DESIGN §5): its computed months move
+        days = [d for d in (joined_before, subject.joined_on) if d is not None]
+        subject_days_changed.send(sender=Subject, changes=[(subject.pk, min(days))])
+    return changed
 
 
 @transaction.atomic

@@ -45,6 +45,7 @@ def test_the_worker_finds_every_job_task_and_the_sweeper(worker):
         "sanzero.import_job",
         "exporting.export_list",
         "dashboards.compute_snapshots",
+        "dashboards.refresh_subjects",
         "sanzero.give_up_stale_jobs",
         "exporting.cleanup_exports",
         "dashboards.compute_scheduled",
@@ -64,3 +65,29 @@ def test_a_snapshot_task_delivered_twice_computes_once_on_a_real_worker(world, w
     # One computation: every row has the same computed_at, before the job finished.
     assert len({row.computed_at for row in rows}) == 1 and rows[0].computed_at <= job.finished_at
     assert job.started_at <= rows[0].computed_at
+
+
+def test_an_accident_saved_reaches_the_dashboard_through_the_worker_within_seconds(world, worker):
+    from dashboards import compute
+    from dashboards.models import ALL_GROUPS, Period, RegionMonth
+    from hazards.services import accident_create
+
+    march = datetime.date(2026, 3, 1)
+    compute.compute_month(region=world.county, month=march)
+    county = RegionMonth.objects.get(region=world.county, month=march, group=ALL_GROUPS, period=Period.MONTH)
+    started = time.monotonic()
+    accident_create(  # autocommit: the refresh task is sent at once
+        actor=world.users["clerk_a"],
+        data={"subject": world.shop_a, "occurred_on": datetime.date(2026, 3, 10), "kind": "火灾", "injuries": 1},
+    )
+    deadline = started + 30
+    while time.monotonic() < deadline:
+        county.refresh_from_db()
+        if county.passed == county.total - 1:
+            break
+        time.sleep(0.05)
+    elapsed = time.monotonic() - started
+    assert county.passed == county.total - 1
+    assert SubjectMonth.objects.get(subject=world.shop_a, month=march).accident_ok is False
+    print(f"incremental update on the dashboard after {elapsed:.2f} s")
+    assert elapsed < 5
