@@ -19,6 +19,7 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from sanzero.bulk import insert_rows
 from units.models import LEVEL_PREFIX_LENGTH, Region, Subject, TargetGroup, active_q
 
 from .models import (
@@ -215,11 +216,16 @@ def compute_month(
         # Who counts in the month: subjects of the subtree in the campaign on the month's last day,
         # plus subjects whose earlier snapshot froze them here (moved away since).
         in_tree = Q(region_code__startswith=prefix) | Q(subject__region__code__startswith=prefix)
-        existing = {sm.subject_id: sm for sm in SubjectMonth.objects.filter(month=month).filter(in_tree)}
+        existing = {
+            row["subject_id"]: row
+            for row in SubjectMonth.objects.filter(month=month)
+            .filter(in_tree)
+            .values("subject_id", "region_id", "region_code", "group", "department_id", *OVERRIDE_FIELDS)
+        }
         members: dict[int, Member] = {}
-        subject_filter = Q(region__code__startswith=prefix) | Q(
-            pk__in=[sid for sid, sm in existing.items() if sm.region_code.startswith(prefix)]
-        )
+        # frozen here by an earlier snapshot: a subquery, not a list of ids (55,000 at city scale)
+        frozen_here = SubjectMonth.objects.filter(month=month, region_code__startswith=prefix).values("subject_id")
+        subject_filter = Q(region__code__startswith=prefix) | Q(pk__in=frozen_here)
         for sid, region_id, code, group, department_id, joined_on in (
             Subject.objects.filter(subject_filter)
             .filter(active_q(end))
@@ -227,7 +233,7 @@ def compute_month(
         ):
             frozen = existing.get(sid)
             members[sid] = (
-                Member(frozen.region_id, frozen.region_code, frozen.group, frozen.department_id, joined_on)
+                Member(frozen["region_id"], frozen["region_code"], frozen["group"], frozen["department_id"], joined_on)
                 if frozen
                 else Member(region_id, code, group, department_id, joined_on)
             )
@@ -236,9 +242,8 @@ def compute_month(
         # Failing entries: one query per ledger over the year to date of the subtree. An entry dated
         # before the subject joined is not its own (DESIGN §5).
         fails: dict[int, dict[str, list[tuple[int, datetime.date]]]] = defaultdict(lambda: defaultdict(list))
-        entry_filter = Q(subject__region__code__startswith=prefix) | Q(
-            subject_id__in=[sid for sid, m in members.items() if not m.code.startswith(prefix)] or [0]
-        )
+        # (a superset: entries of subjects no longer members are dropped below)
+        entry_filter = Q(subject__region__code__startswith=prefix) | Q(subject_id__in=frozen_here)
         for key, model, date_field, fields, fails_rule in _ledgers():
             rows = (
                 model.objects.filter(entry_filter)
@@ -263,33 +268,34 @@ def compute_month(
         )
 
         rows = []
+        no_earlier = EarlierOverrides()
         for sid, member in members.items():
             old = existing.get(sid)
             verdicts = evaluate(
                 month=month,
                 fails=fails.get(sid, {}),
-                earlier=earlier.get(sid, EarlierOverrides()),
-                override=old.override_passed if old else None,
-                ytd_override=old.ytd_override_passed if old else None,
+                earlier=earlier.get(sid, no_earlier),
+                override=old["override_passed"] if old else None,
+                ytd_override=old["ytd_override_passed"] if old else None,
             )
-            kept = {f: getattr(old, f) for f in OVERRIDE_FIELDS} if old else {}
+            kept = {f: old[f] for f in OVERRIDE_FIELDS} if old else {}
             rows.append(
-                SubjectMonth(
-                    subject_id=sid,
-                    month=month,
-                    region_id=member.region_id,
-                    region_code=member.code,
-                    group=member.group,
-                    department_id=member.department_id,
-                    rule=book.rule_for(member.code, member.group),
-                    computed_at=now,
+                {
+                    "subject_id": sid,
+                    "month": month,
+                    "region_id": member.region_id,
+                    "region_code": member.code,
+                    "group": member.group,
+                    "department_id": member.department_id,
+                    "rule_id": book.rule_for(member.code, member.group).pk,
+                    "computed_at": now,
                     **verdicts,
                     **kept,
-                )
+                }
             )
-        SubjectMonth.objects.filter(pk__in=[sm.pk for sm in existing.values()]).delete()
+        SubjectMonth.objects.filter(month=month).filter(in_tree).delete()
         SubjectMonth.objects.filter(month=month, region_code__startswith=prefix).delete()
-        SubjectMonth.objects.bulk_create(rows, batch_size=1000)
+        insert_rows(SubjectMonth, rows)
         progress(70)
 
         regions_written = _write_region_months(region=region, month=month, end=end, year_start=year_start, now=now)
@@ -298,7 +304,7 @@ def compute_month(
         region,
         month,
         len(rows),
-        sum(r.passed for r in rows),
+        sum(r["passed"] for r in rows),
         regions_written,
         (timezone.now() - started).total_seconds(),
     )
@@ -451,34 +457,36 @@ def _write_region_months(*, region: Region, month, end, year_start, now) -> int:
                     for f in fields:
                         totals[f] += c[f]
                     out[model].append(
-                        model(
-                            region=r,
-                            region_code=r.code,
-                            month=month,
-                            group=group,
-                            period=period,
-                            target=targets.get((r.pk, group)),
-                            computed_at=now,
+                        {
+                            "region_id": r.pk,
+                            "region_code": r.code,
+                            "month": month,
+                            "group": group,
+                            "period": period,
+                            "target": targets.get((r.pk, group)),
+                            "computed_at": now,
                             **extra,
                             **c,
-                        )
+                        }
                     )
                 out[model].append(
-                    model(
-                        region=r,
-                        region_code=r.code,
-                        month=month,
-                        group=ALL_GROUPS,
-                        period=period,
-                        computed_at=now,
+                    {
+                        "region_id": r.pk,
+                        "region_code": r.code,
+                        "month": month,
+                        "group": ALL_GROUPS,
+                        "period": period,
+                        "computed_at": now,
                         **extra,
                         **totals,
                         **stats.get((r.prefix, period, department), {}),
-                    )
+                    }
                 )
+    # the subtree and its ancestors, by code (not a list of 3,000 region ids)
+    written = Q(region_code__startswith=region.prefix) | Q(region_code__in=region.ancestor_codes())
     for model, rows in out.items():
-        model.objects.filter(month=month, region__in=regions).delete()
-        model.objects.bulk_create(rows, batch_size=1000)
+        model.objects.filter(written, month=month).delete()
+        insert_rows(model, rows)
     return len(regions)
 
 
