@@ -20,23 +20,40 @@ from sanzero.holidays.selectors import holiday_notice, this_and_next_year
 from sanzero.models import DeadlineSettings
 from sanzero.privacy import HIDDEN_TEXT, personal_data_reveal
 from sanzero.roles import REVEAL_ROLES
-from sanzero.scoping import user_scope
-from sanzero.views import ScopedDetailView, ScopedFormView, ScopedListView
+from sanzero.scoping import spans_townships, user_scope
+from sanzero.views import RememberedFiltersMixin, ScopedDetailView, ScopedFormView, ScopedListView
 from units.models import Region, Subject, parse_region_code
 
 from .exports import SUPERVISION_COLUMNS
 from .supervision import SUPERVISED, sort_items, supervision_items, supervision_panels
 
 
-class LedgerListView(ScopedListView):
+class LedgerListView(RememberedFiltersMixin, ScopedListView):
     template_name = "ledger/list.html"
+    #: bulk actions of this list besides 批量导出: (label, URL name, bootstrap icon), offered when
+    #: `bulk_actions_for(user)` keeps them
+    bulk_actions: tuple = ()
+
+    def get_queryset(self):
+        # the township of a village's entry, for the 所属区划 column of a county-wide list (one join)
+        return super().get_queryset().select_related("subject__region__parent")
 
     def get_table_kwargs(self):
-        return {"today": timezone.localdate(), "warn_days": DeadlineSettings.current().warn_days}
+        return {
+            "today": timezone.localdate(),
+            "warn_days": DeadlineSettings.current().warn_days,
+            "with_township": spans_townships(self.request.user),
+            "selectable": bool(self.export_columns or self.bulk_actions),
+        }
+
+    def bulk_actions_for(self, user) -> list:
+        return list(self.bulk_actions)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["url_prefix"] = self.model.URL_PREFIX
+        ctx["bulk_actions"] = self.bulk_actions_for(self.request.user)
+        ctx["bulk_enabled"] = bool(self.export_columns or self.bulk_actions)
         ctx["has_deadlines"] = any(column.name == "mark" for column in ctx["table"].columns)
         page = getattr(ctx["table"], "page", None)
         if ctx["has_deadlines"] and self.model.WORKDAY_DEADLINES and page is not None:
