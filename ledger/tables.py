@@ -16,7 +16,7 @@ SUMMARY_LENGTH = 20
 SUMMARY_TITLE_LENGTH = 300
 #: the columns a phone (< 768 px) shows: select, deadline, the date that links to the entry, subject, status
 PHONE_COLUMNS = frozenset({"select", "mark", "subject", "status"})
-WIDE_ONLY = "d-none d-md-table-cell"
+WIDE_ONLY = "d-none d-md-table-cell wide-col"
 
 
 def truncated(text: str, length: int = SUMMARY_LENGTH) -> str:
