@@ -98,12 +98,16 @@ class LedgerTable(tables.Table):
         self.with_township = with_township
         # a phone shows the few columns PHONE_COLUMNS names and the date that opens the entry
         for bound in self.columns:
+            attrs = bound.column.attrs
             if bound.name not in PHONE_COLUMNS and getattr(bound.column, "link", None) is None:
-                attrs = bound.column.attrs
                 for cell in ("th", "td"):
                     part = dict(attrs.get(cell, {}))
                     part["class"] = f"{part.get('class', '')} {WIDE_ONLY}".strip()
                     attrs[cell] = part
+            elif isinstance(bound.column, tables.DateColumn):  # 2026-03-16 on one line, on a phone too
+                part = dict(attrs.get("td", {}))
+                part["class"] = f"{part.get('class', '')} text-nowrap".strip()
+                attrs["td"] = part
 
     def render_region(self, record):
         return region_path(record.subject.region, with_township=self.with_township)

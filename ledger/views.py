@@ -160,6 +160,7 @@ class LedgerDetailView(ScopedDetailView):
                     "overdue": ctx["colour"] == "red" and days > 0,
                     "notice_number": f"平安督字〔{today:%Y}〕{name[0]}{obj.pk:04d}号",
                     "notice_title": f"{county_name}平安建设督办通知书",
+                    "notice_kind": name,
                     "notice_matter": f"{obj}" + (f"：{truncated(summary, 60)}" if summary else ""),
                     "notice_days": days,
                     "notice_finish_by": workdays.add_workdays(today, NOTICE_WORKING_DAYS),

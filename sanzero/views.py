@@ -182,6 +182,12 @@ class RememberedFiltersMixin:
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["reset_url"] = f"{self.request.path}?{self.RESET_PARAM}=1"
+        form = getattr(ctx.get("filter"), "form", None)
+        ctx["filters_active"] = (
+            sum(1 for name, field in form.fields.items() if not field.widget.is_hidden and self.request.GET.get(name))
+            if form is not None
+            else 0
+        )
         return ctx
 
 

@@ -93,7 +93,7 @@ def test_an_overdue_hazard_gets_a_supervision_notice(world, client_as):
     assert "测试县平安建设督办通知书" in page
     assert f"编号 平安督字〔2026〕安{entry.pk:04d}号" in page
     assert "责任单位 甲镇（甲一村超市）" in page
-    assert "事项 安全隐患台账：甲一村超市·消防隐患（2026-03-02）：hazards记录1" in page
+    assert "事项 安全隐患：甲一村超市·消防隐患（2026-03-02）：hazards记录1" in page
     assert "办理期限 2026年3月9日" in page and "超期天数 7 天" in page
     assert "于2026年3月19日前办结" in page  # three working days from Monday 16 March
     assert "测试县平安建设领导小组办公室 2026年3月16日" in page
