@@ -133,6 +133,13 @@ class RememberedFiltersMixin:
         query = QueryDict(mutable=True)
         for key in sorted(k for k in data if k in keys):
             values = [v for v in data.getlist(key) if v != ""][:20]
+            if key == "per_page" and values != [str(settings.PAGE_SIZE)]:
+                # a size the pager offers is remembered; the default and anything else (-1) are not
+                values = [v for v in values if v.isascii() and v.isdigit() and int(v) in settings.PAGE_SIZES][:1]
+                if values == [str(settings.PAGE_SIZE)]:
+                    values = []
+            elif key == "per_page":
+                values = []
             if values:
                 query.setlist(key, values)
         return query.urlencode()
@@ -174,8 +181,11 @@ class RememberedFiltersMixin:
         response = super().get(request, *args, **kwargs)
         filterset = getattr(self, "filterset", None)
         if filterset is not None and filterset.is_bound and filterset.is_valid():
-            query = self.memorable_query(request.GET, self.remembered_keys(filterset.form))
-            if query and query != stored:
+            keys = self.remembered_keys(filterset.form)
+            query = self.memorable_query(request.GET, keys)
+            # the filter form sent (its fields, empty ones too): what it holds now is remembered, an
+            # emptied form forgets; a link with none of them (?page=2, ?subject=) leaves the memory
+            if query != stored and any(key in request.GET for key in keys):
                 list_filters_remember(actor=request.user, list_name=name, query=query)
         return response
 

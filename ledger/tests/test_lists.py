@@ -179,3 +179,22 @@ def test_a_bad_selection_exports_nothing_and_never_fails(world, client_as, ids):
     _, rows = read_xlsx(response)
     assert rows == []
     assert client_as("clerk_a").get("/disputes/", {"id": ids}).status_code == 200
+
+
+def test_only_a_page_size_the_pager_offers_is_remembered(world, client_as):
+    client = client_as("clerk_a")
+    for size in ("-1", "10000000000000000000", "%00", "25"):
+        assert client.get(f"/hazards/?per_page={size}").status_code == 200
+    assert not ListPreference.objects.exists()  # 25 is the default: nothing to remember
+    client.get("/hazards/?per_page=50")
+    assert ListPreference.objects.get().query == "per_page=50"
+
+
+def test_emptying_the_filter_form_forgets_and_a_page_link_keeps_the_memory(world, client_as):
+    client = client_as("clerk_a")
+    client.get("/hazards/?level=重大")
+    client.get("/hazards/?page=1")  # the pager: no filter field, the memory stays
+    assert ListPreference.objects.get().query == "level=%E9%87%8D%E5%A4%A7"
+    client.get("/hazards/?q=&level=&category=&per_page=25")  # the form sent with every field empty
+    assert not ListPreference.objects.exists()
+    assert client.get("/hazards/").status_code == 200
