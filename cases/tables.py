@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.safestring import mark_safe
 
-from ledger.tables import LedgerTable
+from ledger.tables import LedgerTable, SummaryColumn
 
 from .choices import CaseKind
 from .models import PoliceCase
@@ -13,28 +13,33 @@ class PoliceCaseTable(LedgerTable):
     major_influence = tables.Column("重大影响", empty_values=())
     cause = tables.Column("案由")
     unit = tables.Column("办案单位")
+    summary = SummaryColumn("简要案情")
     breaks_zero = tables.Column("影响零案件", accessor="breaks_zero_case", orderable=False, empty_values=())
 
     class Meta:
         model = PoliceCase
         fields = [
+            "select",
             "occurred_on",
             "subject",
             "region",
             "kind",
             "major_influence",
             "cause",
+            "summary",
             "unit",
             "breaks_zero",
             "status",
         ]
         sequence = [
+            "select",
             "occurred_on",
             "subject",
             "region",
             "kind",
             "major_influence",
             "cause",
+            "summary",
             "unit",
             "breaks_zero",
             "status",

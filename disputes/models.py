@@ -103,6 +103,11 @@ def mask_names(value: str) -> str:
     return "".join(p if _NAME_SEPARATORS.fullmatch(p) or not p else p[0] + "*" * (len(p) - 1) for p in parts)
 
 
+def party_names(value: str) -> list[str]:
+    """The names in 当事人 ("张三、李小四,王五" → ["张三", "李小四", "王五"]), to mask them in free text."""
+    return [p for p in _NAME_SEPARATORS.split((value or "").strip()) if p and not _NAME_SEPARATORS.fullmatch(p)]
+
+
 class Dispute(LedgerEntry):
     OPEN_STATUSES = (DisputeStatus.MEDIATING,)
     STATUS_BADGES = DISPUTE_STATUS_BADGES

@@ -1,9 +1,9 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from ledger.tables import LedgerTable
+from ledger.tables import LedgerTable, SummaryColumn
 
-from .models import Dispute, next_in_ladder
+from .models import Dispute, next_in_ladder, party_names
 
 RISK_CLASS = {"红": "text-bg-danger", "黄": "text-bg-warning", "蓝": "text-bg-primary"}
 
@@ -18,11 +18,36 @@ class DisputeTable(LedgerTable):
     risk_colour = tables.Column("风险等级", attrs={"td": {"class": "text-center"}, "th": {"class": "text-center"}})
     level = tables.Column("当前调解层级", accessor="level__name", order_by=("level__order",))
     parties = tables.Column("当事人", orderable=False, default="—")
+    summary = SummaryColumn("简要情况", names=lambda record: party_names(record.parties))
 
     class Meta:
         model = Dispute
-        fields = ["mark", "found_on", "subject", "region", "category", "risk_colour", "level", "parties", "status"]
-        sequence = ["mark", "found_on", "subject", "region", "category", "risk_colour", "level", "parties", "status"]
+        fields = [
+            "select",
+            "mark",
+            "found_on",
+            "subject",
+            "region",
+            "category",
+            "summary",
+            "risk_colour",
+            "level",
+            "parties",
+            "status",
+        ]
+        sequence = [
+            "select",
+            "mark",
+            "found_on",
+            "subject",
+            "region",
+            "category",
+            "summary",
+            "risk_colour",
+            "level",
+            "parties",
+            "status",
+        ]
         order_by = ("-found_on",)
         template_name = "partials/table.html"
         attrs = {"class": "table table-hover table-sm align-middle mb-0"}

@@ -21,13 +21,13 @@ HAZARD_COLUMNS = (
 ACCIDENT_COLUMNS = (
     *ledger_head("发生日期", "occurred_on", deadline=False),
     ExportColumn("事故类型", "kind", max_length=6),
+    ExportColumn("简要经过", "summary", max_length=40),
     ExportColumn("死亡", "deaths", kind="int"),
     ExportColumn("受伤", "injuries", kind="int"),
     ExportColumn("重伤", "serious_injuries", kind="int"),
     ExportColumn("损失(万元)", "direct_loss", kind="decimal"),
     ExportColumn("等级", lambda accident, ctx: accident.get_grade_display(), max_length=6),
     ExportColumn("状态", "status", max_length=6),
-    ExportColumn("简要经过", "summary", max_length=40),
     ExportColumn("结案日期", "closed_on", kind="date"),
     *ledger_tail(deadline=False),
 )

@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.safestring import mark_safe
 
-from ledger.tables import LedgerTable
+from ledger.tables import LedgerTable, SummaryColumn
 
 from .models import Accident, Hazard
 
@@ -10,12 +10,12 @@ class HazardTable(LedgerTable):
     found_on = tables.DateColumn(format="Y-m-d", verbose_name="发现日期", linkify=True)
     category = tables.Column("隐患类别")
     level = tables.Column("等级")
-    description = tables.Column("隐患描述", orderable=False)
+    description = SummaryColumn("隐患描述")
 
     class Meta:
         model = Hazard
-        fields = ["mark", "found_on", "subject", "region", "category", "level", "description", "status"]
-        sequence = ["mark", "found_on", "subject", "region", "category", "level", "description", "status"]
+        fields = ["select", "mark", "found_on", "subject", "region", "category", "level", "description", "status"]
+        sequence = ["select", "mark", "found_on", "subject", "region", "category", "level", "description", "status"]
         order_by = ("-found_on",)
         template_name = "partials/table.html"
         attrs = {"class": "table table-hover table-sm align-middle mb-0"}
@@ -26,9 +26,6 @@ class HazardTable(LedgerTable):
             return mark_safe('<span class="badge text-bg-danger">重大</span>')
         return "一般"
 
-    def render_description(self, value):
-        return value if len(value) <= 24 else value[:24] + "…"
-
 
 class AccidentTable(LedgerTable):
     occurred_on = tables.DateColumn(format="Y-m-d", verbose_name="发生日期", linkify=True)
@@ -38,10 +35,12 @@ class AccidentTable(LedgerTable):
     serious_injuries = tables.Column("重伤", attrs={"td": {"class": "text-end"}})
     direct_loss = tables.Column("损失(万元)", attrs={"td": {"class": "text-end"}})
     grade = tables.Column("等级")
+    summary = SummaryColumn("简要经过")
 
     class Meta:
         model = Accident
         fields = [
+            "select",
             "occurred_on",
             "subject",
             "region",
@@ -51,13 +50,16 @@ class AccidentTable(LedgerTable):
             "serious_injuries",
             "direct_loss",
             "grade",
+            "summary",
             "status",
         ]
         sequence = [
+            "select",
             "occurred_on",
             "subject",
             "region",
             "kind",
+            "summary",
             "deaths",
             "injuries",
             "serious_injuries",

@@ -8,6 +8,7 @@ app_name = "hazards"
 
 urlpatterns = [
     path("hazards/acceptance/", views.HazardAcceptanceView.as_view(), name="acceptance_queue"),
+    path("hazards/bulk-accept/", views.HazardBulkAcceptView.as_view(), name="bulk_accept"),
     *ledger_urls(
         "hazards",
         "hazard",

@@ -1,16 +1,23 @@
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.urls import reverse
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.views import View
 from django.views.generic import TemplateView
 
 from ledger.views import LedgerDetailView, LedgerFormView, LedgerListView, LedgerTransitionView
+from sanzero.services import ServiceError
+from sanzero.views import ScopedMixin
 
 from . import selectors, services
+from .choices import HazardStatus
 from .exports import ACCIDENT_COLUMNS, HAZARD_COLUMNS
 from .filtersets import AccidentFilterSet, HazardFilterSet
-from .forms import AccidentForm, HazardForm
+from .forms import AccidentForm, BulkAcceptForm, HazardForm
 from .models import PLAN_FIELDS, Accident, Hazard
 from .tables import AccidentTable, HazardTable
 from .workflow import ACCEPTANCE_STEPS, ACCIDENT_WORKFLOW, HAZARD_WORKFLOW
@@ -25,8 +32,13 @@ class HazardListView(LedgerListView):
     create_url_name = "hazards:hazard_create"
     export_columns = HAZARD_COLUMNS
 
+    bulk_actions = (("批量验收", reverse_lazy("hazards:bulk_accept"), "bi-clipboard-check"),)
+
     def decorate_queryset(self, qs):
         return selectors.hazard_list(qs)
+
+    def bulk_actions_for(self, user) -> list:
+        return list(self.bulk_actions) if selectors.may_accept(user) else []
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -85,6 +97,70 @@ class HazardAcceptanceView(TemplateView):
             hazard.waiting_days = (today - hazard.rectified_on).days if hazard.rectified_on else None
         ctx.update({"title": self.title, "page": page, "list_title": Hazard._meta.verbose_name_plural})
         return ctx
+
+
+class HazardBulkAcceptView(ScopedMixin, View):
+    """批量验收: GET lists the checked hazards (?id=…) and why any of them cannot be accepted, with the
+    date and opinion to confirm; POST accepts all of them or none (services.hazard_bulk_accept).
+    A role that may not accept: 403; an id outside the user's scope: 404."""
+
+    model = Hazard
+    template_name = "hazards/bulk_accept.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not selectors.may_accept(request.user):
+            raise PermissionDenied("您的角色不能验收安全隐患。")
+        return super().dispatch(request, *args, **kwargs)
+
+    def hazards(self, ids):
+        hazards = list(selectors.hazard_list(self.get_queryset()).filter(pk__in=ids).order_by("found_on", "pk"))
+        if len(hazards) != len(set(ids)):
+            raise Http404("所选隐患不在您的管辖范围内或已不存在。")
+        user = self.request.user
+        for hazard in hazards:
+            if hazard.status != HazardStatus.AWAITING:
+                hazard.blocker = f"当前状态为“{hazard.get_status_display()}”，不是待验收。"
+            else:
+                hazard.blocker = HAZARD_WORKFLOW.get("accept").refusal(hazard, user)
+        return hazards
+
+    def render_page(self, form, hazards, status=200):
+        ctx = {
+            "title": "批量验收安全隐患",
+            "form": form,
+            "hazards": hazards,
+            "blocked": [h for h in hazards if h.blocker],
+            "breadcrumbs": [(Hazard._meta.verbose_name_plural, reverse("hazards:hazard_list")), ("批量验收", "")],
+        }
+        return render(self.request, self.template_name, ctx, status=status)
+
+    def get(self, request):
+        form = BulkAcceptForm(initial={"id": request.GET.getlist("id")})
+        field = form.fields["id"]
+        try:
+            ids = field.clean(request.GET.getlist("id"))
+            if not ids:
+                raise ValidationError("请先勾选要验收的隐患。")
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return HttpResponseRedirect(reverse("hazards:hazard_list"))
+        return self.render_page(form, self.hazards(ids))
+
+    def post(self, request):
+        form = BulkAcceptForm(request.POST)
+        if not form.is_valid():
+            hazards = self.hazards(form.cleaned_data["id"]) if "id" in form.cleaned_data else []
+            return self.render_page(form, hazards, status=400)
+        ids = form.cleaned_data["id"]
+        hazards = self.hazards(ids)  # 404 before anything for an id out of scope
+        data = {"accepted_on": form.cleaned_data["accepted_on"], "note": form.cleaned_data["note"]}
+        try:
+            accepted = services.hazard_bulk_accept(actor=request.user, ids=ids, data=data)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+            return self.render_page(form, self.hazards(ids), status=400)
+        messages.success(request, f"已验收并销号{len(accepted)}条安全隐患。")
+        return HttpResponseRedirect(reverse("hazards:hazard_list"))
 
 
 def acceptance_home_task(user) -> dict | None:

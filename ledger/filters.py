@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from sanzero.models import DeadlineSettings
-from units.filtersets import IdFilter, RegionSubtreeFilter, ScopedFilterSet
+from units.filtersets import IdFilter, IdListFilter, RegionSubtreeFilter, ScopedFilterSet
 
 
 class LedgerFilterSet(ScopedFilterSet):
@@ -22,6 +22,8 @@ class LedgerFilterSet(ScopedFilterSet):
         widget=forms.TextInput(attrs={"placeholder": "创建主体名称"}),
     )
     subject = IdFilter(field_name="subject_id", widget=forms.HiddenInput)
+    #: the checked rows of the list (批量导出): hidden, never remembered
+    id = IdListFilter(label="所选记录")
     date_from = django_filters.DateFilter(
         label="日期从", method="filter_date_from", widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -1,4 +1,5 @@
-"""The five URLs of a ledger (DESIGN §7: /<prefix>/, new/, <id>/, <id>/edit/, <id>/do/<step>/)."""
+"""The URLs of a ledger (DESIGN §7: /<prefix>/, new/, <id>/, <id>/edit/, <id>/do/<step>/), and the
+printable pages of an entry: <id>/print/ (登记表) and <id>/notice/ (督办通知书), its detail view's."""
 
 from django.urls import path
 
@@ -10,6 +11,8 @@ def ledger_urls(prefix: str, name: str, *, list_view, form_view, detail_view, tr
         path(f"{prefix}/", list_view.as_view(), name=f"{name}_list"),
         path(f"{prefix}/new/", form_view.as_view(), name=f"{name}_create"),
         path(f"{prefix}/<int:pk>/", detail_view.as_view(), name=f"{name}_detail"),
+        path(f"{prefix}/<int:pk>/print/", detail_view.as_view(page="print"), name=f"{name}_print"),
+        path(f"{prefix}/<int:pk>/notice/", detail_view.as_view(page="notice"), name=f"{name}_notice"),
         path(f"{prefix}/<int:pk>/edit/", form_view.as_view(), name=f"{name}_edit"),
         path(f"{prefix}/<int:pk>/do/<slug:name>/", transition_view.as_view(), name=f"{name}_transition"),
     ]

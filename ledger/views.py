@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,29 +15,47 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
+from sanzero import workdays
 from sanzero.audit import audit_trail
 from sanzero.exporting.mixins import ExportMixin
 from sanzero.holidays.selectors import holiday_notice, this_and_next_year
 from sanzero.models import DeadlineSettings
 from sanzero.privacy import HIDDEN_TEXT, personal_data_reveal
 from sanzero.roles import REVEAL_ROLES
-from sanzero.scoping import user_scope
-from sanzero.views import ScopedDetailView, ScopedFormView, ScopedListView
+from sanzero.scoping import spans_townships, user_scope
+from sanzero.views import RememberedFiltersMixin, ScopedDetailView, ScopedFormView, ScopedListView
 from units.models import Region, Subject, parse_region_code
 
 from .exports import SUPERVISION_COLUMNS
 from .supervision import SUPERVISED, sort_items, supervision_items, supervision_panels
 
 
-class LedgerListView(ScopedListView):
+class LedgerListView(RememberedFiltersMixin, ScopedListView):
     template_name = "ledger/list.html"
+    #: bulk actions of this list besides 批量导出: (label, URL name, bootstrap icon), offered when
+    #: `bulk_actions_for(user)` keeps them
+    bulk_actions: tuple = ()
+
+    def get_queryset(self):
+        # the township of a village's entry, for the 所属区划 column of a county-wide list (one join)
+        return super().get_queryset().select_related("subject__region__parent")
 
     def get_table_kwargs(self):
-        return {"today": timezone.localdate(), "warn_days": DeadlineSettings.current().warn_days}
+        return {
+            "today": timezone.localdate(),
+            "warn_days": DeadlineSettings.current().warn_days,
+            "with_township": spans_townships(self.request.user),
+            "selectable": bool(self.export_columns or self.bulk_actions),
+        }
+
+    def bulk_actions_for(self, user) -> list:
+        return list(self.bulk_actions)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["url_prefix"] = self.model.URL_PREFIX
+        ctx["bulk_actions"] = self.bulk_actions_for(self.request.user)
+        ctx["bulk_enabled"] = bool(self.export_columns or self.bulk_actions)
         ctx["has_deadlines"] = any(column.name == "mark" for column in ctx["table"].columns)
         page = getattr(ctx["table"], "page", None)
         if ctx["has_deadlines"] and self.model.WORKDAY_DEADLINES and page is not None:
@@ -48,14 +67,107 @@ class LedgerListView(ScopedListView):
         return ctx
 
 
+#: what separates several names in one field (当事人 "张三、李四")
+NAME_SEPARATORS = re.compile(r"[、,，;；/\s]+")
+#: the 登记表 names a ledger's verbose name well enough except these
+SHEET_NAMES = {"信访": "信访事项"}
+#: a value longer than this takes a whole row of the printed 登记表
+SHEET_SHORT = 16
+#: working days a 督办通知书 gives the responsible unit to finish
+NOTICE_WORKING_DAYS = 3
+
+
+def county_of(region) -> Region | None:
+    """The county a region lies in (its code's first six digits): one query, None above county level."""
+    if region is None or len(region.code) < 12:
+        return None
+    code = region.code[:6].ljust(len(region.code), "0")
+    return Region.objects.filter(code=code).first()
+
+
+def sheet_layout(rows) -> list[list[tuple[str, object, int]]]:
+    """The 登记表's rows: two short fields side by side, a long one (or a text) across the table.
+    Each cell is (label, value, colspan of the value: 1 or 3)."""
+    layout, pending = [], None
+    for label, value in rows:
+        text = str(value)
+        if len(text) > SHEET_SHORT or "\n" in text:
+            if pending:
+                layout.append([(*pending, 3)])
+                pending = None
+            layout.append([(label, value, 3)])
+        elif pending:
+            layout.append([(*pending, 1), (label, value, 1)])
+            pending = None
+        else:
+            pending = (label, value)
+    if pending:
+        layout.append([(*pending, 3)])
+    return layout
+
+
 class LedgerDetailView(ScopedDetailView):
     template_name = "ledger/detail.html"
+    #: the same view renders the entry's page ("detail"), its printable 登记表 ("print") and, when it is
+    #: overdue, its 督办通知书 ("notice"): one scope, the same fields, the same masking and reveal
+    page = "detail"
+    PAGE_TEMPLATES = {"print": "ledger/print.html", "notice": "ledger/notice.html"}
     workflow = None
     #: field names shown in the 基本信息 card, in order; ("label", callable) pairs are allowed too
     detail_fields: tuple = ()
     #: personal-data fields shown masked until a permitted user presses 显示 (logged)
     personal_fields: dict = {}
     revealed = False
+
+    def get_template_names(self):
+        if self.page in self.PAGE_TEMPLATES:
+            return [self.PAGE_TEMPLATES[self.page]]
+        return super().get_template_names()
+
+    def print_context(self, obj, ctx) -> dict:
+        """The 登记表 and the 督办通知书: the county, the title, the sheet's rows, the notice's figures."""
+        today = timezone.localdate()
+        county = county_of(obj.subject.region)
+        county_name = county.name if county else ""
+        name = obj._meta.verbose_name
+        region = obj.subject.region
+        township = region.parent if region.is_village_level and region.parent_id else region
+        extra = {
+            "county_name": county_name,
+            "sheet_title": f"{county_name}{SHEET_NAMES.get(name, name)}登记表",
+            "sheet_rows": sheet_layout(ctx["rows"]),
+            "printed_on": today,
+            "township": township,
+        }
+        if self.page == "notice":
+            days = obj.days_overdue(today)
+            summary_field = next(
+                (
+                    f
+                    for f in ("summary", "description", "content")
+                    if hasattr(obj, f) and f not in self.hidden_fields(obj)
+                ),
+                None,
+            )
+            from sanzero.privacy import mask_free_text
+
+            from .tables import truncated
+
+            names = [n for f in self.personal_fields for n in NAME_SEPARATORS.split(str(getattr(obj, f, "") or ""))]
+            summary = mask_free_text(getattr(obj, summary_field, "") or "", names) if summary_field else ""
+            extra.update(
+                {
+                    "overdue": ctx["colour"] == "red" and days > 0,
+                    "notice_number": f"平安督字〔{today:%Y}〕{name[0]}{obj.pk:04d}号",
+                    "notice_title": f"{county_name}平安建设督办通知书",
+                    "notice_kind": name,
+                    "notice_matter": f"{obj}" + (f"：{truncated(summary, 60)}" if summary else ""),
+                    "notice_days": days,
+                    "notice_finish_by": workdays.add_workdays(today, NOTICE_WORKING_DAYS),
+                    "notice_signer": f"{county_name}平安建设领导小组办公室",
+                }
+            )
+        return extra
 
     def extra_timeline(self, obj) -> list[dict]:
         """Child records (escalations, follow-up visits) for the timeline: dicts with when/who/title/text."""
@@ -123,8 +235,12 @@ class LedgerDetailView(ScopedDetailView):
                     if obj.is_open and obj.WORKDAY_DEADLINES
                     else (),
                 ),
+                "print_url": f"/{obj.URL_PREFIX}/{obj.pk}/print/",
+                "notice_url": f"/{obj.URL_PREFIX}/{obj.pk}/notice/",
             }
         )
+        if self.page in self.PAGE_TEMPLATES:
+            ctx.update(self.print_context(obj, ctx))
         return ctx
 
     def protect_timeline(self, obj, timeline) -> None:

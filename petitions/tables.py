@@ -1,19 +1,14 @@
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 
-from ledger.tables import LedgerTable
+from ledger.tables import SUMMARY_TITLE_LENGTH, LedgerTable, truncated
+from sanzero.privacy import mask_free_text
 
 from .choices import PetitionType
 from .models import Petition
 from .privacy import HIDDEN_TEXT, hidden_from_accused, mask_name
 
-SUMMARY_LENGTH = 20
 NOWRAP = {"td": {"class": "text-nowrap"}}
-
-
-def summary(text: str, length: int = SUMMARY_LENGTH) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= length else text[:length] + "…"
 
 
 class PetitionTable(LedgerTable):
@@ -26,12 +21,13 @@ class PetitionTable(LedgerTable):
     flags = tables.Column(
         "重点", accessor="pk", orderable=False, empty_values=(), attrs={"td": {"class": "text-nowrap"}}
     )
-    content = tables.Column("诉求摘要", orderable=False, empty_values=())
+    content = tables.Column("诉求内容", orderable=False, empty_values=(), attrs={"td": {"class": "summary-cell"}})
     agent = tables.Column("代办", accessor="agent_level", order_by=("agent_level",), empty_values=())
 
     class Meta:
         model = Petition
         fields = [
+            "select",
             "mark",
             "received_on",
             "subject",
@@ -47,6 +43,7 @@ class PetitionTable(LedgerTable):
             "status",
         ]
         sequence = [
+            "select",
             "mark",
             "received_on",
             "subject",
@@ -104,7 +101,8 @@ class PetitionTable(LedgerTable):
         # 检举控告 content is never sent to the accused subject's department, not even truncated.
         if self._hidden(record):
             return format_html('<span class="text-secondary small">{}</span>', HIDDEN_TEXT)
-        return format_html('<span title="{}">{}</span>', summary(record.content, 120), summary(record.content))
+        text = mask_free_text(record.content, [record.petitioner_name])
+        return format_html('<span title="{}">{}</span>', truncated(text, SUMMARY_TITLE_LENGTH), truncated(text))
 
     def render_agent(self, record):
         if not record.agent_level:

@@ -16,8 +16,20 @@ class KeyPlaceTable(LedgerTable):
 
     class Meta:
         model = KeyPlace
-        fields = ["mark", "name", "subject", "region", "category", "risk_level", "last_inspected_on", "phone", "status"]
+        fields = [
+            "select",
+            "mark",
+            "name",
+            "subject",
+            "region",
+            "category",
+            "risk_level",
+            "last_inspected_on",
+            "phone",
+            "status",
+        ]
         sequence = [
+            "select",
             "mark",
             "name",
             "subject",

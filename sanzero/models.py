@@ -271,3 +271,24 @@ class HolidayStamp(models.Model):
 
     def __str__(self) -> str:
         return f"节假日安排版本 {self.version}"
+
+
+class ListPreference(models.Model):
+    """The filters and sort a user last used on a list (per user and list, so they survive logout).
+
+    `query` is the list's own query string of its visible filters, sort and page size; written only by
+    sanzero.services.list_filters_remember / list_filters_forget; a stored value that no longer
+    validates is dropped, never applied (sanzero.views.RememberedFiltersMixin)."""
+
+    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="list_preferences")
+    list_name = models.CharField("列表", max_length=80)
+    query = models.CharField("筛选条件", max_length=1000, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "列表筛选记忆"
+        verbose_name_plural = "列表筛选记忆"
+        constraints = [models.UniqueConstraint(fields=["user", "list_name"], name="listpreference_user_list")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.list_name}"

@@ -4,6 +4,7 @@ export with unmasked columns). `access_log_create` is the one writer of AccessLo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
@@ -54,3 +55,22 @@ def personal_data_reveal(*, actor, obj: models.Model, fields: Iterable[str]) -> 
         object_id=str(obj.pk),
         fields=fields,
     )
+
+
+#: an ID number (18 characters, the last may be X) or a mobile number inside free text, not part of a
+#: longer run of digits (an 18-digit ID is not read as a phone number)
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+def mask_free_text(text: str, names: Iterable[str] = ()) -> str:
+    """Free text (简要情况, 诉求内容) as a list may show it: ID and mobile numbers written into it are
+    masked like the fields (110105********002X, 138****1234), and each of `names` (the entry's own
+    parties or petitioner) is masked to its first character (张伟 → 张*)."""
+    from .validators import mask_id_number, mask_phone
+
+    text = _ID_IN_TEXT.sub(lambda m: mask_id_number(m.group(0).upper()), text or "")
+    text = _MOBILE_IN_TEXT.sub(lambda m: mask_phone(m.group(0)), text)
+    for name in sorted({n.strip() for n in names if n and len(n.strip()) >= 2}, key=len, reverse=True):
+        text = text.replace(name, name[0] + "*" * (len(name) - 1))
+    return text

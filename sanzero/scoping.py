@@ -51,6 +51,19 @@ def user_scope(user) -> Scope:
     return scope
 
 
+#: the length of a township's code prefix (units.models.LEVEL_PREFIX_LENGTH)
+TOWNSHIP_PREFIX_LENGTH = 9
+
+
+def spans_townships(user) -> bool:
+    """Whether the user's scope holds more than one township (a county user, a clerk of two): then a
+    list names each entry's township beside its village."""
+    scope = user_scope(user)
+    if scope.unrestricted:
+        return True
+    return len(scope.prefixes) > 1 or any(len(p) < TOWNSHIP_PREFIX_LENGTH for p in scope.prefixes)
+
+
 def forget_scope(user) -> None:
     if hasattr(user, "_sanzero_scope"):
         del user._sanzero_scope

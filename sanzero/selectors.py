@@ -28,3 +28,12 @@ def unread_notifications(user):
 
 def notification_unread_count(*, user) -> int:
     return unread_notifications(user).count()
+
+
+def remembered_filters(*, user, list_name: str) -> str:
+    """The query string `user` last used on `list_name` ("" when none): one query."""
+    from .models import ListPreference
+
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    return ListPreference.objects.filter(user=user, list_name=list_name).values_list("query", flat=True).first() or ""

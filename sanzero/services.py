@@ -159,3 +159,32 @@ def deadline_settings_update(*, actor, data: dict, expected_version: int | None 
         expected_version=expected_version,
         reason="修改期限设置",
     )
+
+
+# --- remembered list filters (sanzero.views.RememberedFiltersMixin) --------------------------------
+
+#: the longest query string a list remembers; a longer one is not stored (the page still works)
+LIST_QUERY_MAX = 1000
+
+
+def list_filters_remember(*, actor, list_name: str, query: str) -> bool:
+    """Remember `query` (the list's visible filters, sort and page size) as `actor`'s on `list_name`.
+    An empty query forgets. Returns whether anything was stored. A user preference, not a record of
+    the registry: no audit entry."""
+    from .models import ListPreference
+
+    if not getattr(actor, "is_authenticated", False) or len(query) > LIST_QUERY_MAX or len(list_name) > 80:
+        return False
+    if not query:
+        list_filters_forget(actor=actor, list_name=list_name)
+        return False
+    ListPreference.objects.update_or_create(user=actor, list_name=list_name, defaults={"query": query})
+    return True
+
+
+def list_filters_forget(*, actor, list_name: str) -> None:
+    """清除筛选: the list opens unfiltered again."""
+    from .models import ListPreference
+
+    if getattr(actor, "is_authenticated", False):
+        ListPreference.objects.filter(user=actor, list_name=list_name).delete()

@@ -106,6 +106,101 @@ class ScopedListView(ExportMixin, ScopedMixin, SingleTableMixin, FilterView):
         return ctx
 
 
+class RememberedFiltersMixin:
+    """A list that remembers, per user, the filters, sort and page size last used on it (ListPreference).
+
+    - A list opened with its visible filters, ``sort`` or ``per_page`` stores them once they validate.
+    - Opened with no query string at all, it redirects to the stored query, so the URL, the pager and
+      导出Excel carry it; a stored value that no longer validates (a region now out of scope, a choice
+      since renamed) is dropped with a message and the list opens unfiltered.
+    - ``?reset_filters=1`` (清除筛选) forgets and opens the list unfiltered.
+    Hidden filters (?subject= from a subject's page, the ?id= of a selection) and exports change nothing.
+    """
+
+    RESET_PARAM = "reset_filters"
+    #: query keys remembered besides the visible filters of the FilterSet
+    REMEMBERED_KEYS = ("sort", "per_page")
+
+    def memory_name(self) -> str:
+        return self.request.resolver_match.view_name
+
+    def remembered_keys(self, form) -> set[str]:
+        return {name for name, field in form.fields.items() if not field.widget.is_hidden} | set(self.REMEMBERED_KEYS)
+
+    def memorable_query(self, data, keys: set[str]) -> str:
+        from django.http import QueryDict
+
+        query = QueryDict(mutable=True)
+        for key in sorted(k for k in data if k in keys):
+            values = [v for v in data.getlist(key) if v != ""][:20]
+            if key == "per_page" and values != [str(settings.PAGE_SIZE)]:
+                # a size the pager offers is remembered; the default and anything else (-1) are not
+                values = [v for v in values if v.isascii() and v.isdigit() and int(v) in settings.PAGE_SIZES][:1]
+                if values == [str(settings.PAGE_SIZE)]:
+                    values = []
+            elif key == "per_page":
+                values = []
+            if values:
+                query.setlist(key, values)
+        return query.urlencode()
+
+    def stored_query_ok(self, stored: str) -> bool:
+        from django.http import QueryDict
+
+        data = QueryDict(stored)
+        filterset = self.get_filterset_class()(data, queryset=self.model.objects.none(), request=self.request)
+        keys = self.remembered_keys(filterset.form)
+        if not set(data) <= keys:
+            return False
+        per_page = data.get("per_page")
+        if per_page is not None and (
+            not per_page.isascii() or not per_page.isdigit() or int(per_page) not in settings.PAGE_SIZES
+        ):
+            return False
+        return filterset.is_valid()
+
+    def get(self, request, *args, **kwargs):
+        from .exporting.services import EXPORT_PARAM
+        from .selectors import remembered_filters
+        from .services import list_filters_forget, list_filters_remember
+
+        if EXPORT_PARAM in request.GET or not request.user.is_authenticated:
+            return super().get(request, *args, **kwargs)
+        name = self.memory_name()
+        if self.RESET_PARAM in request.GET:
+            list_filters_forget(actor=request.user, list_name=name)
+            return HttpResponseRedirect(request.path)
+        stored = remembered_filters(user=request.user, list_name=name)
+        if not request.GET:
+            if stored and self.stored_query_ok(stored):
+                return HttpResponseRedirect(f"{request.path}?{stored}")
+            if stored:
+                list_filters_forget(actor=request.user, list_name=name)
+                messages.warning(request, "上次保存的筛选条件已失效（如区划或选项已变更），已清除，显示全部记录。")
+            return super().get(request, *args, **kwargs)
+        response = super().get(request, *args, **kwargs)
+        filterset = getattr(self, "filterset", None)
+        if filterset is not None and filterset.is_bound and filterset.is_valid():
+            keys = self.remembered_keys(filterset.form)
+            query = self.memorable_query(request.GET, keys)
+            # the filter form sent (its fields, empty ones too): what it holds now is remembered, an
+            # emptied form forgets; a link with none of them (?page=2, ?subject=) leaves the memory
+            if query != stored and any(key in request.GET for key in keys):
+                list_filters_remember(actor=request.user, list_name=name, query=query)
+        return response
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["reset_url"] = f"{self.request.path}?{self.RESET_PARAM}=1"
+        form = getattr(ctx.get("filter"), "form", None)
+        ctx["filters_active"] = (
+            sum(1 for name, field in form.fields.items() if not field.widget.is_hidden and self.request.GET.get(name))
+            if form is not None
+            else 0
+        )
+        return ctx
+
+
 class ScopedDetailView(ScopedMixin, DetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -8,30 +8,12 @@ import pytest
 from hazards import services
 from hazards.models import Hazard
 from hazards.workflow import HAZARD_WORKFLOW, RECTIFIER_MAY_NOT_ACCEPT
-from sanzero.roles import Role
 from sanzero.services import ServiceError
-from sanzero.testing import PASSWORD, assert_flat_queries, check_role_matrix, queries_of
+from sanzero.testing import assert_flat_queries, check_role_matrix, queries_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 QUEUE = "/hazards/acceptance/"
 EMPTY = "暂无待您验收的隐患"
-
-
-@pytest.fixture
-def clerk_a2(world):
-    """A second clerk of township A (甲镇), who may accept what clerk_a rectified."""
-    from units.services import user_create
-
-    user = user_create(
-        actor=None,
-        username="clerk_a2",
-        role=Role.CLERK,
-        region_codes=[world.town_a.code],
-        password=PASSWORD,
-        check_password_strength=False,
-    )
-    world.users["clerk_a2"] = user
-    return user
 
 
 def rectified(world, *, by="clerk_a", subject=None, on=datetime.date(2026, 3, 10)):
