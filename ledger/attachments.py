@@ -75,6 +75,11 @@ def describe(head: bytes) -> str:
     return ""
 
 
+def size_text(size: int) -> str:
+    """10.0 MB, with a plain space (filesizeformat's no-break space reads oddly in a message)."""
+    return filesizeformat(size).replace("\xa0", " ")
+
+
 def clean_filename(raw: str, max_chars: int | None = None) -> str:
     """A name safe to show and to send back in Content-Disposition: the last path part, without
     control, format (RTL override, zero-width) or private-use characters, reserved punctuation or
@@ -116,7 +121,7 @@ def inspect_upload(upload) -> Inspected:
         raise ValidationError(f"文件“{name}”是空文件，请重新选择。", code="empty")
     if size > limit:
         raise ValidationError(
-            f"文件“{name}”大小为 {filesizeformat(size)}，超过单个附件上限 {filesizeformat(limit)}。",
+            f"文件“{name}”大小为 {size_text(size)}，超过单个附件上限 {size_text(limit)}。",
             code="too_big",
         )
     upload.seek(0)
