@@ -307,3 +307,28 @@ def test_a_store_failure_leaves_no_file_and_no_row(world, monkeypatch, settings)
     with pytest.raises(RuntimeError):
         attach(world, entry)
     assert stored_files(settings) == []
+
+
+def test_an_accused_department_sees_no_attachment_of_the_accusation(world, client_as):
+    from petitions.tests.helpers import petition
+
+    accusation = petition(world, subject=world.school_a, type="检举控告")  # it accuses 教育局's school
+    attachment = services.attachment_add(
+        actor=world.users["clerk_a"], entry=accusation, upload=upload("答复意见书.pdf", PDF), kind="reply"
+    )
+    client = client_as("dept_edu")
+    page = client.get(f"/petitions/{accusation.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "该记录的附件对您保密" in html and "答复意见书.pdf" not in html
+    assert client.get(f"/petitions/{accusation.pk}/attachments/{attachment.pk}/").status_code == 403
+    assert client_as("county").get(f"/petitions/{accusation.pk}/attachments/{attachment.pk}/").status_code == 200
+
+
+def test_the_admin_lists_attachments_read_only(world, client_as):
+    attachment = attach(world, hazard(world))
+    client = client_as("admin")
+    assert "整改前.jpg" in client.get("/admin/ledger/attachment/").content.decode()
+    detail = client.get(f"/admin/ledger/attachment/{attachment.pk}/change/").content.decode()
+    assert attachment.file.name in detail
+    assert client.post(f"/admin/ledger/attachment/{attachment.pk}/delete/", {"post": "yes"}).status_code == 403
