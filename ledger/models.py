@@ -164,9 +164,9 @@ class Attachment(models.Model):
     """A file of a ledger entry (a hazard's photos, a dispute's 调解协议书, a petition's 答复意见书).
 
     Deleting one is soft: it disappears from the page and from downloads, the record (who deleted it,
-    when, why) and the file stay, since a scanned agreement may be evidence later; an administrator
-    removes files for good in the Django admin only. Uploads and deletions are in its history and so
-    in the entry's 办理过程.
+    when, why) and the file stay, since a scanned agreement may be evidence later (the admin lists
+    deleted ones with their storage key; removing a file for good is the storage operator's act).
+    Uploads and deletions are in its history and so in the entry's 办理过程.
     """
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
