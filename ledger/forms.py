@@ -193,18 +193,18 @@ class AttachmentDeleteForm(forms.Form):
         self.helper.form_tag = False
 
 
-def add_photo_field(form, model) -> None:
-    """The create form's optional photo (a grid worker records a hazard with its photo in one step):
-    the phone opens its camera (capture="environment"); filed as the ledger's PHOTO_KIND."""
+def add_photo_field(form, kind: str) -> None:
+    """An optional photo on a create or step form (a grid worker records a hazard with its photo in
+    one step; 整改后照片 with 登记整改完成): the phone opens its camera (capture="environment")."""
     from .attachments import inspect_upload
     from .models import AttachmentKind
 
-    label = AttachmentKind(model.PHOTO_KIND).label
+    label = AttachmentKind(kind).label
     form.fields["photo"] = forms.FileField(
         label=f"{label}（可选）",
         required=False,
         widget=forms.FileInput(attrs={"accept": "image/*", "capture": "environment"}),
-        help_text="手机上可直接拍照；JPG、PNG、WEBP 或 HEIC 图片。保存后可在详情页“附件”中继续添加照片和文件。",
+        help_text="手机上可直接拍照；JPG、PNG、WEBP 或 HEIC 图片。其他照片和文件可在详情页“附件”中添加。",
     )
 
     def clean_photo():

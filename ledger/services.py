@@ -183,11 +183,11 @@ def attachment_delete(*, actor, entry: LedgerEntry, attachment: Attachment, reas
     return current
 
 
-def entry_create_with_photo(*, actor, create, data: dict, photo=None) -> LedgerEntry:
-    """``create(actor=, data=)`` (the ledger's create service) and, with a photo taken on the same form,
-    its attachment of the ledger's PHOTO_KIND: both in one transaction, or neither."""
+def entry_write_with_photo(*, actor, write, photo=None, kind: str = "") -> LedgerEntry:
+    """``write()`` — the ledger's create or transition service, bound to its arguments — and, with a
+    photo taken on the same form, its attachment of ``kind``: both in one transaction, or neither."""
     with transaction.atomic():
-        obj = create(actor=actor, data=data)
+        obj = write()
         if photo is not None:
-            attachment_add(actor=actor, entry=obj, upload=photo, kind=type(obj).PHOTO_KIND or "")
+            attachment_add(actor=actor, entry=obj, upload=photo, kind=kind)
     return obj

@@ -29,7 +29,7 @@ from units.models import Region, Subject, parse_region_code
 from .exports import SUPERVISION_COLUMNS
 from .forms import AttachmentDeleteForm, AttachmentForm, add_photo_field
 from .models import Attachment
-from .services import attachment_add, attachment_delete, entry_create_with_photo
+from .services import attachment_add, attachment_delete, entry_write_with_photo
 from .supervision import SUPERVISED, sort_items, supervision_items, supervision_panels
 
 
@@ -183,7 +183,7 @@ class LedgerFormView(ScopedFormView):
         """With files on a POST; a new entry of a ledger with a PHOTO_KIND gets the optional photo."""
         form = self.form_class(data, self.request.FILES if data is not None else None, **self.get_form_kwargs())
         if self.object is None and self.model.PHOTO_KIND:
-            add_photo_field(form, self.model)
+            add_photo_field(form, self.model.PHOTO_KIND)
         return form
 
     def get_form_kwargs(self):
@@ -211,8 +211,12 @@ class LedgerFormView(ScopedFormView):
         )
         photo = data.pop("photo", None)
         if self.object is None:
-            return entry_create_with_photo(
-                actor=self.request.user, create=type(self).create_service, data=data, photo=photo
+            create = type(self).create_service
+            return entry_write_with_photo(
+                actor=self.request.user,
+                write=lambda: create(actor=self.request.user, data=data),
+                photo=photo,
+                kind=self.model.PHOTO_KIND,
             )
         type(self).update_service(
             actor=self.request.user, obj=self.object, data=data, expected_version=form.expected_version
@@ -245,7 +249,10 @@ class LedgerTransitionView(ScopedFormView):
         from sanzero.forms import VersionedFormMixin
 
         form_class = self.transition.form_class or type("ConfirmForm", (VersionedFormMixin, forms.Form), {})
-        form = form_class(data, initial={"version": self.object.version}, **self.extra_form_kwargs())
+        files = self.request.FILES if data is not None else None
+        form = form_class(data, files, initial={"version": self.object.version}, **self.extra_form_kwargs())
+        if self.transition.photo_kind:
+            add_photo_field(form, self.transition.photo_kind)
         return form
 
     def extra_form_kwargs(self):
@@ -292,12 +299,19 @@ class LedgerTransitionView(ScopedFormView):
 
     def run_service(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        return type(self).transition_service(
+        photo = data.pop("photo", None)
+        run = type(self).transition_service
+        return entry_write_with_photo(
             actor=self.request.user,
-            obj=self.object,
-            name=self.transition.name,
-            data=data,
-            expected_version=form.cleaned_data.get("version"),
+            write=lambda: run(
+                actor=self.request.user,
+                obj=self.object,
+                name=self.transition.name,
+                data=data,
+                expected_version=form.cleaned_data.get("version"),
+            ),
+            photo=photo,
+            kind=self.transition.photo_kind or "",
         )
 
 

@@ -332,3 +332,23 @@ def test_the_admin_lists_attachments_read_only(world, client_as):
     detail = client.get(f"/admin/ledger/attachment/{attachment.pk}/change/").content.decode()
     assert attachment.file.name in detail
     assert client.post(f"/admin/ledger/attachment/{attachment.pk}/delete/", {"post": "yes"}).status_code == 403
+
+
+def test_the_rectification_step_takes_the_after_photo_in_the_same_step(world, client_as):
+    entry = hazard(world)
+    client = client_as("grid_a")
+    url = f"/hazards/{entry.pk}/do/rectify/"
+    form = client.get(url).content.decode()
+    assert "整改后照片（可选）" in form and 'enctype="multipart/form-data"' in form
+    forged = client.post(url, {"version": entry.version, "rectified_on": "2026-03-10", "photo": upload("后.jpg", HTML)})
+    assert forged.status_code == 400 and "文件“后.jpg”的内容是HTML/SVG 网页或脚本" in forged.content.decode()
+    entry.refresh_from_db()
+    assert entry.status == "整改中" and not Attachment.objects.exists()  # neither the step nor the photo
+    done = client.post(url, {"version": entry.version, "rectified_on": "2026-03-10", "photo": jpeg("整改后.jpg")})
+    assert done.status_code == 302
+    entry.refresh_from_db()
+    assert entry.status == "待验收"
+    assert list(Attachment.objects.values_list("kind", "original_name")) == [("after", "整改后.jpg")]
+    # the accepting step offers no photo
+    accept = client_as("clerk_a").get(f"/hazards/{entry.pk}/do/accept/")
+    assert accept.status_code == 200 and 'name="photo"' not in accept.content.decode()
