@@ -477,18 +477,18 @@ class AttachmentUploadView(AttachmentMixin, View):
         if not form.is_valid():
             for errors in form.errors.values():
                 for error in errors:
-                    messages.error(request, error)
+                    messages.error(request, extra_tags="attachment", message=error)
             return self.back(entry)
         try:
             attachment = attachment_add(
                 actor=request.user, entry=entry, upload=form.cleaned_data["file"], kind=form.cleaned_data["kind"]
             )
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            messages.error(request, extra_tags="attachment", message="；".join(exc.messages))
         except ServiceError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, extra_tags="attachment", message=str(exc))
         else:
-            messages.success(request, f"已上传附件“{attachment.original_name}”。")
+            messages.success(request, extra_tags="attachment", message=f"已上传附件“{attachment.original_name}”。")
         return self.back(entry)
 
 
@@ -562,7 +562,7 @@ class AttachmentDeleteView(AttachmentMixin, View):
                 actor=request.user, entry=entry, attachment=attachment, reason=form.cleaned_data["reason"]
             )
         except ServiceError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, extra_tags="attachment", message=str(exc))
         else:
-            messages.success(request, f"已删除附件“{attachment.original_name}”。")
+            messages.success(request, extra_tags="attachment", message=f"已删除附件“{attachment.original_name}”。")
         return self.back(entry)
