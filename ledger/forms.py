@@ -193,18 +193,28 @@ class AttachmentDeleteForm(forms.Form):
         self.helper.form_tag = False
 
 
+#: the kinds that are photographs: their field opens the phone's camera and takes images only
+PHOTO_KINDS = ("before", "after", "scene")
+
+
 def add_photo_field(form, kind: str) -> None:
-    """An optional photo on a create or step form (a grid worker records a hazard with its photo in
-    one step; 整改后照片 with 登记整改完成): the phone opens its camera (capture="environment")."""
-    from .attachments import inspect_upload
+    """An optional file on a create or step form, filed as ``kind``: a photo (a grid worker records a
+    hazard with its photo in one step; 整改后照片 with 登记整改完成), for which the phone opens its
+    camera (capture="environment"), or a scan (the 调解协议书 with 登记化解: an image or a PDF)."""
+    from .attachments import ACCEPT, inspect_upload
     from .models import AttachmentKind
 
     label = AttachmentKind(kind).label
+    photo = kind in PHOTO_KINDS
     form.fields["photo"] = forms.FileField(
         label=f"{label}（可选）",
         required=False,
-        widget=forms.FileInput(attrs={"accept": "image/*", "capture": "environment"}),
-        help_text="手机上可直接拍照；JPG、PNG、WEBP 或 HEIC 图片。其他照片和文件可在详情页“附件”中添加。",
+        widget=forms.FileInput(attrs={"accept": "image/*", "capture": "environment"} if photo else {"accept": ACCEPT}),
+        help_text=(
+            "手机上可直接拍照；JPG、PNG、WEBP 或 HEIC 图片。其他照片和文件可在详情页“附件”中添加。"
+            if photo
+            else "扫描件或照片：JPG、PNG、WEBP、HEIC 图片或 PDF 文件。也可在详情页“附件”中添加。"
+        ),
     )
 
     def clean_photo():
@@ -212,7 +222,7 @@ def add_photo_field(form, kind: str) -> None:
         if not upload:
             return None
         info = inspect_upload(upload)
-        if not info.is_image:
+        if photo and not info.is_image:
             raise forms.ValidationError(
                 f"文件“{info.name}”不是照片：这里只能上传图片；PDF 等文件请保存后在详情页“附件”中上传。"
             )

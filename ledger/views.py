@@ -209,7 +209,8 @@ class LedgerFormView(ScopedFormView):
             if hasattr(form, "service_data")
             else {k: v for k, v in form.cleaned_data.items() if k != "version"}
         )
-        photo = data.pop("photo", None)
+        data.pop("photo", None)
+        photo = form.cleaned_data.get("photo")  # whatever service_data() kept
         if self.object is None:
             create = type(self).create_service
             return entry_write_with_photo(
@@ -251,8 +252,8 @@ class LedgerTransitionView(ScopedFormView):
         form_class = self.transition.form_class or type("ConfirmForm", (VersionedFormMixin, forms.Form), {})
         files = self.request.FILES if data is not None else None
         form = form_class(data, files, initial={"version": self.object.version}, **self.extra_form_kwargs())
-        if self.transition.photo_kind:
-            add_photo_field(form, self.transition.photo_kind)
+        if self.transition.attachment_kind:
+            add_photo_field(form, self.transition.attachment_kind)
         return form
 
     def extra_form_kwargs(self):
@@ -298,8 +299,8 @@ class LedgerTransitionView(ScopedFormView):
         return f"已{self.transition.label}。"
 
     def run_service(self, form):
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        photo = data.pop("photo", None)
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "photo")}
+        photo = form.cleaned_data.get("photo")
         run = type(self).transition_service
         return entry_write_with_photo(
             actor=self.request.user,
@@ -311,7 +312,7 @@ class LedgerTransitionView(ScopedFormView):
                 expected_version=form.cleaned_data.get("version"),
             ),
             photo=photo,
-            kind=self.transition.photo_kind or "",
+            kind=self.transition.attachment_kind or "",
         )
 
 

@@ -352,3 +352,20 @@ def test_the_rectification_step_takes_the_after_photo_in_the_same_step(world, cl
     # the accepting step offers no photo
     accept = client_as("clerk_a").get(f"/hazards/{entry.pk}/do/accept/")
     assert accept.status_code == 200 and 'name="photo"' not in accept.content.decode()
+
+
+def test_the_resolution_step_takes_the_scanned_agreement_as_a_pdf(world, client_as):
+    from disputes.tests.helpers import dispute
+
+    entry = dispute(world)
+    client = client_as("clerk_a")
+    url = f"/disputes/{entry.pk}/do/resolve/"
+    form = client.get(url).content.decode()
+    assert "调解协议书（可选）" in form and 'capture="environment"' not in form
+    data = {"version": entry.version, "resolved_on": "2026-03-10", "agreement_type": "书面", "agreement": "赔偿两千元"}
+    assert client.post(url, {**data, "photo": upload("调解协议书（扫描）.pdf", PDF)}).status_code == 302
+    entry.refresh_from_db()
+    assert entry.status == "已化解"
+    assert list(Attachment.objects.values_list("kind", "original_name", "mime_type")) == [
+        ("agreement", "调解协议书（扫描）.pdf", "application/pdf")
+    ]
