@@ -184,8 +184,37 @@ STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
 ]
+
+
+def _default_storage() -> dict:
+    """Uploaded files (attachments, export files): var/media by default; an S3-compatible bucket
+    (MinIO, 阿里云 OSS, 华为云 OBS, AWS) through django-storages when AWS_STORAGE_BUCKET_NAME is set.
+    The bucket stays private: files are only ever streamed by the scoped download views (boto3 is
+    needed then, in production only; README, 附件)."""
+    bucket = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options = {
+        "bucket_name": bucket,
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+        "location": os.environ.get("AWS_LOCATION", ""),
+    }
+    for env, option in (
+        ("AWS_S3_ENDPOINT_URL", "endpoint_url"),
+        ("AWS_S3_REGION_NAME", "region_name"),
+        ("AWS_ACCESS_KEY_ID", "access_key"),
+        ("AWS_SECRET_ACCESS_KEY", "secret_key"),
+        ("AWS_S3_ADDRESSING_STYLE", "addressing_style"),
+    ):
+        if os.environ.get(env):
+            options[option] = os.environ[env]
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage(),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -254,6 +283,13 @@ SILENCED_SYSTEM_CHECKS = [
     # HSTS preload is a decision for the operator's domain, not for the application.
     "security.W021",
 ]
+
+# 附件 (ledger attachments): the size of one file, how many a ledger entry may hold (deleted ones
+# do not count) and the longest original name kept. A reverse proxy should allow a little more than
+# ATTACHMENT_MAX_BYTES per request (nginx client_max_body_size 12m).
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", "10")) * 1024 * 1024
+ATTACHMENT_MAX_PER_ENTRY = int(os.environ.get("ATTACHMENT_MAX_PER_ENTRY", "20"))
+ATTACHMENT_NAME_MAX_CHARS = 100
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

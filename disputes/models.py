@@ -113,6 +113,8 @@ class Dispute(LedgerEntry):
     STATUS_BADGES = DISPUTE_STATUS_BADGES
     DATE_FIELD = "found_on"
     URL_PREFIX = "disputes"
+    ATTACHMENT_KINDS = ("agreement", "scene", "other")  # the scanned 调解协议书 first
+    PHOTO_KIND = "scene"
 
     found_on = models.DateField("登记日期")
     category = models.CharField("纠纷类别", max_length=10, choices=DisputeCategory.choices)

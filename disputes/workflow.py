@@ -106,6 +106,7 @@ DISPUTE_WORKFLOW = Workflow(
             style="success",
             help="达成调解协议（书面或口头）后登记化解。",
             apply=resolve,
+            attachment_kind="agreement",
             import_fields={"resolved_on": "resolved_on", "agreement_type": "agreement_type", "agreement": "agreement"},
             import_defaults={"agreement_type": AgreementType.WRITTEN},
         ),

@@ -32,6 +32,8 @@ class Hazard(LedgerEntry):
     STATUS_BADGES = HAZARD_STATUS_BADGES
     DATE_FIELD = "found_on"
     URL_PREFIX = "hazards"
+    ATTACHMENT_KINDS = ("before", "after", "scene", "other")  # 整改前/后照片 first (ledger.models.AttachmentKind)
+    PHOTO_KIND = "before"  # a photo taken when the hazard is recorded shows it before rectification
 
     found_on = models.DateField("发现日期")
     category = models.CharField("隐患类别", max_length=10, choices=HazardCategory.choices)

@@ -79,6 +79,7 @@ HAZARD_WORKFLOW = Workflow(
             RectifyForm,
             help="整改完成后提交验收；重大隐患须先填全“五落实”。",
             apply=rectify,
+            attachment_kind="after",
             import_fields={"rectified_on": "rectified_on"},
             import_defaults={"rectified_by": None},
         ),

@@ -145,3 +145,92 @@ class StepForm(VersionedFormMixin, forms.Form):
                 self.add_error(name, f"{label}不能早于{floor_label}（{floor:%Y-%m-%d}）。")
                 break
         return cleaned
+
+
+# --- attachments ----------------------------------------------------------------------------------
+
+
+class AttachmentForm(forms.Form):
+    """The 附件 card's upload form; the file is checked by ledger.attachments (by content)."""
+
+    kind = forms.ChoiceField(label="附件类别")
+    file = forms.FileField(
+        label="文件",
+        error_messages={"required": "请选择要上传的文件。", "invalid": "没有收到文件，请重新选择。"},
+    )
+
+    def __init__(self, *args, model, **kwargs):
+        from .attachments import ACCEPT
+        from .models import AttachmentKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k, AttachmentKind(k).label) for k in model.ATTACHMENT_KINDS]
+        self.fields["kind"].error_messages["invalid_choice"] = "请选择列出的附件类别。"
+        self.fields["file"].widget.attrs.update({"accept": ACCEPT})
+
+    def clean_file(self):
+        from .attachments import inspect_upload
+
+        upload = self.cleaned_data["file"]
+        self.inspected = inspect_upload(upload)
+        return upload
+
+
+class AttachmentDeleteForm(forms.Form):
+    reason = forms.CharField(
+        label="删除原因",
+        max_length=200,
+        required=False,
+        help_text="可不填；将记入办理过程。",
+        error_messages={"max_length": "删除原因最多200字（现有%(show_value)d字）。"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        from crispy_forms.helper import FormHelper
+
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+#: the kinds that are photographs: their field opens the phone's camera and takes images only
+PHOTO_KINDS = ("before", "after", "scene")
+
+
+def add_photo_field(form, kind: str) -> None:
+    """An optional file on a create or step form, filed as ``kind``: a photo (a grid worker records a
+    hazard with its photo in one step; 整改后照片 with 登记整改完成), for which the phone opens its
+    camera (capture="environment"), or a scan (the 调解协议书 with 登记化解: an image or a PDF)."""
+    from .attachments import ACCEPT, inspect_upload
+    from .models import AttachmentKind
+
+    label = AttachmentKind(kind).label
+    photo = kind in PHOTO_KINDS
+    form.fields["photo"] = forms.FileField(
+        label=f"{label}（可选）",
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/*", "capture": "environment"} if photo else {"accept": ACCEPT}),
+        help_text=(
+            "手机上可直接拍照；JPG、PNG、WEBP 或 HEIC 图片。其他照片和文件可在详情页“附件”中添加。"
+            if photo
+            else "扫描件或照片：JPG、PNG、WEBP、HEIC 图片或 PDF 文件。也可在详情页“附件”中添加。"
+        ),
+    )
+
+    def clean_photo():
+        upload = form.cleaned_data.get("photo")
+        if not upload:
+            return None
+        info = inspect_upload(upload)
+        if photo and not info.is_image:
+            raise forms.ValidationError(
+                f"文件“{info.name}”不是照片：这里只能上传图片；PDF 等文件请保存后在详情页“附件”中上传。"
+            )
+        return upload
+
+    form.clean_photo = clean_photo
+    helper = getattr(form, "helper", None)
+    layout = getattr(helper, "layout", None)
+    if layout is not None:
+        fields = layout.fields
+        layout.insert(fields.index("version") if "version" in fields else len(fields), "photo")

@@ -7,10 +7,14 @@ in its workflow.py (ledger.workflow) and its services on ledger.services.
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from sanzero import workdays
 from sanzero.roles import EDIT_ROLES, READ_ROLES
@@ -45,6 +49,10 @@ class LedgerEntry(models.Model):
     URL_PREFIX = ""
     #: status → Bootstrap badge class, declared beside the statuses in the app's choices.py
     STATUS_BADGES: dict[str, str] = {}
+    #: the kinds of attachment (AttachmentKind) offered for this ledger, the first the default
+    ATTACHMENT_KINDS: tuple[str, ...] = ("scene", "other")
+    #: the kind a photo taken on the create form is filed as; None: the form offers no photo
+    PHOTO_KIND: str | None = None
 
     subject = models.ForeignKey(
         "units.Subject", verbose_name="创建主体", on_delete=models.PROTECT, related_name="%(class)ss"
@@ -114,3 +122,101 @@ class LedgerEntry(models.Model):
     @property
     def entry_date(self) -> datetime.date:
         return getattr(self, self.DATE_FIELD)
+
+
+# --- attachments ----------------------------------------------------------------------------------
+
+
+class AttachmentKind(models.TextChoices):
+    BEFORE = "before", "整改前照片"
+    AFTER = "after", "整改后照片"
+    AGREEMENT = "agreement", "调解协议书"
+    REPLY = "reply", "答复意见书"
+    SCENE = "scene", "现场照片"
+    OTHER = "other", "其他"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    """attachments/<app>/<model>/<entry id>/<random key><ext>: never the uploader's name, which is
+    kept in original_name only (so no name can reach outside the folder or collide)."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    ct = instance.content_type
+    return f"attachments/{ct.app_label}/{ct.model}/{instance.object_id}/{uuid.uuid4().hex}.{ext}"
+
+
+def thumbnail_path(instance: Attachment, filename: str) -> str:
+    stored = instance.file.name.rsplit(".", 1)[0]
+    return f"{stored}_thumb.jpg"
+
+
+class AttachmentQuerySet(models.QuerySet):
+    """Attachments are reached through their entry only: ``Attachment.objects.of(entry)`` where the
+    entry came from ``Model.objects.for_user`` (so the one scoping mechanism applies)."""
+
+    def of(self, entry: LedgerEntry):
+        return self.filter(content_type=ContentType.objects.get_for_model(type(entry)), object_id=entry.pk)
+
+    def live(self):
+        return self.filter(deleted_at__isnull=True)
+
+
+class Attachment(models.Model):
+    """A file of a ledger entry (a hazard's photos, a dispute's 调解协议书, a petition's 答复意见书).
+
+    Deleting one is soft: it disappears from the page and from downloads, the record (who deleted it,
+    when, why) and the file stay, since a scanned agreement may be evidence later (the admin lists
+    deleted ones with their storage key; removing a file for good is the storage operator's act).
+    Uploads and deletions are in its history and so in the entry's 办理过程.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField("台账编号")
+    entry = GenericForeignKey("content_type", "object_id")
+    kind = models.CharField("附件类别", max_length=10, choices=AttachmentKind.choices, default=AttachmentKind.OTHER)
+    file = models.FileField("文件", upload_to=attachment_path, max_length=255)
+    thumbnail = models.FileField("缩略图", upload_to=thumbnail_path, max_length=255, blank=True)
+    original_name = models.CharField("文件名", max_length=120)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    mime_type = models.CharField("文件类型", max_length=50)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+    deleted_at = models.DateTimeField("删除时间", null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="删除人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    delete_reason = models.CharField("删除原因", max_length=200, blank=True)
+    history = HistoricalRecords(excluded_fields=["thumbnail"])
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        ordering = ["uploaded_at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="attachment_entry_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(deleted_at__isnull=True) | models.Q(deleted_by__isnull=False),
+                name="attachment_deleted_has_user",
+                violation_error_message="已删除的附件须记录删除人。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.mime_type.startswith("image/")
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None

@@ -1,17 +1,20 @@
-"""Creating and editing ledger entries (never their status: that is ledger.workflow.transition_run)."""
+"""Creating and editing ledger entries (never their status: that is ledger.workflow.transition_run),
+and adding or deleting their attachments."""
 
 from __future__ import annotations
 
 import copy
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from sanzero.roles import PERMISSIONS
 from sanzero.services import ServiceError, audited_save, full_clean, model_update
 from sanzero.signals import subject_days_changed
 
-from .models import LedgerEntry
+from .models import Attachment, AttachmentKind, LedgerEntry
 from .workflow import require_role, transition_apply
 
 
@@ -102,3 +105,95 @@ def entry_update(*, actor, obj: LedgerEntry, data: dict, fields, expected_versio
         if changed:
             subject_days_changed.send(sender=model, changes=[before, (obj.subject_id, obj.entry_date)])
         return changed
+
+
+# --- attachments ----------------------------------------------------------------------------------
+
+
+def _locked_changeable(actor, entry: LedgerEntry, message: str) -> LedgerEntry:
+    """The entry's row, locked, if the actor may change it (scope and role); else PermissionDenied."""
+    locked = type(entry).objects.for_user(actor, "change").select_for_update().filter(pk=entry.pk).first()
+    if locked is None:
+        raise PermissionDenied(message)
+    return locked
+
+
+def attachment_add(*, actor, entry: LedgerEntry, upload, kind: str = "") -> Attachment:
+    """Attach an uploaded file to a ledger entry the actor may change.
+
+    The file is checked by its content (ledger.attachments.inspect_upload: type, size, an image that
+    decodes), the entry's limit of live attachments is checked on its locked row (two uploads at once
+    cannot pass it together), the file is stored under a random name in the default storage with a
+    thumbnail for an image, and the upload is audited (the attachment's history, shown in the entry's
+    办理过程). A refused upload stores nothing."""
+    from django.conf import settings
+
+    from .attachments import inspect_upload, thumbnail_of
+
+    model = type(entry)
+    kinds = model.ATTACHMENT_KINDS
+    kind = kind or kinds[0]
+    if kind not in kinds:
+        offered = "、".join(AttachmentKind(k).label for k in kinds)
+        raise ServiceError(f"{model._meta.verbose_name}的附件类别只能是{offered}。")
+    info = inspect_upload(upload)
+    limit = settings.ATTACHMENT_MAX_PER_ENTRY
+    with transaction.atomic():
+        locked = _locked_changeable(actor, entry, "您没有权限为该记录上传附件。")
+        if Attachment.objects.of(locked).live().count() >= limit:
+            raise ServiceError(f"文件“{info.name}”未上传：每条台账最多 {limit} 个附件，请先删除不需要的附件。")
+        attachment = Attachment(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=locked.pk,
+            kind=kind,
+            original_name=info.name,
+            size=info.size,
+            mime_type=info.type.mime,
+            sha256=info.sha256,
+            uploaded_by=actor,
+        )
+        stored = []
+        try:
+            attachment.file.save(f"upload{info.type.extensions[0]}", upload, save=False)
+            stored.append(attachment.file)
+            thumb = thumbnail_of(upload) if info.type.pillow_format else None
+            if thumb:
+                attachment.thumbnail.save("thumb.jpg", ContentFile(thumb), save=False)
+                stored.append(attachment.thumbnail)
+            full_clean(attachment)
+            audited_save(attachment, actor=actor, reason=f"上传附件：{attachment.get_kind_display()} {info.name}")
+        except BaseException:
+            for f in stored:  # nothing half-written stays behind
+                f.storage.delete(f.name)
+            raise
+    return attachment
+
+
+def attachment_delete(*, actor, entry: LedgerEntry, attachment: Attachment, reason: str = "") -> Attachment:
+    """删除: the attachment leaves the page and the downloads; its record and file are kept (see Attachment)."""
+    from django.utils import timezone
+
+    with transaction.atomic():
+        locked = _locked_changeable(actor, entry, "您没有权限删除该记录的附件。")
+        current = Attachment.objects.of(locked).select_for_update().filter(pk=attachment.pk).first()
+        if current is None or current.is_deleted:
+            raise ServiceError(f"附件“{attachment.original_name}”已删除或不存在。")
+        current.deleted_at = timezone.now()
+        current.deleted_by = actor
+        current.delete_reason = (reason or "").strip()[:200]
+        full_clean(current)
+        text = f"删除附件：{current.get_kind_display()} {current.original_name}"
+        audited_save(
+            current, actor=actor, reason=text + (f"（{current.delete_reason}）" if current.delete_reason else "")
+        )
+    return current
+
+
+def entry_write_with_photo(*, actor, write, photo=None, kind: str = "") -> LedgerEntry:
+    """``write()`` — the ledger's create or transition service, bound to its arguments — and, with a
+    photo taken on the same form, its attachment of ``kind``: both in one transaction, or neither."""
+    with transaction.atomic():
+        obj = write()
+        if photo is not None:
+            attachment_add(actor=actor, entry=obj, upload=photo, kind=kind)
+    return obj

@@ -166,6 +166,55 @@ class LedgerViewTests:
         entry = self.model.objects.get()
         assert entry.history.count() == 1 and entry.created_by == world.users["clerk_a"]
 
+    def test_an_attachment_is_uploaded_listed_downloaded_and_scoped(self, world, client_as, settings, tmp_path):
+        from ledger.models import Attachment, AttachmentKind
+        from ledger.tests.attachment_files import PDF, upload
+
+        settings.MEDIA_ROOT = tmp_path
+        entry = self.make(world, world.shop_a)
+        kind = self.model.ATTACHMENT_KINDS[0]
+        base = f"{self.prefix}/{entry.pk}/attachments/"
+        for role, status in (("clerk_b", 404), ("dept_edu", 404), ("county", 403)):
+            refused = client_as(role).post(base, {"kind": kind, "file": upload("扫描件.pdf", PDF)})
+            assert refused.status_code == status, role
+        response = client_as("clerk_a").post(base, {"kind": kind, "file": upload("扫描件.pdf", PDF)}, follow=True)
+        assert [str(m) for m in response.context["messages"]] == ["已上传附件“扫描件.pdf”。"]
+        attachment = Attachment.objects.get()
+        assert attachment.entry == entry and attachment.mime_type == "application/pdf"
+        page = response.content.decode()
+        assert "扫描件.pdf" in page and AttachmentKind(kind).label in page and "上传附件" in page
+        download = f"{base}{attachment.pk}/"
+        assert client_as("county").get(download)["Content-Type"] == "application/pdf"
+        assert client_as("clerk_b").get(download).status_code == 404
+
+    def test_the_new_entry_form_takes_a_photo_when_the_ledger_offers_one(self, world, client_as, settings, tmp_path):
+        from ledger.models import Attachment
+        from ledger.tests.attachment_files import PDF, jpeg, upload
+
+        settings.MEDIA_ROOT = tmp_path
+        client = client_as("grid_a")
+        form_page = client.get(f"{self.prefix}/new/").content.decode()
+        if self.model.PHOTO_KIND is None:
+            assert 'name="photo"' not in form_page
+            return
+        assert 'accept="image/*" capture="environment"' in form_page and 'enctype="multipart/form-data"' in form_page
+        data = self.form_data(world, world.shop_a)
+        refused = client.post(f"{self.prefix}/new/", {**data, "photo": upload("现场.jpg", PDF)})
+        assert refused.status_code == 400 and not self.model.objects.exists()
+        assert "文件“现场.jpg”的扩展名是 .jpg，但内容是PDF 文件" in " ".join(refused.context["form"].errors["photo"])
+        not_a_photo = client.post(f"{self.prefix}/new/", {**data, "photo": upload("协议.pdf", PDF)})
+        assert "文件“协议.pdf”不是照片" in " ".join(not_a_photo.context["form"].errors["photo"])
+        assert client.post(f"{self.prefix}/new/", {**data, "photo": jpeg("现场.jpg")}).status_code == 302
+        entry = self.model.objects.get()
+        attachment = Attachment.objects.get()
+        assert (attachment.entry, attachment.kind, attachment.uploaded_by) == (
+            entry,
+            self.model.PHOTO_KIND,
+            world.users["grid_a"],
+        )
+        assert client.post(f"{self.prefix}/new/", data).status_code == 302  # the photo stays optional
+        assert Attachment.objects.count() == 1
+
 
 class PersonalDataViewTests:
     """For a ledger that keeps personal data: mix in beside LedgerViewTests and set ``personal``."""

@@ -7,12 +7,13 @@ import re
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.views import View
 from django.views.generic import TemplateView
 
 from sanzero import workdays
@@ -23,10 +24,14 @@ from sanzero.models import DeadlineSettings
 from sanzero.privacy import HIDDEN_TEXT, personal_data_reveal
 from sanzero.roles import REVEAL_ROLES
 from sanzero.scoping import spans_townships, user_scope
-from sanzero.views import RememberedFiltersMixin, ScopedDetailView, ScopedFormView, ScopedListView
+from sanzero.services import ServiceError
+from sanzero.views import RememberedFiltersMixin, ScopedDetailView, ScopedFormView, ScopedListView, ScopedMixin
 from units.models import Region, Subject, parse_region_code
 
 from .exports import SUPERVISION_COLUMNS
+from .forms import AttachmentDeleteForm, AttachmentForm, add_photo_field
+from .models import Attachment
+from .services import attachment_add, attachment_delete, entry_write_with_photo
 from .supervision import SUPERVISED, sort_items, supervision_items, supervision_panels
 
 
@@ -211,10 +216,15 @@ class LedgerDetailView(ScopedDetailView):
         if not ctx["can_change"]:
             transitions = [t for t in transitions if self.transition_allowed_read_only(t)]
             refused = [(t, reason) for t, reason in refused if self.transition_allowed_read_only(t)]
-        timeline = [
-            {"when": e.when, "who": e.who, "title": e.action, "text": e.reason, "changes": e.changes}
-            for e in audit_trail(obj)
-        ] + self.extra_timeline(obj)
+        hidden = self.hidden_fields(obj)
+        timeline = (
+            [
+                {"when": e.when, "who": e.who, "title": e.action, "text": e.reason, "changes": e.changes}
+                for e in audit_trail(obj)
+            ]
+            + self.extra_timeline(obj)
+            + attachment_timeline(obj, hide_names=bool(hidden))
+        )
         self.protect_timeline(obj, timeline)
         timeline.sort(key=lambda e: e["when"], reverse=True)
         ctx.update(
@@ -229,6 +239,7 @@ class LedgerDetailView(ScopedDetailView):
                 "revealed": self.revealed,
                 "url_prefix": obj.URL_PREFIX,
                 "list_title": obj._meta.verbose_name_plural,
+                **attachment_card(obj, can_change=ctx["can_change"], hidden=bool(hidden)),
                 "holiday_notice": holiday_notice(
                     self.request.user,
                     (getattr(obj, name) for name in obj.DEADLINE_FIELDS)
@@ -284,6 +295,13 @@ class LedgerFormView(ScopedFormView):
         name = self.model._meta.verbose_name
         return f"修改{name}" if self.object else f"登记{name}"
 
+    def get_form(self, data=None):
+        """With files on a POST; a new entry of a ledger with a PHOTO_KIND gets the optional photo."""
+        form = self.form_class(data, self.request.FILES if data is not None else None, **self.get_form_kwargs())
+        if self.object is None and self.model.PHOTO_KIND:
+            add_photo_field(form, self.model.PHOTO_KIND)
+        return form
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         if self.object is None and self.request.method == "GET" and self.request.GET.get("subject", "").isdigit():
@@ -307,8 +325,16 @@ class LedgerFormView(ScopedFormView):
             if hasattr(form, "service_data")
             else {k: v for k, v in form.cleaned_data.items() if k != "version"}
         )
+        data.pop("photo", None)
+        photo = form.cleaned_data.get("photo")  # whatever service_data() kept
         if self.object is None:
-            return type(self).create_service(actor=self.request.user, data=data)
+            create = type(self).create_service
+            return entry_write_with_photo(
+                actor=self.request.user,
+                write=lambda: create(actor=self.request.user, data=data),
+                photo=photo,
+                kind=self.model.PHOTO_KIND,
+            )
         type(self).update_service(
             actor=self.request.user, obj=self.object, data=data, expected_version=form.expected_version
         )
@@ -340,7 +366,10 @@ class LedgerTransitionView(ScopedFormView):
         from sanzero.forms import VersionedFormMixin
 
         form_class = self.transition.form_class or type("ConfirmForm", (VersionedFormMixin, forms.Form), {})
-        form = form_class(data, initial={"version": self.object.version}, **self.extra_form_kwargs())
+        files = self.request.FILES if data is not None else None
+        form = form_class(data, files, initial={"version": self.object.version}, **self.extra_form_kwargs())
+        if self.transition.attachment_kind:
+            add_photo_field(form, self.transition.attachment_kind)
         return form
 
     def extra_form_kwargs(self):
@@ -386,13 +415,20 @@ class LedgerTransitionView(ScopedFormView):
         return f"已{self.transition.label}。"
 
     def run_service(self, form):
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        return type(self).transition_service(
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "photo")}
+        photo = form.cleaned_data.get("photo")
+        run = type(self).transition_service
+        return entry_write_with_photo(
             actor=self.request.user,
-            obj=self.object,
-            name=self.transition.name,
-            data=data,
-            expected_version=form.cleaned_data.get("version"),
+            write=lambda: run(
+                actor=self.request.user,
+                obj=self.object,
+                name=self.transition.name,
+                data=data,
+                expected_version=form.cleaned_data.get("version"),
+            ),
+            photo=photo,
+            kind=self.transition.attachment_kind or "",
         )
 
 
@@ -477,3 +513,173 @@ class SupervisionView(ExportMixin, TemplateView):
             }
         )
         return ctx
+
+
+# --- attachments (附件): the card on every detail page and its four URLs (ledger.urls) ---------------
+
+
+def attachment_card(obj, *, can_change: bool, hidden: bool) -> dict:
+    """The 附件 card's context: the live attachments (one query, however many) and the upload form."""
+    from django.conf import settings
+
+    if hidden:
+        return {"attachments": [], "attachments_hidden": True, "attachment_form": None}
+    attachments = list(Attachment.objects.of(obj).live().select_related("uploaded_by"))
+    limit = settings.ATTACHMENT_MAX_PER_ENTRY
+    return {
+        "attachments": attachments,
+        "attachments_hidden": False,
+        "attachment_form": AttachmentForm(model=type(obj)) if can_change and len(attachments) < limit else None,
+        "attachment_limit": limit,
+        "attachment_max_bytes": settings.ATTACHMENT_MAX_BYTES,
+    }
+
+
+def attachment_timeline(obj, *, hide_names: bool = False) -> list[dict]:
+    """Every upload and deletion of the entry's attachments for its 办理过程 (one query)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    records = Attachment.history.filter(
+        content_type_id=ContentType.objects.get_for_model(type(obj)).pk, object_id=obj.pk
+    ).select_related("history_user")
+    entries = []
+    for rec in records:
+        deleting = rec.history_type == "~" and rec.deleted_at is not None
+        if rec.history_type == "+":
+            title = "上传附件"
+        elif deleting:
+            title = "删除附件"
+        else:
+            continue
+        text = "（附件内容对您保密）" if hide_names else f"{rec.get_kind_display()}：{rec.original_name}"
+        if deleting and rec.delete_reason and not hide_names:
+            text += f"（原因：{rec.delete_reason}）"
+        who = rec.history_user.display_name if rec.history_user else "系统"
+        entries.append({"when": rec.history_date, "who": who, "title": title, "text": text, "changes": ()})
+    return entries
+
+
+class AttachmentMixin(ScopedMixin):
+    """The entry comes from the ledger's scoped queryset (out of scope: 404; read-only role for a
+    write: 403); the attachment from that entry's live attachments (another entry's id: 404)."""
+
+    detail_view = None  # the ledger's detail view: it says what of the entry this user may not see
+
+    def get_entry(self, action: str):
+        entry = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        self.check_object_action(entry, action)
+        if self.detail_view is not None and self.detail_view(request=self.request, kwargs=self.kwargs).hidden_fields(
+            entry
+        ):
+            raise PermissionDenied("该记录的附件对您保密。")
+        return entry
+
+    def get_attachment(self, entry):
+        return get_object_or_404(
+            Attachment.objects.of(entry).live().select_related("uploaded_by"), pk=self.kwargs["aid"]
+        )
+
+    def back(self, entry):
+        return HttpResponseRedirect(entry.get_absolute_url() + "#attachments")
+
+
+class AttachmentUploadView(AttachmentMixin, View):
+    """POST a file to an entry: checked by content and size (ledger.attachments), audited."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        entry = self.get_entry("change")
+        form = AttachmentForm(request.POST, request.FILES, model=self.model)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, extra_tags="attachment", message=error)
+            return self.back(entry)
+        try:
+            attachment = attachment_add(
+                actor=request.user, entry=entry, upload=form.cleaned_data["file"], kind=form.cleaned_data["kind"]
+            )
+        except ValidationError as exc:
+            messages.error(request, extra_tags="attachment", message="；".join(exc.messages))
+        except ServiceError as exc:
+            messages.error(request, extra_tags="attachment", message=str(exc))
+        else:
+            messages.success(request, extra_tags="attachment", message=f"已上传附件“{attachment.original_name}”。")
+        return self.back(entry)
+
+
+class AttachmentDownloadView(AttachmentMixin, View):
+    """Streams the file (never a public URL): as a download under its original name, typed by its
+    checked content and never sniffed; ``thumbnail`` streams an image's small JPEG inline instead."""
+
+    http_method_names = ["get", "head"]
+    thumbnail = False
+
+    def get(self, request, *args, **kwargs):
+        entry = self.get_entry("view")
+        attachment = self.get_attachment(entry)
+        stored = attachment.thumbnail if self.thumbnail else attachment.file
+        if not stored:
+            raise Http404("该附件没有缩略图。")
+        try:
+            handle = stored.open("rb")
+        except OSError:
+            raise Http404("附件文件已不在存储中，请联系系统管理员。") from None
+        if self.thumbnail:
+            response = FileResponse(handle, content_type="image/jpeg", filename="thumbnail.jpg")
+            response["Cache-Control"] = "private, max-age=3600"
+        else:
+            response = FileResponse(
+                handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.mime_type
+            )
+            response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
+
+
+class AttachmentDeleteView(AttachmentMixin, View):
+    """GET: the confirmation (with an optional reason); POST: the soft delete, audited."""
+
+    http_method_names = ["get", "post"]
+    template_name = "partials/confirm_page.html"
+
+    def render_confirm(self, entry, attachment, form, status=200):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "title": f"删除附件：{attachment.original_name}",
+                "confirm_text": (
+                    f"确定删除{entry._meta.verbose_name}“{entry}”的附件“{attachment.original_name}”"
+                    f"（{attachment.get_kind_display()}）吗？删除后不再显示、不能下载；"
+                    "删除人、时间和原因记入办理过程，文件由系统保留备查。"
+                ),
+                "confirm_button": "删除附件",
+                "danger": True,
+                "form": form,
+                "object": entry,
+            },
+            status=status,
+        )
+
+    def get(self, request, *args, **kwargs):
+        entry = self.get_entry("change")
+        return self.render_confirm(entry, self.get_attachment(entry), AttachmentDeleteForm())
+
+    def post(self, request, *args, **kwargs):
+        entry = self.get_entry("change")
+        attachment = self.get_attachment(entry)
+        form = AttachmentDeleteForm(request.POST)
+        if not form.is_valid():
+            return self.render_confirm(entry, attachment, form, status=400)
+        try:
+            attachment_delete(
+                actor=request.user, entry=entry, attachment=attachment, reason=form.cleaned_data["reason"]
+            )
+        except ServiceError as exc:
+            messages.error(request, extra_tags="attachment", message=str(exc))
+        else:
+            messages.success(request, extra_tags="attachment", message=f"已删除附件“{attachment.original_name}”。")
+        return self.back(entry)

@@ -46,6 +46,9 @@ class Transition:
     #: step data an imported row gets when its cell is blank (a default the web form preselects,
     #: or a field the importer did not witness, e.g. who recorded a rectification long ago)
     import_defaults: Mapping[str, object] = field(default_factory=dict, compare=False)
+    #: the kind (ledger.models.AttachmentKind) of an optional file the step's form takes: the
+    #: 整改后照片 with 登记整改完成, the scanned 调解协议书 with 登记化解; None: no file field
+    attachment_kind: str | None = None
 
     def refusal(self, obj, user) -> str | None:
         return self.guard(obj, user) if self.guard is not None else None

@@ -77,6 +77,7 @@ class Petition(LedgerEntry):
     STATUS_BADGES = PETITION_STATUS_BADGES
     DATE_FIELD = "received_on"
     URL_PREFIX = "petitions"
+    ATTACHMENT_KINDS = ("reply", "other")  # 答复意见书
 
     received_on = models.DateField("登记日期")
     channel = models.CharField("信访形式", max_length=4, choices=PetitionChannel.choices)
