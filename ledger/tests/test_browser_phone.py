@@ -51,9 +51,13 @@ def test_a_grid_worker_records_a_dispute_on_a_phone_and_finds_it_in_the_list(wor
     page.keyboard.type(SUMMARY)
     page.screenshot(path=str(SCREENSHOTS / "phone_dispute_form.png"), full_page=True)
     page.locator("textarea[name=summary]").press("Tab")  # 备注
-    page.keyboard.press("Tab")  # 保存
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("networkidle")
+    for _ in range(4):  # on past the optional boxes (现场照片) to 保存, by keyboard
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.type === 'submit'"):
+            break
+    assert page.evaluate("document.activeElement.textContent.trim()") == "保存"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "已保存" in page.locator("body").inner_text()
     entry = Dispute.objects.get(summary=SUMMARY)
     assert entry.created_by == world.users["grid_a"] and entry.parties == "王大、赵二"
