@@ -6,8 +6,7 @@ from sanzero.audit import audit_trail
 from sanzero.holidays.selectors import holiday_notice, this_and_next_year
 from sanzero.models import Holiday
 from sanzero.registry import home_tasks, subject_sections
-from sanzero.roles import EDIT_ROLES
-from sanzero.scoping import user_may, user_scope
+from sanzero.scoping import user_may
 from sanzero.views import ScopedActionView, ScopedDetailView, ScopedFormView, ScopedListView
 
 from . import selectors, services
@@ -42,7 +41,7 @@ class SubjectDetailView(ScopedDetailView):
         ctx = super().get_context_data(**kwargs)
         ctx["audit"] = audit_trail(self.object)
         ctx["sections"] = subject_sections(self.object, self.request.user)
-        ctx["can_add_ledgers"] = user_scope(self.request.user).role in EDIT_ROLES
+        ctx["new_entries"] = [s for s in ctx["sections"] if s.get("can_add")]
         return ctx
 
 
