@@ -500,3 +500,165 @@ def rules(request):
             "is_county": _is_county(request.user),
         },
     )
+
+
+# --- the home page's work-queue cards (sanzero.registry.register_home_task) ------------------------
+
+
+def _home_month(user, region: Region) -> datetime.date:
+    """The month the home page speaks of: the region's latest computed month (what 上报 and the
+    dashboard open on), else this month."""
+    return selectors.latest_month(user=user, region=region) or timezone.localdate().replace(day=1)
+
+
+def submission_home_task(user) -> dict | None:
+    """A township clerk's 月度上报 card: the month's state for each township in scope (4 queries each)."""
+    from sanzero.roles import Role
+    from units.selectors import scope_roots
+
+    if user_scope(user).role != Role.CLERK:
+        return None
+    items = []
+    for township in [r for r in scope_roots(user) if r.level == RegionLevel.TOWNSHIP]:
+        month = _home_month(user, township)
+        own = selectors.township_submissions(region=township, month=month).entries[0]
+        lock = selectors.month_status(region=township, month=month)
+        locked = lock is not None and lock.status == lock.Status.LOCKED
+        state = "已锁定" if locked else own.label
+        todo = not locked and not own.submitted
+        items.append(
+            {
+                "label": f"{township.name} {month:%Y年%-m月}",
+                "url": f"{reverse('dashboards:month_submit')}?region={township.code}&month={month:%Y-%m}",
+                "note": f"{state}" + ("，请核对本月数据后上报" if todo else ""),
+                "colour": "yellow" if todo else "",
+                "state": state,
+            }
+        )
+    if not items:
+        return None
+    waiting = sum(1 for i in items if i["colour"])
+    return {
+        "key": "submission",
+        "label": "本月上报",
+        "icon": "bi-send",
+        "count": None,
+        "state": items[0]["state"] if len(items) == 1 else f"未上报 {waiting}",
+        "state_colour": "yellow" if waiting else "",
+        "url": items[0]["url"],
+        "items": items,
+        "empty": "",
+        "order": 5,
+    }
+
+
+def _county_region(user) -> Region | None:
+    from units.selectors import default_region_for
+
+    if not _is_county(user):
+        return None
+    region = default_region_for(user)
+    if region is None or LEVEL_PREFIX_LENGTH[region.level] >= LEVEL_PREFIX_LENGTH[RegionLevel.TOWNSHIP]:
+        return None
+    return region
+
+
+def unsubmitted_home_task(user) -> dict | None:
+    """County staff: the townships that have not yet submitted the month (3 queries)."""
+    from ledger.home import HOME_LIMIT
+
+    region = _county_region(user)
+    if region is None:
+        return None
+    month = _home_month(user, region)
+    board = selectors.township_submissions(region=region, month=month)
+    overview = f"{reverse('dashboards:overview')}?month={month:%Y-%m}"
+    items = [
+        {
+            "label": e.region.name,
+            "url": f"{overview}&region={e.region.code}",
+            "note": e.label,
+            "colour": "yellow",
+        }
+        for e in board.unsubmitted
+    ]
+    return {
+        "key": "unsubmitted",
+        "label": f"{month:%Y年%-m月}未上报的乡镇(街道)",
+        "icon": "bi-hourglass-split",
+        "count": len(items),
+        "url": f"{overview}&region={region.code}#submissions",
+        "items": items[:HOME_LIMIT],
+        "more": max(0, len(items) - HOME_LIMIT),
+        "empty": f"{region.name}全部{board.total}个乡镇(街道)已上报。" if board.total else "没有下辖乡镇(街道)。",
+        "order": 5,
+    }
+
+
+def below_target_home_task(user) -> dict | None:
+    """County staff: the children below a group's yearly target, from the month's snapshots (one query)."""
+    from ledger.home import HOME_LIMIT
+    from sanzero.rates import percent_text
+
+    region = _county_region(user)
+    if region is None:
+        return None
+    month = _home_month(user, region)
+    entries = selectors.ranking_entries(user=user, region=region, month=month)
+    below = [e for e in entries if e["below"]]
+    failing = f"{reverse('dashboards:failing')}?month={month:%Y-%m}&period=ytd&outcome=failed"
+    items = []
+    for e in below:
+        parts = [
+            f"{label} {percent_text(row.rate)}（目标 {percent_text(row.target)}）"
+            for label, row in (("村(社区)", e["village"]), ("单位(企业)", e["unit"]))
+            if row is not None and row.gap is not None and row.gap < 0
+        ]
+        items.append(
+            {
+                "label": e["region"].name,
+                "url": f"{failing}&region={e['region'].code}",
+                "note": "；".join(parts),
+                "colour": "red",
+            }
+        )
+    return {
+        "key": "below_target",
+        "label": f"未达年度目标的下级区划（{month:%Y年%-m月}年度累计）",
+        "icon": "bi-graph-down-arrow",
+        "count": len(items),
+        "url": f"{reverse('dashboards:ranking')}?region={region.code}&month={month:%Y-%m}",
+        "items": items[:HOME_LIMIT],
+        "more": max(0, len(items) - HOME_LIMIT),
+        "empty": "各下级区划年度累计达标率均达到目标。" if entries else f"{month:%Y年%-m月}尚未计算快照。",
+        "order": 6,
+    }
+
+
+def lock_home_task(user) -> dict | None:
+    """County staff: whether the month is locked (one query)."""
+    region = _county_region(user)
+    if region is None:
+        return None
+    month = _home_month(user, region)
+    status = selectors.month_status(region=region, month=month)
+    locked = status is not None and status.status == status.Status.LOCKED
+    state = "已锁定" if locked else "未锁定"
+    note = (
+        f"{status.region.name}已锁定{f'：{status.note}' if status.note else ''}，该月不再重新计算"
+        if locked
+        else "全部乡镇(街道)上报并核对后，可在达标统计页锁定"
+    )
+    url = f"{reverse('dashboards:overview')}?region={region.code}&month={month:%Y-%m}"
+    return {
+        "key": "lock",
+        "label": f"{month:%Y年%-m月}锁定状态",
+        "icon": "bi-lock" if locked else "bi-unlock",
+        "count": None,
+        "state": state,
+        "state_colour": "" if locked else "yellow",
+        "url": url,
+        "items": [{"label": f"{region.name} {month:%Y年%-m月}", "url": url, "note": note, "colour": ""}],
+        "empty": "",
+        "order": 7,
+    }
