@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from sanzero.exporting.mixins import ExportMixin
+from sanzero.registry import home_card
 from sanzero.scoping import user_scope
 from sanzero.services import ServiceError
 from units.models import LEVEL_PREFIX_LENGTH, Region, RegionLevel, Subject, TargetGroup
@@ -538,18 +539,17 @@ def submission_home_task(user) -> dict | None:
     if not items:
         return None
     waiting = sum(1 for i in items if i["colour"])
-    return {
-        "key": "submission",
-        "label": "本月上报",
-        "icon": "bi-send",
-        "count": None,
-        "state": items[0]["state"] if len(items) == 1 else f"未上报 {waiting}",
-        "state_colour": "yellow" if waiting else "",
-        "url": items[0]["url"],
-        "items": items,
-        "empty": "",
-        "order": 5,
-    }
+    return home_card(
+        "submission",
+        "本月上报",
+        "bi-send",
+        items[0]["url"],
+        items,
+        count=None,
+        order=5,
+        state=items[0]["state"] if len(items) == 1 else f"未上报 {waiting}",
+        state_colour="yellow" if waiting else "",
+    )
 
 
 def _county_region(user) -> Region | None:
@@ -565,7 +565,6 @@ def _county_region(user) -> Region | None:
 
 def unsubmitted_home_task(user) -> dict | None:
     """County staff: the townships that have not yet submitted the month (3 queries)."""
-    from ledger.home import HOME_LIMIT
 
     region = _county_region(user)
     if region is None:
@@ -582,22 +581,20 @@ def unsubmitted_home_task(user) -> dict | None:
         }
         for e in board.unsubmitted
     ]
-    return {
-        "key": "unsubmitted",
-        "label": f"{month:%Y年%-m月}未上报的乡镇(街道)",
-        "icon": "bi-hourglass-split",
-        "count": len(items),
-        "url": f"{overview}&region={region.code}#submissions",
-        "items": items[:HOME_LIMIT],
-        "more": max(0, len(items) - HOME_LIMIT),
-        "empty": f"{region.name}全部{board.total}个乡镇(街道)已上报。" if board.total else "没有下辖乡镇(街道)。",
-        "order": 5,
-    }
+    return home_card(
+        "unsubmitted",
+        f"{month:%Y年%-m月}未上报的乡镇(街道)",
+        "bi-hourglass-split",
+        f"{overview}&region={region.code}#submissions",
+        items,
+        count=len(items),
+        empty=f"{region.name}全部{board.total}个乡镇(街道)已上报。" if board.total else "没有下辖乡镇(街道)。",
+        order=5,
+    )
 
 
 def below_target_home_task(user) -> dict | None:
     """County staff: the children below a group's yearly target, from the month's snapshots (one query)."""
-    from ledger.home import HOME_LIMIT
     from sanzero.rates import percent_text
 
     region = _county_region(user)
@@ -622,17 +619,16 @@ def below_target_home_task(user) -> dict | None:
                 "colour": "red",
             }
         )
-    return {
-        "key": "below_target",
-        "label": f"未达年度目标的下级区划（{month:%Y年%-m月}年度累计）",
-        "icon": "bi-graph-down-arrow",
-        "count": len(items),
-        "url": f"{reverse('dashboards:ranking')}?region={region.code}&month={month:%Y-%m}",
-        "items": items[:HOME_LIMIT],
-        "more": max(0, len(items) - HOME_LIMIT),
-        "empty": "各下级区划年度累计达标率均达到目标。" if entries else f"{month:%Y年%-m月}尚未计算快照。",
-        "order": 6,
-    }
+    return home_card(
+        "below_target",
+        f"未达年度目标的下级区划（{month:%Y年%-m月}年度累计）",
+        "bi-graph-down-arrow",
+        f"{reverse('dashboards:ranking')}?region={region.code}&month={month:%Y-%m}",
+        items,
+        count=len(items),
+        empty="各下级区划年度累计达标率均达到目标。" if entries else f"{month:%Y年%-m月}尚未计算快照。",
+        order=6,
+    )
 
 
 def lock_home_task(user) -> dict | None:
@@ -650,15 +646,14 @@ def lock_home_task(user) -> dict | None:
         else "全部乡镇(街道)上报并核对后，可在达标统计页锁定"
     )
     url = f"{reverse('dashboards:overview')}?region={region.code}&month={month:%Y-%m}"
-    return {
-        "key": "lock",
-        "label": f"{month:%Y年%-m月}锁定状态",
-        "icon": "bi-lock" if locked else "bi-unlock",
-        "count": None,
-        "state": state,
-        "state_colour": "" if locked else "yellow",
-        "url": url,
-        "items": [{"label": f"{region.name} {month:%Y年%-m月}", "url": url, "note": note, "colour": ""}],
-        "empty": "",
-        "order": 7,
-    }
+    return home_card(
+        "lock",
+        f"{month:%Y年%-m月}锁定状态",
+        "bi-lock" if locked else "bi-unlock",
+        url,
+        [{"label": f"{region.name} {month:%Y年%-m月}", "url": url, "note": note, "colour": ""}],
+        count=None,
+        order=7,
+        state=state,
+        state_colour="" if locked else "yellow",
+    )

@@ -252,8 +252,9 @@ def escalation_home_task(user) -> dict | None:
     limit that the user may move up the ladder; three queries (the ladder, the count, one page)."""
     from django.utils import timezone
 
-    from ledger.home import HOME_LIMIT, deadline_item
+    from ledger.home import deadline_item
     from sanzero.models import DeadlineSettings
+    from sanzero.registry import HOME_LIMIT, home_card
     from sanzero.roles import Role
     from sanzero.scoping import user_scope
 
@@ -272,14 +273,13 @@ def escalation_home_task(user) -> dict | None:
             upper = next_in_ladder(levels, d.level_id)
             item["note"] += f"，可升级至{upper.name}" if upper else ""
             items.append(item)
-    return {
-        "key": "escalations",
-        "label": "待升级的矛盾纠纷",
-        "icon": "bi-arrow-up-circle",
-        "count": count,
-        "url": f"{reverse('disputes:dispute_list')}?deadline=overdue",
-        "items": items,
-        "more": max(0, count - HOME_LIMIT),
-        "empty": "没有超出本级调解时限的矛盾纠纷。",
-        "order": 20,
-    }
+    return home_card(
+        "escalations",
+        "待升级的矛盾纠纷",
+        "bi-arrow-up-circle",
+        f"{reverse('disputes:dispute_list')}?deadline=overdue",
+        items,
+        count=count,
+        empty="没有超出本级调解时限的矛盾纠纷。",
+        order=20,
+    )

@@ -90,7 +90,7 @@ class HazardAcceptanceView(TemplateView):
 def acceptance_home_task(user) -> dict | None:
     """The home page's 待我验收 card for users who may accept hazards (sanzero.registry.register_home_task):
     the count and the longest-waiting page of the queue; two queries at most."""
-    from ledger.home import HOME_LIMIT
+    from sanzero.registry import HOME_LIMIT, home_card
 
     if not selectors.may_accept(user):
         return None
@@ -109,17 +109,16 @@ def acceptance_home_task(user) -> dict | None:
         }
         for h in (qs.select_related("subject")[:HOME_LIMIT] if count else [])
     ]
-    return {
-        "key": "acceptance",
-        "label": "待我验收的安全隐患",
-        "count": count,
-        "url": reverse("hazards:acceptance_queue"),
-        "icon": "bi-clipboard-check",
-        "items": items,
-        "more": max(0, count - HOME_LIMIT),
-        "empty": "没有等待您验收的安全隐患。",
-        "order": 15,
-    }
+    return home_card(
+        "acceptance",
+        "待我验收的安全隐患",
+        "bi-clipboard-check",
+        reverse("hazards:acceptance_queue"),
+        items,
+        count=count,
+        empty="没有等待您验收的安全隐患。",
+        order=15,
+    )
 
 
 class HazardFormView(LedgerFormView):

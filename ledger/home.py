@@ -13,9 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sanzero.models import DeadlineSettings
-
-#: the entries a card lists; its link opens the whole filtered list
-HOME_LIMIT = 8
+from sanzero.registry import HOME_LIMIT, home_card
 
 
 def deadline_note(due: datetime.date | None, today: datetime.date) -> str:
@@ -65,18 +63,17 @@ def deadline_task(user) -> dict | None:
             items.extend(deadline_item(entry, today, warn_days) for entry in rows)
     items.sort(key=lambda i: (i["due"], i["kind"]))
     url = reverse("supervision")
-    return {
-        "key": "deadlines",
-        "label": "超期与临期台账",
-        "icon": "bi-alarm",
-        "count": red + yellow,
-        "url": url,
-        "links": [
+    return home_card(
+        "deadlines",
+        "超期与临期台账",
+        "bi-alarm",
+        url,
+        items,
+        count=red + yellow,
+        empty=f"没有超期或{warn_days}天内到期的未办结台账。",
+        order=10,
+        links=[
             {"label": f"超期 {red}", "url": f"{url}?colour=red", "colour": "red"},
             {"label": f"临期 {yellow}", "url": f"{url}?colour=yellow", "colour": "yellow"},
         ],
-        "items": items[:HOME_LIMIT],
-        "more": max(0, red + yellow - HOME_LIMIT),
-        "empty": f"没有超期或{warn_days}天内到期的未办结台账。",
-        "order": 10,
-    }
+    )

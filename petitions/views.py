@@ -128,7 +128,8 @@ def deadline_home_task(user) -> dict | None:
 
     from django.urls import reverse
 
-    from ledger.home import HOME_LIMIT, deadline_item
+    from ledger.home import deadline_item
+    from sanzero.registry import HOME_LIMIT, home_card
     from sanzero.scoping import user_may
 
     if not user_may(user, Petition, "change"):
@@ -143,14 +144,13 @@ def deadline_home_task(user) -> dict | None:
             telling = p.notified_on is None and p.replied_on is None and p.notify_due is not None
             what = "告知期限" if telling else "办结期限"
             items.append(deadline_item(p, today, warn_days, due=p.near_due, what=what))
-    return {
-        "key": "petitions",
-        "label": "告知/办结期限临近的信访",
-        "icon": "bi-envelope-exclamation",
-        "count": count,
-        "url": f"{reverse('petitions:petition_list')}?deadline=open",
-        "items": items,
-        "more": max(0, count - HOME_LIMIT),
-        "empty": f"没有{warn_days}天内需告知或办结的信访。",
-        "order": 30,
-    }
+    return home_card(
+        "petitions",
+        "告知/办结期限临近的信访",
+        "bi-envelope-exclamation",
+        f"{reverse('petitions:petition_list')}?deadline=open",
+        items,
+        count=count,
+        empty=f"没有{warn_days}天内需告知或办结的信访。",
+        order=30,
+    )

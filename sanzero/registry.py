@@ -69,6 +69,40 @@ def register_home_task(func: Callable) -> None:
         HOME_TASKS.append(func)
 
 
+#: the entries a card lists; its link opens the whole filtered list
+HOME_LIMIT = 8
+
+
+def home_card(
+    key: str,
+    label: str,
+    icon: str,
+    url: str,
+    items: list[dict],
+    *,
+    count: int | None,
+    empty: str = "",
+    order: int = 100,
+    **extra,
+) -> dict:
+    """A work-queue card as register_home_task describes it: the first HOME_LIMIT items, and ``more``
+    (how many the card's link shows besides) when ``count`` is known."""
+    shown = items[:HOME_LIMIT]
+    more = max(0, count - len(shown)) if count is not None else 0
+    return {
+        "key": key,
+        "label": label,
+        "icon": icon,
+        "url": url,
+        "count": count,
+        "items": shown,
+        "more": more,
+        "empty": empty,
+        "order": order,
+        **extra,
+    }
+
+
 def home_tasks(user) -> list[dict]:
     tasks = [t for t in (func(user) for func in HOME_TASKS) if t]
     return sorted(tasks, key=lambda t: t.get("order", 100))
