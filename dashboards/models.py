@@ -526,7 +526,6 @@ class SnapshotJob(BackgroundJob):
     )
     # the summary the job page shows when done (ComputeResult)
     subject_count = models.PositiveIntegerField("计算主体数", null=True, blank=True)
-    passed_count = models.PositiveIntegerField("达标主体数", null=True, blank=True)
     region_count = models.PositiveIntegerField("计算区划数", null=True, blank=True)
     seconds = models.FloatField("计算用时（秒）", null=True, blank=True)
 

@@ -80,7 +80,6 @@ def snapshot_run_job(*, job_id: int) -> SnapshotJob:
                 job,
                 message=f"已计算{result.subjects}个主体、{result.regions}个区划，用时{result.seconds:.1f}秒。",
                 subject_count=result.subjects,
-                passed_count=result.passed,
                 region_count=result.regions,
                 seconds=result.seconds,
             )

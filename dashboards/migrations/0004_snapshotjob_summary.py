@@ -12,11 +12,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='snapshotjob',
-            name='passed_count',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='达标主体数'),
-        ),
-        migrations.AddField(
-            model_name='snapshotjob',
             name='region_count',
             field=models.PositiveIntegerField(blank=True, null=True, verbose_name='计算区划数'),
         ),

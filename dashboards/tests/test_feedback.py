@@ -59,7 +59,7 @@ def test_the_recomputation_shows_a_spinner_then_a_summary(world, client_as, djan
     assert subjects == job.subject_count == 7  # 4 subjects and the 3 villages
     summary = dict(re.findall(r'data-summary="(\w+)">([^<]+)<', html))
     assert summary["months"] == "2026年3月（本月与年度累计，共1个月）"
-    assert summary["subjects"] == f"{subjects}个，其中本月三零达标{subjects - 1}个"
+    assert summary["subjects"] == f"{subjects}个（月末在册，本月与年度累计各一份判定）"
     assert summary["regions"] == f"测试县及下级，共{job.region_count}个区划" and job.region_count == 6
     assert summary["seconds"] == f"{job.seconds:.1f}秒"
     assert f'href="/dashboard/?region={world.county.code}&month=2026-03"' in html
