@@ -16,6 +16,17 @@ class DashboardsConfig(AppConfig):
         register_permissions("dashboards.snapshotjob", {"view": county, "change": county})
         register_permissions("dashboards.target", {"view": READ_ROLES, "add": county, "change": county})
         register_nav(NavItem("达标统计", "dashboards:overview", "bi-graph-up", order=5, match="/dashboard/"))
+        from sanzero.registry import register_home_task
+
+        from . import views
+
+        for task in (
+            views.submission_home_task,
+            views.unsubmitted_home_task,
+            views.below_target_home_task,
+            views.lock_home_task,
+        ):
+            register_home_task(task)
 
         from sanzero.signals import subject_days_changed
 

@@ -524,6 +524,10 @@ class SnapshotJob(BackgroundJob):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # the summary the job page shows when done (ComputeResult)
+    subject_count = models.PositiveIntegerField("计算主体数", null=True, blank=True)
+    region_count = models.PositiveIntegerField("计算区划数", null=True, blank=True)
+    seconds = models.FloatField("计算用时（秒）", null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 

@@ -77,7 +77,11 @@ def snapshot_run_job(*, job_id: int) -> SnapshotJob:
             jobs.finish(job, status=SnapshotJob.Status.REFUSED, message=str(exc), progress=job.progress)
         else:
             jobs.finish(
-                job, message=f"已计算{result.subjects}个主体、{result.regions}个区划，用时{result.seconds:.1f}秒。"
+                job,
+                message=f"已计算{result.subjects}个主体、{result.regions}个区划，用时{result.seconds:.1f}秒。",
+                subject_count=result.subjects,
+                region_count=result.regions,
+                seconds=result.seconds,
             )
     return job
 

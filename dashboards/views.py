@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from sanzero.exporting.mixins import ExportMixin
+from sanzero.registry import home_card
 from sanzero.scoping import user_scope
 from sanzero.services import ServiceError
 from units.models import LEVEL_PREFIX_LENGTH, Region, RegionLevel, Subject, TargetGroup
@@ -499,4 +500,160 @@ def rules(request):
             "versions": selectors.rule_versions(region=region),
             "is_county": _is_county(request.user),
         },
+    )
+
+
+# --- the home page's work-queue cards (sanzero.registry.register_home_task) ------------------------
+
+
+def _home_month(user, region: Region) -> datetime.date:
+    """The month the home page speaks of: the region's latest computed month (what 上报 and the
+    dashboard open on), else this month."""
+    return selectors.latest_month(user=user, region=region) or timezone.localdate().replace(day=1)
+
+
+def submission_home_task(user) -> dict | None:
+    """A township clerk's 月度上报 card: the month's state for each township in scope (4 queries each)."""
+    from sanzero.roles import Role
+    from units.selectors import scope_roots
+
+    if user_scope(user).role != Role.CLERK:
+        return None
+    items = []
+    for township in [r for r in scope_roots(user) if r.level == RegionLevel.TOWNSHIP]:
+        month = _home_month(user, township)
+        own = selectors.township_submissions(region=township, month=month).entries[0]
+        lock = selectors.month_status(region=township, month=month)
+        locked = lock is not None and lock.status == lock.Status.LOCKED
+        state = "已锁定" if locked else own.label
+        todo = not locked and not own.submitted
+        items.append(
+            {
+                "label": f"{township.name} {month:%Y年%-m月}",
+                "url": f"{reverse('dashboards:month_submit')}?region={township.code}&month={month:%Y-%m}",
+                "note": f"{state}" + ("，请核对本月数据后上报" if todo else ""),
+                "colour": "yellow" if todo else "",
+                "state": state,
+            }
+        )
+    if not items:
+        return None
+    waiting = sum(1 for i in items if i["colour"])
+    return home_card(
+        "submission",
+        "本月上报",
+        "bi-send",
+        items[0]["url"],
+        items,
+        count=None,
+        order=5,
+        state=items[0]["state"] if len(items) == 1 else f"未上报 {waiting}",
+        state_colour="yellow" if waiting else "",
+    )
+
+
+def _county_region(user) -> Region | None:
+    from units.selectors import default_region_for
+
+    if not _is_county(user):
+        return None
+    region = default_region_for(user)
+    if region is None or LEVEL_PREFIX_LENGTH[region.level] >= LEVEL_PREFIX_LENGTH[RegionLevel.TOWNSHIP]:
+        return None
+    return region
+
+
+def unsubmitted_home_task(user) -> dict | None:
+    """County staff: the townships that have not yet submitted the month (3 queries)."""
+
+    region = _county_region(user)
+    if region is None:
+        return None
+    month = _home_month(user, region)
+    board = selectors.township_submissions(region=region, month=month)
+    overview = f"{reverse('dashboards:overview')}?month={month:%Y-%m}"
+    items = [
+        {
+            "label": e.region.name,
+            "url": f"{overview}&region={e.region.code}",
+            "note": e.label,
+            "colour": "yellow",
+        }
+        for e in board.unsubmitted
+    ]
+    return home_card(
+        "unsubmitted",
+        f"{month:%Y年%-m月}未上报的乡镇(街道)",
+        "bi-hourglass-split",
+        f"{overview}&region={region.code}#submissions",
+        items,
+        count=len(items),
+        empty=f"{region.name}全部{board.total}个乡镇(街道)已上报。" if board.total else "没有下辖乡镇(街道)。",
+        order=5,
+    )
+
+
+def below_target_home_task(user) -> dict | None:
+    """County staff: the children below a group's yearly target, from the month's snapshots (one query)."""
+    from sanzero.rates import percent_text
+
+    region = _county_region(user)
+    if region is None:
+        return None
+    month = _home_month(user, region)
+    entries = selectors.ranking_entries(user=user, region=region, month=month)
+    below = [e for e in entries if e["below"]]
+    failing = f"{reverse('dashboards:failing')}?month={month:%Y-%m}&period=ytd&outcome=failed"
+    items = []
+    for e in below:
+        parts = [
+            f"{label} {percent_text(row.rate)}（目标 {percent_text(row.target)}）"
+            for label, row in (("村(社区)", e["village"]), ("单位(企业)", e["unit"]))
+            if row is not None and row.gap is not None and row.gap < 0
+        ]
+        items.append(
+            {
+                "label": e["region"].name,
+                "url": f"{failing}&region={e['region'].code}",
+                "note": "；".join(parts),
+                "colour": "red",
+            }
+        )
+    return home_card(
+        "below_target",
+        f"未达年度目标的下级区划（{month:%Y年%-m月}年度累计）",
+        "bi-graph-down-arrow",
+        f"{reverse('dashboards:ranking')}?region={region.code}&month={month:%Y-%m}",
+        items,
+        count=len(items),
+        empty="各下级区划年度累计达标率均达到目标。" if entries else f"{month:%Y年%-m月}尚未计算快照。",
+        order=6,
+    )
+
+
+def lock_home_task(user) -> dict | None:
+    """County staff: whether the month is locked (one query)."""
+    region = _county_region(user)
+    if region is None:
+        return None
+    month = _home_month(user, region)
+    status = selectors.month_status(region=region, month=month)
+    locked = status is not None and status.status == status.Status.LOCKED
+    state = "已锁定" if locked else "未锁定"
+    note = (
+        f"{status.region.name}已锁定{f'：{status.note}' if status.note else ''}，该月不再重新计算"
+        if locked
+        else "全部乡镇(街道)上报并核对后，可在达标统计页锁定"
+    )
+    url = f"{reverse('dashboards:overview')}?region={region.code}&month={month:%Y-%m}"
+    return home_card(
+        "lock",
+        f"{month:%Y年%-m月}锁定状态",
+        "bi-lock" if locked else "bi-unlock",
+        url,
+        [{"label": f"{region.name} {month:%Y年%-m月}", "url": url, "note": note, "colour": ""}],
+        count=None,
+        order=7,
+        state=state,
+        state_colour="" if locked else "yellow",
     )

@@ -7,7 +7,12 @@ class DisputesConfig(ledger.LedgerAppConfig):
     ledgers = (ledger.LedgerSpec("Dispute", "矛盾纠纷", "disputes:dispute_list", "bi-people", order=30),)
 
     def ready_extra(self):
+        from sanzero.registry import register_home_task
         from sanzero.roles import Role, register_permissions
+
+        from . import views
+
+        register_home_task(views.escalation_home_task)
 
         # The mediation ladder is a county setting (DESIGN §6): 县平安办 and administrators only.
         ladder_roles = {Role.ADMIN, Role.COUNTY}

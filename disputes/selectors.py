@@ -26,3 +26,14 @@ def ladder_with_usage():
     from django.db.models import Count
 
     return list(MediationLevel.objects.annotate(in_use=Count("disputes")).order_by("order"))
+
+
+def escalation_due(user, today, levels: list[MediationLevel]):
+    """待升级: disputes in scope still 调解中 past their current level's limit, below the ladder's top
+    (the top level has nowhere to go: 调解不成 or 移交 instead). ``levels``: the ladder, loaded once."""
+    from .models import Dispute
+
+    qs = Dispute.objects.for_user(user).overdue(today)
+    if not levels:
+        return qs.none()
+    return qs.filter(level__order__lt=levels[-1].order)

@@ -245,3 +245,41 @@ class LevelDeleteView(LadderAccessMixin, View):
         else:
             messages.success(request, f"已删除调解层级“{level.name}”。")
         return HttpResponseRedirect(reverse("disputes:level_list"))
+
+
+def escalation_home_task(user) -> dict | None:
+    """The home page's 待升级 card (sanzero.registry.register_home_task): disputes past their level's
+    limit that the user may move up the ladder; three queries (the ladder, the count, one page)."""
+    from django.utils import timezone
+
+    from ledger.home import deadline_item
+    from sanzero.models import DeadlineSettings
+    from sanzero.registry import HOME_LIMIT, home_card
+    from sanzero.roles import Role
+    from sanzero.scoping import user_scope
+
+    role = user_scope(user).role
+    if role != Role.ADMIN and role not in DISPUTE_WORKFLOW.get("escalate").roles:
+        return None
+    today = timezone.localdate()
+    levels = selectors.ladder()
+    qs = selectors.escalation_due(user, today, levels)
+    count = qs.count()
+    items = []
+    if count:
+        warn_days = DeadlineSettings.current().warn_days
+        for d in qs.select_related("subject", "level").order_by("due_on", "pk")[:HOME_LIMIT]:
+            item = deadline_item(d, today, warn_days, what=f"{d.level.name}时限")
+            upper = next_in_ladder(levels, d.level_id)
+            item["note"] += f"，可升级至{upper.name}" if upper else ""
+            items.append(item)
+    return home_card(
+        "escalations",
+        "待升级的矛盾纠纷",
+        "bi-arrow-up-circle",
+        f"{reverse('disputes:dispute_list')}?deadline=overdue",
+        items,
+        count=count,
+        empty="没有超出本级调解时限的矛盾纠纷。",
+        order=20,
+    )

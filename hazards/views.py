@@ -164,15 +164,37 @@ class HazardBulkAcceptView(ScopedMixin, View):
 
 
 def acceptance_home_task(user) -> dict | None:
-    """The home page's 待办 entry for users who may accept hazards (sanzero.registry.register_home_task)."""
+    """The home page's 待我验收 card for users who may accept hazards (sanzero.registry.register_home_task):
+    the count and the longest-waiting page of the queue; two queries at most."""
+    from sanzero.registry import HOME_LIMIT, home_card
+
     if not selectors.may_accept(user):
         return None
-    return {
-        "label": "待我验收的安全隐患",
-        "count": selectors.acceptance_queue(user).count(),
-        "url": reverse("hazards:acceptance_queue"),
-        "icon": "bi-clipboard-check",
-    }
+    qs = selectors.acceptance_queue(user)
+    count = qs.count()
+    today = timezone.localdate()
+    items = [
+        {
+            "label": str(h),
+            "kind": str(Hazard._meta.verbose_name),
+            "url": h.get_absolute_url(),
+            "note": f"{h.rectified_on:%Y-%m-%d}整改完成，已等待{(today - h.rectified_on).days}天"
+            if h.rectified_on
+            else "已整改，待验收",
+            "colour": "",
+        }
+        for h in (qs.select_related("subject")[:HOME_LIMIT] if count else [])
+    ]
+    return home_card(
+        "acceptance",
+        "待我验收的安全隐患",
+        "bi-clipboard-check",
+        reverse("hazards:acceptance_queue"),
+        items,
+        count=count,
+        empty="没有等待您验收的安全隐患。",
+        order=15,
+    )
 
 
 class HazardFormView(LedgerFormView):

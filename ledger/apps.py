@@ -41,9 +41,16 @@ class LedgerAppConfig(AppConfig):
 
     def ready(self):
         from sanzero.importing.base import register_kind
-        from sanzero.registry import NavItem, register_demo_seeder, register_nav, register_subject_section
+        from sanzero.registry import (
+            NavItem,
+            register_demo_seeder,
+            register_home_task,
+            register_nav,
+            register_subject_section,
+        )
         from sanzero.roles import register_permissions
 
+        from .home import deadline_task
         from .imports import LedgerSheet
         from .models import ledger_permissions
         from .supervision import register_supervised
@@ -60,6 +67,7 @@ class LedgerAppConfig(AppConfig):
             register_subject_section(subject_ledger_section(model, spec.list_url, spec.title))
             if spec.supervised:
                 register_supervised(model)
+                register_home_task(deadline_task)  # 超期与临期 over every supervised ledger: registered once
         demo = _module(f"{self.name}.demo")
         if demo is not None and hasattr(demo, "seed"):
             register_demo_seeder(demo.seed)

@@ -92,14 +92,30 @@ class LedgerFormMixin:
             empty_label="请选择创建主体",
             help_text="已退出创建的主体仍可登记其创建期内（纳入日期至退出日期前一天）的台账。",
         )
-        date_field = self.fields.get(self._meta.model.DATE_FIELD)
+        date_name = self._meta.model.DATE_FIELD
+        date_field = self.fields.get(date_name)
         if date_field is not None:
             date_field.widget.attrs["data-entry-date"] = "1"
+            if not self.instance.pk:
+                # most entries are recorded the day they happen (Asia/Shanghai: TIME_ZONE)
+                self.initial.setdefault(date_name, timezone.localdate())
+        self.autofocus_first_to_fill()
         for field in self.fields.values():
             if isinstance(field, forms.CharField) and field.max_length:
                 field.widget.attrs.setdefault("maxlength", field.max_length)
             if isinstance(field, forms.TypedChoiceField) and field.choices and field.choices[0][0] == "":
                 field.choices = [("", "请选择"), *field.choices[1:]]
+
+    def autofocus_first_to_fill(self) -> None:
+        """Keyboard entry starts in the first box still to fill: the subject, or (subject preselected,
+        date today) the next one; an edit starts in its first box."""
+        visible = [(name, f) for name, f in self.fields.items() if not f.widget.is_hidden]
+        if not visible:
+            return
+        empty = [
+            f for name, f in visible if self.instance.pk is None and self.initial.get(name, f.initial) in (None, "")
+        ]
+        (empty or [visible[0][1]])[0].widget.attrs["autofocus"] = True
 
     def clean(self):
         cleaned = super().clean()

@@ -23,10 +23,10 @@ from sanzero.holidays.selectors import holiday_notice, this_and_next_year
 from sanzero.models import DeadlineSettings
 from sanzero.privacy import HIDDEN_TEXT, personal_data_reveal
 from sanzero.roles import REVEAL_ROLES
-from sanzero.scoping import spans_townships, user_scope
+from sanzero.scoping import spans_townships, user_may, user_scope
 from sanzero.services import ServiceError
 from sanzero.views import RememberedFiltersMixin, ScopedDetailView, ScopedFormView, ScopedListView, ScopedMixin
-from units.models import Region, Subject, parse_region_code
+from units.models import Region, Subject, active_q, parse_pk, parse_region_code
 
 from .exports import SUPERVISION_COLUMNS
 from .forms import AttachmentDeleteForm, AttachmentForm, add_photo_field
@@ -295,6 +295,9 @@ class LedgerFormView(ScopedFormView):
         name = self.model._meta.verbose_name
         return f"修改{name}" if self.object else f"登记{name}"
 
+    #: the name and value the 保存并继续登记 button posts
+    CONTINUE_FIELD = "continue"
+
     def get_form(self, data=None):
         """With files on a POST; a new entry of a ledger with a PHOTO_KIND gets the optional photo."""
         form = self.form_class(data, self.request.FILES if data is not None else None, **self.get_form_kwargs())
@@ -304,11 +307,36 @@ class LedgerFormView(ScopedFormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        if self.object is None and self.request.method == "GET" and self.request.GET.get("subject", "").isdigit():
-            subject = Subject.objects.for_user(self.request.user).filter(pk=self.request.GET["subject"]).first()
-            if subject:
-                kwargs["initial"] = {"subject": subject.pk}
+        subject = self.preselected_subject()
+        if subject is not None:
+            kwargs["initial"] = {"subject": subject.pk}
         return kwargs
+
+    def preselected_subject(self) -> Subject | None:
+        """?subject=<id> (the subject page's 登记 buttons, 保存并继续登记) preselects the subject of a new
+        entry: only a subject in the user's scope and in the campaign; any other id is ignored."""
+        if self.object is not None or self.request.method != "GET":
+            return None
+        pk = parse_pk(self.request.GET.get("subject"))
+        if pk is None:
+            return None
+        return Subject.objects.for_user(self.request.user).filter(active_q(timezone.localdate()), pk=pk).first()
+
+    @property
+    def continuing(self) -> bool:
+        """保存并继续登记 was pressed on a new entry: back to an empty form for the same subject."""
+        return self.object is None and self.request.POST.get(self.CONTINUE_FIELD) == "1"
+
+    def get_success_message(self, obj) -> str:
+        if self.object is not None:
+            return super().get_success_message(obj)
+        done = f"已登记{self.model._meta.verbose_name}：{obj}。"
+        return f"{done}可继续为“{obj.subject.name}”登记下一条。" if self.continuing else done
+
+    def get_success_url(self, obj):
+        if self.continuing:
+            return f"{self.request.path}?subject={obj.subject_id}"
+        return super().get_success_url(obj)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -452,7 +480,10 @@ def subject_ledger_section(model, list_url_name: str, title: str):
             "overdue": counts["overdue"],
             "entries": entries,
             "url": f"{reverse(list_url_name)}?subject={subject.pk}",
+            # 登记矛盾纠纷, 登记案件…: the role may add this ledger and the subject is in the campaign
             "new_url": f"/{model.URL_PREFIX}/new/?subject={subject.pk}",
+            "new_label": f"登记{title}",
+            "can_add": user_may(user, model, "add") and subject.is_active,
         }
 
     return section

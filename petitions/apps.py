@@ -8,7 +8,9 @@ class PetitionsConfig(ledger.LedgerAppConfig):
 
     def ready_extra(self):
         from ledger.supervision import register_supervision_panel
+        from sanzero.registry import register_home_task
 
-        from . import selectors
+        from . import selectors, views
 
         register_supervision_panel(selectors.agent_panel)
+        register_home_task(views.deadline_home_task)

@@ -32,3 +32,20 @@ def agent_panel(user) -> dict | None:
     if not counts:
         return None
     return {"title": "信访代办（未办结）", "items": [(f"{level}书记代办", n) for level, n in counts.items()]}
+
+
+def deadline_near(user, today, horizon):
+    """Open petitions in scope whose 告知期限 (not yet told, nor answered) or 办结期限 falls on or before
+    ``horizon``, those already past it included, each with ``near_due``: the first of the two still
+    pending (告知 when the petitioner has not been told). One queryset; the card counts it and lists a page."""
+    from django.db.models import Case, F, Q, When
+
+    from .models import Petition
+
+    notify = Q(notified_on__isnull=True, replied_on__isnull=True, notify_due__isnull=False)
+    return (
+        Petition.objects.for_user(user)
+        .open()
+        .annotate(near_due=Case(When(notify, then=F("notify_due")), default=F("handle_due")))
+        .filter(Q(notify, notify_due__lte=horizon) | Q(handle_due__lte=horizon))
+    )

@@ -119,3 +119,38 @@ class PetitionTransitionView(LedgerTransitionView):
     model = Petition
     workflow = PETITION_WORKFLOW
     transition_service = services.petition_transition
+
+
+def deadline_home_task(user) -> dict | None:
+    """The home page's 信访期限 card (sanzero.registry.register_home_task): open petitions whose 告知期限
+    (15 days, not yet told) or 办结期限 is past or within the 临期提醒 days; two queries at most."""
+    import datetime
+
+    from django.urls import reverse
+
+    from ledger.home import deadline_item
+    from sanzero.registry import HOME_LIMIT, home_card
+    from sanzero.scoping import user_may
+
+    if not user_may(user, Petition, "change"):
+        return None
+    today = timezone.localdate()
+    warn_days = DeadlineSettings.current().warn_days
+    qs = selectors.deadline_near(user, today, today + datetime.timedelta(days=warn_days))
+    count = qs.count()
+    items = []
+    if count:
+        for p in qs.select_related("subject").order_by("near_due", "pk")[:HOME_LIMIT]:
+            telling = p.notified_on is None and p.replied_on is None and p.notify_due is not None
+            what = "告知期限" if telling else "办结期限"
+            items.append(deadline_item(p, today, warn_days, due=p.near_due, what=what))
+    return home_card(
+        "petitions",
+        "告知/办结期限临近的信访",
+        "bi-envelope-exclamation",
+        f"{reverse('petitions:petition_list')}?deadline=open",
+        items,
+        count=count,
+        empty=f"没有{warn_days}天内需告知或办结的信访。",
+        order=30,
+    )

@@ -57,10 +57,52 @@ HOME_TASKS: list[Callable] = []
 
 
 def register_home_task(func: Callable) -> None:
-    """func(user) -> dict(label=..., count=..., url=..., icon=...) or None: a to-do on the home page."""
+    """func(user) -> a card of the home page's work queue (待办), or None when it is not the user's:
+
+    ``label``, ``icon``, ``url`` (the filtered list the card counts), ``count`` (int, shown as the
+    badge; None for a card that states a state instead), ``state`` (that state's words), ``items``
+    (at most a handful of dicts: ``label``, ``url`` (the entry), ``note``, ``colour`` red/yellow per
+    DESIGN §6), ``empty`` (the Chinese empty state), ``order`` (cards sort by it; 100 by default).
+    A card runs a fixed number of queries, whatever the number of entries.
+    """
     if func not in HOME_TASKS:
         HOME_TASKS.append(func)
 
 
+#: the entries a card lists; its link opens the whole filtered list
+HOME_LIMIT = 8
+
+
+def home_card(
+    key: str,
+    label: str,
+    icon: str,
+    url: str,
+    items: list[dict],
+    *,
+    count: int | None,
+    empty: str = "",
+    order: int = 100,
+    **extra,
+) -> dict:
+    """A work-queue card as register_home_task describes it: the first HOME_LIMIT items, and ``more``
+    (how many the card's link shows besides) when ``count`` is known."""
+    shown = items[:HOME_LIMIT]
+    more = max(0, count - len(shown)) if count is not None else 0
+    return {
+        "key": key,
+        "label": label,
+        "icon": icon,
+        "url": url,
+        "count": count,
+        "items": shown,
+        "more": more,
+        "empty": empty,
+        "order": order,
+        **extra,
+    }
+
+
 def home_tasks(user) -> list[dict]:
-    return [t for t in (func(user) for func in HOME_TASKS) if t]
+    tasks = [t for t in (func(user) for func in HOME_TASKS) if t]
+    return sorted(tasks, key=lambda t: t.get("order", 100))

@@ -234,8 +234,11 @@ class ServiceFormMixin:
             else:
                 form.add_error(None, exc)
             return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
+        messages.success(self.request, self.get_success_message(obj))
         return HttpResponseRedirect(self.get_success_url(obj))
+
+    def get_success_message(self, obj) -> str:
+        return self.success_message
 
     def get_success_url(self, obj):
         return obj.get_absolute_url()

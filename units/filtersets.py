@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .forms import RegionChoiceField
-from .models import Category, Department, Region, RegionLevel, Subject, TargetGroup, active_q
+from .models import MAX_PK, Category, Department, Region, RegionLevel, Subject, TargetGroup, active_q
 
 FILTER_REGION_LEVELS = (
     RegionLevel.PROVINCE,
@@ -27,7 +27,7 @@ class IdFilter(django_filters.NumberFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2**63 - 1)  # DEFAULT_AUTO_FIELD is BigAutoField: a bigint key
+        kwargs.setdefault("max_value", MAX_PK)
         super().__init__(*args, **kwargs)
 
 

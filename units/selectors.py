@@ -89,3 +89,19 @@ def visible_ancestors(user, region: Region) -> list[Region]:
         return []
     visible = set(Region.objects.for_user(user).filter(pk__in=[a.pk for a in ancestors]).values_list("pk", flat=True))
     return [a for a in ancestors if a.pk in visible]
+
+
+def home_page(*, user) -> dict:
+    """The home page's reads: the user's region and its subject totals, the work queue (the cards the
+    apps register, sanzero.registry.home_tasks) and the unread notifications. A fixed number of
+    queries, however many entries the scope holds (each card pins its own)."""
+    from sanzero.registry import home_tasks
+    from sanzero.selectors import notification_unread_count
+
+    region = default_region_for(user)
+    return {
+        "region": region,
+        "totals": region_totals(user=user, region=region) if region else None,
+        "tasks": home_tasks(user) if region else [],
+        "unread": notification_unread_count(user=user),
+    }

@@ -1,13 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from sanzero.audit import audit_trail
 from sanzero.holidays.selectors import holiday_notice, this_and_next_year
 from sanzero.models import Holiday
-from sanzero.registry import home_tasks, subject_sections
-from sanzero.roles import EDIT_ROLES
-from sanzero.scoping import user_may, user_scope
+from sanzero.registry import subject_sections
+from sanzero.scoping import user_may
 from sanzero.views import ScopedActionView, ScopedDetailView, ScopedFormView, ScopedListView
 
 from . import selectors, services
@@ -15,7 +15,6 @@ from .exports import SUBJECT_COLUMNS
 from .filtersets import SubjectFilterSet
 from .forms import DeregisterForm, SubjectForm
 from .models import Region, Subject, parse_region_code
-from .selectors import default_region_for, region_totals
 from .tables import SubjectTable
 
 
@@ -42,7 +41,7 @@ class SubjectDetailView(ScopedDetailView):
         ctx = super().get_context_data(**kwargs)
         ctx["audit"] = audit_trail(self.object)
         ctx["sections"] = subject_sections(self.object, self.request.user)
-        ctx["can_add_ledgers"] = user_scope(self.request.user).role in EDIT_ROLES
+        ctx["new_entries"] = [s for s in ctx["sections"] if s.get("can_add")]
         return ctx
 
 
@@ -137,19 +136,17 @@ def region_browse(request, code=None):
 
 
 def home(request):
-    region = default_region_for(request.user)
-    totals = region_totals(user=request.user, region=region) if region else None
+    """首页: the user's work queue (待办), then the scope's subject totals and the common actions."""
     return render(
         request,
         "home.html",
         {
-            "region": region,
-            "totals": totals,
+            **selectors.home_page(user=request.user),
+            "today": timezone.localdate(),
             "perms_add_subject": user_may(request.user, Subject, "add"),
             # the editors of the 节假日安排 are told of this or next year missing, before any deadline is due
             "holiday_notice": holiday_notice(request.user, this_and_next_year())
             if user_may(request.user, Holiday, "change")
             else None,
-            "tasks": home_tasks(request.user) if region else [],
         },
     )

@@ -239,7 +239,7 @@ def test_the_hazard_list_and_the_home_page_show_the_count(client_as, queue_world
     client = client_as(username)
     assert badge(client.get("/hazards/").content.decode(), "data-acceptance-count") == expected
     home = client.get("/").content.decode()
-    assert badge(home, "data-task-count") == expected
+    assert badge(home, 'data-task-count="acceptance"') == expected  # the 待我验收 card of the work queue
     assert ('href="/hazards/acceptance/"' in home) == (expected is not None)
 
 
