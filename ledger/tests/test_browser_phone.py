@@ -58,7 +58,7 @@ def test_a_grid_worker_records_a_dispute_on_a_phone_and_finds_it_in_the_list(wor
     assert page.evaluate("document.activeElement.textContent.trim()") == "保存"
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert "已保存" in page.locator("body").inner_text()
+    assert "已登记矛盾纠纷" in page.locator("body").inner_text()
     entry = Dispute.objects.get(summary=SUMMARY)
     assert entry.created_by == world.users["grid_a"] and entry.parties == "王大、赵二"
 
