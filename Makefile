@@ -52,6 +52,12 @@ clean:
 bench: setup
 	$(PY) scripts/bench_excel.py $(BENCH_ARGS)
 
+# Load (not part of `make test`): a fresh PostgreSQL database with the demo and 50 clerks, gunicorn,
+# 50 simulated clerks for LOAD_SECONDS (120) s; zero errors and every created dispute present, or it
+# fails. Prints p50/p95/p99 per request kind, writes var/load.json, drops the database.
+load: setup-dev
+	$(PY) scripts/load.py $(LOAD_ARGS)
+
 # Backup drill (docs/backup.md): pg_dump a database, pg_restore it into a fresh one, compare table
 # counts, sequences and one month's committee report, print the restore time. With DATABASE_URL set,
 # that database is the source (it is only read); without it, a fresh demo database is built and dropped.
