@@ -1,6 +1,6 @@
 """`make load` (issue 13, point 7): 50 township clerks working at once against gunicorn + PostgreSQL.
 
-    .venv/bin/python scripts/load.py [--clerks 50] [--seconds 120] [--think 1.0] [--keep]
+    .venv/bin/python scripts/load.py [--clerks 50] [--seconds 120] [--think 5.0] [--keep]
     LOAD_SECONDS=20 make load          # shorter, while developing
 
 Not part of `make test`. Steps, all on 127.0.0.1:
@@ -10,7 +10,8 @@ Not part of `make test`. Steps, all on 127.0.0.1:
      add_user uses), each with the subjects of its township;
   3. gunicorn (2 × cores + 1 sync workers, DEBUG off, the production settings) on a free port;
   4. the clerks, each an httpx client with its own session, log in through the login form and then,
-     until --seconds have passed, with a think time of 0–2×--think seconds between requests: list
+     until --seconds have passed, with a think time of 0–2×--think seconds (LOAD_THINK, default 5:
+     a clerk reads a page before the next) between requests: list
      disputes, list subjects, open a dispute, open a subject, open the new-dispute form and save a
      dispute whose 简要情况 carries a unique marker (LOAD-<run>-<clerk>-<n>);
   5. checks: zero errors (a status other than the expected one, a timeout, a refused connection, a
@@ -203,8 +204,9 @@ async def clerk_session(base: str, username: str, subjects: list[int], run_id: s
                 return None
             return response
 
-        # Logins spread over the first seconds, as a morning's do.
-        await asyncio.sleep(rng.uniform(0, min(10.0, opts.seconds / 4)))
+        # Logins spread over the first quarter of the run (at most 30 s), as a morning's do: a login
+        # costs a PBKDF2 hash (Django's default iterations), by far the dearest request.
+        await asyncio.sleep(rng.uniform(0, min(30.0, opts.seconds / 4)))
         page = await request("login_form", "GET", "/accounts/login/", 200)
         if page is None:
             return
@@ -335,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--think",
         type=float,
-        default=float(os.environ.get("LOAD_THINK", "1.0")),
+        default=float(os.environ.get("LOAD_THINK", "5.0")),
         help="平均思考时间（秒）：每次请求前等待 0–2 倍",
     )
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
@@ -404,6 +406,8 @@ def main(argv: list[str] | None = None) -> int:
         "think_seconds": opts.think,
         "gunicorn_workers": opts.workers,
         "cores": os.cpu_count(),
+        # What else the machine was doing: a shared 2-core machine makes every figure above slower.
+        "load_average_after": [round(x, 1) for x in os.getloadavg()],
         **summary,
         "errors": len(stats.errors),
         "error_samples": stats.errors[:20],
@@ -419,6 +423,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'请求':<18}{'次数':>7}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'max ms':>10}")
     for kind, k in summary["kinds"].items():
         print(f"{kind:<18}{k['requests']:>7}{k['p50_ms']:>10}{k['p95_ms']:>10}{k['p99_ms']:>10}{k['max_ms']:>10}")
+    print(f"机器负载（1/5/15 分钟）：{result['load_average_after']}，{os.cpu_count()} 核")
     print(f"新登记矛盾纠纷 {len(stats.created)} 条，数据库中缺失或不符 {len(missing)} 条；错误 {len(stats.errors)} 个")
     print(f"结果已写入 {VAR / 'load.json'}")
     for line in stats.errors[:20] + missing[:20]:
