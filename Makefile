@@ -8,7 +8,7 @@ REQ_STAMP := $(VENV)/.req-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 DEV_STAMP := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 NPM_STAMP := node_modules/.stamp-$(shell cat package.json package-lock.json | cksum | cut -d' ' -f1)
 
-.PHONY: run test setup setup-dev assets migrate lint bench clean
+.PHONY: run test setup setup-dev assets migrate lint bench load restore-drill clean
 
 run: setup migrate
 	$(PY) manage.py seed_demo --if-empty
@@ -51,3 +51,15 @@ clean:
 # Timings with lower bounds from the same run: today the Excel import and export (scripts/bench_excel.py).
 bench: setup
 	$(PY) scripts/bench_excel.py $(BENCH_ARGS)
+
+# Load (not part of `make test`): a fresh PostgreSQL database with the demo and 50 clerks, gunicorn,
+# 50 simulated clerks for LOAD_SECONDS (120) s; zero errors and every created dispute present, or it
+# fails. Prints p50/p95/p99 per request kind, writes var/load.json, drops the database.
+load: setup-dev
+	$(PY) scripts/load.py $(LOAD_ARGS)
+
+# Backup drill (docs/backup.md): pg_dump a database, pg_restore it into a fresh one, compare table
+# counts, sequences and one month's committee report, print the restore time. With DATABASE_URL set,
+# that database is the source (it is only read); without it, a fresh demo database is built and dropped.
+restore-drill: setup
+	$(PY) scripts/restore_drill.py $(if $(DATABASE_URL),,--demo) $(DRILL_ARGS)

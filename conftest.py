@@ -17,7 +17,7 @@ from django.test import Client
 
 from config.celery import app as celery_app
 from sanzero import workdays
-from sanzero.testing import chromium_path, need, redis_ok
+from sanzero.testing import SCREENSHOTS, chromium_path, need, redis_ok
 from units.testing import build_world
 
 ROOT = Path(__file__).resolve().parent
@@ -141,13 +141,31 @@ def worker(settings):
             proc.kill()
 
 
+_PHASE_REPORTS = pytest.StashKey[dict]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so a fixture's teardown knows whether the test failed."""
+    report = yield
+    item.stash.setdefault(_PHASE_REPORTS, {})[report.when] = report
+    return report
+
+
+def failure_screenshot_path(nodeid: str) -> Path:
+    """var/screenshots/FAILED-<test id>.png: where browser_page leaves the page of a failed test."""
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in nodeid.split("/")[-1])
+    return SCREENSHOTS / f"FAILED-{safe[:150]}.png"
+
+
 @pytest.fixture
-def browser_page(monkeypatch):
+def browser_page(monkeypatch, request):
     """A page of headless Chromium (Debian's /usr/bin/chromium, never a downloaded one), 1280×860, zh-CN.
 
     Skipped on a bare machine, a failure where SANZERO_REQUIRE_SERVICES names browser. Use it with
     `live_server` and ``@pytest.mark.django_db(transaction=True, serialized_rollback=True)``;
-    sanzero.testing.browser_login logs a user in.
+    sanzero.testing.browser_login logs a user in. When the test fails, the page as it was is saved
+    to var/screenshots/FAILED-<test>.png (failure_screenshot_path) and the path is in the report.
     """
     path = chromium_path()
     need("browser", bool(path), "Debian's chromium is not installed (apt-get install chromium)")
@@ -163,6 +181,15 @@ def browser_page(monkeypatch):
         )
         page = browser.new_page(viewport={"width": 1280, "height": 860}, locale="zh-CN")
         yield page
+        call = request.node.stash.get(_PHASE_REPORTS, {}).get("call")
+        if call is not None and call.failed:
+            path = failure_screenshot_path(request.node.nodeid)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(path), full_page=True)
+                call.sections.append(("browser screenshot", f"{path} (page {page.url})"))
+            except Exception as exc:  # noqa: BLE001 - a closed page must not hide the test's own failure
+                call.sections.append(("browser screenshot", f"none: {exc}"))
         # The test body's queries ran inside Playwright's event loop, where Django hands out connections
         # per asyncio context: close them while still in it, or the test database cannot be dropped at
         # the end of the run.
