@@ -8,6 +8,7 @@ class SanzeroConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from . import checks  # noqa: F401 - registers the deploy checks
         from .models import record_last_login
 
         # Users are audited (simple-history); Django's own last-login receiver saves the whole user
