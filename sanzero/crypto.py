@@ -222,3 +222,32 @@ def migration_operation(tables: dict[str, list[EncryptedColumn]]):
             decrypt_table(schema_editor.connection, table, columns)
 
     return migrations.RunPython(forward, backward, elidable=False)
+
+
+def encrypted_tables() -> dict[str, list[EncryptedColumn]]:
+    """Every table with encrypted columns, live models and their history tables: {db_table: columns}."""
+    from django.apps import apps
+
+    from .fields import BlindIndexField, EncryptedCharField
+
+    tables: dict[str, list[EncryptedColumn]] = {}
+    for model in apps.get_models():
+        if model._meta.proxy or not model._meta.managed:
+            continue
+        hashes = {f.source: f.column for f in model._meta.concrete_fields if isinstance(f, BlindIndexField)}
+        columns = [
+            EncryptedColumn(f.column, f.kind, hashes.get(f.name))
+            for f in model._meta.concrete_fields
+            if isinstance(f, EncryptedCharField)
+        ]
+        if columns:
+            tables[model._meta.db_table] = columns
+    return dict(sorted(tables.items()))
+
+
+def rotate_all(connection, *, batch: int = 1000) -> dict[str, int]:
+    """rotate_data_key: every encrypted value under the newest key, every hash under the current hash
+    key. The caller holds the transaction (all tables or none)."""
+    return {
+        table: reencrypt_table(connection, table, columns, batch=batch) for table, columns in encrypted_tables().items()
+    }
