@@ -58,6 +58,18 @@ class SanzeroConfig(AppConfig):
             )
         )
 
+        register_nav(
+            NavItem(
+                "个人信息访问记录",
+                "access_log",
+                "bi-shield-lock",
+                order=92,
+                match="/settings/access-log/",
+                roles=frozenset({Role.ADMIN, Role.COUNTY}),
+                group="设置",
+            )
+        )
+
         from .holidays.importing import register as register_holiday_import
 
         register_holiday_import()
