@@ -8,7 +8,14 @@ from sanzero.models import Holiday
 from sanzero.registry import home_tasks, subject_sections
 from sanzero.roles import EDIT_ROLES
 from sanzero.scoping import user_may, user_scope
-from sanzero.views import ScopedActionView, ScopedDetailView, ScopedFormView, ScopedListView
+from sanzero.validators import mask_phone
+from sanzero.views import (
+    PersonalDataRevealMixin,
+    ScopedActionView,
+    ScopedDetailView,
+    ScopedFormView,
+    ScopedListView,
+)
 
 from . import selectors, services
 from .exports import SUBJECT_COLUMNS
@@ -31,9 +38,10 @@ class SubjectListView(ScopedListView):
         return selectors.subject_list(qs)
 
 
-class SubjectDetailView(ScopedDetailView):
+class SubjectDetailView(PersonalDataRevealMixin, ScopedDetailView):
     model = Subject
     template_name = "units/subject_detail.html"
+    personal_fields = {"phone": mask_phone}
 
     def decorate_queryset(self, qs):
         return selectors.subject_detail(qs)
@@ -41,6 +49,9 @@ class SubjectDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["audit"] = audit_trail(self.object)
+        self.protect_audit(self.object, (change for entry in ctx["audit"] for change in entry.changes))
+        ctx["phone"] = self.personal_value(self.object, "phone")
+        ctx.update(self.reveal_context())
         ctx["sections"] = subject_sections(self.object, self.request.user)
         ctx["can_add_ledgers"] = user_scope(self.request.user).role in EDIT_ROLES
         return ctx
