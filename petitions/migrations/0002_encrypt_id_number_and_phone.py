@@ -4,7 +4,6 @@ import sanzero.fields
 import sanzero.validators
 from django.db import migrations
 
-from sanzero.crypto import EncryptedColumn, migration_operation
 
 
 class Migration(migrations.Migration):
@@ -43,19 +42,5 @@ class Migration(migrations.Migration):
             model_name='petition',
             name='phone',
             field=sanzero.fields.EncryptedCharField(blank=True, kind='phone', max_length=20, validators=[sanzero.validators.validate_phone], verbose_name='联系电话'),
-        ),
-        # The data step: existing plaintext encrypted in place, hashes filled (the history tables too).
-        # Reversible with the same SANZERO_DATA_KEY: migrating back decrypts it again.
-        migration_operation(
-            {
-                "petitions_petition": [
-                    EncryptedColumn("id_number", "id_number", "id_number_hash"),
-                    EncryptedColumn("phone", "phone", "phone_hash"),
-                ],
-                "petitions_historicalpetition": [
-                    EncryptedColumn("id_number", "id_number", None),
-                    EncryptedColumn("phone", "phone", None),
-                ],
-            }
         ),
     ]

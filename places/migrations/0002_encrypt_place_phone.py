@@ -3,7 +3,6 @@
 import sanzero.fields
 from django.db import migrations
 
-from sanzero.crypto import EncryptedColumn, migration_operation
 
 
 class Migration(migrations.Migration):
@@ -27,13 +26,5 @@ class Migration(migrations.Migration):
             model_name='keyplace',
             name='phone',
             field=sanzero.fields.EncryptedCharField(blank=True, kind='phone', max_length=20, verbose_name='联系电话'),
-        ),
-        # The data step: existing plaintext encrypted in place, hashes filled (the history tables too).
-        # Reversible with the same SANZERO_DATA_KEY: migrating back decrypts it again.
-        migration_operation(
-            {
-                "places_keyplace": [EncryptedColumn("phone", "phone", "phone_hash")],
-                "places_historicalkeyplace": [EncryptedColumn("phone", "phone", None)],
-            }
         ),
     ]

@@ -290,3 +290,18 @@ def test_the_subject_page_masks_the_phone_until_a_logged_reveal(world, client_as
         str(world.shop_a.pk),
         "phone",
     )
+
+
+def test_the_subject_edit_form_shows_the_phone_masked_and_an_empty_box_keeps_it(world, client_as):
+    from units.tests.helpers import edit_post
+
+    world.shop_a.phone = "13712345678"
+    world.shop_a.save()
+    client = client_as("clerk_a")
+    form = client.get(f"/subjects/{world.shop_a.pk}/edit/").content.decode()
+    assert "13712345678" not in form and 'placeholder="137****5678"' in form
+    subject = Subject.objects.get(pk=world.shop_a.pk)
+    response = client.post(f"/subjects/{subject.pk}/edit/", edit_post(subject, phone="", address="新地址"))
+    assert response.status_code == 302
+    subject.refresh_from_db()
+    assert (subject.phone, subject.address) == ("13712345678", "新地址")
