@@ -23,6 +23,7 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from .exporting.mixins import ExportMixin
+from .privacy import personal_data_reveal
 from .scoping import user_may
 from .services import ConflictError, ServiceError
 
@@ -141,8 +142,6 @@ class PersonalDataRevealMixin:
 
     def post(self, request, *args, **kwargs):
         """显示完整个人信息: permitted roles only (else 403, nothing logged); every reveal is logged."""
-        from .privacy import personal_data_reveal
-
         self.object = self.get_object()
         personal_data_reveal(actor=request.user, obj=self.object, fields=self.personal_fields)
         self.revealed = True
