@@ -60,6 +60,20 @@ def database_from_url(url: str) -> dict:
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = _secret_key()
+
+# Personal data at rest (sanzero.crypto): Fernet keys, newest first, and the separate HMAC key of the
+# search hashes. Unset → fixed development keys, which `manage.py check --deploy` refuses (sanzero.E020).
+SANZERO_DATA_KEYS = env_list("SANZERO_DATA_KEY", [])
+SANZERO_HASH_KEY = os.environ.get("SANZERO_HASH_KEY", "")
+SANZERO_DEV_KEYS = not SANZERO_DATA_KEYS or not SANZERO_HASH_KEY
+if not SANZERO_DATA_KEYS:
+    from sanzero.crypto import dev_data_key
+
+    SANZERO_DATA_KEYS = [dev_data_key()]
+if not SANZERO_HASH_KEY:
+    from sanzero.crypto import dev_hash_key
+
+    SANZERO_HASH_KEY = dev_hash_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

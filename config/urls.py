@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from ledger.views import SupervisionView
 from sanzero import views
+from sanzero.access_log import AccessLogListView
 from units import views as units_views
 
 admin.site.site_header = "三零创建管理系统 · 后台"
@@ -21,6 +22,7 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("settings/deadlines/", views.DeadlineSettingsView.as_view(), name="deadline_settings"),
     path("settings/holidays/", include("sanzero.holidays.urls")),
+    path("settings/access-log/", AccessLogListView.as_view(), name="access_log"),
     path("admin/", admin.site.urls),
     path("", include("units.urls")),
     path("", include("disputes.urls")),

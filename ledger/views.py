@@ -21,11 +21,17 @@ from sanzero.audit import audit_trail
 from sanzero.exporting.mixins import ExportMixin
 from sanzero.holidays.selectors import holiday_notice, this_and_next_year
 from sanzero.models import DeadlineSettings
-from sanzero.privacy import HIDDEN_TEXT, personal_data_reveal
-from sanzero.roles import REVEAL_ROLES
+from sanzero.privacy import HIDDEN_TEXT
 from sanzero.scoping import spans_townships, user_may, user_scope
 from sanzero.services import ServiceError
-from sanzero.views import RememberedFiltersMixin, ScopedDetailView, ScopedFormView, ScopedListView, ScopedMixin
+from sanzero.views import (
+    PersonalDataRevealMixin,
+    RememberedFiltersMixin,
+    ScopedDetailView,
+    ScopedFormView,
+    ScopedListView,
+    ScopedMixin,
+)
 from units.models import Region, Subject, active_q, parse_pk, parse_region_code
 
 from .exports import SUPERVISION_COLUMNS
@@ -111,7 +117,7 @@ def sheet_layout(rows) -> list[list[tuple[str, object, int]]]:
     return layout
 
 
-class LedgerDetailView(ScopedDetailView):
+class LedgerDetailView(PersonalDataRevealMixin, ScopedDetailView):
     template_name = "ledger/detail.html"
     #: the same view renders the entry's page ("detail"), its printable 登记表 ("print") and, when it is
     #: overdue, its 督办通知书 ("notice"): one scope, the same fields, the same masking and reveal
@@ -120,9 +126,6 @@ class LedgerDetailView(ScopedDetailView):
     workflow = None
     #: field names shown in the 基本信息 card, in order; ("label", callable) pairs are allowed too
     detail_fields: tuple = ()
-    #: personal-data fields shown masked until a permitted user presses 显示 (logged)
-    personal_fields: dict = {}
-    revealed = False
 
     def get_template_names(self):
         if self.page in self.PAGE_TEMPLATES:
@@ -194,7 +197,7 @@ class LedgerDetailView(ScopedDetailView):
             if item in hidden:
                 value = HIDDEN_TEXT
             elif item in self.personal_fields and not self.revealed:
-                value = self.personal_fields[item](getattr(obj, item))
+                value = self.personal_value(obj, item)
             elif f.choices:
                 value = getattr(obj, f"get_{item}_display")()
             else:
@@ -235,8 +238,7 @@ class LedgerDetailView(ScopedDetailView):
                 "timeline": timeline,
                 "colour": obj.colour(today, rules.warn_days),
                 "days_overdue": obj.days_overdue(today),
-                "can_reveal": bool(self.personal_fields) and user_scope(self.request.user).role in REVEAL_ROLES,
-                "revealed": self.revealed,
+                **self.reveal_context(),
                 "url_prefix": obj.URL_PREFIX,
                 "list_title": obj._meta.verbose_name_plural,
                 **attachment_card(obj, can_change=ctx["can_change"], hidden=bool(hidden)),
@@ -256,29 +258,12 @@ class LedgerDetailView(ScopedDetailView):
 
     def protect_timeline(self, obj, timeline) -> None:
         """The audit trail shows old → new values: mask or hide personal data there as on the card."""
-        hidden = self.hidden_fields(obj)
-        labels = {str(obj._meta.get_field(name).verbose_name): name for name in (*self.personal_fields, *hidden)}
-        for entry in timeline:
-            for change in entry.get("changes", ()):
-                name = labels.get(change.label)
-                if name is None:
-                    continue
-                if name in hidden:
-                    change.old = change.new = HIDDEN_TEXT
-                elif not self.revealed:
-                    mask = self.personal_fields[name]
-                    change.old, change.new = (v if v == "（空）" else mask(v) for v in (change.old, change.new))
+        self.protect_audit(
+            obj, (change for entry in timeline for change in entry.get("changes", ())), self.hidden_fields(obj)
+        )
 
     def transition_allowed_read_only(self, transition) -> bool:
         return False
-
-    def post(self, request, *args, **kwargs):
-        """显示完整个人信息: permitted roles only; every reveal is logged."""
-        self.object = self.get_object()
-        personal_data_reveal(actor=request.user, obj=self.object, fields=self.personal_fields)
-        self.revealed = True
-        messages.info(request, "已显示完整个人信息，本次查看已记录。")
-        return self.render_to_response(self.get_context_data(object=self.object))
 
 
 class LedgerFormView(ScopedFormView):

@@ -1,15 +1,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from sanzero.admin import ReadOnlyAdminMixin
+from sanzero.admin import PersonalDataAdminMixin, ReadOnlyAdminMixin
 
 from .models import Petition
+from .privacy import PERSONAL_MASKS
 
 
 @admin.register(Petition)
-class PetitionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
-    # No petitioner name, ID number, phone or content here: personal data is read on the ledger page,
-    # masked, and revealed only through the logged 显示 button.
+class PetitionAdmin(PersonalDataAdminMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    # No content here, and personal data masked: it is read on the ledger page, revealed only through
+    # the logged 显示 button.
+    personal_fields = PERSONAL_MASKS
     list_display = (
         "subject",
         "received_on",
@@ -23,6 +25,6 @@ class PetitionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         "handle_due",
     )
     list_filter = ("status", "type", "channel", "level_reached", "is_skip_level", "is_abnormal")
-    exclude = ("petitioner_name", "id_number", "phone", "content")
+    exclude = ("content",)
     raw_id_fields = ("subject",)
     list_select_related = ("subject",)

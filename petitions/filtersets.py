@@ -1,6 +1,8 @@
 import django_filters
+from django import forms
 
 from ledger.filters import LedgerFilterSet
+from units.filtersets import PersonalDataFilter
 
 from .choices import AgentLevel, KeyFlag, PetitionChannel, PetitionLevel, PetitionStatus, PetitionType
 from .models import Petition, key_q
@@ -16,6 +18,11 @@ class PetitionFilterSet(LedgerFilterSet):
     key = django_filters.ChoiceFilter(
         label="重点信访", choices=KeyFlag.choices, empty_label="全部", method="filter_key"
     )
+    person = PersonalDataFilter(
+        label="身份证号/电话",
+        hashes={"id_number_hash": "id_number", "phone_hash": "phone"},
+        widget=forms.TextInput(attrs={"placeholder": "完整身份证号或联系电话", "autocomplete": "off"}),
+    )
     agent_level = django_filters.ChoiceFilter(
         label="书记代办", method="filter_agent", empty_label="全部", choices=[*AgentLevel.choices, (NO_AGENT, "无代办")]
     )
@@ -24,6 +31,7 @@ class PetitionFilterSet(LedgerFilterSet):
         model = Petition
         fields = [
             "q",
+            "person",
             "region",
             "channel",
             "type",

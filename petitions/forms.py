@@ -3,7 +3,7 @@ from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 
 from ledger.forms import LedgerFormMixin, StepForm, date_widget, not_in_future
-from sanzero.forms import VersionedFormMixin
+from sanzero.forms import MaskedPersonalFieldsMixin, VersionedFormMixin
 from sanzero.models import DeadlineSettings
 from sanzero.validators import normalize_phone, validate_id_number, validate_phone
 
@@ -33,7 +33,9 @@ def normalize_id_number(value: str) -> str:
     return (value or "").strip().upper()
 
 
-class PetitionForm(LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
+class PetitionForm(MaskedPersonalFieldsMixin, LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
+    personal_masks = PERSONAL_MASKS
+
     class Meta:
         model = Petition
         fields = PETITION_FORM_FIELDS
@@ -53,19 +55,7 @@ class PetitionForm(LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
         self.fields["is_abnormal"].help_text = "有信访工作条例第二十六条所列行为的（如缠访闹访、聚集滋事）。"
         self.fields["id_number"].help_text = "选填，18位，校验位须正确。"
         self.fields["phone"].help_text = "选填，手机号11位或固定电话（如0351-1234567）。"
-        # Editing never shows stored personal data in full (that takes the logged reveal): the box
-        # starts empty with the masked value as a hint, and an empty box keeps what is stored.
-        self.kept_personal = set()
-        if self.instance.pk:
-            for name, mask in PERSONAL_MASKS.items():
-                stored = getattr(self.instance, name)
-                if stored:
-                    self.kept_personal.add(name)
-                    self.initial[name] = ""
-                    self.fields[name].widget.attrs["placeholder"] = mask(stored)
-                    self.fields[name].help_text = (
-                        "已登记（框内为脱敏显示），不修改请留空。" + self.fields[name].help_text
-                    )
+        self.mask_personal_fields()
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -101,23 +91,20 @@ class PetitionForm(LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
     def clean_received_on(self):
         return not_in_future(self.cleaned_data["received_on"], "登记日期")
 
-    def _kept(self, name: str, value: str) -> str:
-        return getattr(self.instance, name) if not value and name in self.kept_personal else value
-
     def clean_petitioner_name(self):
-        return self._kept("petitioner_name", (self.cleaned_data.get("petitioner_name") or "").strip())
+        return self.kept_personal_value("petitioner_name", (self.cleaned_data.get("petitioner_name") or "").strip())
 
     def clean_id_number(self):
         value = normalize_id_number(self.cleaned_data.get("id_number"))
         if value:
             validate_id_number(value)
-        return self._kept("id_number", value)
+        return self.kept_personal_value("id_number", value)
 
     def clean_phone(self):
         value = normalize_phone(self.cleaned_data.get("phone"))
         if value:
             validate_phone(value)
-        return self._kept("phone", value)
+        return self.kept_personal_value("phone", value)
 
     def clean_agent_name(self):
         return (self.cleaned_data.get("agent_name") or "").strip()

@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from ledger.models import LedgerEntry, LedgerQuerySet
 from sanzero import workdays
+from sanzero.fields import BlindIndexField, EncryptedCharField, PersonalDataModel
 from sanzero.validators import validate_id_number, validate_phone
 
 from .choices import (
@@ -72,7 +73,7 @@ class PetitionQuerySet(LedgerQuerySet):
         return self.filter(key_q(flag))
 
 
-class Petition(LedgerEntry):
+class Petition(PersonalDataModel, LedgerEntry):
     OPEN_STATUSES = (PetitionStatus.HANDLING, PetitionStatus.REPLIED)
     STATUS_BADGES = PETITION_STATUS_BADGES
     DATE_FIELD = "received_on"
@@ -83,8 +84,13 @@ class Petition(LedgerEntry):
     channel = models.CharField("信访形式", max_length=4, choices=PetitionChannel.choices)
     type = models.CharField("信访类型", max_length=4, choices=PetitionType.choices, default=PetitionType.CLAIM)
     petitioner_name = models.CharField("信访人", max_length=50, blank=True, help_text="匿名检举可不填。")
-    id_number = models.CharField("身份证号", max_length=18, blank=True, validators=[validate_id_number])
-    phone = models.CharField("联系电话", max_length=20, blank=True, validators=[validate_phone])
+    # Encrypted at rest, with a keyed hash beside each for exact search (sanzero.crypto, DESIGN §8).
+    id_number = EncryptedCharField(
+        "身份证号", kind="id_number", max_length=18, blank=True, validators=[validate_id_number]
+    )
+    id_number_hash = BlindIndexField("身份证号检索值", source="id_number")
+    phone = EncryptedCharField("联系电话", kind="phone", max_length=20, blank=True, validators=[validate_phone])
+    phone_hash = BlindIndexField("联系电话检索值", source="phone")
     headcount = models.PositiveSmallIntegerField(
         "人数",
         default=1,
@@ -123,7 +129,8 @@ class Petition(LedgerEntry):
         help_text="四级书记代办：由哪一级书记代为办理。",
     )
     agent_name = models.CharField("代办人", max_length=50, blank=True)
-    history = HistoricalRecords(excluded_fields=["updated_at", "created_at"])
+    # the history keeps the ciphertext (the same field), not the search hashes
+    history = HistoricalRecords(excluded_fields=["updated_at", "created_at", "id_number_hash", "phone_hash"])
 
     objects = PetitionQuerySet.as_manager()
 

@@ -3,13 +3,15 @@ from crispy_forms.layout import Column, Layout, Row
 from django import forms
 
 from ledger.forms import LedgerFormMixin, StepForm, date_widget, not_in_future
-from sanzero.forms import VersionedFormMixin
-from sanzero.validators import normalize_phone, validate_phone
+from sanzero.forms import MaskedPersonalFieldsMixin, VersionedFormMixin
+from sanzero.validators import mask_phone, normalize_phone, validate_phone
 
 from .models import KeyPlace
 
 
-class KeyPlaceForm(LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
+class KeyPlaceForm(MaskedPersonalFieldsMixin, LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
+    personal_masks = {"phone": mask_phone}
+
     class Meta:
         model = KeyPlace
         fields = [
@@ -45,6 +47,7 @@ class KeyPlaceForm(LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
             Row(Column("responsible_person", css_class="col-md-6"), Column("phone", css_class="col-md-6")),
             "version",
         )
+        self.mask_personal_fields()
 
     def clean_registered_on(self):
         return not_in_future(self.cleaned_data["registered_on"], "登记日期")
@@ -53,7 +56,7 @@ class KeyPlaceForm(LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
         phone = normalize_phone(self.cleaned_data.get("phone") or "")
         if phone:
             validate_phone(phone)
-        return phone
+        return self.kept_personal_value("phone", phone)
 
     def clean_inspect_every_days(self):
         days = self.cleaned_data.get("inspect_every_days")

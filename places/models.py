@@ -12,11 +12,12 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from ledger.models import LedgerEntry
+from sanzero.fields import BlindIndexField, EncryptedCharField, PersonalDataModel
 
 from .choices import PLACE_STATUS_BADGES, RISK_BADGES, PlaceCategory, PlaceStatus, RiskLevel
 
 
-class KeyPlace(LedgerEntry):
+class KeyPlace(PersonalDataModel, LedgerEntry):
     OPEN_STATUSES = (PlaceStatus.MANAGED,)
     STATUS_BADGES = PLACE_STATUS_BADGES
     DATE_FIELD = "registered_on"
@@ -27,7 +28,8 @@ class KeyPlace(LedgerEntry):
     category = models.CharField("场所类别", max_length=10, choices=PlaceCategory.choices)
     address = models.CharField("地址", max_length=200, blank=True)
     responsible_person = models.CharField("负责人", max_length=50, blank=True)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    phone = EncryptedCharField("联系电话", kind="phone", max_length=20, blank=True)  # encrypted at rest
+    phone_hash = BlindIndexField("联系电话检索值", source="phone")
     risk_level = models.CharField("风险等级", max_length=2, choices=RiskLevel.choices, default=RiskLevel.MEDIUM)
     inspect_every_days = models.PositiveSmallIntegerField(
         "检查周期（天）", default=30, help_text="每隔多少天检查一次；逾期未检查的列入督办。"
@@ -36,7 +38,7 @@ class KeyPlace(LedgerEntry):
     status = models.CharField("状态", max_length=4, choices=PlaceStatus.choices, default=PlaceStatus.MANAGED)
     retired_on = models.DateField("撤管日期", null=True, blank=True)
     retire_reason = models.CharField("撤管原因", max_length=300, blank=True)
-    history = HistoricalRecords(excluded_fields=["updated_at", "created_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "created_at", "phone_hash"])
 
     class Meta:
         verbose_name = "重点场所"

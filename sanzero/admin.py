@@ -91,6 +91,30 @@ class ServiceAdminMixin:
         )
 
 
+class PersonalDataAdminMixin:
+    """Personal data in the admin (DESIGN §8): the encrypted fields (`personal_fields`, {field: mask})
+    are left out of the form and shown masked, read-only; the full value is read on the record's page
+    through the logged 显示完整个人信息, and changed through the page's form."""
+
+    personal_fields: dict = {}
+
+    def get_exclude(self, request, obj=None):
+        return (*(super().get_exclude(request, obj) or ()), *self.personal_fields)
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "personal_data_masked")
+
+    @admin.display(description="个人信息（脱敏）")
+    def personal_data_masked(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        parts = [
+            f"{obj._meta.get_field(name).verbose_name}：{mask(getattr(obj, name)) or '—'}"
+            for name, mask in self.personal_fields.items()
+        ]
+        return "；".join(parts) + "（完整信息请在记录页面点“显示完整个人信息”查看，查看将被记录）"
+
+
 class ReadOnlyAdminMixin:
     """An admin that only reads: records are written through the pages and their services (workflow,
     audit), never edited, added or deleted behind them."""

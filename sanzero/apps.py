@@ -8,6 +8,7 @@ class SanzeroConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from . import checks  # noqa: F401 - registers the deploy checks
         from .models import record_last_login
 
         # Users are audited (simple-history); Django's own last-login receiver saves the whole user
@@ -52,6 +53,18 @@ class SanzeroConfig(AppConfig):
                 "bi-calendar3",
                 order=91,
                 match="/settings/holidays/",
+                roles=frozenset({Role.ADMIN, Role.COUNTY}),
+                group="设置",
+            )
+        )
+
+        register_nav(
+            NavItem(
+                "个人信息访问记录",
+                "access_log",
+                "bi-shield-lock",
+                order=92,
+                match="/settings/access-log/",
                 roles=frozenset({Role.ADMIN, Role.COUNTY}),
                 group="设置",
             )

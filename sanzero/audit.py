@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from django.db import models
 
 ACTION_LABELS = {"+": "新建", "~": "修改", "-": "删除"}
+#: what an old or new value that was empty reads as
+EMPTY_TEXT = "（空）"
 
 
 @dataclass
@@ -27,7 +29,7 @@ class AuditEntry:
 
 def _display(model, field_name: str, value, fk_names: dict) -> str:
     if value in (None, ""):
-        return "（空）"
+        return EMPTY_TEXT
     f = model._meta.get_field(field_name)
     if isinstance(f, models.ForeignKey):
         return fk_names.get((field_name, value), str(value))

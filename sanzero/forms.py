@@ -7,6 +7,32 @@ def date_widget():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class MaskedPersonalFieldsMixin:
+    """Editing never shows stored personal data in full (that takes the logged reveal, DESIGN §8):
+    each of `personal_masks` ({field: mask}) starts empty with the masked value as its placeholder,
+    and an empty box keeps what is stored. Call `mask_personal_fields()` at the end of __init__ and
+    return `kept_personal_value(name, value)` from the field's clean method."""
+
+    personal_masks: dict = {}
+
+    def mask_personal_fields(self) -> None:
+        self.kept_personal = set()
+        if not self.instance.pk:
+            return
+        for name, mask in self.personal_masks.items():
+            stored = getattr(self.instance, name)
+            if stored and name in self.fields:
+                self.kept_personal.add(name)
+                self.initial[name] = ""
+                self.fields[name].widget.attrs["placeholder"] = mask(stored)
+                self.fields[name].help_text = "已登记（框内为脱敏显示），不修改请留空。" + (
+                    self.fields[name].help_text or ""
+                )
+
+    def kept_personal_value(self, name: str, value: str) -> str:
+        return getattr(self.instance, name) if not value and name in getattr(self, "kept_personal", ()) else value
+
+
 class VersionedFormMixin(forms.Form):
     """Carries the version the user started from, so the service can refuse a stale save."""
 

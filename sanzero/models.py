@@ -4,7 +4,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .jobs import BackgroundJob, JobStatus
-from .roles import Role
+from .roles import Role, role_may
 from .scoping import ScopedQuerySet
 
 
@@ -86,6 +86,21 @@ class DeadlineSettings(models.Model):
         return obj
 
 
+class AccessLogQuerySet(models.QuerySet):
+    def for_user(self, user, action: str = "view"):
+        """The log of the users in `user`'s scope (a county user: users whose regions lie in its county,
+        itself included; an administrator: everyone), for the roles allowed to read it."""
+        from .scoping import scope_q, user_scope
+
+        scope = user_scope(user)
+        if scope.role is None or scope.empty or not role_may(scope.role, self.model._meta.label_lower, action):
+            return self.none()
+        if scope.unrestricted:
+            return self
+        users = User.objects.filter(scope_q(scope, "scope_regions", None)).values("pk")
+        return self.filter(user__in=users)
+
+
 class AccessLog(models.Model):
     """Who saw or exported personal data, when, and of which record (DESIGN §8)."""
 
@@ -101,11 +116,17 @@ class AccessLog(models.Model):
     fields = models.CharField("字段", max_length=200, blank=True)
     detail = models.CharField("说明", max_length=300, blank=True)
 
+    objects = AccessLogQuerySet.as_manager()
+
     class Meta:
         verbose_name = "个人信息访问记录"
         verbose_name_plural = "个人信息访问记录"
         ordering = ["-at"]
-        indexes = [models.Index(fields=["object_label", "object_id"], name="accesslog_object")]
+        indexes = [
+            models.Index(fields=["object_label", "object_id"], name="accesslog_object"),
+            models.Index(fields=["at"], name="accesslog_at"),
+            models.Index(fields=["user", "at"], name="accesslog_user_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} {self.get_action_display()} {self.object_label}#{self.object_id}"

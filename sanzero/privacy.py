@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 
+from .audit import EMPTY_TEXT
 from .models import AccessLog
 from .roles import REVEAL_ROLES
 from .scoping import user_scope
@@ -17,6 +18,22 @@ from .services import require
 
 #: what a list, a page or an export shows in place of a value the rules keep from this user
 HIDDEN_TEXT = "（按规定对您不可见）"
+
+
+def protect_changes(model, changes, *, masks: dict, hidden=frozenset(), revealed: bool = False) -> None:
+    """An audit trail's old → new values (sanzero.audit FieldChange) as the record's page shows them:
+    the `hidden` fields as HIDDEN_TEXT, the personal ones masked (`masks`, {field: mask}) unless the
+    page has been revealed (a logged reveal)."""
+    labels = {str(model._meta.get_field(name).verbose_name): name for name in (*masks, *hidden)}
+    for change in changes:
+        name = labels.get(change.label)
+        if name is None:
+            continue
+        if name in hidden:
+            change.old = change.new = HIDDEN_TEXT
+        elif not revealed:
+            mask = masks[name]
+            change.old, change.new = (v if v == EMPTY_TEXT else mask(v) for v in (change.old, change.new))
 
 
 def access_log_create(

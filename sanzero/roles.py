@@ -27,6 +27,8 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "change": frozenset({Role.ADMIN}),
     },
     "sanzero.notification": {"view": READ_ROLES},
+    # 个人信息访问记录 (/settings/access-log/): county staff read their county's, administrators all
+    "sanzero.accesslog": {"view": frozenset({Role.ADMIN, Role.COUNTY})},
     "sanzero.deadlinesettings": {
         "view": READ_ROLES,
         "change": frozenset({Role.ADMIN, Role.COUNTY}),

@@ -23,6 +23,7 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from .exporting.mixins import ExportMixin
+from .privacy import personal_data_reveal
 from .scoping import user_may
 from .services import ConflictError, ServiceError
 
@@ -206,6 +207,41 @@ class ScopedDetailView(ScopedMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         ctx["can_change"] = self.scoped_queryset("change").filter(pk=self.object.pk).exists()
         return ctx
+
+
+class PersonalDataRevealMixin:
+    """A record's page with personal data (DESIGN §8): `personal_fields` ({field: mask}) show masked
+    until a permitted role (REVEAL_ROLES) presses 显示完整个人信息 (a POST, logged in AccessLog by
+    sanzero.privacy); the page's audit trail is masked the same way (`protect_audit`)."""
+
+    personal_fields: dict = {}
+    revealed = False
+
+    def personal_value(self, obj, name: str):
+        value = getattr(obj, name)
+        return value if self.revealed else self.personal_fields[name](value)
+
+    def protect_audit(self, obj, changes, hidden=frozenset()) -> None:
+        from .privacy import protect_changes
+
+        protect_changes(type(obj), changes, masks=self.personal_fields, hidden=hidden, revealed=self.revealed)
+
+    def reveal_context(self) -> dict:
+        from .roles import REVEAL_ROLES
+        from .scoping import user_scope
+
+        return {
+            "can_reveal": bool(self.personal_fields) and user_scope(self.request.user).role in REVEAL_ROLES,
+            "revealed": self.revealed,
+        }
+
+    def post(self, request, *args, **kwargs):
+        """显示完整个人信息: permitted roles only (else 403, nothing logged); every reveal is logged."""
+        self.object = self.get_object()
+        personal_data_reveal(actor=request.user, obj=self.object, fields=self.personal_fields)
+        self.revealed = True
+        messages.info(request, "已显示完整个人信息，本次查看已记录。")
+        return self.render_to_response(self.get_context_data(object=self.object))
 
 
 class ServiceFormMixin:

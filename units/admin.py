@@ -7,8 +7,9 @@ from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
-from sanzero.admin import ServiceAdminMixin, copy_stored, run_refusable
+from sanzero.admin import PersonalDataAdminMixin, ServiceAdminMixin, copy_stored, run_refusable
 from sanzero.models import User
+from sanzero.validators import mask_phone
 
 from . import services
 from .models import Category, Department, Region, Subject
@@ -68,7 +69,8 @@ class DepartmentAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Subject)
-class SubjectAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
+class SubjectAdmin(PersonalDataAdminMixin, ServiceAdminMixin, SimpleHistoryAdmin):
+    personal_fields = {"phone": mask_phone}
     list_display = ("name", "category", "region", "department", "joined_on", "left_on")
     list_filter = ("category", "department")
     search_fields = ("name", "credit_code", "region__code")

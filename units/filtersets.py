@@ -6,6 +6,8 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from sanzero.fields import search_hash_q
+
 from .forms import RegionChoiceField
 from .models import MAX_PK, Category, Department, Region, RegionLevel, Subject, TargetGroup, active_q
 
@@ -62,6 +64,24 @@ class IdListFilter(django_filters.Filter):
         return qs.filter(pk__in=value) if value else qs
 
 
+class PersonalDataFilter(django_filters.CharFilter):
+    """An exact ID number or phone (身份证号/联系电话), matched through the keyed hashes beside the
+    encrypted columns (sanzero.crypto): `hashes` maps each hash field to its kind. Text that is
+    neither matches nothing; the ciphertext is never compared."""
+
+    def __init__(self, *args, hashes: dict[str, str], **kwargs):
+        self.hashes = hashes
+        kwargs.setdefault("max_length", 30)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        q = search_hash_q(self.hashes, value)
+        return qs.filter(q) if q is not None else qs.none()
+
+
 class RegionSubtreeFilter(django_filters.ModelChoiceFilter):
     """Choose a region in scope; rows in that region or anywhere below it match."""
 
@@ -112,9 +132,9 @@ class SubjectFilterSet(ScopedFilterSet):
     """The subject list's filters; the same class will drive the list's Excel export."""
 
     q = django_filters.CharFilter(
-        label="名称/信用代码",
+        label="名称/信用代码/电话",
         method="filter_q",
-        widget=forms.TextInput(attrs={"placeholder": "名称或统一社会信用代码"}),
+        widget=forms.TextInput(attrs={"placeholder": "名称、统一社会信用代码或完整联系电话"}),
     )
     region = RegionSubtreeFilter(label="区划（含下级）")
     category = django_filters.ModelChoiceFilter(label="类别", queryset=Category.objects.all(), empty_label="全部类别")
@@ -136,7 +156,9 @@ class SubjectFilterSet(ScopedFilterSet):
         value = value.strip()[:100]
         if not value:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(credit_code__icontains=value.upper()))
+        q = Q(name__icontains=value) | Q(credit_code__icontains=value.upper())
+        phone = search_hash_q({"phone_hash": "phone"}, value)  # the phone is encrypted: its exact hash
+        return queryset.filter(q | phone if phone is not None else q)
 
     def filter_status(self, queryset, name, value):
         today = timezone.localdate()

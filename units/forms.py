@@ -3,11 +3,12 @@ from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 from django.utils import timezone
 
-from sanzero.forms import VersionedFormMixin, date_widget
+from sanzero.forms import MaskedPersonalFieldsMixin, VersionedFormMixin, date_widget
 from sanzero.scoping import user_may
 from sanzero.validators import (
     credit_code_checksum_ok,
     credit_code_format_ok,
+    mask_phone,
     normalize_credit_code,
     normalize_phone,
     validate_credit_code_format,
@@ -38,8 +39,10 @@ class ScopedRegionChoiceField(RegionChoiceField):
         super().__init__(queryset=qs, **kwargs)
 
 
-class SubjectForm(VersionedFormMixin, forms.ModelForm):
+class SubjectForm(MaskedPersonalFieldsMixin, VersionedFormMixin, forms.ModelForm):
     """登记 / 修改 创建主体. A bad credit-code checksum is a warning the clerk confirms, not a block."""
+
+    personal_masks = {"phone": mask_phone}
 
     confirm_credit_code = forms.BooleanField(
         label="我已核对，该统一社会信用代码无误（校验位未通过时勾选）", required=False
@@ -108,6 +111,7 @@ class SubjectForm(VersionedFormMixin, forms.ModelForm):
             "address",
             "version",
         )
+        self.mask_personal_fields()
 
     def _credit_code_needs_confirmation(self) -> bool:
         if self.is_bound:
@@ -133,7 +137,7 @@ class SubjectForm(VersionedFormMixin, forms.ModelForm):
         if phone:
             validate_phone(phone)
             phone = normalize_phone(phone)
-        return phone
+        return self.kept_personal_value("phone", phone)
 
     def clean_joined_on(self):
         joined_on = self.cleaned_data.get("joined_on")

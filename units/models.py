@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from sanzero.fields import BlindIndexField, EncryptedCharField, PersonalDataModel
 from sanzero.scoping import ScopedQuerySet
 
 
@@ -230,7 +231,7 @@ class SubjectQuerySet(ScopedQuerySet):
         return self.filter(region__code__startswith=region.prefix)
 
 
-class Subject(models.Model):
+class Subject(PersonalDataModel, models.Model):
     """创建主体: a village, community, enterprise, school... assessed on the three zeros."""
 
     scope_region_path = "region"
@@ -259,7 +260,8 @@ class Subject(models.Model):
     credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
     credit_code_warning = models.BooleanField("信用代码校验位未通过（已确认）", default=False)
     responsible_person = models.CharField("负责人", max_length=50, blank=True)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    phone = EncryptedCharField("联系电话", kind="phone", max_length=20, blank=True)  # encrypted at rest
+    phone_hash = BlindIndexField("联系电话检索值", source="phone")
     address = models.CharField("地址", max_length=200, blank=True)
     joined_on = models.DateField("纳入日期", null=True, blank=True)
     left_on = models.DateField("退出日期", null=True, blank=True)
@@ -267,7 +269,7 @@ class Subject(models.Model):
     version = models.PositiveIntegerField("版本", default=1, editable=False)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at", "created_at", "village_region"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "created_at", "village_region", "phone_hash"])
 
     objects = SubjectQuerySet.as_manager()
 

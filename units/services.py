@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.utils import timezone
 
+from sanzero.fields import BlindIndexField, blind_index_fields
 from sanzero.roles import Role
 from sanzero.scoping import user_scope
 from sanzero.services import ServiceError, audited_delete, audited_save, model_update, require
@@ -463,8 +464,11 @@ def subjects_bulk_save(
         )
     if changed:
         by_columns: dict[tuple, list[Subject]] = {}
+        hashes = blind_index_fields(Subject)
         for subject in changed:
-            by_columns.setdefault(tuple(sorted(subject._bulk_changed)), []).append(subject)
+            names = set(subject._bulk_changed)
+            names |= {hashes[name] for name in names if name in hashes}  # an encrypted phone's search hash
+            by_columns.setdefault(tuple(sorted(names)), []).append(subject)
         for names, subjects in by_columns.items():
             _update_rows(subjects, [*names, "version", "updated_at"])
         Subject.history.bulk_history_create(
@@ -489,7 +493,17 @@ def _update_rows(subjects: list[Subject], names: list[str]) -> None:
         + ", ".join(f"{quote(f.column)} = %s" for f in fields)
         + f" WHERE {quote(Subject._meta.pk.column)} = %s"
     )
-    params = [[f.get_db_prep_save(getattr(s, f.attname), connection) for f in fields] + [s.pk] for s in subjects]
+    # pre_save for a BlindIndexField (the hash of the new value), the attribute for every other field
+    params = [
+        [
+            f.get_db_prep_save(
+                f.pre_save(s, False) if isinstance(f, BlindIndexField) else getattr(s, f.attname), connection
+            )
+            for f in fields
+        ]
+        + [s.pk]
+        for s in subjects
+    ]
     with connection.cursor() as cursor:
         for start in range(0, len(params), BULK_BATCH):
             cursor.executemany(sql, params[start : start + BULK_BATCH])

@@ -8,7 +8,14 @@ from sanzero.holidays.selectors import holiday_notice, this_and_next_year
 from sanzero.models import Holiday
 from sanzero.registry import subject_sections
 from sanzero.scoping import user_may
-from sanzero.views import ScopedActionView, ScopedDetailView, ScopedFormView, ScopedListView
+from sanzero.validators import mask_phone
+from sanzero.views import (
+    PersonalDataRevealMixin,
+    ScopedActionView,
+    ScopedDetailView,
+    ScopedFormView,
+    ScopedListView,
+)
 
 from . import selectors, services
 from .exports import SUBJECT_COLUMNS
@@ -30,9 +37,10 @@ class SubjectListView(ScopedListView):
         return selectors.subject_list(qs)
 
 
-class SubjectDetailView(ScopedDetailView):
+class SubjectDetailView(PersonalDataRevealMixin, ScopedDetailView):
     model = Subject
     template_name = "units/subject_detail.html"
+    personal_fields = {"phone": mask_phone}
 
     def decorate_queryset(self, qs):
         return selectors.subject_detail(qs)
@@ -40,6 +48,9 @@ class SubjectDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["audit"] = audit_trail(self.object)
+        self.protect_audit(self.object, (change for entry in ctx["audit"] for change in entry.changes))
+        ctx["phone"] = self.personal_value(self.object, "phone")
+        ctx.update(self.reveal_context())
         ctx["sections"] = subject_sections(self.object, self.request.user)
         ctx["new_entries"] = [s for s in ctx["sections"] if s.get("can_add")]
         return ctx

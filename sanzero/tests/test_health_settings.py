@@ -69,6 +69,9 @@ def test_deploy_check_passes_with_production_variables(tmp_path):
         ALLOWED_HOSTS="sanling.example.gov.cn",
         SANZERO_VAR_DIR=str(tmp_path),
         PYTHONIOENCODING="utf-8",
+        # personal data at rest: production names its own keys (sanzero.E020 refuses the dev ones)
+        SANZERO_DATA_KEY="QwaAzaS8optZL1nkqgfArAXsnHIAkS8gMm39GFmzrF8=",
+        SANZERO_HASH_KEY=secrets.token_urlsafe(32),
     )
     assert len(env["SECRET_KEY"]) == 60
     done = subprocess.run(

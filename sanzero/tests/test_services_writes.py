@@ -90,7 +90,7 @@ def test_a_reveal_of_nothing_or_of_no_field_is_refused_and_nothing_is_logged(wor
 
 
 def test_the_ledger_page_reveals_through_the_service(world, client_as, monkeypatch):
-    from ledger import views
+    from sanzero import views  # the reveal of every record page (PersonalDataRevealMixin)
 
     calls = []
 

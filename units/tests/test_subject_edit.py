@@ -47,14 +47,19 @@ def test_editing_saves_the_change_bumps_the_version_and_shows_old_and_new(world,
     page = client.get(f"/subjects/{subject.pk}/")
     newest = page.context["audit"][0]
     assert newest.action == "修改"
+    # the phone is personal data: masked in the audit trail as on the card (DESIGN §8)
     assert {(c.label, c.old, c.new) for c in newest.changes} == {
         ("负责人", "王建国", "李秀英"),
-        ("联系电话", "13812345678", "0351-1234567"),
+        ("联系电话", "138****5678", "********4567"),
     }
     text = visible_text(page)
     assert "负责人：王建国 → 李秀英" in text
-    assert "联系电话：13812345678 → 0351-1234567" in text
+    assert "联系电话：138****5678 → ********4567" in text
+    assert "13812345678" not in page.content.decode() and "0351-1234567" not in page.content.decode()
     assert [e.action for e in page.context["audit"]] == ["修改", "新建"]
+    # … and in full after the logged 显示完整个人信息
+    revealed = visible_text(client.post(f"/subjects/{subject.pk}/"))
+    assert "联系电话：13812345678 → 0351-1234567" in revealed
 
 
 def test_a_foreign_key_change_shows_names_not_ids_in_the_audit(world, client_as):
