@@ -21,6 +21,7 @@ from sanzero.models import DeadlineSettings
 from sanzero.privacy import HIDDEN_TEXT, personal_data_reveal
 from sanzero.roles import REVEAL_ROLES
 from sanzero.scoping import user_scope
+from sanzero.validators import parse_bounded_int
 from sanzero.views import ScopedDetailView, ScopedFormView, ScopedListView
 from units.models import Region, Subject, parse_region_code
 
@@ -170,8 +171,9 @@ class LedgerFormView(ScopedFormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        if self.object is None and self.request.method == "GET" and self.request.GET.get("subject", "").isdigit():
-            subject = Subject.objects.for_user(self.request.user).filter(pk=self.request.GET["subject"]).first()
+        subject_id = parse_bounded_int(self.request.GET.get("subject"), low=1)  # ?subject=99…9 or ² is no subject
+        if self.object is None and self.request.method == "GET" and subject_id is not None:
+            subject = Subject.objects.for_user(self.request.user).filter(pk=subject_id).first()
             if subject:
                 kwargs["initial"] = {"subject": subject.pk}
         return kwargs

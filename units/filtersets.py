@@ -6,6 +6,8 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from sanzero.validators import MAX_PK
+
 from .forms import RegionChoiceField
 from .models import Category, Department, Region, RegionLevel, Subject, TargetGroup, active_q
 
@@ -27,7 +29,7 @@ class IdFilter(django_filters.NumberFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2**63 - 1)  # DEFAULT_AUTO_FIELD is BigAutoField: a bigint key
+        kwargs.setdefault("max_value", MAX_PK)  # DEFAULT_AUTO_FIELD is BigAutoField: a bigint key
         super().__init__(*args, **kwargs)
 
 
