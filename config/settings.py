@@ -106,6 +106,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "sanzero.security.ContentSecurityPolicyMiddleware",
+    "sanzero.security.ChineseErrorPagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -278,9 +280,32 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
-SESSION_COOKIE_AGE = 60 * 60 * 10
+# Sessions: a working day (8 hours from sign-in, SESSION_HOURS) and never longer than the browser is open.
+SESSION_COOKIE_AGE = int(float(os.environ.get("SESSION_HOURS", "8")) * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 
-# Production hardening: on unless DEBUG; a reverse proxy terminates TLS and sets X-Forwarded-Proto.
+# Content-Security-Policy (sanzero.security): scripts from this site only, no inline script or handler.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+# Under DEBUG a 404 still shows the Chinese page (sanzero.security); set SANZERO_TECHNICAL_404=1 for Django's.
+SANZERO_TECHNICAL_404 = env_bool("SANZERO_TECHNICAL_404", False)
+
+# Production hardening: on unless DEBUG; a reverse proxy terminates TLS and sets X-Forwarded-Proto
+# (README, 部署). SECURE_COOKIES, SECURE_SSL_REDIRECT and SECURE_HSTS_SECONDS override from the environment.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)

@@ -38,3 +38,4 @@ urlpatterns = [
 
 handler404 = "sanzero.views.page_not_found"
 handler403 = "sanzero.views.permission_denied"
+handler500 = "sanzero.views.server_error"

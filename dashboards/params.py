@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from sanzero.validators import parse_bounded_int
 from units.models import Region, parse_region_code
 from units.selectors import default_region_for
 
@@ -53,10 +54,10 @@ def month_of(request, region: Region) -> datetime.date:
 
 def year_of(request) -> int:
     """The chosen year (2000–2100), else this year."""
-    try:
-        year = int(_param(request, "year") or timezone.localdate().year)
-    except ValueError:
-        raise Http404 from None
-    if not 2000 <= year <= 2100:
+    raw = _param(request, "year")
+    if not raw:
+        return timezone.localdate().year
+    year = parse_bounded_int(raw, low=2000, high=2100)
+    if year is None:
         raise Http404
     return year

@@ -24,6 +24,7 @@ from sanzero.models import DeadlineSettings
 from sanzero.privacy import HIDDEN_TEXT
 from sanzero.scoping import spans_townships, user_may, user_scope
 from sanzero.services import ServiceError
+from sanzero.validators import parse_bounded_int
 from sanzero.views import (
     PersonalDataRevealMixin,
     RememberedFiltersMixin,
@@ -32,7 +33,7 @@ from sanzero.views import (
     ScopedListView,
     ScopedMixin,
 )
-from units.models import Region, Subject, active_q, parse_pk, parse_region_code
+from units.models import Region, Subject, active_q, parse_region_code
 
 from .exports import SUPERVISION_COLUMNS
 from .forms import AttachmentDeleteForm, AttachmentForm, add_photo_field
@@ -302,7 +303,7 @@ class LedgerFormView(ScopedFormView):
         entry: only a subject in the user's scope and in the campaign; any other id is ignored."""
         if self.object is not None or self.request.method != "GET":
             return None
-        pk = parse_pk(self.request.GET.get("subject"))
+        pk = parse_bounded_int(self.request.GET.get("subject"), low=1)
         if pk is None:
             return None
         return Subject.objects.for_user(self.request.user).filter(active_q(timezone.localdate()), pk=pk).first()
@@ -371,7 +372,9 @@ class LedgerTransitionView(ScopedFormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_object(self):
-        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        obj = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])  # out of scope: 404
+        self.check_role()  # in scope, not this role's step: 403, for GET and POST alike
+        return obj
 
     def get_form(self, data=None):
         from django import forms
@@ -408,11 +411,14 @@ class LedgerTransitionView(ScopedFormView):
         )
         return ctx
 
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        role = user_scope(request.user).role
+    def check_role(self) -> None:
+        """403 before any form: a role the step is not for learns nothing of its fields (GET and POST)."""
+        role = user_scope(self.request.user).role
         if role != "admin" and role not in self.transition.roles:
             raise PermissionDenied(f"您的角色不能执行“{self.transition.label}”。")
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
         if self.object.status not in self.transition.sources:
             messages.error(
                 request, f"当前状态为“{self.object.get_status_display()}”，不能执行“{self.transition.label}”。"
@@ -485,7 +491,8 @@ class SupervisionView(ExportMixin, TemplateView):
     def items(self) -> list:
         request = self.request
         code = parse_region_code(request.GET.get("region"))  # anything but a code filters nothing
-        region = Region.objects.for_user(request.user).filter(code=code).first() if code else None
+        # a code outside the user's scope is 404, as everywhere: never the user's whole list under its name
+        region = get_object_or_404(Region.objects.for_user(request.user), code=code) if code else None
         return sort_items(
             supervision_items(
                 user=request.user, kind=request.GET.get("kind", ""), colour=request.GET.get("colour", ""), region=region

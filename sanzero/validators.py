@@ -96,3 +96,21 @@ def mask_phone(value: str) -> str:
     if len(value) > 4:
         return "*" * (len(value) - 4) + value[-4:]
     return "*" * len(value)
+
+
+#: the largest primary key (DEFAULT_AUTO_FIELD is BigAutoField: a signed 64-bit integer)
+MAX_PK = 2**63 - 1
+
+
+def parse_bounded_int(raw, *, low: int = 0, high: int = MAX_PK) -> int | None:
+    """A whole number from a query string within [low, high]; None for anything else.
+
+    Only ASCII digits count ("²".isdigit() is true, int("²") fails), and the length is checked before
+    int() runs (int() refuses more than 4,300 digits with a ValueError), so that ?year=99…9, a NUL
+    byte or SQL-ish text is "no value", never a 500.
+    """
+    text = (raw if isinstance(raw, str) else "").strip()
+    if not text or not text.isascii() or not text.isdigit() or len(text) > len(str(high)):
+        return None
+    value = int(text)
+    return value if low <= value <= high else None

@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views import View
 from django.views.generic import DetailView
@@ -361,7 +361,16 @@ def healthz(request):
 
 
 def page_not_found(request, exception=None):
-    return render(request, "404.html", status=404)
+    response = render(request, "404.html", status=404)
+    response.sanzero_error_page = True  # sanzero.security.ChineseErrorPagesMiddleware leaves it alone
+    return response
+
+
+def server_error(request):
+    """The Chinese 500 page: no traceback, no setting, only what to do next (static: no database needed)."""
+    from django.template import loader
+
+    return HttpResponseServerError(loader.get_template("500.html").render())
 
 
 def permission_denied(request, exception=None):

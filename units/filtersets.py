@@ -7,9 +7,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from sanzero.fields import search_hash_q
+from sanzero.validators import MAX_PK, parse_bounded_int
 
 from .forms import RegionChoiceField
-from .models import MAX_PK, Category, Department, Region, RegionLevel, Subject, TargetGroup, active_q
+from .models import Category, Department, Region, RegionLevel, Subject, TargetGroup, active_q
 
 FILTER_REGION_LEVELS = (
     RegionLevel.PROVINCE,
@@ -29,7 +30,7 @@ class IdFilter(django_filters.NumberFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_PK)
+        kwargs.setdefault("max_value", MAX_PK)  # DEFAULT_AUTO_FIELD is BigAutoField: a bigint key
         super().__init__(*args, **kwargs)
 
 
@@ -48,10 +49,10 @@ class IdListField(forms.Field):
             raise forms.ValidationError(f"一次最多选择{self.MAX}条记录。", code="too_many")
         ids = []
         for raw in values:
-            raw = str(raw).strip()
-            if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 2**63 - 1:
+            pk = parse_bounded_int(str(raw), low=1)
+            if pk is None:
                 raise forms.ValidationError("所选记录的编号无效。", code="invalid")
-            ids.append(int(raw))
+            ids.append(pk)
         return list(dict.fromkeys(ids))
 
 

@@ -59,20 +59,6 @@ LEVEL_RANK = {level: rank for rank, level in enumerate(LEVEL_PREFIX_LENGTH)}
 VILLAGE_LEVELS = (RegionLevel.VILLAGE, RegionLevel.COMMUNITY)
 
 
-#: the largest row id (DEFAULT_AUTO_FIELD is BigAutoField: a bigint key)
-MAX_PK = 2**63 - 1
-
-
-def parse_pk(raw) -> int | None:
-    """A row id from a query string (?subject=12): ASCII digits from 1 to MAX_PK; else None, so that
-    "²", "-1" or 10**20 finds nothing and is never a 500."""
-    text = (raw or "").strip()
-    if not (text.isascii() and text.isdigit()) or len(text) > 19:
-        return None
-    value = int(text)
-    return value if 1 <= value <= MAX_PK else None
-
-
 def parse_region_code(raw) -> str | None:
     """A division code from a URL or query string: ASCII digits, at most 15 (a grid's); else None, so
     that a NUL byte, "²" or SQL-ish text finds no region and is never a 500."""

@@ -103,7 +103,7 @@ def test_lock_proceeds_directly_when_every_township_has_submitted(computed, clie
     submit(client_as("clerk_a"), computed.town_a)
     submit(client_as("clerk_b"), computed.town_b)
     page = client_as("county").get("/dashboard/?month=2026-03").content.decode()
-    assert "return confirm('锁定后该月数据不再重新计算。确认锁定？')" in page  # the usual confirmation
+    assert 'data-confirm="锁定后该月数据不再重新计算。确认锁定？"' in page  # the usual confirmation (page-actions.js)
     response = lock(client_as("county"), computed.county)
     assert response.status_code == 302
     assert state(computed.county) == "locked"

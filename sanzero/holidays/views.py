@@ -19,6 +19,7 @@ from sanzero import workdays
 from sanzero.models import Holiday
 from sanzero.scoping import user_may
 from sanzero.services import ServiceError
+from sanzero.validators import parse_bounded_int
 
 from . import selectors, services
 from .forms import ConfirmForm, HolidayRangeForm, RecomputeForm
@@ -36,9 +37,9 @@ def year_url(year: int) -> str:
 
 
 def _year(request, today) -> int:
-    raw = request.GET.get("year", "")
-    if raw.isdigit() and services.YEARS[0] <= int(raw) <= services.YEARS[1]:
-        return int(raw)
+    year = parse_bounded_int(request.GET.get("year"), low=services.YEARS[0], high=services.YEARS[1])
+    if year is not None:
+        return year
     uncovered = workdays.uncovered_years(selectors.this_and_next_year(today))
     return uncovered[0] if uncovered else today.year
 
