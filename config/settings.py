@@ -252,6 +252,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "compute-snapshots-nightly": {"task": "dashboards.compute_scheduled", "schedule": crontab(hour=1, minute=30)},
     # Import, export and snapshot jobs a dead worker left queued or running are marked failed (sanzero.jobs).
     "give-up-stale-jobs": {"task": "sanzero.give_up_stale_jobs", "schedule": crontab(minute="*/10")},
+    # Create-form tokens (a form posted twice registers once) are kept for a day.
+    "cleanup-form-submissions-daily": {
+        "task": "sanzero.cleanup_form_submissions",
+        "schedule": crontab(hour=3, minute=30),
+    },
     # Export files expire after 7 days.
     "cleanup-exports-daily": {"task": "exporting.cleanup_exports", "schedule": crontab(hour=3, minute=0)},
 }

@@ -260,9 +260,7 @@ def recompute(request):
     except ServiceError as exc:
         messages.error(request, str(exc))
         return HttpResponseRedirect(f"{reverse('dashboards:overview')}?region={region.code}&month={month:%Y-%m}")
-    if job.status == SnapshotJob.Status.FAILED:  # the broker did not take the task (sanzero.jobs.dispatch)
-        messages.error(request, job.message)
-    else:
+    if job.status != SnapshotJob.Status.FAILED:  # failed: the broker did not take it; the job page says so
         messages.info(request, "已提交重新计算，正在后台排队处理。")
     return HttpResponseRedirect(reverse("dashboards:job", args=[job.pk]))
 

@@ -296,3 +296,41 @@ def test_a_retried_job_task_does_not_run_its_work_twice(world, monkeypatch):
     for _ in range(3):
         compute_snapshots_task.apply(args=(job.pk,))
     assert calls == [1] and SnapshotJob.objects.get(pk=job.pk).status == "done"
+
+
+@pytest.mark.django_db
+def test_a_job_no_worker_has_taken_says_it_is_waiting_for_the_background_service(world, client_as):
+    with time_machine.travel(T0, tick=False) as clock:
+        job = SnapshotJob.objects.create(region=world.county, month=datetime.date(2026, 3, 1))
+        county = client_as("county")
+        assert "服务恢复后将自动开始" not in county.get(f"/dashboard/jobs/{job.pk}/").content.decode()
+        clock.move_to(T0 + jobs.QUEUED_LONG + datetime.timedelta(seconds=1))
+        page = county.get(f"/dashboard/jobs/{job.pk}/").content.decode()
+    assert "任务已排队，后台处理服务尚未开始处理" in page and 'hx-trigger="every 1s"' in page  # still waiting
+
+
+@pytest.mark.django_db
+def test_create_form_tokens_are_forgotten_after_a_day(world, client_as):
+    from sanzero.models import FormSubmission
+    from sanzero.tasks import cleanup_form_submissions_task
+
+    clerk = client_as("clerk_a")
+    with time_machine.travel(T0, tick=False) as clock:
+        token = clerk.get("/disputes/new/").context["form_token"]
+        assert clerk.post("/disputes/new/", {**dispute_form(world), "form_token": token}).status_code == 302
+        assert FormSubmission.objects.filter(token=token, user=world.users["clerk_a"]).exists()
+        clock.move_to(T0 + datetime.timedelta(hours=23))
+        assert cleanup_form_submissions_task() == 0
+        clock.move_to(T0 + datetime.timedelta(hours=25))
+        assert cleanup_form_submissions_task() == 1
+    assert not FormSubmission.objects.exists() and Dispute.objects.filter(summary="排水沟堵塞").count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("token", ["", "x" * 5000, "'; DROP TABLE x;--", "\x00" * 32, "G" * 32, "../" * 11])
+def test_a_hostile_form_token_is_no_token_and_never_a_500(world, client_as, token):
+    from sanzero.models import FormSubmission
+
+    response = client_as("clerk_a").post("/disputes/new/", {**dispute_form(world), "form_token": token})
+    assert response.status_code == 302 and Dispute.objects.filter(summary="排水沟堵塞").count() == 1
+    assert not FormSubmission.objects.exists()

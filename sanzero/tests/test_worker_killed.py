@@ -81,4 +81,7 @@ def test_a_worker_killed_mid_import_leaves_a_job_page_that_says_so(world, client
     assert (job.status, job.message) == ("failed", jobs.GIVEN_UP_MESSAGE)
     assert "导入失败（已停止响应）" in page and "重新上传" in page and "hx-trigger" not in page
     assert seconds <= STALE + 2 * BEAT + 5
+    from django.core.cache import cache
+
+    cache.delete(import_jobs.progress_key(job.pk))  # the killed worker's last progress, kept for hours
     print(f"worker killed → job page says 已中断 after {seconds:.1f} s (heartbeat {BEAT} s, stale after {STALE} s)")
