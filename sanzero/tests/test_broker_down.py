@@ -36,9 +36,9 @@ T0 = datetime.datetime(2026, 3, 16, 10, 0, tzinfo=SHANGHAI)
 
 
 def _reset_celery_connections() -> None:
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-        celery_app._pool = None
+    """Forget the app's pools so the next send connects to the broker now configured. (Not closed:
+    kombu keeps pools in a global registry per URL, and a closed one would be handed out again.)"""
+    celery_app._pool = None
     celery_app.amqp._producer_pool = None
     celery_app._local.__dict__.pop("backend", None)
 
