@@ -245,9 +245,11 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "sanzero.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "sanzero",
+            # short timeouts: with Redis down a page waits a second, not a minute (sanzero.cache)
+            "OPTIONS": {"socket_connect_timeout": 1.0, "socket_timeout": 2.0},
         }
     }
 else:
@@ -265,6 +267,29 @@ CELERY_TASK_SOFT_TIME_LIMIT = 60 * 30
 CELERY_TASK_TIME_LIMIT = 60 * 35
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Broker outages: a request that sends a task must neither hang nor 500 when Redis is down. Sending
+# gives up within about two seconds (connect timeouts, two quick retries) and the caller records the
+# failure on the job (sanzero.jobs.dispatch); the worker, not the web, keeps retrying to reconnect.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 0.5,  # Redis on the same network answers in milliseconds
+    "socket_timeout": 5.0,
+    "visibility_timeout": 3600,  # a task a dead worker held is handed to another worker after an hour
+}
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1.0
+CELERY_REDIS_SOCKET_TIMEOUT = 5.0
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+}
+# Retries of a task that raised: bounded, with exponential backoff and jitter (JOB_TASK_OPTIONS, the
+# job tasks' own decorator arguments); the job row makes a repeated run do nothing twice.
+JOB_TASK_RETRY = {"max_retries": 3, "retry_backoff": 5, "retry_backoff_max": 120, "retry_jitter": True}
+# A running job's worker touches its heartbeat this often; a job whose heartbeat is older than
+# JOB_HEARTBEAT_STALE seconds lost its worker: its page says 已中断 and stops polling (sanzero.jobs).
+JOB_HEARTBEAT_SECONDS = int(os.environ.get("JOB_HEARTBEAT_SECONDS", "15"))
+JOB_HEARTBEAT_STALE = int(os.environ.get("JOB_HEARTBEAT_STALE", "120"))
 CELERY_BEAT_SCHEDULE: dict = {
     # Every morning, record the ledger entries that became overdue as notifications for their township.
     "notify-overdue-daily": {"task": "ledger.notify_overdue", "schedule": crontab(hour=6, minute=0)},
@@ -272,6 +297,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "compute-snapshots-nightly": {"task": "dashboards.compute_scheduled", "schedule": crontab(hour=1, minute=30)},
     # Import, export and snapshot jobs a dead worker left queued or running are marked failed (sanzero.jobs).
     "give-up-stale-jobs": {"task": "sanzero.give_up_stale_jobs", "schedule": crontab(minute="*/10")},
+    # Create-form tokens (a form posted twice registers once) are kept for a day.
+    "cleanup-form-submissions-daily": {
+        "task": "sanzero.cleanup_form_submissions",
+        "schedule": crontab(hour=3, minute=30),
+    },
     # Export files expire after 7 days.
     "cleanup-exports-daily": {"task": "exporting.cleanup_exports", "schedule": crontab(hour=3, minute=0)},
 }

@@ -42,8 +42,8 @@ class _Pending:
         self.sent = True
         pairs = [[sid, month.isoformat()] for (sid, _), month in sorted(self.months.items())]
         if pairs:
-            try:
-                refresh_subjects_task.delay(pairs)
+            try:  # the broker's connect/publish timeouts (settings) bound this when Redis is down
+                refresh_subjects_task.apply_async(args=[pairs], ignore_result=True)
             except Exception:  # the edit is saved; the nightly recomputation brings the month in
                 log.exception("incremental snapshot refresh could not be queued for %d subjects", len(pairs))
 

@@ -58,7 +58,7 @@ def snapshot_request(*, actor, region: Region, month: datetime.date) -> Snapshot
     if locked is not None:
         raise ServiceError(f"{locked.region.name} {month:%Y年%m月}已锁定，不能重新计算。")
     job = SnapshotJob.objects.create(region=region, month=month, requested_by=actor)
-    transaction.on_commit(lambda: compute_snapshots_task.delay(job.pk))
+    jobs.dispatch(job, compute_snapshots_task, job.pk)  # fails the job at once when the broker is down
     return job
 
 
@@ -86,7 +86,7 @@ def snapshot_run_job(*, job_id: int) -> SnapshotJob:
     return job
 
 
-@shared_task(name="dashboards.compute_snapshots", acks_late=True)
+@shared_task(name="dashboards.compute_snapshots", **jobs.task_options())
 def compute_snapshots_task(job_id: int) -> str:
     return snapshot_run_job(job_id=job_id).status
 

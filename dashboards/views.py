@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
+from sanzero import jobs
 from sanzero.exporting.mixins import ExportMixin
 from sanzero.registry import home_card
 from sanzero.scoping import user_scope
@@ -260,13 +261,23 @@ def recompute(request):
     except ServiceError as exc:
         messages.error(request, str(exc))
         return HttpResponseRedirect(f"{reverse('dashboards:overview')}?region={region.code}&month={month:%Y-%m}")
+    if job.status != SnapshotJob.Status.FAILED:  # failed: the broker did not take it; the job page says so
+        messages.info(request, "已提交重新计算，正在后台排队处理。")
     return HttpResponseRedirect(reverse("dashboards:job", args=[job.pk]))
 
 
 def job(request, pk: int):
     obj = get_object_or_404(SnapshotJob.objects.for_user(request.user).select_related("region", "requested_by"), pk=pk)
+    jobs.give_up_if_stalled(obj)  # its worker was killed: say so now, not when the sweeper runs
     template = "dashboards/job_progress.html" if request.htmx else "dashboards/job.html"
-    return render(request, template, {"title": "重新计算", "job": obj, "finished": obj.finished})
+    context = {
+        "title": "重新计算",
+        "job": obj,
+        "finished": obj.finished,
+        # a failed computation (worker killed, broker down) is offered again to who may start one
+        "can_retry": obj.status == SnapshotJob.Status.FAILED and user_scope(request.user).role in services.COUNTY_ROLES,
+    }
+    return render(request, template, context)
 
 
 MONTH_DONE = {

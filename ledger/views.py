@@ -384,6 +384,10 @@ class LedgerTransitionView(ScopedFormView):
         form_class = self.transition.form_class or type("ConfirmForm", (VersionedFormMixin, forms.Form), {})
         files = self.request.FILES if data is not None else None
         form = form_class(data, files, initial={"version": self.object.version}, **self.extra_form_kwargs())
+        # A step posted without the version it was offered at could be a second click: an escalation or
+        # a follow-up keeps the status, so only the version tells it from a new decision (DESIGN §8).
+        form.fields["version"].required = True
+        form.fields["version"].error_messages["required"] = "缺少版本信息，请刷新页面后重新修改。"
         if self.transition.attachment_kind:
             add_photo_field(form, self.transition.attachment_kind)
         return form

@@ -13,8 +13,13 @@ takes the job's id and its body is always the same four steps::
 
 Every write is a conditional UPDATE on the job's status, so a task delivered twice (``acks_late``)
 runs once, and a job given up by the sweeper stays given up. A worker that dies leaves its job
-排队中/进行中; :func:`give_up_stale` (every few minutes from beat) marks such jobs failed, so their
-pages stop polling and say so.
+排队中/进行中: while it runs, a worker touches the job's heartbeat every JOB_HEARTBEAT_SECONDS, and a
+job page finding the heartbeat older than JOB_HEARTBEAT_STALE gives the job up at once
+(:func:`give_up_if_stalled`); :func:`give_up_stale` (every few minutes from beat) does the same for
+every job, and for queued ones no worker ever took. Their pages stop polling and say so.
+
+The request sends the task with :func:`dispatch`: when the broker is down the job fails at once with
+BROKER_DOWN_MESSAGE instead of a 500 or a hang.
 
 This module imports Django only: the job models live in their apps and subclass :class:`BackgroundJob`.
 """
@@ -24,10 +29,12 @@ from __future__ import annotations
 import contextlib
 import datetime
 import logging
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 
 from django.apps import apps
-from django.db import models
+from django.conf import settings
+from django.db import connections, models, transaction
 from django.utils import timezone
 
 logger = logging.getLogger("sanzero.jobs")
@@ -51,6 +58,17 @@ UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING)
 STALE_AFTER = datetime.timedelta(hours=2)
 #: what a job given up says; each job page adds what to do next (重新上传, 重新导出, 重新计算)
 GIVEN_UP_MESSAGE = "任务已中断（处理进程已停止）。"
+#: what a job says whose task the broker did not take (Redis down): nothing ran, nothing was changed
+BROKER_DOWN_MESSAGE = "后台任务服务暂时不可用，任务未能开始，未改动任何数据；请稍后重试。"
+
+
+#: a job still queued after this is told to its page as waiting for the background service
+QUEUED_LONG = datetime.timedelta(seconds=30)
+
+
+def heartbeat_stale_after() -> datetime.timedelta:
+    """A running job whose worker has not touched its heartbeat for this long lost its worker."""
+    return datetime.timedelta(seconds=settings.JOB_HEARTBEAT_STALE)
 
 
 class BackgroundJob(models.Model):
@@ -62,6 +80,8 @@ class BackgroundJob(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    #: the worker running the job touches this every JOB_HEARTBEAT_SECONDS (claim, progress, a thread)
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -82,6 +102,20 @@ class BackgroundJob(models.Model):
         """Failed because its worker stopped (:func:`give_up_stale`): the page says 已停止响应."""
         return self.status == JobStatus.FAILED and self.message == GIVEN_UP_MESSAGE
 
+    @property
+    def waiting_long(self) -> bool:
+        """Queued for longer than QUEUED_LONG: no worker has taken it yet (busy, or not running)."""
+        return self.status == JobStatus.QUEUED and self.created_at < timezone.now() - QUEUED_LONG
+
+    @property
+    def stalled(self) -> bool:
+        """Running, but its worker's heartbeat stopped: the worker was killed (see give_up_if_stalled)."""
+        return (
+            self.status == JobStatus.RUNNING
+            and self.heartbeat_at is not None
+            and self.heartbeat_at < timezone.now() - heartbeat_stale_after()
+        )
+
 
 def _update(job: BackgroundJob, statuses, **fields) -> bool:
     """UPDATE the job's row if it is still in one of ``statuses``; on success the instance has the fields too."""
@@ -95,14 +129,17 @@ def _update(job: BackgroundJob, statuses, **fields) -> bool:
 def claim(job: BackgroundJob, **fields) -> bool:
     """排队中 → running, atomically. False when the job is not queued (another worker claimed it, it is
     finished, or it was given up): the caller then does nothing. ``fields``: e.g. a first message or progress."""
+    now = timezone.now()
     return _update(
-        job, [JobStatus.QUEUED], **{"status": JobStatus.RUNNING, "started_at": timezone.now(), "progress": 0, **fields}
+        job,
+        [JobStatus.QUEUED],
+        **{"status": JobStatus.RUNNING, "started_at": now, "heartbeat_at": now, "progress": 0, **fields},
     )
 
 
 def progress(job: BackgroundJob, pct: int, message: str | None = None) -> bool:
     """Report progress (0–100) of a running job; False when it is no longer running."""
-    fields = {"progress": max(0, min(100, int(pct)))}
+    fields = {"progress": max(0, min(100, int(pct))), "heartbeat_at": timezone.now()}
     if message is not None:
         fields["message"] = message[:500]
     return _update(job, [JobStatus.RUNNING], **fields)
@@ -133,12 +170,88 @@ def fail(job: BackgroundJob, message: str) -> bool:
 @contextlib.contextmanager
 def fail_on_error(job: BackgroundJob, message: str = "{exc}") -> Iterator[None]:
     """The work of a claimed job: an exception is logged with its traceback and fails the job with
-    ``message`` (``{exc}`` is the exception's text); it is not raised further, the job page tells it."""
+    ``message`` (``{exc}`` is the exception's text); it is not raised further, the job page tells it.
+    In a worker the job's heartbeat beats meanwhile (:func:`heartbeat`)."""
     try:
-        yield
+        with heartbeat(job):
+            yield
     except Exception as exc:  # whatever broke, the job must not stay running
         logger.exception("%s %s failed", job._meta.label, job.pk)
         fail(job, message.format(exc=exc))
+
+
+def _in_worker() -> bool:
+    from celery import current_task
+
+    return bool(current_task) and not current_task.request.is_eager
+
+
+@contextlib.contextmanager
+def heartbeat(job: BackgroundJob, seconds: float | None = None, *, force: bool = False) -> Iterator[None]:
+    """While a worker runs the job, a thread of that process touches ``heartbeat_at`` every
+    JOB_HEARTBEAT_SECONDS on its own connection (outside the work's transaction, which may hold an
+    import's rows for minutes). When the process dies the beat stops, and the job page says 已中断
+    within JOB_HEARTBEAT_STALE seconds (give_up_if_stalled). Only in a worker: a job run inline in a
+    request or eagerly in a test is watched by the request itself (``force`` beats anyway)."""
+    seconds = settings.JOB_HEARTBEAT_SECONDS if seconds is None else seconds
+    if seconds <= 0 or not (force or _in_worker()):
+        yield
+        return
+    stop = threading.Event()
+    manager, pk = type(job)._default_manager, job.pk
+
+    def beat() -> None:
+        try:
+            while not stop.wait(seconds):
+                try:
+                    manager.filter(pk=pk, status=JobStatus.RUNNING).update(heartbeat_at=timezone.now())
+                except Exception:
+                    logger.warning("heartbeat of %s %s failed", job._meta.label, pk, exc_info=True)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-{job._meta.label}-{pk}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(seconds + 5)
+
+
+def give_up_if_stalled(job: BackgroundJob) -> bool:
+    """A job page's check before it renders: a running job whose heartbeat stopped is given up (failed
+    with GIVEN_UP_MESSAGE) at once, so its page stops polling and offers to start again; the beat
+    sweeper need not be running. One conditional UPDATE; True when this call gave it up."""
+    if not job.stalled:
+        return False
+    before = timezone.now() - heartbeat_stale_after()
+    given_up = (
+        type(job)
+        ._default_manager.filter(pk=job.pk, status=JobStatus.RUNNING, heartbeat_at__lt=before)
+        .update(status=JobStatus.FAILED, finished_at=timezone.now(), message=GIVEN_UP_MESSAGE)
+    )
+    job.refresh_from_db()
+    return bool(given_up)
+
+
+def dispatch(job: BackgroundJob, task, *args, on_broker_down: Callable[[BackgroundJob], None] | None = None) -> None:
+    """Send ``task(*args)`` for ``job`` once the current transaction commits. When the broker does not
+    take it (Redis down: the settings bound that to about two seconds) nothing is raised into the
+    request: the failure is logged and recorded on the job — by ``on_broker_down(job)``, or by failing
+    it with BROKER_DOWN_MESSAGE — so its page says so at once instead of polling a job no one runs."""
+
+    def send() -> None:
+        if task.app.conf.task_always_eager:
+            task.delay(*args)  # in-process (no REDIS_URL, and the tests)
+            return
+        try:
+            task.apply_async(args=args, ignore_result=True)  # the job row is the result
+        except Exception:
+            logger.exception("could not send %s for %s %s", task.name, job._meta.label, job.pk)
+            (on_broker_down or (lambda j: fail(j, BROKER_DOWN_MESSAGE)))(job)
+
+    transaction.on_commit(send)
 
 
 def give_up_stale(model: type[BackgroundJob], older_than: datetime.timedelta = STALE_AFTER) -> int:
@@ -149,9 +262,28 @@ def give_up_stale(model: type[BackgroundJob], older_than: datetime.timedelta = S
     now = timezone.now()
     before = now - older_than
     stale = models.Q(started_at__lt=before) | models.Q(started_at__isnull=True, created_at__lt=before)
+    # a running job whose worker's heartbeat stopped is stale long before that
+    stale |= models.Q(status=JobStatus.RUNNING, heartbeat_at__lt=now - heartbeat_stale_after())
     return model._default_manager.filter(stale, status__in=UNFINISHED).update(
         status=JobStatus.FAILED, finished_at=now, message=GIVEN_UP_MESSAGE
     )
+
+
+def task_options() -> dict:
+    """The decorator arguments of every job task (``@shared_task(name=…, **jobs.task_options())``):
+    acknowledged after it ran, so a worker killed mid-task leaves the message to be delivered again
+    (reject_on_worker_lost) and that delivery finds the job claimed or given up and does nothing twice;
+    a database that is briefly unreachable (a restart, a failover) is retried a bounded number of
+    times with exponential backoff and jitter (settings.JOB_TASK_RETRY). Any other error is the job's
+    own failure, recorded on it by fail_on_error, and is not retried."""
+    from django.db import InterfaceError, OperationalError
+
+    return {
+        "acks_late": True,
+        "reject_on_worker_lost": True,
+        "autoretry_for": (OperationalError, InterfaceError),
+        **settings.JOB_TASK_RETRY,
+    }
 
 
 def job_models() -> list[type[BackgroundJob]]:

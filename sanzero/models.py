@@ -313,3 +313,25 @@ class ListPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.list_name}"
+
+
+class FormSubmission(models.Model):
+    """A create form's one-time token, recorded with the entry it created in the same transaction
+    (sanzero.services.create_once): the same form posted twice — a double click, two tabs, a reload —
+    gives back that entry instead of registering a second one. The token's uniqueness is the guard,
+    so two posts at the very same moment are told apart by the database, not by a read first."""
+
+    token = models.CharField("表单标识", max_length=32, unique=True)
+    user = models.ForeignKey(User, verbose_name="提交人", on_delete=models.CASCADE, related_name="+")
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField("记录")
+    created_at = models.DateTimeField("提交时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "表单提交记录"
+
+    def __str__(self) -> str:
+        return f"{self.token} → {self.content_type_id}:{self.object_id}"
+
+    def target(self):
+        return self.content_type.get_object_for_this_type(pk=self.object_id)

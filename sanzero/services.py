@@ -14,8 +14,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db import IntegrityError, models, transaction
 
 
 class ConflictError(Exception):
@@ -118,6 +118,77 @@ def model_update(
             update_fields.append("updated_at")
         audited_save(instance, actor=actor, reason=reason, update_fields=update_fields)
         return changed
+
+
+# --- a create form posted twice ------------------------------------------------------------------
+
+#: a create form's hidden token (ScopedFormView renders one): 32 hex digits, as uuid4().hex
+FORM_TOKEN_LENGTH = 32
+STALE_FORM = "表单已失效，请刷新页面后重新填写。"
+
+
+def form_token_of(value) -> str | None:
+    """The posted token if it is one (anything else — missing, oversized, hostile — is no token)."""
+    text = str(value or "")
+    if len(text) == FORM_TOKEN_LENGTH and all(c in "0123456789abcdef" for c in text):
+        return text
+    return None
+
+
+def _submitted(token: str, actor):
+    from .models import FormSubmission
+
+    row = FormSubmission.objects.select_related("content_type").filter(token=token).first()
+    if row is None:
+        return None
+    if row.user_id != getattr(actor, "pk", None):
+        raise ServiceError(STALE_FORM)  # someone else's token: never hand back their entry
+    try:
+        return row.target()
+    except ObjectDoesNotExist:
+        raise ServiceError("该表单已提交过，所登记的记录已被删除。") from None
+
+
+def create_once(*, actor, token: str | None, create) -> tuple[models.Model, bool]:
+    """Run ``create()`` (a create service) at most once per form token: (the entry, True) the first
+    time; (the entry that token created, False) for the same form posted again, also at the very same
+    moment — the token row is inserted in the entry's own transaction, and the second insert waits for
+    the first on the unique index, then fails, which rolls the second entry back. No token: create."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import FormSubmission
+
+    if token is None:
+        return create(), True
+    existing = _submitted(token, actor)
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            obj = create()
+            if not isinstance(obj, models.Model) or obj.pk is None:
+                return obj, True  # not an entry (a job, a redirect): nothing to give back later
+            FormSubmission.objects.create(
+                token=token, user=actor, content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+            )
+    except IntegrityError:
+        existing = _submitted(token, actor)
+        if existing is None:
+            raise  # another constraint of the entry itself
+        return existing, False
+    return obj, True
+
+
+def form_submissions_cleanup(older_than=None) -> int:
+    """Daily (beat): tokens older than a day are forgotten (a form is not posted again after that)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from .models import FormSubmission
+
+    before = timezone.now() - (older_than or datetime.timedelta(days=1))
+    return FormSubmission.objects.filter(created_at__lt=before).delete()[0]
 
 
 # --- the kernel's own writes ----------------------------------------------------------------------

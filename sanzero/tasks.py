@@ -8,6 +8,7 @@ from celery import shared_task
 from . import jobs
 from .exporting.services import export_cleanup, export_list_task  # noqa: F401 - registered for the worker
 from .importing.jobs import import_job_task  # noqa: F401 - registered for the worker
+from .services import form_submissions_cleanup
 
 
 @shared_task(name="sanzero.give_up_stale_jobs")
@@ -21,3 +22,9 @@ def give_up_stale_jobs_task() -> dict[str, int]:
 def cleanup_exports_task() -> int:
     """Daily (beat): delete the files of exports older than 7 days."""
     return export_cleanup()
+
+
+@shared_task(name="sanzero.cleanup_form_submissions")
+def cleanup_form_submissions_task() -> int:
+    """Daily (beat): forget create-form tokens older than a day (sanzero.services.create_once)."""
+    return form_submissions_cleanup()

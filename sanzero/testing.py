@@ -195,3 +195,64 @@ def assert_flat_queries(
             f"queries per measurement ({by_size}), expected {wanted} each; the {sizes[wrong[-1]]}-row run:\n{shown}"
         )
     return FlatQueries(wanted, responses)
+
+
+# -- concurrent writers ---------------------------------------------------------------------------
+
+
+class Outcome(NamedTuple):
+    value: Any  # what the call returned (None when it raised)
+    error: BaseException | None  # what it raised
+    seconds: float  # from the barrier's release to the call's end
+
+
+def at_once(*calls: Callable[[], Any], timeout: float = 30) -> list[Outcome]:
+    """Run each call in its own thread — its own database connection — released together by a
+    threading.Barrier, and return their outcomes in order. For the concurrency tests on PostgreSQL
+    (``django_db(transaction=True)``: the threads must see the committed fixture rows). Each thread
+    closes its connection at the end, so the test database can be dropped afterwards."""
+    import threading
+    import time
+
+    barrier = threading.Barrier(len(calls))
+    outcomes: list[Outcome | None] = [None] * len(calls)
+
+    def run(i: int, call: Callable[[], Any]) -> None:
+        try:
+            barrier.wait(timeout)
+            start = time.monotonic()
+            try:
+                outcomes[i] = Outcome(call(), None, time.monotonic() - start)
+            except BaseException as exc:  # noqa: BLE001 - handed back to the test
+                outcomes[i] = Outcome(None, exc, time.monotonic() - start)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, call), daemon=True) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    assert all(o is not None for o in outcomes), "a concurrent call did not finish in time (a deadlock?)"
+    return outcomes  # type: ignore[return-value]
+
+
+@contextmanager
+def widened(monkeypatch, target: Any, name: str, seconds: float = 0.3) -> Iterator[None]:
+    """Make ``target.name`` sleep before it runs, so that two concurrent writers are certainly inside the
+    read-then-write window at the same time (a race the code does not prevent then shows every run)."""
+    import functools
+    import time
+
+    real = getattr(target, name)
+
+    @functools.wraps(real)
+    def slow(*args, **kwargs):
+        time.sleep(seconds)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(target, name, slow)
+    try:
+        yield
+    finally:
+        monkeypatch.setattr(target, name, real)

@@ -8,6 +8,7 @@ read-only for the user's role → 403.
 from __future__ import annotations
 
 import copy
+import uuid
 
 from django.conf import settings
 from django.contrib import messages
@@ -25,7 +26,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 from .exporting.mixins import ExportMixin
 from .privacy import personal_data_reveal
 from .scoping import user_may
-from .services import ConflictError, ServiceError
+from .services import ConflictError, ServiceError, create_once, form_token_of
 
 
 class ScopedMixin:
@@ -252,9 +253,13 @@ class ServiceFormMixin:
     def run_service(self, form):
         raise NotImplementedError
 
+    def run_service_once(self, form):
+        """(the object, whether this post made it): a create form posted twice makes it once."""
+        return self.run_service(form), True
+
     def handle(self, form):
         try:
-            obj = self.run_service(form)
+            obj, made = self.run_service_once(form)
         except ConflictError as exc:
             form.add_error(None, str(exc))
             return self.form_invalid(form)
@@ -270,7 +275,10 @@ class ServiceFormMixin:
             else:
                 form.add_error(None, exc)
             return self.form_invalid(form)
-        messages.success(self.request, self.get_success_message(obj))
+        if made:
+            messages.success(self.request, self.get_success_message(obj))
+        else:
+            messages.info(self.request, "该表单已提交过，未重复登记；以下是已登记的记录。")
         return HttpResponseRedirect(self.get_success_url(obj))
 
     def get_success_message(self, obj) -> str:
@@ -311,9 +319,26 @@ class ScopedFormView(ScopedMixin, ServiceFormMixin, View):
     def get_context_data(self, **kwargs):
         kwargs.setdefault("title", self.title)
         kwargs.setdefault("object", self.object)
+        if self.object is None:
+            # a create form carries a one-time token (kept when the form comes back with errors)
+            kwargs.setdefault("form_token", form_token_of(self.request.POST.get("form_token")) or uuid.uuid4().hex)
         return kwargs
 
+    def run_service_once(self, form):
+        if self.object is not None:
+            return self.run_service(form), True
+        return create_once(
+            actor=self.request.user,
+            token=form_token_of(self.request.POST.get("form_token")),
+            create=lambda: self.run_service(form),
+        )
+
     def form_invalid(self, form):
+        # a hidden field's error (the version, missing) has no box to stand beside: say it at the top
+        for name, field in form.fields.items():
+            if field.widget.is_hidden and name in form.errors:
+                for error in form.errors.pop(name):
+                    form.add_error(None, error)
         return render(self.request, self.template_name, self.get_context_data(form=form), status=400)
 
     def get(self, request, *args, **kwargs):

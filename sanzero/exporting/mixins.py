@@ -49,9 +49,16 @@ class ExportMixin:
         query = services.export_query(request.GET)
         if total > services.sync_row_limit():
             label = services.export_label(title, services.describe_filters(getattr(self, "filterset", None)))
-            services.export_job_create(
+            job = services.export_job_create(
                 user=request.user, kind=self.export_kind(), query=query, label=label, total=total
             )
+            if job.status == job.Status.FAILED:  # the broker did not take the task (sanzero.jobs.dispatch)
+                messages.error(
+                    request,
+                    f"共{total}条记录，超过{services.sync_row_limit()}条，需后台导出，但{job.message}"
+                    f"也可缩小筛选范围至{services.sync_row_limit()}条以内直接下载。",
+                )
+                return HttpResponseRedirect(reverse("exporting:index"))
             messages.info(
                 request,
                 f"共{total}条记录，超过{services.sync_row_limit()}条，已转为后台导出。"

@@ -224,7 +224,7 @@ def export_job_create(*, user, kind: str, query: str, label: str, total: int = 0
             row_count=total,
             message=f"共{total}条，排队中" if total else "",
         )
-        transaction.on_commit(lambda: export_list_task.delay(job.pk))
+        jobs.dispatch(job, export_list_task, job.pk)  # fails the job at once when the broker is down
     return job
 
 
@@ -282,7 +282,7 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
     return job
 
 
-@shared_task(name="exporting.export_list", acks_late=True)
+@shared_task(name="exporting.export_list", **jobs.task_options())
 def export_list_task(job_id: int) -> str:
     job = export_job_run(job_id=job_id)
     return job.status if job is not None else "missing"

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
+from sanzero.jobs import give_up_if_stalled
 from sanzero.models import ExportJob
 from sanzero.xlsx.download import xlsx_response
 
@@ -19,6 +20,8 @@ from . import services
 def index(request):
     jobs = ExportJob.objects.filter(user=request.user).order_by("-created_at", "-pk")
     page = Paginator(jobs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    for job in page:
+        give_up_if_stalled(job)  # its worker was killed: say so now, not when the sweeper runs
     context = {
         "title": "下载中心",
         "page": page,

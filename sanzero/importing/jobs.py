@@ -18,7 +18,7 @@ from celery import shared_task
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from sanzero import jobs
@@ -125,9 +125,21 @@ def job_confirm(*, actor, job: ImportJob) -> ImportJob:
     return job_run(job_id=job.pk, confirm=True)
 
 
+#: a confirmed import whose task the broker did not take goes back to 试导入通过, to be confirmed again
+CONFIRM_NOT_SENT = "后台任务服务暂时不可用，导入未开始，未写入任何数据；请稍后再点击“确认导入”。"
+
+
+def _confirm_not_sent(job: ImportJob) -> None:
+    if ImportJob.objects.filter(pk=job.pk, status=Status.QUEUED).update(
+        status=Status.VALIDATED, message=CONFIRM_NOT_SENT
+    ):
+        job.status, job.message = Status.VALIDATED, CONFIRM_NOT_SENT
+
+
 def _send(job: ImportJob, *, confirm: bool) -> None:
-    job_id = job.pk
-    transaction.on_commit(lambda: import_job_task.delay(job_id, confirm))
+    """The dry run or the import as a task; with the broker down the job says so at once (a dry run
+    fails: upload again; a confirmed import is back to 试导入通过: confirm again)."""
+    jobs.dispatch(job, import_job_task, job.pk, confirm, on_broker_down=_confirm_not_sent if confirm else None)
 
 
 def job_run(*, job_id: int, confirm: bool) -> ImportJob:
@@ -171,7 +183,7 @@ def job_run(*, job_id: int, confirm: bool) -> ImportJob:
     return job
 
 
-@shared_task(name="sanzero.import_job", acks_late=True)
+@shared_task(name="sanzero.import_job", **jobs.task_options())
 def import_job_task(job_id: int, confirm: bool = False) -> str:
     """Dry run (confirm=False) or import (confirm=True) of one ImportJob; returns its status."""
     return job_run(job_id=job_id, confirm=confirm).status

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from sanzero.jobs import give_up_if_stalled
 from sanzero.models import ImportJob
 from sanzero.services import ServiceError
 from sanzero.xlsx import write_template
@@ -95,6 +96,7 @@ def _job(request, pk: int) -> ImportJob:
 
 def job(request, pk: int):
     obj = _job(request, pk)
+    give_up_if_stalled(obj)  # its worker was killed: say so now, not when the sweeper runs
     kind = jobs.job_kind(obj)
     running = not obj.finished
     context = {
@@ -131,6 +133,8 @@ def confirm(request, pk: int):
             )
         elif obj.status == ImportJob.Status.FAILED:
             messages.error(request, "导入失败，未写入任何数据，请查看下方错误。")
+        elif obj.status == ImportJob.Status.VALIDATED and obj.message == jobs.CONFIRM_NOT_SENT:
+            messages.error(request, obj.message)  # the broker did not take the task: confirm again later
     return HttpResponseRedirect(reverse("importing:job", args=[pk]))
 
 

@@ -290,11 +290,13 @@ def test_a_killed_snapshot_jobs_page_stops_polling_and_says_it_failed(world, cli
     with time_machine.travel(T0, tick=False) as clock:
         job = snapshot_job(world)
         jobs.claim(job, progress=5)
-        jobs.progress(job, 40)  # … and then its worker was killed
+        jobs.progress(job, 40)
         client = client_as("county")
         clock.move_to(T0 + datetime.timedelta(minutes=20))
+        jobs.progress(job, 40)  # 20 minutes on, its worker is alive: it beats (sanzero.jobs.heartbeat)
         page = client.get(f"/dashboard/jobs/{job.pk}/").content.decode()
         assert 'hx-trigger="every 1s"' in page and "计算中" in page and "40%" in page
+        # … and then its worker was killed
 
         clock.move_to(T0 + jobs.STALE_AFTER + datetime.timedelta(minutes=10))
         give_up_stale_jobs_task()
