@@ -195,3 +195,37 @@ def assert_flat_queries(
             f"queries per measurement ({by_size}), expected {wanted} each; the {sizes[wrong[-1]]}-row run:\n{shown}"
         )
     return FlatQueries(wanted, responses)
+
+
+# -- every page: for checks that must hold on all of them (the option count of the pickers) ---------------
+
+SKIPPED_PAGE_PREFIXES = ("/admin/", "/accounts/logout/", "/healthz")
+
+
+def parameterless_urls() -> list[str]:
+    """Every URL of the resolver that takes no argument (/, /subjects/, /disputes/new/...), admin and
+    logout aside: the pages a check over "every list page and form" walks. Add the edit pages yourself."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found: list[str] = []
+
+    def walk(patterns, prefix: str) -> None:
+        for p in patterns:
+            route = str(p.pattern)
+            if "<" in route or "(?P" in route:  # takes an argument
+                continue
+            path = prefix + route.lstrip("^").rstrip("$")
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, path)
+            elif isinstance(p, URLPattern):
+                found.append("/" + path)
+
+    walk(get_resolver().url_patterns, "")
+    return sorted({u for u in found if not u.startswith(SKIPPED_PAGE_PREFIXES)})
+
+
+def option_count(html: str) -> int:
+    """How many <option> elements a page carries."""
+    import re
+
+    return len(re.findall(r"<option[\s>]", html))

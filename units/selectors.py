@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -135,6 +135,15 @@ def _term_q(term: str, *, name: str, initials: str, code: str, credit_code: str 
     return q
 
 
+def _name_hits_first(qs, terms: list[str], *order):
+    """Rows whose own name holds the first word before those found by code, initials or their region's
+    name (typing 建设 lists 建设路小学 before the shops of 建设社区); then a stable order for paging."""
+    if not terms:
+        return qs.order_by(*order)
+    hit = Case(When(name__icontains=terms[0], then=Value(0)), default=Value(1), output_field=IntegerField())
+    return qs.annotate(name_hit=hit).order_by("name_hit", *order)
+
+
 def _page(qs, page: int) -> PickerPage:
     start = (page - 1) * PICKER_PAGE_SIZE
     rows = list(qs[start : start + PICKER_PAGE_SIZE + 1])  # one more row says whether there is a next page
@@ -145,12 +154,13 @@ def subject_search(*, user, q="", page=1) -> PickerPage:
     """Subjects a ledger form may be given, in the user's scope (for_user), matching every search word
     by name, pinyin initials, credit code or division code, or by the name of their region."""
     qs = Subject.objects.for_user(user).offered_for_entry().select_related("region")
-    for term in picker_terms(q):
+    terms = picker_terms(q)
+    for term in terms:
         qs = qs.filter(
             _term_q(term, name="name", initials="name_initials", code="region__code", credit_code="credit_code")
             | Q(region__name__icontains=term)
         )
-    return _page(qs.order_by("region__code", "name", "pk"), picker_page_number(page))
+    return _page(_name_hits_first(qs, terms, "region__code", "name", "pk"), picker_page_number(page))
 
 
 def picker_levels(raw) -> tuple[str, ...]:
@@ -163,11 +173,12 @@ def region_search(*, user, q="", levels=(), page=1) -> PickerPage:
     """Regions in the user's scope of the given levels, matching every search word by name, pinyin
     initials or division code prefix, or by the name of the region above."""
     qs = Region.objects.for_user(user).filter(level__in=levels or RegionLevel.values)
-    for term in picker_terms(q):
+    terms = picker_terms(q)
+    for term in terms:
         qs = qs.filter(
             _term_q(term, name="name", initials="name_initials", code="code") | Q(parent__name__icontains=term)
         )
-    return _page(qs.order_by("code"), picker_page_number(page))
+    return _page(_name_hits_first(qs, terms, "code"), picker_page_number(page))
 
 
 def region_paths(regions: Iterable[Region]) -> dict[int, str]:

@@ -180,7 +180,6 @@ def region_search(request):
             "id": r.pk,
             "code": r.code,
             "text": paths[r.pk],
-            "name": r.name,
             "detail": f"{r.get_level_display()} · {r.code}",
         }
         for r in page.rows

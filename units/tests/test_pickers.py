@@ -81,6 +81,10 @@ def test_search_by_name_initials_credit_code_and_division_code(world, client_as)
     assert set(names(client, "/subjects/search/?q=990121100200")) == {"甲一村超市", "甲一村"}
     # two words: both must match; a word may be the region's name
     assert names(client, "/subjects/search/?q=甲一村 超市") == ["甲一村超市"]
+    # own-name matches first, then those found by their region's name (甲镇's subjects, by code)
+    assert names(client, "/subjects/search/?q=甲一村") == ["甲一村", "甲一村超市"]
+    assert names(client, "/subjects/search/?q=甲城") == ["甲城社区"]
+    assert names(client, "/subjects/search/?q=甲镇")[:1] == ["甲镇中心学校"]
     item = search(client, "/subjects/search/?q=超市")["results"][0]
     assert item == {
         "id": world.shop_a.pk,
