@@ -267,6 +267,13 @@ def test_supervision_and_report_pages_pick_a_region_with_the_picker(world, clien
     html = client_as("county").get("/reports/").content.decode()
     assert options_of(html, "region")[1] == f'<option value="{world.county.code}" selected>测试县</option>'
     assert "levels=province,city,county,township" in html
+    for url in ("/dashboard/", "/dashboard/ranking/", "/dashboard/subjects/"):
+        html = client_as("county").get(f"{url}?region={world.town_b.code}").content.decode()
+        assert options_of(html, "region") == [
+            '<option value="">输入区划名称或代码</option>',
+            f'<option value="{world.town_b.code}" selected>测试县/乙镇</option>',
+        ], url
+        assert "js/picker.js" in html
 
 
 def test_initials_follow_a_renamed_region_and_subject(world):
