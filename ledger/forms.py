@@ -7,7 +7,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 
 from sanzero.forms import PickerFieldMixin, PickerSelect, VersionedFormMixin, date_widget  # noqa: F401 - ledger forms import date_widget
-from units.forms import OUT_OF_SCOPE, subject_choice_label
+from units.forms import picker_errors, subject_choice_label
 from units.models import Subject, back_entry_start  # noqa: F401 - back_entry_start was defined here
 
 
@@ -43,7 +43,7 @@ class SubjectChoiceField(PickerFieldMixin, forms.ModelChoiceField):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", SubjectSelect(url=reverse_lazy("units:subject_search")))
-        kwargs.setdefault("error_messages", {"invalid_choice": OUT_OF_SCOPE.format(what="创建主体")})
+        kwargs.setdefault("error_messages", picker_errors(kwargs.get("label") or "创建主体", "创建主体"))
         super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj: Subject) -> str:

@@ -21,6 +21,11 @@ from .selectors import region_paths
 OUT_OF_SCOPE = "所选{what}不在您的管辖范围内或已不存在，请重新选择。"
 
 
+def picker_errors(label: str, what: str) -> dict:
+    """A picker's messages: what is missing, and a forged or out-of-scope choice."""
+    return {"required": f"{label}为必填项，请选择。", "invalid_choice": OUT_OF_SCOPE.format(what=what)}
+
+
 def subject_choice_label(obj: Subject) -> str:
     """How a subject reads in a picker: its name, its region, and its period when it is not current."""
     label = f"{obj.name}（{obj.region.name}）"
@@ -41,7 +46,7 @@ class RegionChoiceField(PickerFieldMixin, forms.ModelChoiceField):
             url = f"{url}?levels={','.join(levels)}"
         value_key = "code" if kwargs.get("to_field_name") == "code" else "id"
         kwargs.setdefault("widget", PickerSelect(url=url, value_key=value_key))
-        kwargs.setdefault("error_messages", {"invalid_choice": OUT_OF_SCOPE.format(what="区划")})
+        kwargs.setdefault("error_messages", picker_errors(kwargs.get("label") or "区划", "区划"))
         super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj: Region) -> str:

@@ -21,5 +21,6 @@ def region_picker(context, region, label="切换区划"):
         css="form-select form-select-sm",
     )
     bound = form["region"]
+    bound.field.picked = region  # the page's own region (already scoped): shown without querying it again
     bound.field.widget.attrs["aria-label"] = label
     return format_html("{}{}", bound, form.media["js"])

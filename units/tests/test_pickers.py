@@ -235,6 +235,8 @@ def test_the_subject_form_refuses_a_region_of_another_township(world, client_as)
     response = client_as("clerk_a").post("/subjects/new/", data)
     assert "所选区划不在您的管辖范围内或已不存在，请重新选择。" in response.content.decode()
     assert not Subject.objects.filter(name="甲镇新超市").exists()
+    response = client_as("clerk_a").post("/subjects/new/", {**data, "region": ""})
+    assert "所属区划为必填项，请选择。" in response.content.decode()
     html = client_as("clerk_a").get("/subjects/new/").content.decode()
     assert options_of(html, "region") == ['<option value="" selected>请选择区划</option>']
     assert "/regions/search/?levels=township,village,community" in html
