@@ -229,3 +229,23 @@ def option_count(html: str) -> int:
     import re
 
     return len(re.findall(r"<option[\s>]", html))
+
+
+def picker_choose(page, control: str, typed: str, wanted: str) -> list[str]:
+    """In a real browser, choose in a search-as-you-type picker (static/js/picker.js) with the keyboard
+    only: focus its input (`control`, e.g. "#id_subject-ts-control"), type, wait for the server's
+    answer, arrow down to the option reading `wanted`, Enter. Returns the options the search showed."""
+    page.focus(control)
+    page.keyboard.type(typed)
+    page.wait_for_timeout(400)  # the picker waits 250 ms after the last key before it asks the server
+    page.wait_for_selector(".ts-wrapper.focus:not(.loading)")
+    options = page.locator(".ts-dropdown .option")
+    options.filter(has_text=wanted).first.wait_for()
+    shown = options.all_inner_texts()
+    for _ in range(len(shown) + 1):
+        active = page.locator(".ts-dropdown .option.active")
+        if active.count() and wanted in active.inner_text():
+            break
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    return shown

@@ -5,26 +5,9 @@ dispute belongs to that subject. Keyboard only in the picker; nothing is fetched
 import pytest
 
 from disputes.models import Dispute
-from sanzero.testing import SCREENSHOTS, browser_login
+from sanzero.testing import SCREENSHOTS, browser_login, picker_choose
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def choose_with_keyboard(page, control: str, typed: str, wanted: str) -> list[str]:
-    """Focus the picker's input, type, arrow down to the option reading `wanted`, Enter. Returns the
-    options the search showed."""
-    page.focus(control)
-    page.keyboard.type(typed)
-    options = page.locator(".ts-dropdown .option")
-    options.filter(has_text=wanted).first.wait_for()
-    shown = options.all_inner_texts()
-    for _ in range(len(shown) + 1):
-        active = page.locator(".ts-dropdown .option.active")
-        if active.count() and wanted in active.inner_text():
-            break
-        page.keyboard.press("ArrowDown")
-    page.keyboard.press("Enter")
-    return shown
 
 
 def test_a_clerk_types_part_of_a_name_picks_the_subject_with_the_keyboard_and_saves(world, live_server, browser_page):
@@ -36,7 +19,7 @@ def test_a_clerk_types_part_of_a_name_picks_the_subject_with_the_keyboard_and_sa
     page.goto(f"{live_server.url}/disputes/new/")
     assert page.locator("select[name=subject] option").count() == 1  # the empty choice only
 
-    shown = choose_with_keyboard(page, "#id_subject-ts-control", "甲一", "甲一村超市")
+    shown = picker_choose(page, "#id_subject-ts-control", "甲一", "甲一村超市")
     # both subjects of 甲一村 match "甲一" (by name, and by their village's name); none of 乙镇
     assert any("甲一村超市" in s for s in shown) and not any("乙" in s for s in shown)
     page.screenshot(path=str(SCREENSHOTS / "dispute_picker_chosen.png"), full_page=True)
