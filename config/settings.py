@@ -199,6 +199,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
+    ("vendor/tom-select", NODE_MODULES / "tom-select" / "dist"),
 ]
 
 

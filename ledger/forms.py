@@ -3,12 +3,12 @@
 import datetime
 
 from django import forms
-from django.db.models import Q
-from django.forms.models import ModelChoiceIterator
+from django.urls import reverse_lazy
 from django.utils import timezone
 
-from sanzero.forms import VersionedFormMixin, date_widget  # noqa: F401 - the ledger forms import date_widget from here
-from units.models import Subject
+from sanzero.forms import PickerFieldMixin, PickerSelect, VersionedFormMixin, date_widget  # noqa: F401 - ledger forms import date_widget
+from units.forms import picker_errors, subject_choice_label
+from units.models import Subject, back_entry_start  # noqa: F401 - back_entry_start was defined here
 
 
 def not_in_future(day: datetime.date, label: str) -> datetime.date:
@@ -19,17 +19,10 @@ def not_in_future(day: datetime.date, label: str) -> datetime.date:
     return day
 
 
-def back_entry_start(today: datetime.date | None = None) -> datetime.date:
-    """The picker offers subjects that were in the campaign on or after this day (1 January of last
-    year): last year's assessment can still be completed. Older history comes by import_xlsx, which
-    checks any date against the subject's own period."""
-    today = today or timezone.localdate()
-    return datetime.date(today.year - 1, 1, 1)
-
-
-class SubjectSelect(forms.Select):
-    """Each option carries the subject's active period, so the form's script can grey out subjects
-    not in the campaign on the entry's date (the server checks the same rule on save)."""
+class SubjectSelect(PickerSelect):
+    """The subject picker (search-as-you-type over /subjects/search/). The selected option carries the
+    subject's active period, and so do the options the picker loads, so the form's script can warn
+    about a subject not in the campaign on the entry's date (the server checks the same rule on save)."""
 
     class Media:
         js = ["js/subject-period.js"]
@@ -45,31 +38,16 @@ class SubjectSelect(forms.Select):
         return option
 
 
-class _OfferedIterator(ModelChoiceIterator):
-    """Iterates the field's ``offered`` queryset (what the picker shows) instead of the queryset the
-    value is validated against (every subject in scope)."""
+class SubjectChoiceField(PickerFieldMixin, forms.ModelChoiceField):
+    """A subject in the user's scope (``queryset``), picked by searching; a forged id is a form error."""
 
-    def __init__(self, field):
-        super().__init__(field)
-        if getattr(field, "offered", None) is not None:
-            self.queryset = field.offered
-
-
-class SubjectChoiceField(forms.ModelChoiceField):
-    iterator = _OfferedIterator
-    widget = SubjectSelect
-
-    def __init__(self, *args, offered=None, **kwargs):
-        self.offered = offered
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", SubjectSelect(url=reverse_lazy("units:subject_search")))
+        kwargs.setdefault("error_messages", picker_errors(kwargs.get("label") or "创建主体", "创建主体"))
         super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj: Subject) -> str:
-        label = f"{obj.name}（{obj.region.name}）"
-        if obj.left_on:
-            label += f" · 已于{obj.left_on:%Y-%m-%d}退出"
-        elif obj.joined_on and obj.joined_on > timezone.localdate():
-            label += f" · {obj.joined_on:%Y-%m-%d}纳入"
-        return label
+        return subject_choice_label(obj)
 
 
 class LedgerFormMixin:
@@ -79,15 +57,10 @@ class LedgerFormMixin:
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        scoped = Subject.objects.for_user(user).select_related("region")
-        offered = scoped.filter(Q(left_on__isnull=True) | Q(left_on__gt=back_entry_start())).order_by(
-            "region__code", "name", "pk"
-        )
-        if self.instance.pk and self.instance.subject_id:
-            offered = offered | Subject.objects.filter(pk=self.instance.subject_id).select_related("region")
+        # validated against every subject in scope (one that left long ago may still get an entry of its
+        # period); the picker's search offers those not left before back_entry_start()
         self.fields["subject"] = SubjectChoiceField(
-            queryset=scoped,
-            offered=offered,
+            queryset=Subject.objects.for_user(user).select_related("region"),
             label="创建主体",
             empty_label="请选择创建主体",
             help_text="已退出创建的主体仍可登记其创建期内（纳入日期至退出日期前一天）的台账。",

@@ -33,6 +33,8 @@ from sanzero.views import (
     ScopedListView,
     ScopedMixin,
 )
+from units.filtersets import FILTER_REGION_LEVELS
+from units.forms import RegionPickForm
 from units.models import Region, Subject, active_q, parse_region_code
 
 from .exports import SUPERVISION_COLUMNS
@@ -530,7 +532,12 @@ class SupervisionView(ExportMixin, TemplateView):
                 "kind": request.GET.get("kind", ""),
                 "colour": request.GET.get("colour", ""),
                 "sort": request.GET.get("sort", "-days"),
-                "region_code": request.GET.get("region", ""),
+                "region_form": RegionPickForm(
+                    initial={"region": parse_region_code(request.GET.get("region")) or ""},
+                    user=request.user,
+                    levels=FILTER_REGION_LEVELS,
+                    css="form-select form-select-sm",
+                ),
                 "panels": supervision_panels(request.user),
                 "base_query": query.urlencode(),
                 "page_query": page_query,

@@ -15,7 +15,8 @@ from dashboards import selectors
 from dashboards.params import region_of
 from sanzero.scoping import user_scope
 from sanzero.xlsx.download import xlsx_response
-from units.models import LEVEL_RANK, Region, RegionLevel
+from units.forms import RegionPickForm
+from units.models import LEVEL_RANK, RegionLevel
 
 from .builder import REPORT_ROLES, ReportError, build_report, month_label, parse_month, report_filename
 
@@ -56,16 +57,16 @@ def index(request):
     if not month_value and months:
         month_value = f"{months[0]:%Y-%m}"
     levels = [level for level, rank in LEVEL_RANK.items() if rank <= PICKER_MAX_RANK]
-    choices = list(Region.objects.for_user(request.user).filter(level__in=levels).order_by("code"))
-    if region not in choices:
-        choices.insert(0, region)
+    region_form = RegionPickForm(
+        initial={"region": region.code}, user=request.user, levels=levels, label="区域", empty_label="请选择区域"
+    )
     return render(
         request,
         "reports/index.html",
         {
             "title": "报表",
             "region": region,
-            "regions": choices,
+            "region_form": region_form,
             "month_value": month_value,
             "error": error,
             "months": [{"value": f"{m:%Y-%m}", "label": month_label(m)} for m in months],

@@ -1,6 +1,11 @@
-"""Form pieces shared by every app: the optimistic-lock version field; the deadline settings form."""
+"""Form pieces shared by every app: the optimistic-lock version field, the search-as-you-type picker
+widget; the deadline settings form."""
+
+import copy
 
 from django import forms
+from django.db import models
+from django.forms.models import ModelChoiceIterator
 
 
 def date_widget():
@@ -31,6 +36,72 @@ class MaskedPersonalFieldsMixin:
 
     def kept_personal_value(self, name: str, value: str) -> str:
         return getattr(self.instance, name) if not value and name in getattr(self, "kept_personal", ()) else value
+
+
+class PickerSelect(forms.Select):
+    """A <select> that static/js/picker.js (Tom Select, from package.json) turns into a
+    search-as-you-type picker fed by a JSON endpoint (``url``; ``value_key`` names the item's key that
+    is the option value). Only the empty choice and the selected one are rendered, so a page carries
+    no long list, and a bound form that failed re-shows what was chosen. What is submitted is still
+    validated by the field against its scoped queryset."""
+
+    class Media:
+        js = ["vendor/tom-select/js/tom-select.complete.min.js", "js/picker.js"]
+
+    def __init__(self, *, url="", value_key="id", attrs=None):
+        super().__init__(attrs=attrs)
+        self.url = url
+        self.value_key = value_key
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        widget_attrs["data-picker-url"] = str(self.url)
+        widget_attrs["data-picker-value"] = self.value_key
+        widget_attrs.setdefault("data-placeholder", "输入名称、拼音首字母或代码查找")
+        return context
+
+    def optgroups(self, name, value, attrs=None):
+        full = self.choices
+        self.choices = _selected_choices(full, [v for v in value if v not in (None, "")])
+        try:
+            return super().optgroups(name, value, attrs)
+        finally:
+            self.choices = full
+
+
+def _selected_choices(choices, values: list):
+    """The empty choice and the chosen rows only, read from the field's (scoped) queryset: a forged or
+    out-of-scope value renders nothing."""
+    if not isinstance(choices, ModelChoiceIterator):
+        return [c for c in choices if c[0] in ("", None) or str(c[0]) in {str(v) for v in values}]
+    iterator = copy.copy(choices)
+    field = iterator.field
+    key = field.to_field_name or "pk"
+    picked = getattr(field, "picked", None)
+    if picked is not None and [str(field.prepare_value(picked))] == [str(v) for v in values]:
+        # the object the field has just validated: shown without a second query
+        return ([("", field.empty_label)] if field.empty_label is not None else []) + [iterator.choice(picked)]
+    meta = iterator.queryset.model._meta
+    model_field = meta.pk if key == "pk" else meta.get_field(key)
+    if isinstance(model_field, models.IntegerField):  # AutoField and BigAutoField too
+        values = [v for v in map(str, values) if v.isascii() and v.isdigit() and int(v) < 2**63]
+    else:
+        values = [str(v)[: model_field.max_length or 200] for v in values]
+    iterator.queryset = iterator.queryset.filter(**{f"{key}__in": values}) if values else iterator.queryset.none()
+    return list(iterator)
+
+
+class PickerFieldMixin:
+    """For a ModelChoiceField with a PickerSelect: keeps the object it validated (``picked``), so the
+    widget re-shows it without querying again."""
+
+    picked = None
+
+    def to_python(self, value):
+        obj = super().to_python(value)
+        self.picked = obj
+        return obj
 
 
 class VersionedFormMixin(forms.Form):

@@ -256,3 +256,57 @@ def widened(monkeypatch, target: Any, name: str, seconds: float = 0.3) -> Iterat
         yield
     finally:
         monkeypatch.setattr(target, name, real)
+
+
+# -- every page: for checks that must hold on all of them (the option count of the pickers) ---------------
+
+SKIPPED_PAGE_PREFIXES = ("/admin/", "/accounts/logout/", "/healthz")
+
+
+def parameterless_urls() -> list[str]:
+    """Every URL of the resolver that takes no argument (/, /subjects/, /disputes/new/...), admin and
+    logout aside: the pages a check over "every list page and form" walks. Add the edit pages yourself."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found: list[str] = []
+
+    def walk(patterns, prefix: str) -> None:
+        for p in patterns:
+            route = str(p.pattern)
+            if "<" in route or "(?P" in route:  # takes an argument
+                continue
+            path = prefix + route.lstrip("^").rstrip("$")
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, path)
+            elif isinstance(p, URLPattern):
+                found.append("/" + path)
+
+    walk(get_resolver().url_patterns, "")
+    return sorted({u for u in found if not u.startswith(SKIPPED_PAGE_PREFIXES)})
+
+
+def option_count(html: str) -> int:
+    """How many <option> elements a page carries."""
+    import re
+
+    return len(re.findall(r"<option[\s>]", html))
+
+
+def picker_choose(page, control: str, typed: str, wanted: str) -> list[str]:
+    """In a real browser, choose in a search-as-you-type picker (static/js/picker.js) with the keyboard
+    only: focus its input (`control`, e.g. "#id_subject-ts-control"), type, wait for the server's
+    answer, arrow down to the option reading `wanted`, Enter. Returns the options the search showed."""
+    page.focus(control)
+    page.keyboard.type(typed)
+    page.wait_for_timeout(400)  # the picker waits 250 ms after the last key before it asks the server
+    page.wait_for_selector(".ts-wrapper.focus:not(.loading)")
+    options = page.locator(".ts-dropdown .option")
+    options.filter(has_text=wanted).first.wait_for()
+    shown = options.all_inner_texts()
+    for _ in range(len(shown) + 1):
+        active = page.locator(".ts-dropdown .option.active")
+        if active.count() and wanted in active.inner_text():
+            break
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    return shown

@@ -103,7 +103,8 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     list_display = ("username", "full_name", "role", "department", "is_active", "last_login")
     list_filter = ("role", "is_active", "department")
     search_fields = ("username", "full_name")
-    filter_horizontal = ("scope_regions",)
+    # searched (Django admin's own autocomplete over RegionAdmin.search_fields), not every region listed
+    autocomplete_fields = ("scope_regions",)
     fieldsets = BaseUserAdmin.fieldsets + (
         ("三零系统", {"fields": ("full_name", "role", "scope_regions", "department")}),
     )

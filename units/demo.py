@@ -16,6 +16,7 @@ from sanzero.roles import Role
 from sanzero.validators import USCC_ALPHABET, USCC_WEIGHTS
 
 from .models import Category, Department, Region, RegionLevel, Subject
+from .pinyin import fill_initials
 from .services import user_create
 
 DEMO_PASSWORD = "Sanling@2026"
@@ -129,7 +130,7 @@ def _mobile(rng: random.Random) -> str:
 def build_regions(rng: random.Random) -> tuple[Region, list[Region], list[Region]]:
     county = Region(code=COUNTY_CODE, name=COUNTY_NAME, level=RegionLevel.COUNTY)
     county.full_clean()
-    bulk_create_with_history([county], Region, default_change_reason="演示数据")
+    bulk_create_with_history(fill_initials([county]), Region, default_change_reason="演示数据")
     county = Region.objects.get(code=COUNTY_CODE)
     townships = [
         Region(code=f"{COUNTY_CODE[:6]}{seg}000", name=name, level=RegionLevel.TOWNSHIP, parent=county)
@@ -137,7 +138,7 @@ def build_regions(rng: random.Random) -> tuple[Region, list[Region], list[Region
     ]
     for t in townships:
         t.full_clean()
-    bulk_create_with_history(townships, Region, default_change_reason="演示数据")
+    bulk_create_with_history(fill_initials(townships), Region, default_change_reason="演示数据")
     townships = list(Region.objects.filter(parent=county).order_by("code"))
     villages = []
     for t in townships:
@@ -159,7 +160,7 @@ def build_regions(rng: random.Random) -> tuple[Region, list[Region], list[Region
                     break
             used.add(name)
             villages.append(Region(code=f"{t.prefix}{200 + i:03d}", name=name, level=RegionLevel.VILLAGE, parent=t))
-    bulk_create_with_history(villages, Region, default_change_reason="演示数据")
+    bulk_create_with_history(fill_initials(villages), Region, default_change_reason="演示数据")
     villages = list(
         Region.objects.filter(
             level__in=[RegionLevel.VILLAGE, RegionLevel.COMMUNITY], code__startswith=county.prefix
@@ -246,7 +247,7 @@ def build_subjects(rng: random.Random, townships, villages, year: int, total: in
             left_on=left_on,
             left_reason="停业注销" if left_on else "",
         )
-    bulk_create_with_history(subjects, Subject, batch_size=1000, default_change_reason="演示数据")
+    bulk_create_with_history(fill_initials(subjects), Subject, batch_size=1000, default_change_reason="演示数据")
     return len(subjects)
 
 

@@ -90,6 +90,7 @@ class RegionSubtreeFilter(django_filters.ModelChoiceFilter):
 
     def __init__(self, *args, region_path: str = "region", **kwargs):
         kwargs.setdefault("queryset", Region.objects.none())
+        kwargs.setdefault("levels", FILTER_REGION_LEVELS)
         kwargs.setdefault("empty_label", "全部区划")
         kwargs.setdefault("to_field_name", "code")
         self.region_path = region_path

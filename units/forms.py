@@ -1,9 +1,10 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 
-from sanzero.forms import MaskedPersonalFieldsMixin, VersionedFormMixin, date_widget
+from sanzero.forms import MaskedPersonalFieldsMixin, PickerFieldMixin, PickerSelect, VersionedFormMixin, date_widget
 from sanzero.scoping import user_may
 from sanzero.validators import (
     credit_code_checksum_ok,
@@ -15,17 +16,62 @@ from sanzero.validators import (
     validate_phone,
 )
 
-from .models import LEVEL_RANK, Category, Department, Region, RegionLevel, Subject
+from .models import Category, Department, Region, RegionLevel, Subject
+from .selectors import region_paths
+
+OUT_OF_SCOPE = "所选{what}不在您的管辖范围内或已不存在，请重新选择。"
 
 
-class RegionChoiceField(forms.ModelChoiceField):
+def picker_errors(label: str, what: str) -> dict:
+    """A picker's messages: what is missing, and a forged or out-of-scope choice."""
+    return {"required": f"{label}为必填项，请选择。", "invalid_choice": OUT_OF_SCOPE.format(what=what)}
+
+
+def subject_choice_label(obj: Subject) -> str:
+    """How a subject reads in a picker: its name, its region, and its period when it is not current."""
+    label = f"{obj.name}（{obj.region.name}）"
+    if obj.left_on:
+        label += f" · 已于{obj.left_on:%Y-%m-%d}退出"
+    elif obj.joined_on and obj.joined_on > timezone.localdate():
+        label += f" · {obj.joined_on:%Y-%m-%d}纳入"
+    return label
+
+
+class RegionChoiceField(PickerFieldMixin, forms.ModelChoiceField):
+    """A region chosen with the search-as-you-type picker (/regions/search/, the levels given), shown
+    by its path 县/乡镇/村 so two 建设社区 are told apart; the value is checked against ``queryset``."""
+
+    def __init__(self, *args, levels=(), **kwargs):
+        url = reverse_lazy("units:region_search")
+        if levels:
+            url = f"{url}?levels={','.join(levels)}"
+        value_key = "code" if kwargs.get("to_field_name") == "code" else "id"
+        kwargs.setdefault("widget", PickerSelect(url=url, value_key=value_key))
+        kwargs.setdefault("error_messages", picker_errors(kwargs.get("label") or "区划", "区划"))
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj: Region) -> str:
-        depth = max(0, LEVEL_RANK[obj.level] - LEVEL_RANK[RegionLevel.COUNTY])
-        indent = "\u3000" * depth
-        return f"{indent}{obj.name}（{obj.code}）"
+        return region_paths([obj])[obj.pk]
 
 
 SUBJECT_REGION_LEVELS = (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE, RegionLevel.COMMUNITY)
+
+
+class RegionPickForm(forms.Form):
+    """The region picker of a page that takes ?region=<code> itself (督办, 报表): rendered with the
+    current code selected; the page's view still parses and scopes the code it is given."""
+
+    def __init__(self, *args, user, levels, label="区划", empty_label="全部区划", css="form-select", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"] = RegionChoiceField(
+            queryset=Region.objects.for_user(user).filter(level__in=levels),
+            to_field_name="code",
+            levels=levels,
+            label=label,
+            empty_label=empty_label,
+            required=False,
+        )
+        self.fields["region"].widget.attrs["class"] = css
 
 
 class ScopedRegionChoiceField(RegionChoiceField):
@@ -36,7 +82,7 @@ class ScopedRegionChoiceField(RegionChoiceField):
         if not user_may(user, action_model, action):
             qs = qs.none()
         kwargs.setdefault("empty_label", "请选择区划")
-        super().__init__(queryset=qs, **kwargs)
+        super().__init__(queryset=qs, levels=levels, **kwargs)
 
 
 class SubjectForm(MaskedPersonalFieldsMixin, VersionedFormMixin, forms.ModelForm):

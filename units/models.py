@@ -14,6 +14,8 @@ from simple_history.models import HistoricalRecords
 from sanzero.fields import BlindIndexField, EncryptedCharField, PersonalDataModel
 from sanzero.scoping import ScopedQuerySet
 
+from .pinyin import INITIALS_MAX_LENGTH, name_initials
+
 
 class RegionLevel(models.TextChoices):
     PROVINCE = "province", "省"
@@ -97,12 +99,23 @@ def region_code_errors(code: str, level: str, parent: Region | None) -> dict[str
     return errors
 
 
+class InitialsMixin:
+    """Keeps ``name_initials`` (pinyin initials of ``name``, for the pickers' search) in step with the name."""
+
+    def save(self, *args, **kwargs):
+        self.name_initials = name_initials(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_initials"}
+        super().save(*args, **kwargs)
+
+
 class RegionQuerySet(ScopedQuerySet):
     def subtree(self, region: Region):
         return self.filter(code__startswith=region.prefix)
 
 
-class Region(models.Model):
+class Region(InitialsMixin, models.Model):
     """A node of the division tree. A subtree is every code starting with the node's prefix."""
 
     scope_region_path = ""
@@ -110,6 +123,7 @@ class Region(models.Model):
 
     code = models.CharField("区划代码", max_length=15, unique=True)
     name = models.CharField("名称", max_length=60)
+    name_initials = models.CharField("名称拼音首字母", max_length=INITIALS_MAX_LENGTH, blank=True, editable=False)
     level = models.CharField("层级", max_length=12, choices=RegionLevel.choices)
     parent = models.ForeignKey(
         "self",
@@ -119,7 +133,7 @@ class Region(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["name_initials"])
 
     objects = RegionQuerySet.as_manager()
 
@@ -130,6 +144,7 @@ class Region(models.Model):
         indexes = [
             models.Index(fields=["parent", "code"], name="region_parent_code"),
             models.Index(fields=["code"], name="region_code_like", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["name_initials"], name="region_initials_like", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self) -> str:
@@ -206,9 +221,21 @@ def active_q(day: datetime.date, prefix: str = "") -> Q:
     )
 
 
+def back_entry_start(today: datetime.date | None = None) -> datetime.date:
+    """A ledger form offers subjects that were in the campaign on or after this day (1 January of last
+    year): last year's assessment can still be completed. Older history comes by import_xlsx, which
+    checks any date against the subject's own period."""
+    today = today or timezone.localdate()
+    return datetime.date(today.year - 1, 1, 1)
+
+
 class SubjectQuerySet(ScopedQuerySet):
     def active_on(self, day: datetime.date):
         return self.filter(active_q(day))
+
+    def offered_for_entry(self):
+        """The subjects a ledger form offers: not left before back_entry_start()."""
+        return self.filter(Q(left_on__isnull=True) | Q(left_on__gt=back_entry_start()))
 
     def active(self):
         return self.active_on(timezone.localdate())
@@ -217,13 +244,14 @@ class SubjectQuerySet(ScopedQuerySet):
         return self.filter(region__code__startswith=region.prefix)
 
 
-class Subject(PersonalDataModel, models.Model):
+class Subject(InitialsMixin, PersonalDataModel, models.Model):
     """创建主体: a village, community, enterprise, school... assessed on the three zeros."""
 
     scope_region_path = "region"
     scope_department_path = "department"
 
     name = models.CharField("主体名称", max_length=100)
+    name_initials = models.CharField("名称拼音首字母", max_length=INITIALS_MAX_LENGTH, blank=True, editable=False)
     category = models.ForeignKey(Category, verbose_name="主体类别", on_delete=models.PROTECT)
     region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="subjects")
     department = models.ForeignKey(
@@ -255,7 +283,9 @@ class Subject(PersonalDataModel, models.Model):
     version = models.PositiveIntegerField("版本", default=1, editable=False)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at", "created_at", "village_region", "phone_hash"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "created_at", "village_region", "phone_hash", "name_initials"]
+    )
 
     objects = SubjectQuerySet.as_manager()
 
@@ -280,6 +310,7 @@ class Subject(PersonalDataModel, models.Model):
             models.Index(fields=["category", "region"], name="subject_category_region"),
             models.Index(fields=["department", "region"], name="subject_department_region"),
             models.Index(fields=["credit_code"], name="subject_credit_code"),
+            models.Index(fields=["name_initials"], name="subject_initials_like", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["left_on"], name="subject_left_on"),
         ]
 

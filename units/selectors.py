@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from .models import LEVEL_PREFIX_LENGTH, Region, Subject, TargetGroup, active_q
+from .models import LEVEL_PREFIX_LENGTH, LEVEL_RANK, Region, RegionLevel, Subject, TargetGroup, active_q
 
 
 def subject_list(qs):
@@ -105,3 +108,109 @@ def home_page(*, user) -> dict:
         "tasks": home_tasks(user) if region else [],
         "unread": notification_unread_count(user=user),
     }
+
+
+# -- the pickers' search (units.views.subject_search / region_search) --------------------------------
+
+PICKER_PAGE_SIZE = 20
+PICKER_MAX_PAGE = 500  # 10,000 rows deep: further than anyone scrolls; narrow the search instead
+PICKER_MAX_QUERY = 50
+PICKER_MAX_TERMS = 4
+
+
+@dataclass(frozen=True)
+class PickerPage:
+    rows: list
+    page: int
+    more: bool
+
+
+def picker_terms(raw) -> list[str]:
+    """The search words: whitespace-separated (full-width space too), at most 4, the query cut at 50 characters."""
+    text = str(raw or "").replace("\x00", "")[:PICKER_MAX_QUERY]
+    return text.split()[:PICKER_MAX_TERMS]
+
+
+def picker_page_number(raw) -> int:
+    """?page= as a page number: anything but 1..500 is page 1, never a 500."""
+    text = str(raw or "")
+    return int(text) if text.isascii() and text.isdigit() and 1 <= int(text) <= PICKER_MAX_PAGE else 1
+
+
+def _term_q(term: str, *, name: str, initials: str, code: str, credit_code: str | None = None) -> Q:
+    """One search word: part of the name, the start of the pinyin initials, of the division code
+    (digits) or of the 统一社会信用代码."""
+    q = Q(**{f"{name}__icontains": term})
+    plain = term.lower()
+    if plain.isascii() and plain.isalnum():
+        q |= Q(**{f"{initials}__startswith": plain})
+        if plain.isdigit():
+            q |= Q(**{f"{code}__startswith": plain})
+        if credit_code:
+            q |= Q(**{f"{credit_code}__startswith": term.upper()})
+    return q
+
+
+def _name_hits_first(qs, terms: list[str], *order):
+    """Rows whose own name holds the first word before those found by code, initials or their region's
+    name (typing 建设 lists 建设路小学 before the shops of 建设社区); then a stable order for paging."""
+    if not terms:
+        return qs.order_by(*order)
+    hit = Case(When(name__icontains=terms[0], then=Value(0)), default=Value(1), output_field=IntegerField())
+    return qs.annotate(name_hit=hit).order_by("name_hit", *order)
+
+
+def _page(qs, page: int) -> PickerPage:
+    start = (page - 1) * PICKER_PAGE_SIZE
+    rows = list(qs[start : start + PICKER_PAGE_SIZE + 1])  # one more row says whether there is a next page
+    return PickerPage(rows[:PICKER_PAGE_SIZE], page, len(rows) > PICKER_PAGE_SIZE)
+
+
+def subject_search(*, user, q="", page=1) -> PickerPage:
+    """Subjects a ledger form may be given, in the user's scope (for_user), matching every search word
+    by name, pinyin initials, credit code or division code, or by the name of their region."""
+    qs = Subject.objects.for_user(user).offered_for_entry().select_related("region")
+    terms = picker_terms(q)
+    for term in terms:
+        qs = qs.filter(
+            _term_q(term, name="name", initials="name_initials", code="region__code", credit_code="credit_code")
+            | Q(region__name__icontains=term)
+        )
+    return _page(_name_hits_first(qs, terms, "region__code", "name", "pk"), picker_page_number(page))
+
+
+def picker_levels(raw) -> tuple[str, ...]:
+    """?levels=township,village as region levels; unknown words are ignored, none known means every level."""
+    wanted = [w for w in str(raw or "").split(",")[:10] if w in RegionLevel.values]
+    return tuple(wanted) or tuple(RegionLevel.values)
+
+
+def region_search(*, user, q="", levels=(), page=1) -> PickerPage:
+    """Regions in the user's scope of the given levels, matching every search word by name, pinyin
+    initials or division code prefix, or by the name of the region above."""
+    qs = Region.objects.for_user(user).filter(level__in=levels or RegionLevel.values)
+    terms = picker_terms(q)
+    for term in terms:
+        qs = qs.filter(
+            _term_q(term, name="name", initials="name_initials", code="code") | Q(parent__name__icontains=term)
+        )
+    return _page(_name_hits_first(qs, terms, "code"), picker_page_number(page))
+
+
+def region_paths(regions: Iterable[Region]) -> dict[int, str]:
+    """Each region's path from its county down, "示范县/城关镇/建设社区" (from the root for a region
+    above a county), so two 建设社区 of different townships are told apart. One query for any number."""
+    regions = list(regions)
+    codes = set().union(*(r.ancestor_codes() for r in regions)) if regions else set()
+    names = {
+        code: (name, level)
+        for code, name, level in Region.objects.filter(code__in=codes).values_list("code", "name", "level")
+    }
+    county_rank = LEVEL_RANK[RegionLevel.COUNTY]
+    paths = {}
+    for region in regions:
+        top = min(county_rank, LEVEL_RANK[region.level])
+        above = sorted((names[c] for c in region.ancestor_codes() if c in names), key=lambda nl: LEVEL_RANK[nl[1]])
+        parts = [name for name, level in above if LEVEL_RANK[level] >= top]
+        paths[region.pk] = "/".join([*parts, region.name])
+    return paths

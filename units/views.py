@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -20,7 +20,7 @@ from sanzero.views import (
 from . import selectors, services
 from .exports import SUBJECT_COLUMNS
 from .filtersets import SubjectFilterSet
-from .forms import DeregisterForm, SubjectForm
+from .forms import DeregisterForm, SubjectForm, subject_choice_label
 from .models import Region, Subject, parse_region_code
 from .tables import SubjectTable
 
@@ -144,6 +144,57 @@ def region_browse(request, code=None):
         "audit": audit_trail(region, limit=10) if user.is_admin_role else [],
     }
     return render(request, "units/region_detail.html", context)
+
+
+def _picker_response(request, page, items: list[dict]) -> JsonResponse:
+    """The pickers' JSON: {"results": [...], "more": bool, "next": the URL of the next page or null}."""
+    next_url = None
+    if page.more:
+        query = request.GET.copy()
+        query["page"] = str(page.page + 1)
+        next_url = f"{request.path}?{query.urlencode()}"
+    return JsonResponse({"results": items, "more": page.more, "next": next_url})
+
+
+@login_required
+def subject_search(request):
+    """Search-as-you-type for the ledger forms' subject picker: the user's scope only, 20 a page."""
+    page = selectors.subject_search(user=request.user, q=request.GET.get("q", ""), page=request.GET.get("page"))
+    paths = selectors.region_paths(s.region for s in page.rows)
+    items = [
+        {
+            "id": s.pk,
+            "text": subject_choice_label(s),
+            "name": s.name,
+            "detail": " · ".join(filter(None, [paths[s.region_id], s.credit_code])),
+            "joined": s.joined_on.isoformat() if s.joined_on else "",
+            "left": s.left_on.isoformat() if s.left_on else "",
+        }
+        for s in page.rows
+    ]
+    return _picker_response(request, page, items)
+
+
+@login_required
+def region_search(request):
+    """Search-as-you-type for region pickers (forms and list filters): the user's scope, with paths."""
+    page = selectors.region_search(
+        user=request.user,
+        q=request.GET.get("q", ""),
+        levels=selectors.picker_levels(request.GET.get("levels")),
+        page=request.GET.get("page"),
+    )
+    paths = selectors.region_paths(page.rows)
+    items = [
+        {
+            "id": r.pk,
+            "code": r.code,
+            "text": paths[r.pk],
+            "detail": f"{r.get_level_display()} · {r.code}",
+        }
+        for r in page.rows
+    ]
+    return _picker_response(request, page, items)
 
 
 def home(request):

@@ -16,7 +16,7 @@ class TestCaseViews(LedgerViewTests):
     model = PoliceCase
     workflow = CASE_WORKFLOW
     sheet = "cases"
-    list_queries = 7
+    list_queries = 6
 
     def make(self, world, subject, user="clerk_a"):
         return services.police_case_create(

@@ -45,12 +45,13 @@ def ledger_tables_in(sqls):
     return sorted({t for sql in sqls for t in re.findall(pattern, sql)})
 
 
+# each page's header has a region picker showing the region's path 县/乡镇: one query for its ancestors
 @pytest.mark.parametrize(
     "url,pinned",
     [
-        ("/dashboard/?month=2026-03", 13),
-        ("/dashboard/ranking/?month=2026-03", 8),
-        ("/dashboard/subjects/?month=2026-03&period=month", 9),
+        ("/dashboard/?month=2026-03", 14),
+        ("/dashboard/ranking/?month=2026-03", 9),
+        ("/dashboard/subjects/?month=2026-03&period=month", 10),
     ],
 )
 def test_dashboard_pages_read_only_snapshot_tables_with_pinned_query_counts(computed, client_as, url, pinned):

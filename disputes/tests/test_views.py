@@ -16,7 +16,7 @@ class TestDisputeViews(LedgerViewTests, PersonalDataViewTests):
     model = Dispute
     workflow = DISPUTE_WORKFLOW
     sheet = "disputes"
-    list_queries = 9
+    list_queries = 8
     personal = (("parties", "张三、李小四", "张*、李**"),)
 
     def make(self, world, subject, user="clerk_a"):

@@ -16,7 +16,7 @@ class TestHazardViews(LedgerViewTests):
     model = Hazard
     workflow = HAZARD_WORKFLOW
     sheet = "hazards"
-    list_queries = 8
+    list_queries = 7
 
     def make(self, world, subject, user="clerk_a"):
         return services.hazard_create(
@@ -66,7 +66,7 @@ class TestAccidentViews(LedgerViewTests):
     model = Accident
     workflow = ACCIDENT_WORKFLOW
     sheet = "accidents"
-    list_queries = 8
+    list_queries = 7
 
     def make(self, world, subject, user="clerk_a"):
         return services.accident_create(

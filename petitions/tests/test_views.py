@@ -16,7 +16,7 @@ class TestPetitionViews(LedgerViewTests, PersonalDataViewTests):
     model = Petition
     workflow = PETITION_WORKFLOW
     sheet = "petitions"
-    list_queries = 8
+    list_queries = 7
     personal = (("id_number", "11010519491231002X", "110105********002X"), ("phone", "13812341234", "138****1234"))
 
     def make(self, world, subject, user="clerk_a"):

@@ -17,7 +17,7 @@ class TestKeyPlaceViews(LedgerViewTests, PersonalDataViewTests):
     model = KeyPlace
     workflow = PLACE_WORKFLOW
     sheet = "places"
-    list_queries = 8
+    list_queries = 7
     personal = (("phone", "13912345678", "139****5678"),)
 
     def make(self, world, subject, user="clerk_a"):

@@ -51,9 +51,12 @@ def _dispute_post(subject, day: str, summary="拖欠货款") -> dict:
 def test_a_clerk_records_last_weeks_dispute_of_a_subject_that_closed_yesterday(world, client_as, closed_shop):
     client = client_as("clerk_a")
     form = client.get("/disputes/new/").content.decode()
-    assert f'value="{closed_shop.pk}"' in form and "已于2026-12-01退出" in form
-    assert 'data-left="2026-12-01"' in form and 'data-joined="2025-03-01"' in form
-    assert "js/subject-period.js" in form
+    assert 'data-picker-url="/subjects/search/"' in form and "js/subject-period.js" in form
+    # the form's subject picker offers it, with its period (for subject-period.js)
+    offered = client.get("/subjects/search/?q=甲一村超市").json()["results"]
+    assert [(o["id"], o["text"], o["joined"], o["left"]) for o in offered] == [
+        (closed_shop.pk, "甲一村超市（甲一村） · 已于2026-12-01退出", "2025-03-01", "2026-12-01")
+    ]
 
     response = client.post("/disputes/new/", _dispute_post(closed_shop, "2026-11-25"))
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -68,6 +71,8 @@ def test_an_entry_dated_outside_the_period_names_the_subjects_dates(world, clien
     text = response.content.decode()
     assert f"登记日期{day}不在“甲一村超市”的创建期内（纳入日期2025-03-01，退出日期2026-12-01）" in text
     assert text.count("不在“甲一村超市”的创建期内") == 1
+    # the re-shown choice keeps its period, for the form's script
+    assert f'<option value="{closed_shop.pk}" selected data-joined="2025-03-01" data-left="2026-12-01">' in text
     assert not Dispute.objects.filter(summary="拖欠货款").exists()
 
 
@@ -127,7 +132,8 @@ def test_moving_an_entry_out_of_its_subjects_period_is_refused_on_edit(world, cl
 )
 def test_every_ledger_accepts_back_entry_for_a_closed_subject(world, client_as, closed_shop, url, post, model):
     form = client_as("clerk_a").get(url).content.decode()
-    assert "已于2026-12-01退出" in form
+    assert 'data-picker-url="/subjects/search/"' in form
+    assert "已于2026-12-01退出" in client_as("clerk_a").get("/subjects/search/?q=超市").json()["results"][0]["text"]
     response = client_as("clerk_a").post(url, {"subject": closed_shop.pk, "version": "", **post})
     assert response.status_code == 302, response.context["form"].errors
     assert model.objects.get(subject=closed_shop)

@@ -6,7 +6,7 @@ machine (Bootstrap, icons and htmx are served locally).
 
 import pytest
 
-from sanzero.testing import SCREENSHOTS, browser_login
+from sanzero.testing import SCREENSHOTS, browser_login, picker_choose
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -38,7 +38,9 @@ def test_clerk_logs_in_lists_subjects_and_sees_form_errors(world, live_server, b
     page.goto(f"{live_server.url}/subjects/new/")
     page.fill("#id_name", "甲镇测试超市")
     page.select_option("#id_category", label="企业")
-    page.select_option("#id_region", value=str(world.village_a.pk))
+    # the region picker: type part of the name, take the match with Enter (search-as-you-type)
+    picker_choose(page, "#id_region-ts-control", "甲一", "测试县/甲镇/甲一村")
+    assert page.locator("#id_region").input_value() == str(world.village_a.pk)
     page.fill("#id_phone", "12345")
     page.fill("#id_credit_code", "91350100M000100Y44")
     page.click("main button[type=submit]")

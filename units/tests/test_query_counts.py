@@ -17,11 +17,13 @@ from django.test import Client
 from sanzero.testing import queries_of
 from units.models import Category, Subject
 
-# Every list request: session, user, the user's scope regions, COUNT, the filter form's region,
-# category and department choices, the page of rows (select_related: one query for any page size).
-LIST_QUERIES = 8
-# Choosing a region and a category in the filter: one lookup each to validate the choice.
-LIST_QUERIES_WITH_REGION_AND_CATEGORY = LIST_QUERIES + 2
+# Every list request: session, user, the user's scope regions, COUNT, the filter form's category and
+# department choices, the page of rows (select_related: one query for any page size). The region
+# filter is a search-as-you-type picker: it no longer loads every region of the scope.
+LIST_QUERIES = 7
+# Choosing a region and a category in the filter: one lookup each to validate the choice, and the
+# chosen region's path (县/乡镇/村) for the picker to show it.
+LIST_QUERIES_WITH_REGION_AND_CATEGORY = LIST_QUERIES + 3
 # Nothing matches: COUNT is 0, so there is no page of rows to fetch.
 LIST_QUERIES_EMPTY = LIST_QUERIES - 1
 # Subject page: session, user, scope, the subject, audit (history + one per FK kind), ledger sections
