@@ -29,7 +29,7 @@ from dashboards import compute
 from disputes.models import Dispute
 from hazards.models import Hazard
 from hazards.workflow import RECTIFIER_MAY_NOT_ACCEPT
-from sanzero.testing import SCREENSHOTS, browser_login
+from sanzero.testing import SCREENSHOTS, browser_login, picker_choose
 from units.models import Subject
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -89,7 +89,7 @@ def clerk_records_everything(page, base: str, world) -> dict[str, int]:
     page.goto(f"{base}/subjects/new/")
     page.fill("#id_name", NEW_SUBJECT)
     page.select_option("#id_category", label="企业")
-    page.select_option("#id_region", value=str(world.village_a.pk))
+    picker_choose(page, "#id_region-ts-control", "甲一", "测试县/甲镇/甲一村")
     page.fill("#id_responsible_person", "赵六")
     page.fill("#id_phone", "13800138001")
     submit(page)
@@ -98,7 +98,7 @@ def clerk_records_everything(page, base: str, world) -> dict[str, int]:
     shot(page, "a1_subject")
 
     page.goto(f"{base}/disputes/new/")
-    page.select_option("#id_subject", value=str(subject_id))
+    picker_choose(page, "#id_subject-ts-control", "旅程", NEW_SUBJECT)
     page.fill("#id_found_on", "2026-03-05")
     page.select_option("#id_category", label="邻里纠纷")
     page.select_option("#id_source", label="网格排查")
@@ -119,7 +119,7 @@ def clerk_records_everything(page, base: str, world) -> dict[str, int]:
     shot(page, "a2_dispute_resolved")
 
     page.goto(f"{base}/hazards/new/")
-    page.select_option("#id_subject", value=str(subject_id))
+    picker_choose(page, "#id_subject-ts-control", "旅程", NEW_SUBJECT)
     page.fill("#id_found_on", "2026-03-06")
     page.select_option("#id_category", label="消防")
     page.select_option("#id_level", label="一般")
@@ -137,7 +137,7 @@ def clerk_records_everything(page, base: str, world) -> dict[str, int]:
     shot(page, "a3_hazard_awaiting")
 
     page.goto(f"{base}/cases/new/")
-    page.select_option("#id_subject", value=str(subject_id))
+    picker_choose(page, "#id_subject-ts-control", "旅程", NEW_SUBJECT)
     page.fill("#id_occurred_on", "2026-03-08")
     page.select_option("#id_kind", label="刑事")
     page.fill("#id_cause", CASE_CAUSE)
@@ -202,12 +202,12 @@ def county_recomputes_and_reports(page, base: str, world, ids: dict[str, int]) -
     page.wait_for_load_state("networkidle")
     overall = card_of(page, "全部")
     text = overall.inner_text()
-    assert "87.5%" in text and "达标 7 / 8" in text and "不达标 1" in text, text
+    assert "87.5%" in text and "达标 7 / 8" in text and "查看未达标主体（1）" in text, text
     unit = card_of(page, "单位(企业)").inner_text()
     assert "达标 4 / 5" in unit, unit
     shot(page, "b2_dashboard_after")
 
-    overall.locator("a:has-text('不达标 1')").click()
+    overall.locator("a:has-text('查看未达标主体（1）')").first.click()  # 年度累计
     page.wait_for_load_state("networkidle")
     rows = page.locator("table tbody tr")
     assert rows.count() == 1 and NEW_SUBJECT in rows.first.inner_text(), body(page)[:800]
@@ -219,7 +219,7 @@ def county_recomputes_and_reports(page, base: str, world, ids: dict[str, int]) -
     assert CASE_CAUSE in body(page) or "刑事" in body(page), body(page)[:800]
 
     page.goto(f"{base}/reports/")
-    page.select_option("#report-region", value=world.county.code)
+    picker_choose(page, "#id_region-ts-control", "测试县", "测试县")
     page.fill("#report-month", "2026-03")
     with page.expect_download() as download:
         page.click("button:has-text('下载报表')")

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from ledger.models import Attachment
-from sanzero.testing import SCREENSHOTS, browser_login
+from sanzero.testing import SCREENSHOTS, browser_login, picker_choose
 
 from .attachment_files import PDF, image_bytes
 
@@ -27,7 +27,7 @@ def test_a_grid_worker_records_a_hazard_with_a_photo_on_a_phone(world, live_serv
     assert photo_input.get_attribute("accept") == "image/*"
     # the form fits the phone: nothing wider than the screen
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    page.select_option("#id_subject", value=str(world.shop_a.pk))
+    picker_choose(page, "#id_subject-ts-control", "甲一", "甲一村超市")
     page.fill("#id_found_on", timezone.localdate().isoformat())
     page.select_option("#id_category", label="消防")
     page.fill("#id_description", "仓库灭火器过期，通道堆放杂物")

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from disputes.models import Dispute
-from sanzero.testing import SCREENSHOTS, browser_login
+from sanzero.testing import SCREENSHOTS, browser_login, picker_choose
 from sanzero.tests.helpers import add_entry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -39,7 +39,7 @@ def test_a_grid_worker_records_a_dispute_on_a_phone_and_finds_it_in_the_list(wor
 
     page.goto(f"{live_server.url}/disputes/new/")
     assert scroll_width(page) <= 390
-    page.select_option("select[name=subject]", str(world.shop_a.pk))
+    picker_choose(page, "#id_subject-ts-control", "甲一", "甲一村超市")
     page.fill("input[name=found_on]", timezone.localdate().isoformat())
     page.select_option("select[name=category]", "邻里纠纷")
     page.locator("input[name=people_count]").focus()
