@@ -229,3 +229,18 @@ def test_a_step_the_role_may_not_take_is_403_before_its_form_is_read(world, clie
     for data in ({}, {"version": case.version}):
         response = client.post(f"/cases/{case.pk}/do/close/", data)
         assert response.status_code == 403 and "您的角色不能执行" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("/disputes/", {"per_page": LONG}),
+        ("/subjects/search/", {"page": LONG}),
+        ("/regions/search/", {"page": LONG}),
+        ("/disputes/", {"region": "\x00"}),  # the region picker's selected option (PostgreSQL refused the NUL)
+        ("/disputes/", {"region": "2026\x00"}),
+    ],
+)
+def test_a_page_size_a_picker_page_or_a_picked_code_that_cannot_be_one_is_no_500(world, client_as, url, params):
+    response = client_as("county").get(url, params)
+    assert response.status_code == 200, (url, params)
