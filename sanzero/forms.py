@@ -7,6 +7,8 @@ from django import forms
 from django.db import models
 from django.forms.models import ModelChoiceIterator
 
+from .validators import parse_bounded_int
+
 
 def date_widget():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -85,9 +87,10 @@ def _selected_choices(choices, values: list):
     meta = iterator.queryset.model._meta
     model_field = meta.pk if key == "pk" else meta.get_field(key)
     if isinstance(model_field, models.IntegerField):  # AutoField and BigAutoField too
-        values = [v for v in map(str, values) if v.isascii() and v.isdigit() and int(v) < 2**63]
+        values = [n for n in (parse_bounded_int(str(v)) for v in values) if n is not None]
     else:
-        values = [str(v)[: model_field.max_length or 200] for v in values]
+        # a NUL byte matches no row, and PostgreSQL refuses it in a query (a 500): dropped, as a forged id
+        values = [str(v)[: model_field.max_length or 200] for v in values if "\x00" not in str(v)]
     iterator.queryset = iterator.queryset.filter(**{f"{key}__in": values}) if values else iterator.queryset.none()
     return list(iterator)
 

@@ -27,6 +27,7 @@ from .exporting.mixins import ExportMixin
 from .privacy import personal_data_reveal
 from .scoping import user_may
 from .services import ConflictError, ServiceError, create_once, form_token_of
+from .validators import parse_bounded_int
 
 
 class ScopedMixin:
@@ -137,7 +138,9 @@ class RememberedFiltersMixin:
             values = [v for v in data.getlist(key) if v != ""][:20]
             if key == "per_page" and values != [str(settings.PAGE_SIZE)]:
                 # a size the pager offers is remembered; the default and anything else (-1) are not
-                values = [v for v in values if v.isascii() and v.isdigit() and int(v) in settings.PAGE_SIZES][:1]
+                values = [
+                    v for v in values if parse_bounded_int(v, high=max(settings.PAGE_SIZES)) in settings.PAGE_SIZES
+                ][:1]
                 if values == [str(settings.PAGE_SIZE)]:
                     values = []
             elif key == "per_page":
@@ -155,8 +158,9 @@ class RememberedFiltersMixin:
         if not set(data) <= keys:
             return False
         per_page = data.get("per_page")
-        if per_page is not None and (
-            not per_page.isascii() or not per_page.isdigit() or int(per_page) not in settings.PAGE_SIZES
+        if (
+            per_page is not None
+            and parse_bounded_int(per_page, high=max(settings.PAGE_SIZES)) not in settings.PAGE_SIZES
         ):
             return False
         return filterset.is_valid()

@@ -9,6 +9,8 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from sanzero.validators import parse_bounded_int
+
 from .models import LEVEL_PREFIX_LENGTH, LEVEL_RANK, Region, RegionLevel, Subject, TargetGroup, active_q
 
 
@@ -133,8 +135,7 @@ def picker_terms(raw) -> list[str]:
 
 def picker_page_number(raw) -> int:
     """?page= as a page number: anything but 1..500 is page 1, never a 500."""
-    text = str(raw or "")
-    return int(text) if text.isascii() and text.isdigit() and 1 <= int(text) <= PICKER_MAX_PAGE else 1
+    return parse_bounded_int(raw, low=1, high=PICKER_MAX_PAGE) or 1
 
 
 def _term_q(term: str, *, name: str, initials: str, code: str, credit_code: str | None = None) -> Q:

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from sanzero.audit import audit_trail
 from sanzero.holidays.selectors import holiday_notice, this_and_next_year
@@ -157,6 +158,7 @@ def _picker_response(request, page, items: list[dict]) -> JsonResponse:
 
 
 @login_required
+@require_GET
 def subject_search(request):
     """Search-as-you-type for the ledger forms' subject picker: the user's scope only, 20 a page."""
     page = selectors.subject_search(user=request.user, q=request.GET.get("q", ""), page=request.GET.get("page"))
@@ -176,6 +178,7 @@ def subject_search(request):
 
 
 @login_required
+@require_GET
 def region_search(request):
     """Search-as-you-type for region pickers (forms and list filters): the user's scope, with paths."""
     page = selectors.region_search(

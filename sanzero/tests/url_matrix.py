@@ -58,7 +58,8 @@ class Expect:
         table are compared.
     kwargs: name of a ProbeObjects attribute that gives the URL's kwargs (a dict or a list of dicts,
         one probe per dict); None for a URL without arguments.
-    query: GET parameters of the probe (a foreign region code, say).
+    query: GET parameters of the probe (a foreign region code, say), or the name of a ProbeObjects
+        attribute that gives them (ids of fixture objects).
     htmx: what a GET with the HX-Request header answers (the htmx partial), when the view has one.
     why: one line for a status a reader might not expect.
     """
@@ -66,7 +67,7 @@ class Expect:
     statuses: str
     post: str
     kwargs: str | None = None
-    query: dict | None = None
+    query: dict | str | None = None
     htmx: str | None = None
     writes: tuple[str, ...] = ()
     why: str = ""
@@ -116,11 +117,41 @@ class ProbeObjects:
     school_hazard: dict
     school_petition: dict
     notification_url: str  # an overdue notice of 甲镇
+    hazard_selection: dict  # ?id= of 批量验收: 甲镇's hazard (open, not awaiting acceptance)
+    school_hazard_selection: dict  # ?id= of 批量验收: the school's hazard (教育局's)
+    # {"pk": entry, "aid": attachment}: a PNG on each of 甲镇's entries above, uploaded by clerk_a
+    dispute_attachment: dict
+    hazard_attachment: dict
+    accident_attachment: dict
+    petition_attachment: dict
+    case_attachment: dict
+    place_attachment: dict
 
 
 def _transitions(entry, workflow) -> dict[str, dict]:
     """{step name: the kwargs of its URL} for every step of the entry's workflow."""
     return {t.name: {"pk": entry.pk, "name": t.name} for t in workflow.transitions}
+
+
+def _tiny_png() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (4, 4), (200, 30, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _attachment(actor, entry) -> dict:
+    """A PNG attached to the entry through the service (checked, thumbnailed, audited): the URL's kwargs."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ledger.services import attachment_add
+
+    upload = SimpleUploadedFile("现场照片.png", _tiny_png(), content_type="image/png")
+    attachment = attachment_add(actor=actor, entry=entry, upload=upload, kind="other")
+    return {"pk": entry.pk, "aid": attachment.pk}
 
 
 def probe_objects(world) -> ProbeObjects:
@@ -270,6 +301,14 @@ def probe_objects(world) -> ProbeObjects:
         school_hazard={"pk": school_hazard.pk},
         school_petition={"pk": school_petition.pk},
         notification_url=dispute.get_absolute_url(),
+        hazard_selection={"id": [hazard.pk]},
+        school_hazard_selection={"id": [school_hazard.pk]},
+        dispute_attachment=_attachment(clerk, dispute),
+        hazard_attachment=_attachment(clerk, hazard),
+        accident_attachment=_attachment(clerk, accident),
+        petition_attachment=_attachment(clerk, petition),
+        case_attachment=_attachment(clerk, case),
+        place_attachment=_attachment(clerk, place),
     )
 
 
@@ -282,6 +321,13 @@ def kwargs_list(objects: ProbeObjects, expect: Expect) -> list[dict]:
     if steps:
         return [value[step] for step in steps.split(",")]
     return value if isinstance(value, list) else [value]
+
+
+def query_of(objects: ProbeObjects, expect: Expect) -> dict:
+    """The probe's GET parameters: the declared dict, or the named ProbeObjects attribute's."""
+    if isinstance(expect.query, str):
+        return getattr(objects, expect.query)
+    return expect.query or {}
 
 
 def row_counts() -> tuple[int, ...]:
