@@ -54,6 +54,13 @@ def _eager_celery():
 
 
 @pytest.fixture
+def media(settings, tmp_path):
+    """Uploads, attachments, import records and export files go to a temporary MEDIA_ROOT, never var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
 def world(db):
     return build_world()
 

@@ -12,6 +12,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -203,7 +204,6 @@ def assert_flat_queries(
 class Outcome(NamedTuple):
     value: Any  # what the call returned (None when it raised)
     error: BaseException | None  # what it raised
-    seconds: float  # from the barrier's release to the call's end
 
 
 def at_once(*calls: Callable[[], Any], timeout: float = 30) -> list[Outcome]:
@@ -212,7 +212,6 @@ def at_once(*calls: Callable[[], Any], timeout: float = 30) -> list[Outcome]:
     (``django_db(transaction=True)``: the threads must see the committed fixture rows). Each thread
     closes its connection at the end, so the test database can be dropped afterwards."""
     import threading
-    import time
 
     barrier = threading.Barrier(len(calls))
     outcomes: list[Outcome | None] = [None] * len(calls)
@@ -220,11 +219,10 @@ def at_once(*calls: Callable[[], Any], timeout: float = 30) -> list[Outcome]:
     def run(i: int, call: Callable[[], Any]) -> None:
         try:
             barrier.wait(timeout)
-            start = time.monotonic()
             try:
-                outcomes[i] = Outcome(call(), None, time.monotonic() - start)
+                outcomes[i] = Outcome(call(), None)
             except BaseException as exc:  # noqa: BLE001 - handed back to the test
-                outcomes[i] = Outcome(None, exc, time.monotonic() - start)
+                outcomes[i] = Outcome(None, exc)
         finally:
             connections.close_all()
 
@@ -263,26 +261,45 @@ def widened(monkeypatch, target: Any, name: str, seconds: float = 0.3) -> Iterat
 SKIPPED_PAGE_PREFIXES = ("/admin/", "/accounts/logout/", "/healthz")
 
 
+@dataclass(frozen=True)
+class Pattern:
+    name: str  # namespaced, "disputes:dispute_detail"
+    route: str  # the full pattern text, for messages
+    kwargs: tuple[str, ...]  # the URL's keyword arguments
+    positional: int = 0  # its unnamed groups (simple_history's admin pages have two)
+
+
+def walk_urls(patterns=None, prefix: str = "", namespace: str = "") -> list[Pattern]:
+    """Every URL pattern under the root URLconf, includes resolved, with its namespaced name (the URL
+    matrix of sanzero/tests/url_matrix.py and the pages without arguments below)."""
+    import re
+
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found: list[Pattern] = []
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            ns = namespace
+            if entry.namespace:
+                ns = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            found += walk_urls(entry.url_patterns, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            route = prefix + str(entry.pattern)
+            name = entry.name or f"<unnamed {route}>"
+            regex = re.compile(entry.pattern.regex.pattern)
+            kwargs = tuple(regex.groupindex)
+            qualified = f"{namespace}:{name}" if namespace else name
+            found.append(Pattern(qualified, route, kwargs, regex.groups - len(kwargs)))
+    return found
+
+
 def parameterless_urls() -> list[str]:
     """Every URL of the resolver that takes no argument (/, /subjects/, /disputes/new/...), admin and
     logout aside: the pages a check over "every list page and form" walks. Add the edit pages yourself."""
-    from django.urls import URLPattern, URLResolver, get_resolver
+    from django.urls import reverse
 
-    found: list[str] = []
-
-    def walk(patterns, prefix: str) -> None:
-        for p in patterns:
-            route = str(p.pattern)
-            if "<" in route or "(?P" in route:  # takes an argument
-                continue
-            path = prefix + route.lstrip("^").rstrip("$")
-            if isinstance(p, URLResolver):
-                walk(p.url_patterns, path)
-            elif isinstance(p, URLPattern):
-                found.append("/" + path)
-
-    walk(get_resolver().url_patterns, "")
-    return sorted({u for u in found if not u.startswith(SKIPPED_PAGE_PREFIXES)})
+    urls = {reverse(p.name) for p in walk_urls() if not p.kwargs and not p.positional and not p.name.startswith("<")}
+    return sorted(u for u in urls if not u.startswith(SKIPPED_PAGE_PREFIXES))
 
 
 def option_count(html: str) -> int:

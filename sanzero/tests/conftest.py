@@ -11,13 +11,6 @@ from sanzero.tests.helpers import LEDGERS, add_entry, add_subject
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    """Uploads, import records and export files go to a temporary MEDIA_ROOT."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
 def export_clock():
     """16 March 2026, 18:00 in Shanghai: the time in the exports' file names."""
     with time_machine.travel(datetime.datetime(2026, 3, 16, 10, 0), tick=False):

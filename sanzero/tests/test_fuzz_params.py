@@ -21,7 +21,7 @@ from django.urls import resolve
 from sanzero.tests.test_url_matrix import EXPECTED
 from sanzero.tests.url_matrix import kwargs_list, probe_objects, query_of, url_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]  # probe objects' files
 
 HOSTILE = {
     "negative": "-1",

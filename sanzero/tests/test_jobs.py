@@ -28,12 +28,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 T0 = datetime.datetime(2026, 3, 20, 9, 0, tzinfo=SHANGHAI)
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 def export_job(world, **fields) -> ExportJob:
     return ExportJob.objects.create(
         user=world.users["county"], kind="units:subject_list", label="创建主体（全部）", **fields

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
+from sanzero.testing import walk_urls
 from sanzero.tests.url_matrix import (
     ROLES,
     Expect,
@@ -34,10 +35,9 @@ from sanzero.tests.url_matrix import (
     row_counts,
     status_of,
     url_for,
-    walk,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]  # probe objects' files
 
 E = Expect
 #: the only views an anonymous visitor reaches (besides /static/, which whitenoise serves before any view)
@@ -359,7 +359,7 @@ def _clients(world) -> dict[str, Client]:
 
 
 def _not_reachable_by_name():
-    names = {p.name for p in walk() if not p.name.startswith("admin:")}
+    names = {p.name for p in walk_urls() if not p.name.startswith("admin:")}
     return names - set(EXPECTED), set(EXPECTED) - names
 
 
@@ -431,12 +431,6 @@ def _text_of(response) -> str:
     if "json" in kind:
         return json.dumps(response.json(), ensure_ascii=False)
     return ""
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    """The probe objects' files (attachments, import and export files) go to the test's own directory."""
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def test_every_url_answers_every_role_as_declared(world, capsys):
@@ -523,7 +517,7 @@ def test_the_admin_site_is_the_administrators_alone(world, capsys):
     }
     clients = _clients(world)
     failures, probes = [], 0
-    patterns = [p for p in walk() if p.name.startswith("admin:") and "<unnamed" not in p.name]
+    patterns = [p for p in walk_urls() if p.name.startswith("admin:") and "<unnamed" not in p.name]
     for pattern in patterns:
         if pattern.name in ("admin:login", "admin:logout"):
             continue

@@ -8,44 +8,14 @@ walk the resolver, build the objects and send the probes.
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.core.files.base import ContentFile
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 #: the roles of the matrix, in the order an expectation string lists them
 ROLES = ("anonymous", "clerk_a", "clerk_b", "grid_a", "dept_edu", "county", "admin")
-#: statuses that refuse a role: for these a POST must refuse the same way and change nothing
-REFUSALS = {"L", "403", "404"}
-
-
-@dataclass(frozen=True)
-class Pattern:
-    name: str  # namespaced, "disputes:dispute_detail"
-    route: str  # the full pattern text, for messages
-    kwargs: tuple[str, ...]  # the URL's keyword arguments
-    positional: int = 0  # its unnamed groups (simple_history's admin pages have two)
-
-
-def walk(patterns=None, prefix: str = "", namespace: str = "") -> list[Pattern]:
-    """Every URL pattern under the root URLconf, includes resolved, with its namespaced name."""
-    found: list[Pattern] = []
-    for entry in get_resolver().url_patterns if patterns is None else patterns:
-        if isinstance(entry, URLResolver):
-            ns = namespace
-            if entry.namespace:
-                ns = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
-            found += walk(entry.url_patterns, prefix + str(entry.pattern), ns)
-        elif isinstance(entry, URLPattern):
-            route = prefix + str(entry.pattern)
-            name = entry.name or f"<unnamed {route}>"
-            regex = re.compile(entry.pattern.regex.pattern)
-            kwargs = tuple(regex.groupindex)
-            qualified = f"{namespace}:{name}" if namespace else name
-            found.append(Pattern(qualified, route, kwargs, regex.groups - len(kwargs)))
-    return found
 
 
 @dataclass
