@@ -187,6 +187,7 @@ def browser_page(monkeypatch, request):
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
         )
         page = browser.new_page(viewport={"width": 1280, "height": 860}, locale="zh-CN")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)  # where the tests' own screenshots go
         yield page
         call = request.node.stash.get(_PHASE_REPORTS, {}).get("call")
         if call is not None and call.failed:

@@ -58,7 +58,6 @@ def county_before(world, march_clock):
 
 
 def shot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"journey_{name}.png"), full_page=True)
 
 

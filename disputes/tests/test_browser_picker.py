@@ -14,7 +14,6 @@ def test_a_clerk_types_part_of_a_name_picks_the_subject_with_the_keyboard_and_sa
     page = browser_page
     requested = []
     page.on("request", lambda request: requested.append(request.url))
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     browser_login(page, live_server.url, "clerk_a")
     page.goto(f"{live_server.url}/disputes/new/")
     assert page.locator("select[name=subject] option").count() == 1  # the empty choice only

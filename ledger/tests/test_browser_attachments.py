@@ -18,7 +18,6 @@ def test_a_grid_worker_records_a_hazard_with_a_photo_on_a_phone(world, live_serv
     photo.write_bytes(image_bytes("JPEG", size=(1200, 900), colour="orange"))
     page = browser_page
     page.set_viewport_size({"width": 390, "height": 844})
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     browser_login(page, live_server.url, "grid_a")
 
     page.goto(f"{live_server.url}/hazards/new/")

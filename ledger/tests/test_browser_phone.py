@@ -24,7 +24,6 @@ def scroll_width(page) -> int:
 def test_a_grid_worker_records_a_dispute_on_a_phone_and_finds_it_in_the_list(world, live_server, browser_page):
     page = browser_page
     page.set_viewport_size(PHONE)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     add_entry(world, "disputes", world.shop_a, 1)
     browser_login(page, live_server.url, "grid_a")
 

@@ -19,7 +19,6 @@ def pdf_pages(data: bytes) -> int:
 
 def test_the_sheet_and_the_notice_print_on_one_a4_page_without_the_site_around_them(world, live_server, browser_page):
     page = browser_page
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     found = timezone.localdate() - datetime.timedelta(days=40)  # long overdue (一般: 7 days)
     hazard = add_entry(world, "hazards", world.shop_a, 1, found_on=found, level="一般")
     browser_login(page, live_server.url, "clerk_a")

@@ -31,7 +31,6 @@ def test_the_main_pages_break_no_policy_and_confirmations_still_ask(world, live_
     with time_machine.travel(datetime.datetime(2026, 4, 10, 9, 0), tick=False):
         compute.compute_month(region=world.county, month=datetime.date(2026, 3, 1))
     page = browser_page
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     problems = _watch(page)
     page.goto(f"{live_server.url}/accounts/login/")
     browser_login(page, live_server.url, "county")

@@ -17,7 +17,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 def test_a_clerk_imports_a_sheet_and_exports_the_list(world, live_server, browser_page, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     page = browser_page
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     browser_login(page, live_server.url, "clerk_a")
 
     good_row = ["浏览器导入超市", "企业", "990121100000", None, None, "王五", "13800138000", None, "2026-01-05", None]

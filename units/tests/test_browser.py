@@ -15,7 +15,6 @@ def test_clerk_logs_in_lists_subjects_and_sees_form_errors(world, live_server, b
     page = browser_page
     requested = []
     page.on("request", lambda request: requested.append(request.url))
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     page.goto(f"{live_server.url}/subjects/")
     assert "/accounts/login/" in page.url

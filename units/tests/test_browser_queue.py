@@ -14,7 +14,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 def test_the_clerk_opens_an_overdue_entry_from_the_work_queue(world, live_server, browser_page):
     page = browser_page
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     late = dispute(world, found_on=datetime.date.today() - datetime.timedelta(days=20))  # past every level
     dispute(world, user="clerk_b", subject=world.shop_b, found_on=datetime.date.today() - datetime.timedelta(days=20))
     browser_login(page, live_server.url, "clerk_a")
