@@ -253,13 +253,9 @@ def escalation_home_task(user) -> dict | None:
     from django.utils import timezone
 
     from ledger.home import deadline_item
-    from sanzero.models import DeadlineSettings
     from sanzero.registry import HOME_LIMIT, home_card
-    from sanzero.roles import Role
-    from sanzero.scoping import user_scope
 
-    role = user_scope(user).role
-    if role != Role.ADMIN and role not in DISPUTE_WORKFLOW.get("escalate").roles:
+    if not DISPUTE_WORKFLOW.get("escalate").allowed_role(user):
         return None
     today = timezone.localdate()
     levels = selectors.ladder()
@@ -267,9 +263,8 @@ def escalation_home_task(user) -> dict | None:
     count = qs.count()
     items = []
     if count:
-        warn_days = DeadlineSettings.current().warn_days
         for d in qs.select_related("subject", "level").order_by("due_on", "pk")[:HOME_LIMIT]:
-            item = deadline_item(d, today, warn_days, what=f"{d.level.name}时限")
+            item = deadline_item(d, today, what=f"{d.level.name}时限")
             upper = next_in_ladder(levels, d.level_id)
             item["note"] += f"，可升级至{upper.name}" if upper else ""
             items.append(item)

@@ -104,19 +104,13 @@ class AcceptForm(StepForm):
 class BulkAcceptForm(forms.Form):
     """批量验收: the checked hazards (ids) and the step data every one of them gets."""
 
-    id = IdListField(label="所选隐患")
+    id = IdListField(label="所选隐患", error_messages={"required": "请先勾选要验收的隐患。"})
     accepted_on = forms.DateField(label="验收日期", widget=date_widget())
     note = forms.CharField(label="验收意见", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["accepted_on"].initial = timezone.localdate()
-
-    def clean_id(self):
-        ids = self.cleaned_data["id"]
-        if not ids:
-            raise forms.ValidationError("请先勾选要验收的隐患。")
-        return ids
 
     def clean_accepted_on(self):
         return not_in_future(self.cleaned_data["accepted_on"], "验收日期")

@@ -139,8 +139,6 @@ class HazardBulkAcceptView(ScopedMixin, View):
         field = form.fields["id"]
         try:
             ids = field.clean(request.GET.getlist("id"))
-            if not ids:
-                raise ValidationError("请先勾选要验收的隐患。")
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
             return HttpResponseRedirect(reverse("hazards:hazard_list"))
@@ -158,7 +156,7 @@ class HazardBulkAcceptView(ScopedMixin, View):
             accepted = services.hazard_bulk_accept(actor=request.user, ids=ids, data=data)
         except ServiceError as exc:
             form.add_error(None, str(exc))
-            return self.render_page(form, self.hazards(ids), status=400)
+            return self.render_page(form, hazards, status=400)  # nothing was written: the same rows
         messages.success(request, f"已验收并销号{len(accepted)}条安全隐患。")
         return HttpResponseRedirect(reverse("hazards:hazard_list"))
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from sanzero.forms import PickerFieldMixin, PickerSelect, VersionedFormMixin, date_widget  # noqa: F401 - ledger forms import date_widget
 from units.forms import picker_errors, subject_choice_label
-from units.models import Subject, back_entry_start  # noqa: F401 - back_entry_start was defined here
+from units.models import Subject
 
 
 def not_in_future(day: datetime.date, label: str) -> datetime.date:

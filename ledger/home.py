@@ -27,7 +27,7 @@ def deadline_note(due: datetime.date | None, today: datetime.date) -> str:
     return f"{(due - today).days}天后到期"
 
 
-def deadline_item(entry, today: datetime.date, warn_days: int, *, due=None, what: str = "") -> dict:
+def deadline_item(entry, today: datetime.date, *, due=None, what: str = "") -> dict:
     """One line of a card: the entry (linked), its ledger, and how its deadline stands."""
     due = entry.due_on if due is None else due
     colour = "red" if due < today else "yellow"
@@ -60,7 +60,7 @@ def deadline_task(user) -> dict | None:
         yellow += counts["yellow"]
         if counts["red"] or counts["yellow"]:
             rows = qs.select_related("subject").order_by("due_on", "pk")[:HOME_LIMIT]
-            items.extend(deadline_item(entry, today, warn_days) for entry in rows)
+            items.extend(deadline_item(entry, today) for entry in rows)
     items.sort(key=lambda i: (i["due"], i["kind"]))
     url = reverse("supervision")
     return home_card(

@@ -22,7 +22,7 @@ from sanzero.exporting.mixins import ExportMixin
 from sanzero.holidays.selectors import holiday_notice, this_and_next_year
 from sanzero.models import DeadlineSettings
 from sanzero.privacy import HIDDEN_TEXT
-from sanzero.scoping import spans_townships, user_may, user_scope
+from sanzero.scoping import spans_townships, user_may
 from sanzero.services import ServiceError
 from sanzero.validators import parse_bounded_int
 from sanzero.views import (
@@ -419,8 +419,7 @@ class LedgerTransitionView(ScopedFormView):
 
     def check_role(self) -> None:
         """403 before any form: a role the step is not for learns nothing of its fields (GET and POST)."""
-        role = user_scope(self.request.user).role
-        if role != "admin" and role not in self.transition.roles:
+        if not self.transition.allowed_role(self.request.user):
             raise PermissionDenied(f"您的角色不能执行“{self.transition.label}”。")
 
     def get(self, request, *args, **kwargs):
@@ -554,8 +553,6 @@ class SupervisionView(ExportMixin, TemplateView):
 
 def attachment_card(obj, *, can_change: bool, hidden: bool) -> dict:
     """The 附件 card's context: the live attachments (one query, however many) and the upload form."""
-    from django.conf import settings
-
     if hidden:
         return {"attachments": [], "attachments_hidden": True, "attachment_form": None}
     attachments = list(Attachment.objects.of(obj).live().select_related("uploaded_by"))

@@ -143,7 +143,7 @@ def deadline_home_task(user) -> dict | None:
         for p in qs.select_related("subject").order_by("near_due", "pk")[:HOME_LIMIT]:
             telling = p.notified_on is None and p.replied_on is None and p.notify_due is not None
             what = "告知期限" if telling else "办结期限"
-            items.append(deadline_item(p, today, warn_days, due=p.near_due, what=what))
+            items.append(deadline_item(p, today, due=p.near_due, what=what))
     return home_card(
         "petitions",
         "告知/办结期限临近的信访",
