@@ -113,7 +113,17 @@ class Inspected:
 
 
 def inspect_upload(upload) -> Inspected:
-    """Check an uploaded file (size, real type, an image that decodes); raise ValidationError naming it."""
+    """Check an uploaded file (size, real type, an image that decodes); raise ValidationError naming it.
+
+    The result is kept on the upload: the form's clean and the service (attachment_add) both ask, and
+    the file is read, decoded and hashed once."""
+    found = getattr(upload, "_sanzero_inspected", None)
+    if found is None:
+        found = upload._sanzero_inspected = _inspect(upload)
+    return found
+
+
+def _inspect(upload) -> Inspected:
     name = clean_filename(getattr(upload, "name", ""))
     size = upload.size or 0
     limit = settings.ATTACHMENT_MAX_BYTES

@@ -161,7 +161,7 @@ class AttachmentForm(forms.Form):
         from .attachments import inspect_upload
 
         upload = self.cleaned_data["file"]
-        self.inspected = inspect_upload(upload)
+        inspect_upload(upload)  # kept on the upload for attachment_add
         return upload
 
 
