@@ -99,14 +99,6 @@ def decrypt(token: str, *, where: str = "") -> str:
         ) from None
 
 
-def rotate(token: str) -> str:
-    """The same value re-encrypted under the newest key (any listed key may have written it)."""
-    try:
-        return _fernet(data_keys()).rotate(token.encode()).decode()
-    except InvalidToken:
-        raise DataKeyError("无法解密已存储的个人信息：当前 SANZERO_DATA_KEY 中没有加密它的密钥。") from None
-
-
 # --- keyed hash ---------------------------------------------------------------------------------
 def normalize_id_number(value: str) -> str:
     return "".join((value or "").split()).upper()
@@ -148,8 +140,8 @@ def reencrypt_table(
     sets = [f"{qn(c.column)} = %s" for c in columns]
     sets += [f"{qn(c.hash_column)} = %s" for c in columns if c.hash_column]
     where = " OR ".join(f"{qn(c.column)} <> ''" for c in columns)
-    update = f"UPDATE {qn(table)} SET {', '.join(sets)} WHERE {qn(_pk_column(connection, table))} = %s"
     pk = qn(_pk_column(connection, table))
+    update = f"UPDATE {qn(table)} SET {', '.join(sets)} WHERE {pk} = %s"
     done = 0
     last = None
     with connection.cursor() as cursor:
@@ -171,7 +163,7 @@ def reencrypt_table(
                         plain, token = "", ""
                     elif is_token(raw):
                         plain = decrypt(raw, where=f"{table}.{spec.column}")
-                        token = rotate(raw)
+                        token = encrypt(plain)  # under the newest key, decrypted once
                     elif allow_plaintext:
                         plain, token = raw, encrypt(raw)
                     else:

@@ -101,10 +101,6 @@ def blind_index_fields(model) -> dict[str, str]:
     return {f.source: f.name for f in model._meta.concrete_fields if isinstance(f, BlindIndexField)}
 
 
-def encrypted_fields(model) -> list[EncryptedCharField]:
-    return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedCharField)]
-
-
 class PersonalDataModel:
     """Mixed in before models.Model: a save that writes an encrypted field writes its hash too."""
 
