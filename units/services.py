@@ -19,6 +19,7 @@ from sanzero.signals import subject_days_changed
 from sanzero.validators import normalize_credit_code, normalize_phone
 
 from .models import Category, Department, Region, RegionLevel, Subject
+from .pinyin import fill_initials
 
 SUBJECT_FIELDS = (
     "name",
@@ -429,8 +430,15 @@ def subjects_bulk_save(
         fields_changed = [f for f in SUBJECT_FIELDS if f in data and getattr(subject, f) != data[f]]
         if not fields_changed:
             continue
+        joined_before = subject.joined_on
         for name in fields_changed:
             setattr(subject, name, data[name])
+        if "name" in fields_changed:  # bulk updates skip save(), which keeps the picker's initials
+            fill_initials([subject])
+            fields_changed.append("name_initials")
+        if "joined_on" in fields_changed:
+            days = [d for d in (joined_before, subject.joined_on) if d is not None]
+            subject._joined_changed = min(days)
         subject.version += 1
         subject.updated_at = now
         _validate_bulk_subject(subject)
@@ -459,6 +467,7 @@ def subjects_bulk_save(
     user = actor if getattr(actor, "is_authenticated", False) else None
     reason = reason[:100]
     if created:
+        fill_initials(created)  # bulk_create skips save()
         created = bulk_create_with_history(
             created, Subject, batch_size=BULK_BATCH, default_user=user, default_change_reason=reason
         )
@@ -474,6 +483,9 @@ def subjects_bulk_save(
         Subject.history.bulk_history_create(
             changed, batch_size=BULK_BATCH, update=True, default_user=user, default_change_reason=reason
         )
+        moved = [(s.pk, s._joined_changed) for s in changed if getattr(s, "_joined_changed", None)]
+        if moved:  # as subject_update: the subjects' computed months follow their new 纳入日期
+            subject_days_changed.send(sender=Subject, changes=moved)
     return created, changed
 
 

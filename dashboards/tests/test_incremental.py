@@ -168,3 +168,19 @@ def test_the_task_is_idempotent(computed):
     incremental.refresh_subjects_task.delay(pairs).get()
     assert snapshot() == once
     assert once[0][(world.shop_a.pk, FEB)]["passed"] is False
+
+
+def test_a_joining_date_moved_by_an_import_drops_the_entries_before_it(computed, django_capture_on_commit_callbacks):
+    from units.models import Subject
+    from units.services import subjects_bulk_save
+
+    world = computed
+    with django_capture_on_commit_callbacks(execute=True):
+        fire(world, datetime.date(2026, 1, 5))
+    assert SubjectMonth.objects.get(subject=world.shop_a, month=MAR).ytd_passed is False
+    shop = Subject.objects.get(pk=world.shop_a.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        subjects_bulk_save(
+            actor=world.users["clerk_a"], creates=[], updates=[(shop, {"joined_on": datetime.date(2026, 1, 10)})]
+        )
+    assert SubjectMonth.objects.get(subject=world.shop_a, month=MAR).ytd_passed is True

@@ -285,3 +285,16 @@ def test_initials_follow_a_renamed_region_and_subject(world):
     world.village_a.name = "新华村"
     world.village_a.save()
     assert Region.objects.get(pk=world.village_a.pk).name_initials == "xhc"
+
+
+def test_initials_follow_subjects_created_and_renamed_by_an_import(world):
+    """subjects_bulk_save (the Excel import) skips save(): it fills the initials itself."""
+    enterprise = Category.objects.get(name="企业")
+    shop = Subject.objects.get(pk=world.shop_a.pk)
+    created, changed = services.subjects_bulk_save(
+        actor=world.users["clerk_a"],
+        creates=[{"name": "甲乙测试公司", "category": enterprise, "region": world.village_a}],
+        updates=[(shop, {"name": "丙丁改名商店"})],
+    )
+    assert Subject.objects.get(name="甲乙测试公司").name_initials == "jycsgs"
+    assert Subject.objects.get(pk=world.shop_a.pk).name_initials == "bdgmsd"
