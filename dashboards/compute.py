@@ -293,8 +293,7 @@ def compute_month(
                     **kept,
                 }
             )
-        SubjectMonth.objects.filter(month=month).filter(in_tree).delete()
-        SubjectMonth.objects.filter(month=month, region_code__startswith=prefix).delete()
+        SubjectMonth.objects.filter(month=month).filter(in_tree).delete()  # in_tree covers the subtree's codes
         insert_rows(SubjectMonth, rows)
         progress(70)
 

@@ -64,14 +64,13 @@ def collect(sender, changes, **kwargs) -> None:
     connection = transaction.get_connection()
     pending = getattr(connection, "_sanzero_pending_refresh", None)
     # a pending set that was sent, or whose callback is gone (its transaction or savepoint rolled back), is stale
-    if pending is None or pending.sent or not any(func == pending.send for _, func, _ in connection.run_on_commit):
+    fresh = pending is None or pending.sent or not any(func == pending.send for _, func, _ in connection.run_on_commit)
+    if fresh:
         pending = connection._sanzero_pending_refresh = _Pending()
-        for sid, day in changes:
-            pending.add(sid, day)
-        transaction.on_commit(pending.send)  # outside a transaction this runs at once
-        return
     for sid, day in changes:
         pending.add(sid, day)
+    if fresh:
+        transaction.on_commit(pending.send)  # after the adds: outside a transaction this runs at once
 
 
 @dataclass

@@ -275,7 +275,7 @@ def job(request, pk: int):
         "job": obj,
         "finished": obj.finished,
         # a failed computation (worker killed, broker down) is offered again to who may start one
-        "can_retry": obj.status == SnapshotJob.Status.FAILED and user_scope(request.user).role in services.COUNTY_ROLES,
+        "can_retry": obj.status == SnapshotJob.Status.FAILED and _is_county(request.user),
     }
     return render(request, template, context)
 
