@@ -300,8 +300,9 @@ def query_of(objects: ProbeObjects, expect: Expect) -> dict:
     return expect.query or {}
 
 
-def row_counts() -> tuple[int, ...]:
-    """Rows of every table of the project's apps, in one query: a refused POST must leave them all as they were."""
+def row_counts() -> dict[str, int]:
+    """Rows of every table of the project's apps, in one query, by table: a refused POST must leave them all
+    as they were. Keyed by name: PostgreSQL may return a UNION ALL's branches in any order (parallel append)."""
     from django.db import connection
 
     tables = sorted(
@@ -309,10 +310,10 @@ def row_counts() -> tuple[int, ...]:
         for model in apps.get_models(include_auto_created=True)
         if model._meta.app_label not in {"sessions", "admin", "contenttypes", "axes"} and model._meta.managed
     )
-    sql = " UNION ALL ".join(f"SELECT COUNT(*) FROM {connection.ops.quote_name(t)}" for t in tables)
+    sql = " UNION ALL ".join(f"SELECT %s, COUNT(*) FROM {connection.ops.quote_name(t)}" for t in tables)
     with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return tuple(row[0] for row in cursor.fetchall())
+        cursor.execute(sql, tables)
+        return dict(cursor.fetchall())
 
 
 def status_of(response) -> str:
