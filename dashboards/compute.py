@@ -568,4 +568,21 @@ def _ledger_statistics(*, top: Region, lengths, month, end, year_start) -> dict:
                 add(code, department, period, "petitions_closed")
         if not closed_by_end and p["handle_due"] and p["handle_due"] < end:
             overdue(code, department)
+    _public_order_statistics(in_tree, end, periods, add)
     return stats
+
+
+def _public_order_statistics(in_tree: dict, end, periods, add) -> None:
+    """治安问题排查数 = problems whose 排查日期 is in the period; 解决数 = of those, 已解决 with 解决日期 ≤ the
+    period's end (a problem moved on to 已移交, or reopened, is not solved). Not in 超期未办结数."""
+    from publicorder.models import PublicOrderProblem
+
+    for p in PublicOrderProblem.objects.filter(**in_tree, found_on__lte=end).values(
+        "subject__region__code", "subject__department_id", "found_on", "status", "resolved_on"
+    ):
+        code, department = p["subject__region__code"], p["subject__department_id"]
+        solved_by_end = p["status"] == "已解决" and p["resolved_on"] is not None and p["resolved_on"] <= end
+        for period in periods(p["found_on"]):
+            add(code, department, period, "public_order_found")
+            if solved_by_end:
+                add(code, department, period, "public_order_solved")
