@@ -161,6 +161,20 @@ EXPECTED: dict[str, list[Expect]] = {
         )
     ],
     "places:place_edit": [E("L 200 404 200 404 403 200", "L 400 404 400 404 403 400", kwargs="place_entry")],
+    # 挂牌督办: county staff list (挂牌) and may change a listing; the township's users change its 五落实
+    "hazards:listing_list": [E("L 200 200 200 200 200 200", "L 405 405 405 405 405 405")],
+    "hazards:listing_create": [E("L 403 403 403 403 200 200", "L 403 403 403 403 400 400")],
+    "hazards:listing_detail": [E("L 200 404 200 404 200 200", "L 403 404 403 404 403 403", kwargs="listing_entry")],
+    "hazards:listing_edit": [E("L 200 404 200 404 200 200", "L 400 404 400 404 400 400", kwargs="listing_entry")],
+    # the published list of a tier: every role, its own scope (乙镇's clerk sees none of 甲镇's)
+    "hazards:listing_published": [
+        E("L 200 200 200 200 200 200", "L 405 405 405 405 405 405", kwargs="listing_tier"),
+        E("L 200 200 200 200 200 200", "L 405 405 405 405 405 405", kwargs="listing_tier", query={"year": "2026"}),
+    ],
+    "publicorder:problem_list": [E("L 200 200 200 200 200 200", "L 405 405 405 405 405 405")],
+    "publicorder:problem_create": [E("L 200 200 200 403 403 200", "L 400 400 400 403 403 400")],
+    "publicorder:problem_detail": [E("L 200 404 200 404 200 200", "L 403 404 403 404 403 403", kwargs="problem_entry")],
+    "publicorder:problem_edit": [E("L 200 404 200 404 403 200", "L 400 404 400 404 403 400", kwargs="problem_entry")],
     "dashboards:overview": [E("L 200 200 200 200 200 200", "L 200 200 200 200 200 200")],
     "dashboards:ranking": [E("L 200 200 200 200 200 200", "L 405 405 405 405 405 405")],
     "dashboards:failing": [E("L 200 200 200 200 200 200", "L 405 405 405 405 405 405")],
@@ -232,6 +246,18 @@ EXPECTED: dict[str, list[Expect]] = {
     "places:place_transition": [
         E("L 200 404 200 404 403 200", "L 400 404 400 404 403 400", kwargs="place:inspect,retire")
     ],
+    # the listing is 督办中 and overdue: 登记整改完成 (EDIT_ROLES) and 发督办函 (county staff) are offered; the
+    # others are refused by role (403) or, for a role that may take them later, sent back to the page (302)
+    "hazards:listing_transition": [
+        E("L 200 404 200 404 403 200", "L 400 404 400 404 403 400", kwargs="listing:rectify"),
+        E("L 302 404 403 404 403 302", "L 400 404 403 404 403 400", kwargs="listing:review,review_reject"),
+        E("L 403 404 403 404 302 302", "L 403 404 403 404 400 400", kwargs="listing:accept,accept_reject,delist"),
+        E("L 403 404 403 404 200 200", "L 403 404 403 404 400 400", kwargs="listing:letter"),
+    ],
+    "publicorder:problem_transition": [
+        E("L 200 404 200 404 403 200", "L 400 404 400 404 403 400", kwargs="problem:resolve,transfer"),
+        E("L 302 404 302 404 403 302", "L 400 404 400 404 403 400", kwargs="problem:reopen"),
+    ],
 }
 
 # Entries of 甲镇中心学校 (教育局's, at the township itself): the 教育局 user reaches them, 甲一村's grid worker does not.
@@ -285,6 +311,8 @@ for name in (
     "petitions:petition_list",
     "cases:case_list",
     "places:place_list",
+    "hazards:listing_list",
+    "publicorder:problem_list",
 ):
     EXPECTED[name].append(E("L 200 200 200 200 200 200", EXPECTED[name][0].post, query=FOREIGN_REGION))
 
@@ -303,6 +331,8 @@ for prefix, entry in (
     ("petitions:petition", "petition"),
     ("cases:case", "case"),
     ("places:place", "place"),
+    ("hazards:listing", "listing"),
+    ("publicorder:problem", "problem"),
 ):
     page = (
         {"post": "L 200 404 403 404 200 200", "writes": ("clerk_a", "county", "admin")}
@@ -327,6 +357,18 @@ for prefix, entry in (
             writes=("clerk_a", "grid_a", "admin"),
         )
     ]
+# A listing is county staff's to change too (its 通知书 scan, the 验收 report): they upload and delete.
+EXPECTED["hazards:listing_attachment_add"] = [
+    E("L 405 405 405 405 405 405", "L 302 404 302 404 302 302", kwargs="listing_entry", why="POST only")
+]
+EXPECTED["hazards:listing_attachment_delete"] = [
+    E(
+        "L 200 404 200 404 200 200",
+        "L 302 404 302 404 302 302",
+        kwargs="listing_attachment",
+        writes=("clerk_a", "grid_a", "county", "admin"),
+    )
+]
 # 个人信息访问记录: county staff and the administrator only.
 EXPECTED["access_log"] = [E("L 403 403 403 403 200 200", "L 403 403 403 403 405 405")]
 # 批量验收: the roles that may accept (EDIT_ROLES and departments; county staff: 403). Without ?id= the
@@ -377,7 +419,9 @@ def test_every_step_of_every_workflow_is_probed():
     from disputes.workflow import DISPUTE_WORKFLOW
     from hazards.workflow import ACCIDENT_WORKFLOW, HAZARD_WORKFLOW
     from petitions.workflow import PETITION_WORKFLOW
+    from hazards.workflow import LISTING_WORKFLOW
     from places.workflow import PLACE_WORKFLOW
+    from publicorder.workflow import PROBLEM_WORKFLOW
 
     flows = {
         "disputes:dispute_transition": DISPUTE_WORKFLOW,
@@ -386,6 +430,8 @@ def test_every_step_of_every_workflow_is_probed():
         "petitions:petition_transition": PETITION_WORKFLOW,
         "cases:case_transition": CASE_WORKFLOW,
         "places:place_transition": PLACE_WORKFLOW,
+        "hazards:listing_transition": LISTING_WORKFLOW,
+        "publicorder:problem_transition": PROBLEM_WORKFLOW,
     }
     assert {n for n in EXPECTED if n.endswith("_transition")} == set(flows)
     for name, flow in flows.items():
@@ -414,6 +460,8 @@ def _leaks(html: str, objects) -> list[str]:
             ("petitions", "petition_entry"),
             ("cases", "case_entry"),
             ("places", "place_entry"),
+            ("listings", "listing_entry"),
+            ("public-order", "problem_entry"),
         )
     ]
     found = [u for u in urls if u in html]

@@ -69,12 +69,17 @@ class ProbeObjects:
     petition: list
     case: list
     place: list
+    listing: list
+    problem: list
     dispute_entry: dict
     hazard_entry: dict
     accident_entry: dict
     petition_entry: dict
     case_entry: dict
     place_entry: dict
+    listing_entry: dict
+    problem_entry: dict
+    listing_tier: dict
     level: dict
     holiday: dict
     holiday_year: dict
@@ -96,6 +101,8 @@ class ProbeObjects:
     petition_attachment: dict
     case_attachment: dict
     place_attachment: dict
+    listing_attachment: dict
+    problem_attachment: dict
 
 
 def _transitions(entry, workflow) -> dict[str, dict]:
@@ -140,8 +147,11 @@ def probe_objects(world) -> ProbeObjects:
     from hazards.workflow import ACCIDENT_WORKFLOW, HAZARD_WORKFLOW
     from petitions import services as petition_services
     from petitions.workflow import PETITION_WORKFLOW as PETITION_FLOW
+    from hazards.workflow import LISTING_WORKFLOW
     from places import services as place_services
     from places.workflow import PLACE_WORKFLOW as PLACE_FLOW
+    from publicorder import services as problem_services
+    from publicorder.workflow import PROBLEM_WORKFLOW
     from sanzero.holidays import services as holiday_services
     from sanzero.models import ExportJob, Holiday, ImportJob, Notification
 
@@ -194,6 +204,30 @@ def probe_objects(world) -> ProbeObjects:
             "risk_level": "高",
             "inspect_every_days": 7,
         },
+    )
+    # 挂牌督办 of a 重大 hazard of the shop, by county staff: overdue now (a 督办函 may be issued by hand)
+    listing = hazard_services.listing_create(
+        actor=world.users["county"],
+        data={
+            "hazard": hazard_services.hazard_create(
+                actor=clerk,
+                data={
+                    "subject": shop,
+                    "found_on": day,
+                    "category": "消防",
+                    "level": "重大",
+                    "description": "仓库堆放易燃物",
+                },
+            ),
+            "tier": "县安委会",
+            "notice_number": "测安委〔2026〕1号",
+            "listed_on": day,
+            "deadline": datetime.date(2026, 3, 20),
+        },
+    )
+    problem = problem_services.public_order_problem_create(
+        actor=clerk,
+        data={"subject": shop, "found_on": day, "category": "黄赌毒", "description": "出租屋内疑似聚众赌博"},
     )
     school = world.school_a
     school_dispute = dispute_services.dispute_create(
@@ -253,12 +287,17 @@ def probe_objects(world) -> ProbeObjects:
         petition=_transitions(petition, PETITION_FLOW),
         case=_transitions(case, CASE_FLOW),
         place=_transitions(place, PLACE_FLOW),
+        listing=_transitions(listing, LISTING_WORKFLOW),
+        problem=_transitions(problem, PROBLEM_WORKFLOW),
         dispute_entry={"pk": dispute.pk},
         hazard_entry={"pk": hazard.pk},
         accident_entry={"pk": accident.pk},
         petition_entry={"pk": petition.pk},
         case_entry={"pk": case.pk},
         place_entry={"pk": place.pk},
+        listing_entry={"pk": listing.pk},
+        problem_entry={"pk": problem.pk},
+        listing_tier={"tier": "county"},
         level={"pk": MediationLevel.objects.order_by("order").first().pk},
         holiday={"pk": holiday.pk},
         holiday_year={"year": 2026},
@@ -279,6 +318,8 @@ def probe_objects(world) -> ProbeObjects:
         petition_attachment=_attachment(clerk, petition),
         case_attachment=_attachment(clerk, case),
         place_attachment=_attachment(clerk, place),
+        listing_attachment=_attachment(clerk, listing),
+        problem_attachment=_attachment(clerk, problem),
     )
 
 
