@@ -20,7 +20,13 @@ def test_the_demo_lists_major_hazards_and_keeps_them_consistent(world):
     assert counts["挂牌督办"] == len(listings) == 12
     assert {x.status for x in listings} == {"督办中", "待初审", "待验收", "待摘牌", "已摘牌"}
     assert {x.tier for x in listings} == {"县安委会", "市安委会", "省安委会"}
-    expected_hazard = {"督办中": "整改中", "待初审": "待验收", "待验收": "待验收", "待摘牌": "待验收", "已摘牌": "已销号"}
+    expected_hazard = {
+        "督办中": "整改中",
+        "待初审": "待验收",
+        "待验收": "待验收",
+        "待摘牌": "待验收",
+        "已摘牌": "已销号",
+    }
     for x in listings:
         x.full_clean()
         x.hazard.full_clean()
