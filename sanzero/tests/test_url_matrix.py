@@ -417,9 +417,8 @@ def test_every_url_pattern_has_a_declared_expectation():
 def test_every_step_of_every_workflow_is_probed():
     from cases.workflow import CASE_WORKFLOW
     from disputes.workflow import DISPUTE_WORKFLOW
-    from hazards.workflow import ACCIDENT_WORKFLOW, HAZARD_WORKFLOW
+    from hazards.workflow import ACCIDENT_WORKFLOW, HAZARD_WORKFLOW, LISTING_WORKFLOW
     from petitions.workflow import PETITION_WORKFLOW
-    from hazards.workflow import LISTING_WORKFLOW
     from places.workflow import PLACE_WORKFLOW
     from publicorder.workflow import PROBLEM_WORKFLOW
 

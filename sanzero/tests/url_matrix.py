@@ -144,10 +144,9 @@ def probe_objects(world) -> ProbeObjects:
     from disputes.models import MediationLevel
     from disputes.workflow import DISPUTE_WORKFLOW as DISPUTE_FLOW
     from hazards import services as hazard_services
-    from hazards.workflow import ACCIDENT_WORKFLOW, HAZARD_WORKFLOW
+    from hazards.workflow import ACCIDENT_WORKFLOW, HAZARD_WORKFLOW, LISTING_WORKFLOW
     from petitions import services as petition_services
     from petitions.workflow import PETITION_WORKFLOW as PETITION_FLOW
-    from hazards.workflow import LISTING_WORKFLOW
     from places import services as place_services
     from places.workflow import PLACE_WORKFLOW as PLACE_FLOW
     from publicorder import services as problem_services
