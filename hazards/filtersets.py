@@ -46,11 +46,20 @@ class AccidentFilterSet(LedgerFilterSet):
 class HazardListingFilterSet(LedgerFilterSet):
     tier = django_filters.ChoiceFilter(label="挂牌层级", choices=ListingTier.choices, empty_label="全部层级")
     status = django_filters.ChoiceFilter(label="状态", choices=ListingStatus.choices, empty_label="全部状态")
-    lettered = django_filters.BooleanFilter(label="已发督办函", method="filter_lettered")
+    lettered = django_filters.ChoiceFilter(
+        label="督办函",
+        choices=[("yes", "已发督办函"), ("no", "未发督办函")],
+        empty_label="全部",
+        method="filter_lettered",
+    )
 
     class Meta:
         model = HazardListing
         fields = ["q", "region", "tier", "status", "deadline", "lettered", "date_from", "date_to", "subject"]
 
     def filter_lettered(self, queryset, name, value):
-        return queryset.filter(letters_count__gt=0) if value else queryset.filter(letters_count=0)
+        if value == "yes":
+            return queryset.filter(letters_count__gt=0)
+        if value == "no":
+            return queryset.filter(letters_count=0)
+        return queryset

@@ -349,8 +349,26 @@ class HazardListingDetailView(LedgerDetailView):
         "created_by",
     )
 
+    #: the steps' fields: shown once the step is done (an empty one says nothing a 督办中 listing needs)
+    STEP_FIELDS = (
+        "rectified_on",
+        "rectify_report",
+        "rectified_by",
+        "reviewed_on",
+        "reviewed_by",
+        "accepted_on",
+        "accepted_by",
+        "delisted_on",
+        "delist_number",
+        "requirement",
+    )
+
     def decorate_queryset(self, qs):
         return selectors.listing_detail(qs)
+
+    def field_rows(self, obj):
+        labels = {str(HazardListing._meta.get_field(f).verbose_name) for f in self.STEP_FIELDS}
+        return [(label, value) for label, value in super().field_rows(obj) if not (label in labels and value == "—")]
 
     def transition_allowed_read_only(self, transition) -> bool:
         """The supervising department reads the listings of its subjects and may do 初审 and 验收."""
@@ -436,12 +454,15 @@ class ListingPublishedView(ExportMixin, TemplateView):
         return f"{self.year}年{ListingTier(self.tier).label}挂牌督办重大事故隐患名单"
 
     def rows(self) -> list[HazardListing]:
+        """In force first, then delisted; each part numbered from 1 (as published)."""
         rows = list(selectors.published_listings(self.request.user, self.tier, self.year))
-        for number, listing in enumerate(rows, start=1):
-            region = listing.subject.region
-            township = region.parent if region.is_village_level and region.parent_id else region
-            listing.row_number, listing.township_name = number, township.name
-        return rows
+        parts = ([r for r in rows if r.status in LISTING_ACTIVE], [r for r in rows if r.status not in LISTING_ACTIVE])
+        for part in parts:
+            for number, listing in enumerate(part, start=1):
+                region = listing.subject.region
+                township = region.parent if region.is_village_level and region.parent_id else region
+                listing.row_number, listing.township_name = number, township.name
+        return [*parts[0], *parts[1]]
 
     def export_queryset(self):
         return self.rows()

@@ -54,7 +54,8 @@ def seed(*, rng, subjects, year, users, today):
         found = datetime.date(year, 1, 1) + datetime.timedelta(days=rng.randrange(span + 1))
         category = rng.choice(list(DESCRIPTIONS))
         risk = rng.choices([RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.LOW], weights=[2, 6, 2])[0]
-        township = subject.region.parent.name if subject.region.parent_id else subject.region.name
+        region = subject.region
+        township = region.parent.name if region.is_village_level and region.parent_id else region.name
         p = PublicOrderProblem(
             subject=subject,
             found_on=found,
