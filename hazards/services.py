@@ -330,7 +330,10 @@ def listing_escalate(*, listing_id: int, today: datetime.date | None = None) -> 
     today = today or timezone.localdate()
     with transaction.atomic():
         listing = (
-            HazardListing.objects.select_for_update().select_related("subject__region").filter(pk=listing_id).first()
+            HazardListing.objects.select_for_update(of=("self",))
+            .select_related("subject__region")
+            .filter(pk=listing_id)
+            .first()
         )
         if listing is None or listing.status != ListingStatus.SUPERVISING or listing.due_on is None:
             return None

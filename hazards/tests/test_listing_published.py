@@ -69,3 +69,16 @@ def test_the_published_list_exports_as_printed(world, client_as, listings):
     assert header[:3] == ["序号", "隐患单位", "所在乡镇(街道)"] and "整改资金(万元)" not in header
     data = rows[rows.index(header) + 1 :]
     assert [r[5] for r in data if r[0]] == ["测安委〔2026〕1号", "测安委〔2026〕2号", "测安委〔2026〕3号"]
+
+
+def test_the_published_page_costs_the_same_queries_for_3_and_30_listings(world, client_as):
+    from sanzero.testing import assert_flat_queries, queries_of
+
+    subjects = (world.shop_a, world.school_a, world.shop_b)
+
+    def add(numbers):
+        for i in numbers:
+            listing(world, subject=subjects[i % 3], number=f"测安委〔2026〕{100 + i}号")
+
+    flat = assert_flat_queries(lambda: queries_of(client_as("county"), URL.format("county")), add=add)
+    assert [len(r.context["in_force"]) for r in flat.responses] == [3, 30]

@@ -157,3 +157,17 @@ def test_a_listed_hazards_own_steps_are_refused_and_say_why(world, client_as):
     assert f'href="/listings/{obj.pk}/"' in page
     with pytest.raises(ServiceError, match="正在挂牌督办中"):
         services.hazard_update(actor=world.users["clerk_a"], obj=h, data={"level": "一般"})
+
+
+def test_a_listed_hazard_is_not_in_anyones_acceptance_queue(world, clerk_a2):
+    from hazards.selectors import acceptance_queue
+
+    obj = listing(world)
+    step(world, obj, "rectify", "clerk_a", rectified_on=D(2026, 3, 12), report="已整改")
+    obj.hazard.refresh_from_db()
+    assert obj.hazard.status == "待验收"
+    assert not acceptance_queue(world.users["clerk_a2"]).exists()
+    with pytest.raises(ServiceError, match="已挂牌督办"):
+        services.hazard_bulk_accept(
+            actor=world.users["clerk_a2"], ids=[obj.hazard_id], data={"accepted_on": D(2026, 3, 13)}
+        )
