@@ -366,6 +366,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 PAGE_SIZE = 25
 PAGE_SIZES = [25, 50, 100]
+# List pages count at most this many rows exactly (PostgreSQL); longer lists show the planner's estimate (约)
+LIST_EXACT_COUNT_LIMIT = int(os.environ.get("LIST_EXACT_COUNT_LIMIT", "10000"))
 
 LOGGING = {
     "version": 1,
