@@ -2,9 +2,10 @@
 subjects of a fictional city in the proportions Changzhi published (../shared/seeds/: 56,353
 subjects in 12 counties: 村 2,662, 社区 159, 宗教场所 168, 事业单位 3,762, 企业 49,602), ~3,000 regions.
 
-``build_city`` is the reusable part (scripts/city_fixture.py calls it; a future ``seed_demo --scale
-city`` can too). Codes start with 99 (no real province), the city is 990400000000. Subjects are
-inserted without history rows (bulk_create): a fixture for measuring pages, not an audited import.
+``build_city`` is the reusable part (scripts/city_fixture.py calls it); ``build_scale`` below makes a
+city or a province (several cities) with users and years of ledgers: ``seed_demo --scale city|province``
+(docs/scale.md). Codes start with 99 (no real province), the city is 990400000000. Subjects are
+inserted without history rows (bulk_create): demo data at scale, not an audited import.
 """
 
 from __future__ import annotations
