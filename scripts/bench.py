@@ -405,6 +405,9 @@ PHASES = {
 # --- the driver ------------------------------------------------------------------------------------
 
 
+PARTIAL = ROOT / "var" / "bench.partial.json"
+
+
 def run_phase(name: str, url: str, *args) -> dict:
     env = {**os.environ, "DATABASE_URL": url}
     env.pop("REDIS_URL", None)
@@ -420,7 +423,11 @@ def run_phase(name: str, url: str, *args) -> dict:
     lines = proc.stdout.strip().splitlines()
     for line in lines[:-1]:
         print(f"    {line}")
-    return json.loads(lines[-1])
+    result = json.loads(lines[-1])
+    PARTIAL.parent.mkdir(parents=True, exist_ok=True)  # what a run stopped midway had measured
+    done = json.loads(PARTIAL.read_text()) if PARTIAL.exists() else {}
+    PARTIAL.write_text(json.dumps({**done, name: result}, ensure_ascii=False, indent=1, default=str))
+    return result
 
 
 def _admin(server: str, sql: str) -> None:
@@ -474,6 +481,7 @@ def main() -> None:
     name = f"{opts.db_prefix}_{opts.scale}_{os.getpid()}"
     url = _database_url(opts.server, name)
     results: dict = {"scale": opts.scale, "seed": opts.seed, "size": opts.size, "year": year, "started": str(today)}
+    PARTIAL.unlink(missing_ok=True)
     _admin(opts.server, f'CREATE DATABASE "{name}"')
     try:
         t = time.perf_counter()
@@ -505,7 +513,14 @@ def main() -> None:
             excel_json = ROOT / "var" / "bench_excel.json"
             env = {**os.environ, "DATABASE_URL": _database_url(opts.server, excel_name)}
             subprocess.run(
-                [sys.executable, str(ROOT / "scripts" / "bench_excel.py"), "--json", str(excel_json)],
+                [
+                    sys.executable,
+                    str(ROOT / "scripts" / "bench_excel.py"),
+                    "--ledger-rows",
+                    "0",
+                    "--json",
+                    str(excel_json),
+                ],
                 env=env,
                 check=True,
             )
