@@ -589,6 +589,8 @@ class SnapshotJob(BackgroundJob):
 
     region = models.ForeignKey("units.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="+")
     month = models.DateField("月份")
+    # a range of months (a year): month … last_month; empty: month alone
+    last_month = models.DateField("截止月份", null=True, blank=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -611,6 +613,53 @@ class SnapshotJob(BackgroundJob):
 
     def __str__(self) -> str:
         return f"{self.region} {self.month:%Y-%m} {self.get_status_display()}"
+
+    @property
+    def months(self) -> list[datetime.date]:
+        """The months the job computes, in order."""
+        out, month = [], self.month
+        while month <= (self.last_month or self.month):
+            out.append(month)
+            month = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        return out
+
+
+class SnapshotPart(models.Model):
+    """One Celery task of a job split up (dashboards.fanout): a county's subtree for a month, or the rows
+    above the counties of that month (summed once the month's counties are written)."""
+
+    class Kind(models.TextChoices):
+        COUNTY = "county", "县区"
+        ABOVE = "above", "上级汇总"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "计算中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+        REFUSED = "refused", "已拒绝"
+
+    job = models.ForeignKey(SnapshotJob, verbose_name="任务", on_delete=models.CASCADE, related_name="parts")
+    region = models.ForeignKey("units.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField("月份")
+    kind = models.CharField("部分", max_length=10, choices=Kind.choices)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    subject_count = models.PositiveIntegerField("计算主体数", null=True, blank=True)
+    seconds = models.FloatField("计算用时（秒）", null=True, blank=True)
+    message = models.CharField("说明", max_length=300, blank=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "快照计算部分"
+        verbose_name_plural = "快照计算部分"
+        ordering = ["month", "kind", "region__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "month", "kind", "region"], name="snapshotpart_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_id} {self.month:%Y-%m} {self.region_id} {self.kind} {self.status}"
 
 
 def month_start(day: datetime.date) -> datetime.date:
