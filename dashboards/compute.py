@@ -857,10 +857,14 @@ def refresh_subject_year(
         joined_on = later[0].subject.joined_on
         entries: dict[str, list[tuple[int, datetime.date, dict]]] = defaultdict(list)
         for key, model, date_field, fields, *_ in _ledgers():
-            for row in model.objects.filter(
-                subject_id=subject_id,
-                **{f"{date_field}__gte": year_start, f"{date_field}__lte": month_end(later[-1].month)},
-            ).values("pk", date_field, *fields):
+            for row in (
+                model.objects.filter(
+                    subject_id=subject_id,
+                    **{f"{date_field}__gte": year_start, f"{date_field}__lte": month_end(later[-1].month)},
+                )
+                .values("pk", date_field, *fields)
+                .order_by("pk")
+            ):
                 if not (joined_on and row[date_field] < joined_on):
                     entries[key].append((row["pk"], row[date_field], row))
         earlier = EarlierOverrides()
@@ -912,3 +916,116 @@ def _apply_row(row: SubjectMonth, verdicts: dict, now) -> None:
         RegionMonth.objects.filter(**where).update(**update)
         if row.department_id is not None:
             DepartmentMonth.objects.filter(**where, department_id=row.department_id).update(**update)
+
+
+# --- one region chain's ledger statistics, after an entry of a subject changed -----------------------
+
+
+def refresh_statistics(
+    *, region_ids: set[int], from_month: datetime.date, now: datetime.datetime | None = None
+) -> Refresh:
+    """Recompute the 台账数据 of each region (a subject's village, township…) for its computed months from
+    ``from_month`` on, every later month (an entry open at a month's end counts in that month's 超期未办结数
+    whatever its year), and move its ancestors' by the difference; DepartmentMonth alike, per
+    department. Locked months are left alone. One statement per ledger and month, on the region's
+    own entries (a village's): the city's or province's rows are never recounted."""
+    from_month = from_month.replace(day=1)
+    now = now or timezone.now()
+    result = Refresh([], [])
+    fields = statistics.stat_fields()
+    with transaction.atomic():
+        regions = sorted(Region.objects.filter(pk__in=region_ids), key=lambda r: (-len(r.prefix), r.code))
+        # one recount of a tree at a time (the rows above are moved by differences read here)
+        _lock_regions({tree_root(r).pk: tree_root(r) for r in regions}.values())
+        # deepest first: a township recounted after its village finds the village's change in its row
+        for region in regions:
+            chain = [a.code for a in region.ancestors()]
+            months = sorted(
+                set(
+                    RegionMonth.objects.filter(region=region, month__gte=from_month, group=ALL_GROUPS).values_list(
+                        "month", flat=True
+                    )
+                )
+            )
+            for month in months:
+                if lock_for(region, month) is not None:
+                    result.locked.append(month)
+                    continue
+                fresh = _region_statistics(region, _Window.of(month, now))
+                stored = _stored_statistics(region, month, fields)
+                for department in sorted(set(fresh) | set(stored), key=lambda d: (d is not None, d or 0)):
+                    for period in Period.values:
+                        new = fresh.get(department, {}).get(period, dict.fromkeys(fields, 0))
+                        old = stored.get(department, {}).get(period)
+                        _move_statistics(region, chain, month, period, department, new, old, now)
+                result.updated.append(month)
+    return result
+
+
+def _region_statistics(region: Region, window: _Window) -> dict[int | None, dict[str, dict[str, int]]]:
+    """{department (None: all): {period: {field: count}}} of the region's subtree, as _write_regions counts."""
+    fields = statistics.stat_fields()
+    out: dict[int | None, dict[str, dict[str, int]]] = {}
+    with connection.cursor() as cursor:
+        for block in statistics.blocks():
+            q = _Query(window)
+            cursor.execute(
+                statistics.block_sql(block, scope_sql=f"r.code LIKE {q.param(region.prefix + '%')}"), q.params
+            )
+            names = [c[0] for c in cursor.description]
+            for values in cursor.fetchall():
+                row = dict(zip(names, values, strict=True))
+                for department in {None, row["department_id"]}:
+                    periods = out.setdefault(department, {p: dict.fromkeys(fields, 0) for p in Period.values})
+                    for f in block.fields:
+                        periods[Period.MONTH][f] += row[f"m_{f}"] or 0
+                        periods[Period.YTD][f] += row[f"y_{f}"] or 0
+    return out
+
+
+def _stored_statistics(region: Region, month, fields) -> dict[int | None, dict[str, dict[str, int]]]:
+    out: dict[int | None, dict[str, dict[str, int]]] = {}
+    for row in RegionMonth.objects.filter(region=region, month=month, group=ALL_GROUPS).values("period", *fields):
+        out.setdefault(None, {})[row.pop("period")] = row
+    for row in DepartmentMonth.objects.filter(region=region, month=month, group=ALL_GROUPS).values(
+        "department_id", "period", *fields
+    ):
+        out.setdefault(row.pop("department_id"), {})[row.pop("period")] = row
+    return out
+
+
+def _move_statistics(region, chain, month, period, department, new: dict, old: dict | None, now) -> None:
+    """Set the region's row to ``new`` and move its ancestors' rows by new − old. A department without
+    rows there yet (its first entry in the region) gets them, with no subjects counted."""
+    old = old or dict.fromkeys(new, 0)
+    delta = {f: new[f] - old[f] for f in new if new[f] != old[f]}
+    if not delta:
+        return
+    model, extra = (RegionMonth, {}) if department is None else (DepartmentMonth, {"department_id": department})
+    codes = [region.code, *chain]
+    where = {"month": month, "period": period, "group": ALL_GROUPS, "region_code__in": codes, **extra}
+    if department is not None:
+        have = set(model.objects.filter(**where).values_list("region_code", flat=True))
+        _add_department_rows(department, month, [c for c in codes if c not in have], now)
+    model.objects.filter(**where).update(**{f: F(f) + d for f, d in delta.items()}, computed_at=now)
+
+
+def _add_department_rows(department: int, month, codes: list[str], now) -> None:
+    """A department's empty rows of a month for these regions (their groups' targets as RegionMonth has them)."""
+    if not codes:
+        return
+    rows = []
+    for rm in RegionMonth.objects.filter(month=month, region_code__in=codes):
+        rows.append(
+            DepartmentMonth(
+                department_id=department,
+                region_id=rm.region_id,
+                region_code=rm.region_code,
+                month=month,
+                group=rm.group,
+                period=rm.period,
+                target=rm.target,
+                computed_at=now,
+            )
+        )
+    DepartmentMonth.objects.bulk_create(rows)
