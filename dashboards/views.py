@@ -256,8 +256,10 @@ def recompute(request):
     if month is None:
         messages.error(request, "月份格式不正确。")
         return HttpResponseRedirect(reverse("dashboards:overview"))
+    # 重新计算全年: January to the month shown
+    first = month.replace(month=1) if request.POST.get("scope") == "year" else month
     try:
-        job = services.snapshot_request(actor=request.user, region=region, month=month)
+        job = services.snapshot_request(actor=request.user, region=region, month=first, last_month=month)
     except ServiceError as exc:
         messages.error(request, str(exc))
         return HttpResponseRedirect(f"{reverse('dashboards:overview')}?region={region.code}&month={month:%Y-%m}")
@@ -276,6 +278,7 @@ def job(request, pk: int):
         "finished": obj.finished,
         # a failed computation (worker killed, broker down) is offered again to who may start one
         "can_retry": obj.status == SnapshotJob.Status.FAILED and _is_county(request.user),
+        "parts": selectors.job_parts(obj),
     }
     return render(request, template, context)
 
