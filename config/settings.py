@@ -102,6 +102,8 @@ INSTALLED_APPS = [
     "places",
     "dashboards",
     "reports",
+    "declarations",
+    "bulletins",
 ]
 
 MIDDLEWARE = [

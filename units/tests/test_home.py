@@ -126,6 +126,9 @@ def test_the_clerks_month_state_and_the_county_sees_the_unsubmitted_township(wor
     unsubmitted = card(county.get("/"), "unsubmitted")
     assert [i["label"] for i in unsubmitted["items"]] == ["甲镇", "乙镇"]
 
+    from declarations.testing import declare_month
+
+    declare_month(world.users["clerk_a"], world.town_a, MARCH)  # 零报告 first: 上报 waits for it
     dashboard_services.month_submit(actor=world.users["clerk_a"], region=world.town_a, month=MARCH)
     assert card(clerk.get("/"), "submission")["state"] == "已上报"
     response = county.get("/")
