@@ -190,7 +190,7 @@ def test_a_published_bulletin_refuses_edits_and_its_document_is_stable(march, cl
     response = county.post(f"/bulletins/{bulletin.pk}/edit/", {"title": "改标题"})
     page = county.get(response.headers["Location"]).content.decode()
     assert "该通报已发布（2026年第1期），不能修改" in page
-    assert 'href="/bulletins/%d/edit/"' % bulletin.pk not in page
+    assert f'href="/bulletins/{bulletin.pk}/edit/"' not in page
 
     # the snapshot moves (a back-entered accident at 乙镇): the published bulletin does not
     school_b = march.school_b
