@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from dashboards.params import parse_month, region_of
 from dashboards.selectors import available_months
@@ -43,6 +43,7 @@ def _county_region(request) -> Region | None:
     return region
 
 
+@require_safe
 def index(request):
     if not user_may(request.user, Bulletin, "view"):
         raise PermissionDenied
@@ -80,6 +81,7 @@ def create(request):
     return HttpResponseRedirect(bulletin.get_absolute_url())
 
 
+@require_safe
 def detail(request, pk: int):
     bulletin = _scoped(request, pk)
     editable = not bulletin.published and Bulletin.objects.for_user(request.user, "change").filter(pk=pk).exists()
@@ -176,6 +178,7 @@ def _filename(bulletin: Bulletin, ext: str) -> str:
     return f"{bulletin.region.name}三零创建工作通报{bulletin.number_text}.{ext}"
 
 
+@require_safe
 def download(request, pk: int, fmt: str):
     """The published bulletin's file, as stored at publication (a draft has none: 404)."""
     bulletin = _scoped(request, pk)

@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import TemplateView
 
 from dashboards.params import month_of, parse_month, region_of
@@ -65,6 +65,7 @@ def _common(request, region: Region, month: datetime.date) -> dict:
     }
 
 
+@require_safe
 def board(request):
     """The month's 零报告: each township (its villages where a grid worker reports) declared or not, and
     the silent subjects (no entry, no declaration)."""
@@ -94,6 +95,8 @@ def declare(request):
     month = _month_param(request, region)
     if not _can_declare(request.user):
         raise PermissionDenied("只有乡镇(街道)录入员和网格员可以申报零报告。")
+    if selectors.township_of(region) is None or region.level == "grid":
+        raise Http404("零报告按乡镇(街道)或村(社区)申报。")
     status = 200
     if request.method == "POST":
         status = 400  # refused: the page again, with the reason
@@ -132,6 +135,7 @@ def declare(request):
     return render(request, "declarations/declare.html", context, status=status)
 
 
+@require_safe
 def detail(request, pk: int):
     _require_view(request.user)
     declaration = selectors.declaration_detail(Declaration.objects.for_user(request.user), pk)
