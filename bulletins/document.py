@@ -235,7 +235,7 @@ def build(bulletin, mentions) -> dict:
         "issued_text": f"{bulletin.issued_on.year}年{bulletin.issued_on.month}月{bulletin.issued_on.day}日",
         "region": {"code": bulletin.region.code, "name": bulletin.region.name},
         "month": f"{month:%Y-%m}",
-        "period_text": f"{month_span(month)}（年度累计）",
+        "period_text": f"{month_span(month)}年度累计",
         "intro": bulletin.intro,
         "headers": HEADERS,
         "ranking": rows,

@@ -33,8 +33,9 @@ def _require_editor(actor, region: Region) -> None:
 
 
 def _locked_draft(bulletin: Bulletin, actor) -> Bulletin:
-    """The bulletin's row, locked until commit; refused when it is published (or gone)."""
-    row = Bulletin.objects.select_for_update().select_related("region").filter(pk=bulletin.pk).first()
+    """The bulletin's row (only it: not its region, which every bulletin of the county shares), locked
+    until commit; refused when it is published (or gone)."""
+    row = Bulletin.objects.select_for_update(of=("self",)).select_related("region").filter(pk=bulletin.pk).first()
     if row is None:
         raise ServiceError("该通报已不存在。")
     _require_editor(actor, row.region)

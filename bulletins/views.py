@@ -105,7 +105,7 @@ def edit(request, pk: int):
     units = [(r["code"], f"{r['rank']}. {r['name']}") for r in bulletin.ranking.get("rows", [])]
     initial = [
         {"board": m.board, "region": m.region.code, "reason": m.reason}
-        for m in bulletin.mentions.select_related("region")
+        for m in sorted(bulletin.mentions.select_related("region"), key=lambda m: (m.board != "red", m.order, m.pk))
     ]
     posting = request.method == "POST"
     form = BulletinForm(request.POST if posting else None, instance=bulletin)

@@ -100,7 +100,7 @@ def declaration_declare(
 @transaction.atomic
 def declaration_withdraw(*, actor, declaration: Declaration, reason: str) -> Declaration:
     """撤回零报告, with a reason, until the township submits its month."""
-    declaration = Declaration.objects.select_for_update().select_related("region").get(pk=declaration.pk)
+    declaration = Declaration.objects.select_for_update(of=("self",)).select_related("region").get(pk=declaration.pk)
     township = _require_declarer(actor, declaration.region)
     reason = (reason or "").strip()
     if not reason:
