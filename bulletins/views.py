@@ -109,7 +109,11 @@ def edit(request, pk: int):
     ]
     posting = request.method == "POST"
     form = BulletinForm(request.POST if posting else None, instance=bulletin)
-    formset = MentionFormSet(request.POST if posting else None, initial=initial, units=units, prefix="m")
+    # bound without its initial rows: a row posted as it was shown is still a row, never "unchanged, dropped"
+    if posting:
+        formset = MentionFormSet(request.POST, units=units, prefix="m")
+    else:
+        formset = MentionFormSet(initial=initial, units=units, prefix="m")
     status = 200
     if posting:
         if form.is_valid() and formset.is_valid():

@@ -168,6 +168,19 @@ def test_the_silent_subjects_export(march, client_as):
     assert sorted(r[3] for r in rows[1:]) == sorted(expected)
 
 
+def test_a_big_silent_list_is_exported_in_the_background_for_its_owner(
+    march, client_as, settings, media, django_capture_on_commit_callbacks
+):
+    from sanzero.models import ExportJob
+
+    settings.EXPORT_SYNC_ROW_LIMIT = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_as("county").get("/declarations/silent/?month=2026-03&export=xlsx")
+    assert response["Location"] == "/exports/"
+    job = ExportJob.objects.get()
+    assert (job.kind, job.status, job.row_count) == ("declarations:silent", "done", 6)
+
+
 def test_a_grid_worker_declares_its_village_which_then_has_no_silent_subjects(march, client_as):
     grid = client_as("grid_a")
     board = grid.get(f"{BOARD}?month=2026-03").content.decode()

@@ -198,7 +198,9 @@ def test_the_department_sees_its_subjects_queue(world, client_as):
 
 
 @pytest.mark.parametrize("username", ["clerk_a", "county"])
-def test_the_home_page_runs_the_same_queries_for_3_and_30_entries(world, client_as, username):
+def test_the_home_page_runs_the_same_queries_for_3_and_30_entries(world, client_as, username, settings):
+    # the holiday calendar's stamp is re-read every few seconds of wall time: not a cost of the rows
+    settings.SANZERO_HOLIDAY_CHECK_SECONDS = 3600
     client = client_as(username)
 
     def add(rows):
