@@ -303,3 +303,17 @@ def test_who_reads_and_who_writes(march, client_as):
     assert client_as("clerk_a").post("/bulletins/new/", {"month": "2026-03"}).status_code == 403
     assert client_as("county").get(f"/bulletins/{pending.pk}/xlsx/").status_code == 404  # a draft has no file
     assert Bulletin.objects.count() == 2
+
+
+def test_the_list_runs_a_fixed_number_of_queries(march, client_as):
+    from sanzero.testing import assert_flat_queries, queries_of
+
+    county = march.users["county"]
+
+    def add(numbers):
+        for _ in numbers:
+            services.bulletin_create(actor=county, region=march.county, month=MARCH)
+
+    publish(march, draft(march))
+    flat = assert_flat_queries(lambda: queries_of(client_as("county"), "/bulletins/"), add=add)
+    assert "2026年第1期" in flat.responses[0].content.decode()  # drafts first, then the published by number
