@@ -104,6 +104,8 @@ INSTALLED_APPS = [
     "places",
     "dashboards",
     "reports",
+    "declarations",
+    "bulletins",
 ]
 
 MIDDLEWARE = [

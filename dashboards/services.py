@@ -19,6 +19,7 @@ from sanzero.services import ServiceError, audited_save, require
 from units.models import Region, RegionLevel, TargetGroup
 
 from . import compute, fanout
+from .extensions import run_submit_checks
 from .models import (
     PRESETS,
     RULE_FIELDS,
@@ -233,6 +234,7 @@ def month_submit(*, actor, region: Region, month: datetime.date, note: str = "")
         raise ServiceError("该月份已锁定，无需上报。")
     if status.status == MonthStatus.Status.SUBMITTED:
         raise ServiceError("该月份已上报。如需修改，请先撤回上报。")
+    run_submit_checks(actor=actor, region=region, month=month)  # e.g. 零报告 (declarations), registered
     note = (note or "").strip()
     snapshot = RegionMonth.objects.filter(region=region, month=month, group=ALL_GROUPS, period=Period.YTD).first()
     if snapshot is None:

@@ -27,6 +27,7 @@ from units.selectors import visible_ancestors
 
 from . import selectors, services
 from .exports import MONTH_COLUMNS, RANKING_COLUMNS, YTD_COLUMNS
+from .extensions import submit_panels
 from .forms import RulePresetForm, RuleSetForm, TargetsForm
 from .models import (
     ALL_GROUPS,
@@ -370,10 +371,13 @@ def month_submit(request):
     except ServiceError as exc:  # not a township
         raise Http404(str(exc)) from None
     board = selectors.township_submissions(region=region, month=month)
+    panels = submit_panels(user=request.user, region=region, month=month)
     context = _base_context(request, region, month)
     context.update(
         {
             "title": "月度上报",
+            "panels": panels,
+            "submit_blocked": any(p.get("blocks_submit") for p in panels),
             "summary": selectors.month_submit_summary(user=request.user, region=region, month=month),
             "own": board.entries[0],
             "future": month > timezone.localdate().replace(day=1),

@@ -96,6 +96,9 @@ class ProbeObjects:
     petition_attachment: dict
     case_attachment: dict
     place_attachment: dict
+    declaration: dict  # 甲镇's 零报告 of 2026-03, by clerk_a
+    bulletin: dict  # the county's published 排名通报 of 2026-03 (第1期)
+    bulletin_draft: dict  # a draft of the same month
 
 
 def _transitions(entry, workflow) -> dict[str, dict]:
@@ -239,6 +242,19 @@ def probe_objects(world) -> ProbeObjects:
     export_job.file.save("walker-export.xlsx", ContentFile(b"PK\x03\x04 not really a workbook"))
     with time_machine.travel(datetime.datetime(2026, 4, 10, 9, 0), tick=False):
         compute.compute_month(region=world.county, month=datetime.date(2026, 3, 1))
+    from bulletins import services as bulletin_services
+    from declarations.testing import declare_month
+
+    with time_machine.travel(datetime.datetime(2026, 4, 10, 9, 0), tick=False):
+        declaration = declare_month(clerk, world.town_a, datetime.date(2026, 3, 1))
+        county_user = world.users["county"]
+        bulletin = bulletin_services.bulletin_create(
+            actor=county_user, region=world.county, month=datetime.date(2026, 3, 1)
+        )
+        bulletin = bulletin_services.bulletin_publish(actor=county_user, bulletin=bulletin)
+        bulletin_draft = bulletin_services.bulletin_create(
+            actor=county_user, region=world.county, month=datetime.date(2026, 3, 1)
+        )
     snapshot_job = SnapshotJob.objects.create(
         region=world.county, month=datetime.date(2026, 3, 1), requested_by=world.users["county"]
     )
@@ -279,6 +295,9 @@ def probe_objects(world) -> ProbeObjects:
         petition_attachment=_attachment(clerk, petition),
         case_attachment=_attachment(clerk, case),
         place_attachment=_attachment(clerk, place),
+        declaration={"pk": declaration.pk},
+        bulletin={"pk": bulletin.pk},
+        bulletin_draft={"pk": bulletin_draft.pk},
     )
 
 
