@@ -63,11 +63,14 @@ class DisputeDetailView(LedgerDetailView):
             "risk_colour",
             "parties",
             "people_count",
+            ("重大矛盾纠纷", lambda o: "是" if o.is_major else "否"),
             "summary",
             (
                 "当前调解层级",
                 lambda o: f"{o.level.name}（本级时限{o.level_days}个工作日，{o.level_started_on:%Y-%m-%d}起）",
             ),
+            "handling_tier",
+            ("调处日期", lambda o: _text(o.mediated_on and f"{o.mediated_on:%Y-%m-%d}")),
             "overall_due_on",
             "status",
         ]
