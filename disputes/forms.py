@@ -46,8 +46,6 @@ class DisputeForm(LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
         tier = self.fields["handling_tier"]
         tier.required = False
         tier.choices = [("", "按调解层级确定"), *HandlingTier.choices]
-        if self.instance.pk:
-            tier.help_text = "县、乡镇或村居，排查情况表按此分栏统计；升级调解后按新层级更新。"
         first_row = [Column("subject", css_class="col-md-6"), Column("found_on", css_class="col-md-3")]
         if not self.instance.pk:
             # A new dispute starts at the ladder's first level (网格员首调) unless it was pushed to a higher one.

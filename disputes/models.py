@@ -178,14 +178,13 @@ class Dispute(LedgerEntry):
         max_length=4,
         choices=HandlingTier.choices,
         blank=True,
-        help_text="县、乡镇或村居。不填按调解层级确定（网格员、村(社区)调委会为村居，乡镇综治中心、乡镇党委政府为乡镇）；"
-        "升级调解后按新层级更新。",
+        help_text="排查情况表按此分县、乡镇、村居统计。不填按调解层级确定，升级调解后随新层级更新。",
     )
     mediated_on = models.DateField(
         "调处日期",
         null=True,
         blank=True,
-        help_text="组织调解（调处）的日期。登记化解时未填的按化解日期，调解不成时须填写。",
+        help_text="组织调解（调处）的日期；登记化解时未填的按化解日期记。",
     )
     is_major = models.BooleanField(
         "重大矛盾纠纷",

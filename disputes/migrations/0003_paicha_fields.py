@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='dispute',
             name='handling_tier',
-            field=models.CharField(blank=True, choices=[('县', '县'), ('乡镇', '乡镇'), ('村居', '村居')], help_text='县、乡镇或村居。不填按调解层级确定（网格员、村(社区)调委会为村居，乡镇综治中心、乡镇党委政府为乡镇）；升级调解后按新层级更新。', max_length=4, verbose_name='调处层级'),
+            field=models.CharField(blank=True, choices=[('县', '县'), ('乡镇', '乡镇'), ('村居', '村居')], help_text='排查情况表按此分县、乡镇、村居统计。不填按调解层级确定，升级调解后随新层级更新。', max_length=4, verbose_name='调处层级'),
         ),
         migrations.AddField(
             model_name='dispute',
@@ -28,12 +28,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='dispute',
             name='mediated_on',
-            field=models.DateField(blank=True, help_text='组织调解（调处）的日期。登记化解时未填的按化解日期，调解不成时须填写。', null=True, verbose_name='调处日期'),
+            field=models.DateField(blank=True, help_text='组织调解（调处）的日期；登记化解时未填的按化解日期记。', null=True, verbose_name='调处日期'),
         ),
         migrations.AddField(
             model_name='historicaldispute',
             name='handling_tier',
-            field=models.CharField(blank=True, choices=[('县', '县'), ('乡镇', '乡镇'), ('村居', '村居')], help_text='县、乡镇或村居。不填按调解层级确定（网格员、村(社区)调委会为村居，乡镇综治中心、乡镇党委政府为乡镇）；升级调解后按新层级更新。', max_length=4, verbose_name='调处层级'),
+            field=models.CharField(blank=True, choices=[('县', '县'), ('乡镇', '乡镇'), ('村居', '村居')], help_text='排查情况表按此分县、乡镇、村居统计。不填按调解层级确定，升级调解后随新层级更新。', max_length=4, verbose_name='调处层级'),
         ),
         migrations.AddField(
             model_name='historicaldispute',
@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicaldispute',
             name='mediated_on',
-            field=models.DateField(blank=True, help_text='组织调解（调处）的日期。登记化解时未填的按化解日期，调解不成时须填写。', null=True, verbose_name='调处日期'),
+            field=models.DateField(blank=True, help_text='组织调解（调处）的日期；登记化解时未填的按化解日期记。', null=True, verbose_name='调处日期'),
         ),
         migrations.AddField(
             model_name='historicalmediationlevel',
