@@ -68,13 +68,13 @@ class DisputeForm(LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
                 Column("risk_colour", css_class="col-md-3"),
                 Column("people_count", css_class="col-md-3"),
             ),
+            "parties",
+            "summary",
             Row(
                 Column("handling_tier", css_class="col-md-3"),
                 Column("mediated_on", css_class="col-md-3"),
                 Column("is_major", css_class="col-md-6 pt-md-4"),
             ),
-            "parties",
-            "summary",
             "remarks",
             "version",
         )
