@@ -69,6 +69,20 @@ class DisputeSheet(LedgerSheet):
             Column("当事人", "parties", max_length=200, help="多名当事人用“、”分隔。"),
             Column("涉及人数", "people_count", kind="int", help="不填为2人。"),
             Column("风险等级", "risk_colour", kind="choice", choices=RiskColour.values, help="不填为“蓝”。"),
+            Column("状态", "status", kind="choice", choices=DisputeStatus.values),
+            Column("化解日期", "resolved_on", kind="date", help="状态为已化解时必填。"),
+            Column(
+                "协议形式",
+                "agreement_type",
+                kind="choice",
+                choices=AgreementType.values,
+                help="已化解的纠纷：书面或口头，不填为书面。",
+            ),
+            Column("协议内容", "agreement", max_length=1000, help="已化解的纠纷必填：双方达成的协议内容及履行方式。"),
+            Column("调解不成原因", "fail_reason", max_length=500, help="调解不成或已移交的纠纷必填。"),
+            Column("移交去向", "transfer_to", kind="choice", choices=TransferTarget.values, help="已移交的纠纷必填。"),
+            Column("移交说明", "transfer_note", max_length=500, help="已移交的纠纷必填：移交的机关及告知当事人情况。"),
+            Column("备注", "remarks", max_length=500),
             Column(
                 "是否重大",
                 "is_major",
@@ -88,20 +102,6 @@ class DisputeSheet(LedgerSheet):
                 kind="date",
                 help="组织调解的日期，不早于登记日期。已化解的不填按化解日期，调解不成或已移交的不填按登记日期。",
             ),
-            Column("状态", "status", kind="choice", choices=DisputeStatus.values),
-            Column("化解日期", "resolved_on", kind="date", help="状态为已化解时必填。"),
-            Column(
-                "协议形式",
-                "agreement_type",
-                kind="choice",
-                choices=AgreementType.values,
-                help="已化解的纠纷：书面或口头，不填为书面。",
-            ),
-            Column("协议内容", "agreement", max_length=1000, help="已化解的纠纷必填：双方达成的协议内容及履行方式。"),
-            Column("调解不成原因", "fail_reason", max_length=500, help="调解不成或已移交的纠纷必填。"),
-            Column("移交去向", "transfer_to", kind="choice", choices=TransferTarget.values, help="已移交的纠纷必填。"),
-            Column("移交说明", "transfer_note", max_length=500, help="已移交的纠纷必填：移交的机关及告知当事人情况。"),
-            Column("备注", "remarks", max_length=500),
         ]
 
     #: blank cells of these columns keep what the system has (an earlier import, a web edit, or what a step
