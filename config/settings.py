@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "reports",
     "declarations",
     "bulletins",
+    "standards",
 ]
 
 MIDDLEWARE = [
