@@ -14,6 +14,7 @@ from sanzero import workdays
 from sanzero.models import DeadlineSettings
 from sanzero.scoping import user_scope
 from sanzero.services import ServiceError, audited_save, full_clean
+from sanzero.signals import subject_days_changed
 
 from .choices import LISTING_ACTIVE, HazardLevel, HazardStatus, ListingStatus
 from .forms import LISTING_META_FIELDS
@@ -234,10 +235,12 @@ def _hazard_follows(*, actor, listing: HazardListing, step: str, note: str = "")
         return
     hazard = Hazard.objects.select_for_update().get(pk=listing.hazard_id)
     rules = DeadlineSettings.current()
+    moved = False
     for name in names:
         transition = HAZARD_WORKFLOW.get(name)
         if hazard.status not in transition.sources:
             continue
+        moved = True
         if name == "rectify":
             data = {"rectified_on": listing.rectified_on or listing.accepted_on, "rectified_by": listing.rectified_by}
         elif name == "accept":
@@ -264,6 +267,8 @@ def _hazard_follows(*, actor, listing: HazardListing, step: str, note: str = "")
             reason=f"挂牌督办{LISTING_WORKFLOW.get(step).label}：{old} → {hazard.get_status_display()}",
             update_fields=sorted({*changed, "status", "due_on", "version", "updated_at"}),
         )
+    if moved:  # the hazard's 整改数 and 超期 move the 台账数据 of its months (dashboards.incremental)
+        subject_days_changed.send(sender=Hazard, changes=[(hazard.subject_id, hazard.found_on)])
 
 
 def _plan_from_listing(hazard: Hazard, listing: HazardListing) -> list[str]:

@@ -42,14 +42,14 @@ def _station(name: str) -> str:
     return name
 
 
-def seed(*, rng, subjects, year, users, today):
+def seed(*, rng, subjects, year, users, today, size=None):
     rules = DeadlineSettings.current()
     clerk = users.get("clerk_a")
     end = min(today, datetime.date(year, 12, 31))
     span = (end - datetime.date(year, 1, 1)).days
     villages = [s for s in subjects if s.village_region_id] or subjects
     problems = []
-    for _ in range(TOTAL):
+    for _ in range((size or {}).get("治安问题", TOTAL)):  # size: seed_demo --scale city/province
         subject = rng.choice(villages if rng.random() < 0.7 else subjects)
         found = datetime.date(year, 1, 1) + datetime.timedelta(days=rng.randrange(span + 1))
         category = rng.choice(list(DESCRIPTIONS))

@@ -1,4 +1,4 @@
-"""台账数据's 治安问题排查数/解决数/解决率 in the monthly snapshot (dashboards.compute._public_order_statistics):
+"""台账数据's 治安问题排查数/解决数/解决率 in the monthly snapshot (dashboards.statistics.public_order):
 本月 and 年度累计, per region up the tree and per supervising department, on the overview and the report."""
 
 import datetime
@@ -67,3 +67,31 @@ def test_a_department_counts_the_problems_of_its_subjects(computed):
 def test_the_overview_and_the_month_page_show_them(computed, client_as):
     page = client_as("county").get("/dashboard/?month=2026-03").content.decode()
     assert "治安问题" in page and ">5</a>" in page and "40.0%" in page
+
+
+def test_a_problem_saved_and_solved_moves_the_statistics_at_once(world, django_capture_on_commit_callbacks):
+    """Incremental refresh (dashboards.incremental): a 治安问题 recorded, then solved, moves 台账数据 up to the
+    county after commit, as a full recomputation would; a 挂牌督办 rectification moves its hazard's 整改数."""
+    from hazards.tests.helpers import listing, step
+    from publicorder.tests.helpers import problem, run
+
+    with time_machine.travel(datetime.datetime(2026, 4, 10, 9, 0), tick=False):
+        compute.compute_month(region=world.county, month=D(2026, 3, 1))
+        with django_capture_on_commit_callbacks(execute=True):
+            p = problem(world, found_on=D(2026, 3, 2))
+        county = RegionMonth.objects.get(month=D(2026, 3, 1), group="all", period="ytd", region_code="990121000000")
+        assert (county.public_order_found, county.public_order_solved) == (1, 0)
+        with django_capture_on_commit_callbacks(execute=True):
+            run(world, p, "resolve", resolved_on=D(2026, 3, 20), result="已取缔")
+        county.refresh_from_db()
+        assert (county.public_order_found, county.public_order_solved) == (1, 1)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            obj = listing(world)
+        hazards_before = RegionMonth.objects.get(pk=county.pk).hazards_rectified
+        with django_capture_on_commit_callbacks(execute=True):
+            step(world, obj, "rectify", "clerk_a", rectified_on=D(2026, 3, 12), report="已整改")
+        assert RegionMonth.objects.get(pk=county.pk).hazards_rectified == hazards_before + 1
+        incremental = figures()
+        compute.compute_month(region=world.county, month=D(2026, 3, 1))
+        assert figures() == incremental

@@ -103,6 +103,9 @@ class ProbeObjects:
     place_attachment: dict
     listing_attachment: dict
     problem_attachment: dict
+    declaration: dict  # 甲镇's 零报告 of 2026-03, by clerk_a
+    bulletin: dict  # the county's published 排名通报 of 2026-03 (第1期)
+    bulletin_draft: dict  # a draft of the same month
 
 
 def _transitions(entry, workflow) -> dict[str, dict]:
@@ -272,6 +275,19 @@ def probe_objects(world) -> ProbeObjects:
     export_job.file.save("walker-export.xlsx", ContentFile(b"PK\x03\x04 not really a workbook"))
     with time_machine.travel(datetime.datetime(2026, 4, 10, 9, 0), tick=False):
         compute.compute_month(region=world.county, month=datetime.date(2026, 3, 1))
+    from bulletins import services as bulletin_services
+    from declarations.testing import declare_month
+
+    with time_machine.travel(datetime.datetime(2026, 4, 10, 9, 0), tick=False):
+        declaration = declare_month(clerk, world.town_a, datetime.date(2026, 3, 1))
+        county_user = world.users["county"]
+        bulletin = bulletin_services.bulletin_create(
+            actor=county_user, region=world.county, month=datetime.date(2026, 3, 1)
+        )
+        bulletin = bulletin_services.bulletin_publish(actor=county_user, bulletin=bulletin)
+        bulletin_draft = bulletin_services.bulletin_create(
+            actor=county_user, region=world.county, month=datetime.date(2026, 3, 1)
+        )
     snapshot_job = SnapshotJob.objects.create(
         region=world.county, month=datetime.date(2026, 3, 1), requested_by=world.users["county"]
     )
@@ -319,6 +335,9 @@ def probe_objects(world) -> ProbeObjects:
         place_attachment=_attachment(clerk, place),
         listing_attachment=_attachment(clerk, listing),
         problem_attachment=_attachment(clerk, problem),
+        declaration={"pk": declaration.pk},
+        bulletin={"pk": bulletin.pk},
+        bulletin_draft={"pk": bulletin_draft.pk},
     )
 
 

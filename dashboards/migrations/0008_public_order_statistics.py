@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dashboards', '0005_job_heartbeat'),
+        ('dashboards', '0007_snapshot_parts'),
     ]
 
     operations = [
