@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "petitions",
     "cases",
     "places",
+    "agency",
     "dashboards",
     "reports",
 ]
