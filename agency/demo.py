@@ -99,9 +99,30 @@ def seed(*, rng, subjects, year, users, today):
                 assigned=False,
             )
         )
-    records = [r for r in records if r is not None]
     bulk_create_with_history(records, Agency, batch_size=500, default_change_reason="演示数据")
+    escalate_some(rng, clerk, end, secretary)
     return {"书记代办": len(records)}
+
+
+ESCALATIONS = 3
+ESCALATION_NOTES = ["涉及跨村土地权属，需乡镇协调。", "需县级部门联合解决，本级无法落实。", ""]
+
+
+def escalate_some(rng, clerk, end, secretary) -> None:
+    """A few village secretaries' matters the village could not settle, reported one level up through the
+    service (逐级上报, in their audit trail): those of the demo clerk's township."""
+    from .services import agency_escalate
+
+    if clerk is None:
+        return
+    open_ones = Agency.objects.for_user(clerk, "change").filter(
+        status=AgencyStatus.HANDLING, level=SecretaryLevel.VILLAGE
+    )
+    for record in open_ones.order_by("taken_on", "pk")[:ESCALATIONS]:
+        code = record.matter.subject.region.code
+        day = min(end, record.taken_on + datetime.timedelta(days=rng.randrange(2, 8)))
+        data = {"secretary": secretary(SecretaryLevel.TOWNSHIP, code), "on": day, "note": rng.choice(ESCALATION_NOTES)}
+        agency_escalate(actor=clerk, obj=record, data=data)
 
 
 def _record(rng, end, clerk, secretary, level, code, day, done_on, *, assigned: bool, **matter):

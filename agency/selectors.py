@@ -19,7 +19,7 @@ def agency_list(qs):
 
 
 def agency_detail(qs):
-    return qs.select_related("petition__subject__region", "dispute__subject__region", "created_by")
+    return qs.select_related("petition__subject__region__parent", "dispute__subject__region__parent", "created_by")
 
 
 @dataclass(frozen=True)

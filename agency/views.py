@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
+from ledger.tables import region_path
 from sanzero.audit import audit_trail
 from sanzero.scoping import spans_townships, user_scope
 from sanzero.validators import parse_bounded_int
@@ -40,6 +41,7 @@ class AgencyListView(RememberedFiltersMixin, ScopedListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["can_add"] = False  # a record is registered from its petition's or dispute's page
+        ctx["bulk_enabled"] = True  # 批量导出 of the checked rows
         figures_qs = self.filterset.figures_queryset(self.scoped_queryset("view"))
         ctx["figures"] = selectors.agency_figures(figures_qs)
         ctx["figures_where"] = self.figures_where()
@@ -89,6 +91,7 @@ class AgencyDetailView(ScopedDetailView):
         ctx.update(
             {
                 "timeline": audit_trail(obj),
+                "region_path": region_path(obj.matter.subject.region, with_township=True),
                 "can_escalate": ctx["can_change"] and obj.status == AgencyStatus.HANDLING and upper is not None,
                 "can_finish": ctx["can_change"] and obj.status == AgencyStatus.HANDLING,
                 "upper_label": SecretaryLevel(upper).label if upper else "",
@@ -202,7 +205,7 @@ class AgencyStepView(ScopedFormView):
 
     @property
     def title(self):
-        return f"{self.STEPS[self.step][0]}：{self.object}"
+        return self.STEPS[self.step][0]
 
     def get_form(self, data=None):
         form = self.STEPS[self.step][1](data, obj=self.object, initial={"version": self.object.version})

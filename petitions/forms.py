@@ -9,7 +9,7 @@ from sanzero.forms import MaskedPersonalFieldsMixin, VersionedFormMixin
 from sanzero.models import DeadlineSettings
 from sanzero.validators import normalize_phone, validate_id_number, validate_phone
 
-from .choices import ABNORMAL_VISIT_LEVEL, PetitionLevel, PetitionSource, Satisfaction
+from .choices import ABNORMAL_VISIT_LEVEL, AbnormalVisit, PetitionLevel, PetitionSource, Satisfaction
 from .models import LEGAL_MAX_EXTENSION_DAYS, Petition
 from .privacy import PERSONAL_MASKS
 
@@ -83,6 +83,7 @@ class PetitionForm(MaskedPersonalFieldsMixin, LedgerFormMixin, VersionedFormMixi
         self.fields[
             "is_repeat"
         ].help_text = "同一信访人就同一事项本年度再次信访。填写身份证号后，系统列出其本年度已登记的信访供核对。"
+        self.fields["abnormal_visit"].choices = [("", "无"), *AbnormalVisit.choices]
         # 信访来源 defaults to 本级受理: a form (or an older client) that does not send it means that
         self.fields["source"].required = False
         self.mask_personal_fields()
@@ -154,7 +155,10 @@ class PetitionForm(MaskedPersonalFieldsMixin, LedgerFormMixin, VersionedFormMixi
         return self.cleaned_data.get("source") or PetitionSource.LOCAL
 
     def clean_case_number(self):
-        return (self.cleaned_data.get("case_number") or "").strip()
+        number = (self.cleaned_data.get("case_number") or "").strip()
+        if number and Petition.objects.filter(case_number=number).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("该信访件编号已被其他信访使用。")
+        return number
 
     def clean(self):
         cleaned = super().clean()

@@ -2,8 +2,9 @@
 代办 is recorded one way only (petitions 0006 then drops the fields).
 
 Each petition with a secretary gets a record taken on (纳入代办) by that secretary, from 上级交办 when the
-petition was assigned from above, else 本级自查; its 列入日期 is the day the secretary was first entered
-(its history), never before the petition's 登记日期. A closed petition's record is 已办结 on the petition's
+petition was assigned from above, else 本级自查; its 列入日期 is the petition's 登记日期 when the secretary was
+entered with the petition, else the day an edit first entered one (its history), never after the
+petition's 办结日期. A closed petition's record is 已办结 on the petition's
 办结日期, its outcome read from the petitioner's satisfaction (满意/基本满意 → 已解决, 不满意 → 未解决),
 with a note saying so. Each record gets its history row (创建, 由信访台账迁移). Going back writes the
 secretaries onto the petitions again (a 市委书记 as 县级, the old field's highest level) and deletes
@@ -37,17 +38,18 @@ def forward(apps, schema_editor):
         HistoricalPetition.objects.exclude(agent_level="")
         .filter(id__in=[r["pk"] for r in rows])
         .order_by("id", "history_date", "history_id")
-        .values_list("id", "history_date", "history_user_id")
+        .values_list("id", "history_date", "history_user_id", "history_type")
     )
-    for pk, when, user_id in history.iterator(chunk_size=2000):
-        first.setdefault(pk, (when, user_id))
+    for pk, when, user_id, kind in history.iterator(chunk_size=2000):
+        first.setdefault(pk, (None if kind == "+" else when, user_id))
     today = timezone.localdate()
     now = timezone.now()
     records = []
     for r in rows:
         when, user_id = first.get(r["pk"], (None, None))
         taken_on = timezone.localdate(when) if when is not None else r["received_on"]
-        taken_on = min(max(taken_on, r["received_on"]), max(today, r["received_on"]))
+        latest = r["closed_on"] if r["status"] == "已办结" and r["closed_on"] else today
+        taken_on = min(max(taken_on, r["received_on"]), max(latest, r["received_on"]))
         record = Agency(
             petition_id=r["pk"],
             source="上级交办" if r["source"] == "上级交办" else "本级自查",
@@ -65,7 +67,8 @@ def forward(apps, schema_editor):
             record.outcome_note = f"由信访台账迁移：信访已于{r['closed_on']:%Y-%m-%d}办结，信访人{r['satisfaction'] or '未评价'}。"
         records.append(record)
     Agency.objects.bulk_create(records, batch_size=1000)
-    fields = [f.attname for f in Agency._meta.concrete_fields]
+    history_fields = {f.attname for f in HistoricalAgency._meta.concrete_fields}
+    fields = [f.attname for f in Agency._meta.concrete_fields if f.attname in history_fields]
     HistoricalAgency.objects.bulk_create(
         [
             HistoricalAgency(
