@@ -22,7 +22,7 @@ class AgencyTable(tables.Table):
     taken_on = tables.DateColumn(format="Y-m-d", verbose_name="列入日期", linkify=True, attrs=NOWRAP)
     matter = tables.Column("事项", accessor="pk", orderable=False, empty_values=())
     region = tables.Column("所属区划", accessor="pk", orderable=False, empty_values=(), attrs=WIDE)
-    source = tables.Column("来源", attrs=NOWRAP)
+    source = tables.Column("来源", attrs=WIDE)
     level = tables.Column("代办书记", order_by=("level", "secretary"), empty_values=())
     status = StatusBadgeColumn()
     outcome = tables.Column("办理结果", empty_values=(), attrs=WIDE)

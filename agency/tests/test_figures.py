@@ -18,6 +18,10 @@ from units.models import Subject
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 START = datetime.date(2026, 1, 5)
 NUMBERS = itertools.count(1)
+# The list: session, user, the user's scope regions, the remembered filters, COUNT, the page of rows (each
+# with its petition or dispute, subject, region and township joined), the figures (one aggregate) and the
+# names of the regions they cover.
+LIST_QUERIES = 8
 
 
 def _matters(world, count, *, subject, kind):
@@ -121,5 +125,7 @@ def test_the_list_costs_the_same_queries_for_3_and_30_records(world, client_as):
         for matter in _matters(world, len(rows), subject=world.shop_a, kind="petition"):
             _record(clerk, matter, source="本级自查", level="村", day=START)
 
-    flat = assert_flat_queries(lambda: queries_of(client_as("county"), "/agency/?per_page=50"), add=add)
+    flat = assert_flat_queries(
+        lambda: queries_of(client_as("county"), "/agency/?per_page=50"), add=add, expected=LIST_QUERIES
+    )
     assert [len(r.context["table"].page.object_list) for r in flat.responses] == [3, 30]
