@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "petitions",
     "cases",
     "places",
+    "agency",
     "dashboards",
     "reports",
     "declarations",
