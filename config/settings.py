@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "places",
     "dashboards",
     "reports",
+    "atlas",
 ]
 
 MIDDLEWARE = [

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("places.urls")),
     path("", include("dashboards.urls")),
     path("reports/", include("reports.urls")),
+    path("", include("atlas.urls")),
     path("imports/", include("sanzero.importing.urls")),
     path("exports/", include("sanzero.exporting.urls")),
 ]

@@ -195,6 +195,9 @@ EXPECTED: dict[str, list[Expect]] = {
     "dashboards:targets": [E("L 200 200 200 200 200 200", "L 403 403 403 403 302 302")],
     "dashboards:rules": [E("L 200 200 200 200 200 200", "L 403 403 403 403 404 404")],
     "reports:index": [E("L 200 200 403 200 200 200", "L 200 200 403 200 200 200")],
+    # 一张图 and its JSON: every role its own scope (the default region), GET only
+    "atlas:map": [E("L 200 200 200 200 200 200", "L 405 405 405 405 405 405")],
+    "atlas:map_data": [E("L 200 200 200 200 200 200", "L 405 405 405 405 405 405")],
     "importing:index": [E("L 200 200 200 403 200 200", "L 400 400 400 403 400 400")],
     "importing:history": [E("L 200 200 200 403 200 200", "L 200 200 200 403 200 200")],
     # An import job is its uploader's alone (county and admin: 404 too); 教育局 imports nothing (403).
@@ -271,6 +274,8 @@ for name in (
     "dashboards:rules",
     "reports:index",
     "supervision",
+    "atlas:map",
+    "atlas:map_data",
 ):
     first = EXPECTED[name][0]
     grid = "403" if name == "reports:index" else "404"  # 网格员 have no report page at all
