@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 #: the property names a division code is looked for under, in this order
-CODE_KEYS = ("区划代码", "code", "adcode", "CODE", "ADCODE", "XZQDM", "xzqdm", "QHDM", "qhdm", "gb", "GB", "id")
+CODE_KEYS = ("区划代码", "code", "adcode", "CODE", "ADCODE", "XZQDM", "xzqdm", "QHDM", "qhdm", "gb", "GB")
 #: at most this many features in one file
 MAX_FEATURES = 5000
 #: at most this many coordinate pairs in one file (a county's villages at survey precision fit easily)

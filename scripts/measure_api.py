@@ -38,6 +38,7 @@ def main() -> None:
     logging.getLogger("django.request").setLevel(logging.ERROR)
     from django.conf import settings
     from django.contrib.auth import get_user_model
+    from django.db import connection
     from django.test import Client
 
     from api.services import api_token_create, api_token_revoke
@@ -45,6 +46,11 @@ def main() -> None:
     from units.models import Subject
     from units.selectors import default_region_for
 
+    if connection.vendor == "postgresql":
+        # fresh bulk-loaded tables (city_fixture.py) have no planner statistics until autovacuum runs:
+        # without them PostgreSQL picks nested loops over the region join and lists take seconds
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     settings.API_THROTTLE_RATE = "100000/min"
     settings.STORAGES = {

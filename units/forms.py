@@ -101,12 +101,14 @@ class SubjectForm(MaskedPersonalFieldsMixin, VersionedFormMixin, forms.ModelForm
     longitude = forms.DecimalField(
         label="经度",
         required=False,
+        help_text="十进制度数，如 113.1163；用于“一张图”，可不填。",
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
         error_messages={"invalid": "经度应为数字（十进制度数），如 113.1163。"},
     )
     latitude = forms.DecimalField(
         label="纬度",
         required=False,
+        help_text="十进制度数，如 36.1954；与经度同时填写。",
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
         error_messages={"invalid": "纬度应为数字（十进制度数），如 36.1954。"},
     )
@@ -134,8 +136,6 @@ class SubjectForm(MaskedPersonalFieldsMixin, VersionedFormMixin, forms.ModelForm
             "credit_code": "18位，可不填（村、社区可无代码）。",
             "joined_on": "不填表示一直在创建范围内。",
             "phone": "手机或固定电话，如 13812345678、0351-1234567。",
-            "longitude": "十进制度数，如 113.116300；用于“一张图”，可不填。",
-            "latitude": "十进制度数，如 36.195400；与经度同时填写。",
         }
 
     def __init__(self, *args, user, **kwargs):
