@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "django_tables2",
+    "rest_framework",
+    "drf_spectacular",
     "simple_history",
     "axes",
     "sanzero",
@@ -103,11 +105,14 @@ INSTALLED_APPS = [
     "cases",
     "places",
     "publicorder",
+    "agency",
     "dashboards",
     "reports",
     "declarations",
     "bulletins",
     "standards",
+    "atlas",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +120,7 @@ MIDDLEWARE = [
     "sanzero.security.ContentSecurityPolicyMiddleware",
     "sanzero.security.ChineseErrorPagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "api.middleware.ApiCallLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -316,7 +322,43 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Export files expire after 7 days.
     "cleanup-exports-daily": {"task": "exporting.cleanup_exports", "schedule": crontab(hour=3, minute=0)},
+    # API call records older than API_LOG_DAYS.
+    "purge-api-call-logs-daily": {"task": "api.purge_call_logs", "schedule": crontab(hour=3, minute=45)},
 }
+
+# The read API (/api/v1/, app api): token authentication only, JSON only, cursor pages, a rate per token.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.IdCursorPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.handler",
+    "COERCE_DECIMAL_TO_STRING": False,
+    "UNICODE_JSON": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "三零创建管理系统 数据接口",
+    "DESCRIPTION": (
+        "只读接口，供省级平台与BI工具调用。请求头 Authorization: Bearer <令牌>（令牌由系统管理员在后台创建）；"
+        "数据范围与令牌所属用户在网页上看到的完全一致；分页为游标分页（next/previous）；个人信息脱敏；"
+        "超过频率限制返回429；每次调用均有记录。"
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": ["api.authentication.ApiTokenAuthentication"],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "120/min")  # calls per token
+API_AUTH_FAILURE_RATE = os.environ.get("API_AUTH_FAILURE_RATE", "20/min")  # failed token attempts per address
+API_LOG_DAYS = int(os.environ.get("API_LOG_DAYS", "180"))  # how long API call records are kept
+# 一张图: the largest GeoJSON file an administrator imports, and the subjects drawn one by one
+ATLAS_GEOJSON_MAX_MB = int(os.environ.get("ATLAS_GEOJSON_MAX_MB", "20"))
+ATLAS_POINT_LIMIT = int(os.environ.get("ATLAS_POINT_LIMIT", "3000"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

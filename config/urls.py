@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from api.views import not_found as api_not_found
 from ledger.views import SupervisionView
 from sanzero import views
 from sanzero.access_log import AccessLogListView
@@ -31,10 +32,14 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("places.urls")),
     path("", include("publicorder.urls")),
+    path("", include("agency.urls")),
     path("", include("dashboards.urls")),
     path("reports/", include("reports.urls")),
     path("declarations/", include("declarations.urls")),
     path("bulletins/", include("bulletins.urls")),
+    path("", include("atlas.urls")),
+    path("api/v1/", include("api.urls")),
+    re_path(r"^api/", api_not_found, name="api_not_found"),
     path("imports/", include("sanzero.importing.urls")),
     path("exports/", include("sanzero.exporting.urls")),
 ]

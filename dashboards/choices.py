@@ -29,6 +29,7 @@ class AccidentBasis(models.TextChoices):
 class RulePreset(models.TextChoices):
     DEFAULT = "default", "现行默认口径"
     SHANXI = "shanxi", "山西口径"
+    REPEAT = "repeat", "重复访从严口径"
     CUSTOM = "custom", "自定义"
 
 
@@ -39,6 +40,7 @@ RULE_FIELDS = (
     "collective_headcount",
     "petition_level_at_or_above",
     "petition_any",
+    "petition_repeat",
     "accident_basis",
     "case_any_security",
 )
@@ -50,6 +52,7 @@ _DEFAULT_PETITION = {
     "collective_headcount": 5,
     "petition_level_at_or_above": "",
     "petition_any": False,
+    "petition_repeat": False,
 }
 
 #: Named 口径 a county applies to a group; applying one makes a new version with these values.
@@ -58,6 +61,13 @@ PRESETS: dict[str, dict] = {
     # The campaign's origin: any 刑事 or 治安 case breaks 零案件; an accident with a death (亡人事故) of any
     # kind (production, road traffic, fire, gas, drowning, self-built houses…) breaks 零事故.
     RulePreset.SHANXI: {**_DEFAULT_PETITION, "accident_basis": AccidentBasis.DEATH, "case_any_security": True},
+    # Issue 14: counties that count a petitioner coming back on the same matter (重复访) against 零上访.
+    RulePreset.REPEAT: {
+        **_DEFAULT_PETITION,
+        "petition_repeat": True,
+        "accident_basis": AccidentBasis.CASUALTY,
+        "case_any_security": False,
+    },
 }
 
 PRESET_NOTES = {
@@ -65,6 +75,8 @@ PRESET_NOTES = {
     "零案件：无刑事案件和有重大影响的治安案件。",
     RulePreset.SHANXI: "“三零”创建发源地山西的口径。零上访同默认；零事故：无亡人事故（生产安全、道路交通、火灾、燃气、"
     "溺水、自建房等各类事故中有人死亡）；零案件：无任何刑事案件和治安案件。",
+    RulePreset.REPEAT: "在现行默认口径基础上从严：零上访另要求期间无重复访（同一信访人就同一事项本年度再次信访）。"
+    "零事故、零案件同默认。",
 }
 
 

@@ -81,7 +81,7 @@ def _ledgers():
             "petitions",
             Petition,
             "received_on",
-            ("is_skip_level", "headcount", "is_abnormal", "level_reached"),
+            ("is_skip_level", "headcount", "is_abnormal", "level_reached", "is_repeat"),
             RuleSet.petition_fails,
             RuleSet.petition_fails_sql,
         ),

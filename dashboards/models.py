@@ -60,6 +60,7 @@ class RuleSet(models.Model):
         "到访该层级及以上即不达标", max_length=2, choices=PetitionLevel.choices, blank=True, default=""
     )
     petition_any = models.BooleanField("任何信访均不达标（最严）", default=False)
+    petition_repeat = models.BooleanField("重复访不达标", default=False)
     # 零事故 — default: an accident with a death or an injury fails it
     accident_basis = models.CharField(
         "零事故：以下事故即不达标", max_length=10, choices=AccidentBasis.choices, default=AccidentBasis.CASUALTY
@@ -127,6 +128,8 @@ class RuleSet(models.Model):
             return True
         if self.petition_abnormal and row["is_abnormal"]:
             return True
+        if self.petition_repeat and row["is_repeat"]:
+            return True
         if self.petition_level_at_or_above and row["level_reached"] in PETITION_LEVELS:
             return PETITION_LEVELS.index(row["level_reached"]) >= PETITION_LEVELS.index(self.petition_level_at_or_above)
         return False
@@ -156,6 +159,7 @@ class RuleSet(models.Model):
             " OR (r.petition_skip_level AND e.is_skip_level)"
             " OR (r.petition_collective AND COALESCE(e.headcount, 0) >= r.collective_headcount)"
             " OR (r.petition_abnormal AND e.is_abnormal)"
+            " OR (r.petition_repeat AND e.is_repeat)"
             f" OR (r.petition_level_at_or_above <> '' AND {rank.format('e.level_reached')}"
             f" >= {rank.format('r.petition_level_at_or_above')}))"
         )
@@ -187,6 +191,8 @@ class RuleSet(models.Model):
                 petition.append("非正常访")
             if self.petition_level_at_or_above:
                 petition.append(f"到{self.petition_level_at_or_above}级及以上的信访")
+            if self.petition_repeat:
+                petition.append("重复访")
         return [
             "零上访：期间无" + "、".join(petition or ["（无条件）"]),
             "零事故：期间无" + self.get_accident_basis_display(),

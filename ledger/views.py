@@ -120,6 +120,16 @@ def sheet_layout(rows) -> list[list[tuple[str, object, int]]]:
     return layout
 
 
+#: card(entry, user, can_change) -> {"template": ..., ...} or None: what other apps add to an entry's
+#: page below its 基本信息 (e.g. agency: the 书记代办 of a petition or a dispute)
+ENTRY_CARDS: list = []
+
+
+def register_entry_card(func) -> None:
+    if func not in ENTRY_CARDS:
+        ENTRY_CARDS.append(func)
+
+
 class LedgerDetailView(PersonalDataRevealMixin, ScopedDetailView):
     template_name = "ledger/detail.html"
     #: the same view renders the entry's page ("detail"), its printable 登记表 ("print") and, when it is
@@ -251,6 +261,11 @@ class LedgerDetailView(PersonalDataRevealMixin, ScopedDetailView):
                     if obj.is_open and obj.WORKDAY_DEADLINES
                     else (),
                 ),
+                "entry_cards": [
+                    card for card in (func(obj, self.request.user, ctx["can_change"]) for func in ENTRY_CARDS) if card
+                ]
+                if self.page == "detail"
+                else [],
                 "print_url": f"/{obj.URL_PREFIX}/{obj.pk}/print/",
                 "notice_url": f"/{obj.URL_PREFIX}/{obj.pk}/notice/",
             }

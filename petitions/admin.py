@@ -13,6 +13,7 @@ class PetitionAdmin(PersonalDataAdminMixin, ReadOnlyAdminMixin, SimpleHistoryAdm
     # the logged 显示 button.
     personal_fields = PERSONAL_MASKS
     list_display = (
+        "case_number",
         "subject",
         "received_on",
         "channel",
@@ -21,10 +22,11 @@ class PetitionAdmin(PersonalDataAdminMixin, ReadOnlyAdminMixin, SimpleHistoryAdm
         "level_reached",
         "is_skip_level",
         "is_abnormal",
+        "is_repeat",
         "status",
         "handle_due",
     )
-    list_filter = ("status", "type", "channel", "level_reached", "is_skip_level", "is_abnormal")
+    list_filter = ("status", "type", "source", "channel", "level_reached", "is_skip_level", "is_abnormal", "is_repeat")
     exclude = ("content",)
     raw_id_fields = ("subject",)
     list_select_related = ("subject",)

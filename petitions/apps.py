@@ -7,10 +7,9 @@ class PetitionsConfig(ledger.LedgerAppConfig):
     ledgers = (ledger.LedgerSpec("Petition", "信访", "petitions:petition_list", "bi-envelope-paper", order=50),)
 
     def ready_extra(self):
-        from ledger.supervision import register_supervision_panel
         from sanzero.registry import register_home_task
 
-        from . import selectors, views
+        from . import views
 
-        register_supervision_panel(selectors.agent_panel)
+        # (the 督办 page's 代办 figures are the agency app's: agency.selectors.supervision_panel)
         register_home_task(views.deadline_home_task)

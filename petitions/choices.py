@@ -47,12 +47,38 @@ class Satisfaction(models.TextChoices):
     DISSATISFIED = "不满意", "不满意"
 
 
-class AgentLevel(models.TextChoices):
-    """代办层级 (四级书记代办): the party secretary who took the petition on for the petitioner."""
+class PetitionSource(models.TextChoices):
+    """信访来源 as 信访信息系统 records it: received here, assigned by a higher level, or forwarded."""
 
-    VILLAGE = "村", "村(社区)书记"
-    TOWNSHIP = "乡镇", "乡镇(街道)书记"
-    COUNTY = "县", "县级书记"
+    LOCAL = "本级受理", "本级受理"
+    ASSIGNED = "上级交办", "上级交办"
+    FORWARDED = "转送", "转送"
+
+
+class AbnormalVisit(models.TextChoices):
+    """异常访: the level an abnormal visit (非正常访) went to, as counties count them (进京非访, 赴省…)."""
+
+    NATION = "进京", "进京"
+    PROVINCE = "进省", "进省"
+    CITY = "进市", "进市"
+    COUNTY = "进县", "进县"
+
+
+#: the 到访层级 an 异常访 implies at least (进京 → 国家 …)
+ABNORMAL_VISIT_LEVEL = {
+    AbnormalVisit.NATION: PetitionLevel.NATION,
+    AbnormalVisit.PROVINCE: PetitionLevel.PROVINCE,
+    AbnormalVisit.CITY: PetitionLevel.CITY,
+    AbnormalVisit.COUNTY: PetitionLevel.COUNTY,
+}
+
+
+class RepeatFlag(models.TextChoices):
+    """The list's 重复访 filter: flagged, not flagged, or suspected (same ID number earlier in the year)."""
+
+    YES = "yes", "重复访"
+    NO = "no", "非重复访"
+    SUSPECTED = "suspected", "疑似重复访（未标记）"
 
 
 class KeyFlag(models.TextChoices):

@@ -1,8 +1,11 @@
 """Demo petitions for seed_demo: a plausible year of 信访 for the fictional county (region code 990121).
 
 Mostly ordinary petitions handled at the township; about 15% 越级, 集体访 or 非正常访 (each of those
-fails 零上访 for its subject); a few overdue, some extended, some taken on by a secretary (书记代办).
-Every name, ID number and phone is invented; ID numbers carry a correct GB 11643 check digit.
+fails 零上访 for its subject, the 非正常访 with their 异常访 level); a few overdue, some extended; each
+with its 信访件编号, 信访来源, 责任单位 and, for the harder ones, a 包案领导; a few petitioners come back on
+the same matter later in the year (重复访, most flagged, some left for the system's suggestion). The
+secretaries' 代办 records are the agency app's demo. Every name, ID number and phone is invented; ID
+numbers carry a correct GB 11643 check digit.
 """
 
 from __future__ import annotations
@@ -14,10 +17,28 @@ from simple_history.utils import bulk_create_with_history
 from sanzero.models import DeadlineSettings
 from sanzero.validators import ID_CHECK, ID_WEIGHTS
 
-from .choices import AgentLevel, PetitionChannel, PetitionLevel, PetitionStatus, PetitionType, Satisfaction
-from .models import Petition
+from .choices import (
+    AbnormalVisit,
+    PetitionChannel,
+    PetitionLevel,
+    PetitionSource,
+    PetitionStatus,
+    PetitionType,
+    Satisfaction,
+)
+from .models import CASE_NUMBER_DIGITS, Petition, case_number_prefix
 
 COUNT = 180
+#: petitioners who come back on the same matter later in the year; the first few are not flagged
+REPEATS = 14
+UNFLAGGED_REPEATS = 4
+UNITS = ["乡镇人民政府", "县自然资源局", "县人力资源和社会保障局", "县住房和城乡建设局", "县民政局", "县农业农村局"]
+UNIT_BY_CATEGORY = {
+    "学校": "县教育局",
+    "幼儿园": "县教育局",
+    "医院": "县卫生健康委员会",
+    "商场市场": "县市场监督管理局",
+}
 KEY_SHARE = 0.15
 ID_PREFIX = "990121"  # the demo county's division code: fictional (no province uses 99)
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
@@ -178,10 +199,15 @@ def seed(*, rng, subjects, year, users, today, size=None):
             p.headcount = rng.randrange(rules.petition_collective_headcount, 26)
             p.channel = PetitionChannel.VISIT
             p.level_reached = rng.choice([PetitionLevel.TOWNSHIP, PetitionLevel.COUNTY])
-        elif key == "abnormal":  # 非正常访
+        elif key == "abnormal":  # 非正常访, with the level of the 异常访
             p.is_abnormal = True
             p.channel = PetitionChannel.VISIT
-            p.level_reached = rng.choice([PetitionLevel.COUNTY, PetitionLevel.CITY])
+            p.level_reached = rng.choice([PetitionLevel.COUNTY, PetitionLevel.CITY, PetitionLevel.NATION])
+            p.abnormal_visit = {
+                PetitionLevel.COUNTY: AbnormalVisit.COUNTY,
+                PetitionLevel.CITY: AbnormalVisit.CITY,
+                PetitionLevel.NATION: AbnormalVisit.NATION,
+            }[p.level_reached]
         anonymous = kind == PetitionType.ACCUSATION and rng.random() < 0.4
         if not anonymous:
             p.petitioner_name = person(rng)
@@ -189,13 +215,13 @@ def seed(*, rng, subjects, year, users, today, size=None):
             p.id_number = id_number(rng, born) if rng.random() < 0.75 else ""
             p.phone = mobile(rng) if rng.random() < 0.9 else ""
         is_key = p.is_skip_level or p.is_abnormal or p.headcount >= rules.petition_collective_headcount
-        if rng.random() < (0.6 if is_key else 0.1):
-            p.agent_level = rng.choice(
-                [AgentLevel.TOWNSHIP, AgentLevel.COUNTY]
-                if is_key
-                else [AgentLevel.VILLAGE, AgentLevel.VILLAGE, AgentLevel.TOWNSHIP]
-            )
-            p.agent_name = person(rng)
+        roll = rng.random()
+        p.source = (
+            PetitionSource.ASSIGNED if roll < 0.12 else PetitionSource.FORWARDED if roll < 0.2 else PetitionSource.LOCAL
+        )
+        p.responsible_unit = responsible_unit(rng, subject)
+        if is_key or p.source == PetitionSource.ASSIGNED or rng.random() < 0.15:
+            p.lead_official = person(rng)
 
         age = (end - received).days
         if age >= 3 and rng.random() < 0.95:
@@ -218,5 +244,55 @@ def seed(*, rng, subjects, year, users, today, size=None):
                 p.satisfaction = rng.choices(Satisfaction.values, weights=[62, 28, 10])[0]
         p.due_on = p.compute_due_on(rules)
         petitions.append(p)
+    petitions += repeat_visits(rng, petitions, rules, end)
+    number_cases(petitions)
     bulk_create_with_history(petitions, Petition, batch_size=500, default_change_reason="演示数据")
     return {"信访": len(petitions)}
+
+
+def responsible_unit(rng, subject) -> str:
+    return UNIT_BY_CATEGORY.get(subject.category.name) or rng.choice(UNITS)
+
+
+def repeat_visits(rng, petitions, rules, end) -> list[Petition]:
+    """Petitioners with an ID number who come back on the same matter 20–90 days later, still this
+    year: 重复访. The first UNFLAGGED_REPEATS are left unflagged, for the system's suggestion to find."""
+    with_id = [p for p in petitions if p.id_number and (end - p.received_on).days > 30]
+    repeats = []
+    for n, first in enumerate(rng.sample(with_id, min(REPEATS, len(with_id)))):
+        received = min(end, first.received_on + datetime.timedelta(days=rng.randrange(20, 91)))
+        if received.year != first.received_on.year:
+            continue
+        again = Petition(
+            subject=first.subject,
+            received_on=received,
+            type=first.type,
+            content="再次反映：" + first.content,
+            created_by=first.created_by,
+            channel=rng.choice([PetitionChannel.VISIT, PetitionChannel.CALL, PetitionChannel.ONLINE]),
+            headcount=first.headcount,
+            level_reached=first.level_reached,
+            petitioner_name=first.petitioner_name,
+            id_number=first.id_number,
+            phone=first.phone,
+            source=PetitionSource.LOCAL,
+            responsible_unit=first.responsible_unit,
+            lead_official=first.lead_official or person(rng),
+            is_repeat=n >= UNFLAGGED_REPEATS,
+        )
+        deadlines = again.deadlines(rules)
+        again.notify_due, again.handle_due = deadlines["notify_due"], deadlines["handle_due"]
+        if (end - received).days >= 3:
+            again.notified_on = received + datetime.timedelta(days=min(3, (end - received).days))
+        again.due_on = again.compute_due_on(rules)
+        repeats.append(again)
+    return repeats
+
+
+def number_cases(petitions) -> None:
+    """信访件编号 as the service gives them (petitions.services.next_case_number), in order of receipt."""
+    counters: dict[str, int] = {}
+    for p in sorted(petitions, key=lambda p: p.received_on):
+        prefix = case_number_prefix(p.received_on, p.subject.region.code)
+        counters[prefix] = counters.get(prefix, 0) + 1
+        p.case_number = f"{prefix}{counters[prefix]:0{CASE_NUMBER_DIGITS}d}"

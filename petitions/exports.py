@@ -10,6 +10,7 @@ from sanzero.exporting.columns import ExportColumn
 from sanzero.privacy import HIDDEN_TEXT
 from sanzero.validators import mask_id_number, mask_phone
 
+from .models import agency_of
 from .privacy import hidden_from_accused, mask_name
 
 
@@ -23,22 +24,23 @@ def _guarded(field: str):
 
 
 def _flags(petition, ctx) -> str:
-    flags = []
-    if petition.is_skip_level:
-        flags.append("越级")
-    if petition.is_collective:
-        flags.append("集体访")
-    if petition.is_abnormal:
-        flags.append("非正常")
+    flags = list(petition.flag_labels)
     if petition.extended_days:
         flags.append(f"延期{petition.extended_days}日")
     return "、".join(flags)
 
 
 def _agent(petition, ctx) -> str:
-    if not petition.agent_level:
+    agency = agency_of(petition)
+    if agency is None:
         return ""
-    return f"{petition.get_agent_level_display()} {petition.agent_name}".strip()
+    if not agency.included:
+        return "未纳入代办"
+    return f"{agency.get_level_display()} {agency.secretary}".strip()
+
+
+def _yes_no(field: str):
+    return lambda petition, ctx: "是" if getattr(petition, field) else "否"
 
 
 PETITION_COLUMNS = (
@@ -53,6 +55,12 @@ PETITION_COLUMNS = (
     ExportColumn("诉求内容", _guarded("content"), max_length=40),
     ExportColumn("代办", _agent, max_length=14),
     ExportColumn("状态", "status", max_length=4),
+    ExportColumn("信访件编号", "case_number", max_length=20),
+    ExportColumn("信访来源", "source", max_length=6),
+    ExportColumn("是否重复访", _yes_no("is_repeat"), max_length=4),
+    ExportColumn("异常访", "abnormal_visit", max_length=4),
+    ExportColumn("责任单位", "responsible_unit", max_length=16),
+    ExportColumn("包案领导", "lead_official", max_length=8),
     ExportColumn("身份证号", _guarded("id_number"), mask=mask_id_number, max_length=20),
     ExportColumn("联系电话", _guarded("phone"), mask=mask_phone, max_length=14),
     ExportColumn("告知期限", "notify_due", kind="date"),

@@ -1,19 +1,23 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
 
 from ledger.forms import LedgerFormMixin, StepForm, date_widget, not_in_future
 from sanzero.forms import MaskedPersonalFieldsMixin, VersionedFormMixin
 from sanzero.models import DeadlineSettings
 from sanzero.validators import normalize_phone, validate_id_number, validate_phone
 
-from .choices import PetitionLevel, Satisfaction
+from .choices import ABNORMAL_VISIT_LEVEL, AbnormalVisit, PetitionLevel, PetitionSource, Satisfaction
 from .models import LEGAL_MAX_EXTENSION_DAYS, Petition
 from .privacy import PERSONAL_MASKS
 
 PETITION_FORM_FIELDS = [
     "subject",
+    "case_number",
     "received_on",
+    "source",
     "channel",
     "type",
     "petitioner_name",
@@ -23,10 +27,28 @@ PETITION_FORM_FIELDS = [
     "level_reached",
     "is_skip_level",
     "is_abnormal",
+    "abnormal_visit",
+    "is_repeat",
     "content",
-    "agent_level",
-    "agent_name",
+    "responsible_unit",
+    "lead_official",
 ]
+#: 到访层级 from the lowest to the highest
+LEVEL_ORDER = list(PetitionLevel.values)
+
+
+def repeat_hint_box(instance) -> HTML:
+    """The box where the system's 重复访 suggestion appears: htmx posts the ID number and the date to
+    petitions:repeat_check whenever either changes (and once on load, for an edit)."""
+    return HTML(
+        format_html(
+            '<div id="repeat-hint" class="mb-2" hx-post="{}" hx-trigger="load, change from:#id_id_number, '
+            'change from:#id_received_on" hx-include="#id_id_number, #id_received_on" hx-vals=\'{{"petition": "{}"}}\' '
+            'aria-live="polite"></div>',
+            reverse("petitions:repeat_check"),
+            instance.pk or "",
+        )
+    )
 
 
 def normalize_id_number(value: str) -> str:
@@ -55,6 +77,15 @@ class PetitionForm(MaskedPersonalFieldsMixin, LedgerFormMixin, VersionedFormMixi
         self.fields["is_abnormal"].help_text = "有信访工作条例第二十六条所列行为的（如缠访闹访、聚集滋事）。"
         self.fields["id_number"].help_text = "选填，18位，校验位须正确。"
         self.fields["phone"].help_text = "选填，手机号11位或固定电话（如0351-1234567）。"
+        self.fields[
+            "abnormal_visit"
+        ].help_text = "非正常访到达的层级（进京、进省、进市、进县），须同时勾选“是否非正常访”。"
+        self.fields[
+            "is_repeat"
+        ].help_text = "同一信访人就同一事项本年度再次信访。填写身份证号后，系统列出其本年度已登记的信访供核对。"
+        self.fields["abnormal_visit"].choices = [("", "无"), *AbnormalVisit.choices]
+        # 信访来源 defaults to 本级受理: a form (or an older client) that does not send it means that
+        self.fields["source"].required = False
         self.mask_personal_fields()
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -65,9 +96,13 @@ class PetitionForm(MaskedPersonalFieldsMixin, LedgerFormMixin, VersionedFormMixi
                 Column("channel", css_class="col-md-3"),
             ),
             Row(
+                Column("case_number", css_class="col-md-6"),
+                Column("source", css_class="col-md-3"),
                 Column("type", css_class="col-md-3"),
+            ),
+            Row(
                 Column("level_reached", css_class="col-md-3"),
-                Column("headcount", css_class="col-md-6"),
+                Column("headcount", css_class="col-md-9"),
             ),
             Fieldset(
                 "信访人（个人信息，列表和详情默认脱敏显示）",
@@ -78,11 +113,21 @@ class PetitionForm(MaskedPersonalFieldsMixin, LedgerFormMixin, VersionedFormMixi
                 ),
                 css_class="border rounded p-2 mb-2",
             ),
-            Row(Column("is_skip_level", css_class="col-md-6"), Column("is_abnormal", css_class="col-md-6")),
+            Row(
+                Column("is_skip_level", css_class="col-md-4"),
+                Column("is_abnormal", css_class="col-md-4"),
+                Column("abnormal_visit", css_class="col-md-4"),
+            ),
+            Fieldset(
+                "重复访",
+                "is_repeat",
+                repeat_hint_box(self.instance),
+                css_class="border rounded p-2 mb-2",
+            ),
             "content",
             Fieldset(
-                "书记代办（四级书记代办，选填）",
-                Row(Column("agent_level", css_class="col-md-6"), Column("agent_name", css_class="col-md-6")),
+                "责任落实（选填）",
+                Row(Column("responsible_unit", css_class="col-md-8"), Column("lead_official", css_class="col-md-4")),
                 css_class="border rounded p-2 mb-2",
             ),
             "version",
@@ -106,8 +151,14 @@ class PetitionForm(MaskedPersonalFieldsMixin, LedgerFormMixin, VersionedFormMixi
             validate_phone(value)
         return self.kept_personal_value("phone", value)
 
-    def clean_agent_name(self):
-        return (self.cleaned_data.get("agent_name") or "").strip()
+    def clean_source(self):
+        return self.cleaned_data.get("source") or PetitionSource.LOCAL
+
+    def clean_case_number(self):
+        number = (self.cleaned_data.get("case_number") or "").strip()
+        if number and Petition.objects.filter(case_number=number).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("该信访件编号已被其他信访使用。")
+        return number
 
     def clean(self):
         cleaned = super().clean()
@@ -121,11 +172,13 @@ class PetitionForm(MaskedPersonalFieldsMixin, LedgerFormMixin, VersionedFormMixi
                     break
         if cleaned.get("is_skip_level") and cleaned.get("level_reached") == PetitionLevel.TOWNSHIP:
             self.add_error("is_skip_level", "越级访至少到达县级，请先选择到访层级。")
-        level, name = cleaned.get("agent_level"), cleaned.get("agent_name")
-        if level and not name:
-            self.add_error("agent_name", "选择了代办层级，请填写代办人。")
-        elif name and not level:
-            self.add_error("agent_level", "填写了代办人，请选择代办层级。")
+        visit, level = cleaned.get("abnormal_visit"), cleaned.get("level_reached")
+        if visit:
+            if not cleaned.get("is_abnormal"):
+                self.add_error("is_abnormal", f"记录了{visit}异常访，应同时勾选“是否非正常访”。")
+            least = ABNORMAL_VISIT_LEVEL[visit]
+            if level in LEVEL_ORDER and LEVEL_ORDER.index(level) < LEVEL_ORDER.index(least):
+                self.add_error("level_reached", f"{visit}异常访的到访层级至少为“{PetitionLevel(least).label}”。")
         return cleaned
 
 

@@ -14,8 +14,8 @@ import datetime
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import BooleanField, ExpressionWrapper, F, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -26,10 +26,11 @@ from sanzero.validators import validate_id_number, validate_phone
 
 from .choices import (
     PETITION_STATUS_BADGES,
-    AgentLevel,
+    AbnormalVisit,
     KeyFlag,
     PetitionChannel,
     PetitionLevel,
+    PetitionSource,
     PetitionStatus,
     PetitionType,
     Satisfaction,
@@ -64,6 +65,40 @@ def key_q(flag: str = KeyFlag.ANY) -> Q:
     return parts[flag]
 
 
+#: 信访件编号 the system assigns when none is entered: XF + year + the county's six digits + a sequence
+CASE_NUMBER_PREFIX = "XF"
+CASE_NUMBER_DIGITS = 5
+
+
+def case_number_prefix(received_on: datetime.date, region_code: str) -> str:
+    return f"{CASE_NUMBER_PREFIX}{received_on:%Y}{region_code[:6]}"
+
+
+def earlier_same_petitioner_q(id_number_hash, received_on, pk=None) -> Q:
+    """Petitions of the same petitioner (the keyed hash of the ID number, never the plaintext) received
+    earlier in the same year: on an earlier day, or the same day and registered before (a lower id).
+    The arguments may be values or OuterRef expressions."""
+    start = received_on.replace(month=1, day=1) if isinstance(received_on, datetime.date) else None
+    q = Q(id_number_hash=id_number_hash) & ~Q(id_number_hash="")
+    if start is not None:
+        q &= Q(received_on__gte=start, received_on__lte=received_on)
+    else:
+        q &= Q(received_on__year=ExtractYear(received_on), received_on__lte=received_on)
+    if pk is not None:
+        q &= ~Q(pk=pk) & (Q(received_on__lt=received_on) | Q(pk__lt=pk))
+    return q
+
+
+def agency_of(entry):
+    """The entry's 书记代办 record (agency.Agency, the reverse one-to-one ``agency``), or None."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        return entry.agency
+    except ObjectDoesNotExist:
+        return None
+
+
 class PetitionQuerySet(LedgerQuerySet):
     def with_collective(self):
         """Annotate `collective` (集体访) from the current setting, in the same query."""
@@ -71,6 +106,14 @@ class PetitionQuerySet(LedgerQuerySet):
 
     def key(self, flag: str = KeyFlag.ANY):
         return self.filter(key_q(flag))
+
+    def suspected_repeat(self, within):
+        """Not flagged 重复访, yet the same ID number (its keyed hash) has an earlier petition this year
+        among ``within`` (the user's scoped petitions): what the system suggests the clerk looks at."""
+        earlier = within.filter(
+            earlier_same_petitioner_q(OuterRef("id_number_hash"), OuterRef("received_on"), OuterRef("pk"))
+        )
+        return self.filter(is_repeat=False).exclude(id_number_hash="").filter(Exists(earlier))
 
 
 class Petition(PersonalDataModel, LedgerEntry):
@@ -80,7 +123,15 @@ class Petition(PersonalDataModel, LedgerEntry):
     URL_PREFIX = "petitions"
     ATTACHMENT_KINDS = ("reply", "other")  # 答复意见书
 
+    case_number = models.CharField(
+        "信访件编号",
+        max_length=40,
+        blank=True,
+        default="",
+        help_text="信访信息系统中的编号（上级交办件填写交办编号）；不填由系统生成（XF+年度+县区划代码+序号）。",
+    )
     received_on = models.DateField("登记日期")
+    source = models.CharField("信访来源", max_length=4, choices=PetitionSource.choices, default=PetitionSource.LOCAL)
     channel = models.CharField("信访形式", max_length=4, choices=PetitionChannel.choices)
     type = models.CharField("信访类型", max_length=4, choices=PetitionType.choices, default=PetitionType.CLAIM)
     petitioner_name = models.CharField("信访人", max_length=50, blank=True, help_text="匿名检举可不填。")
@@ -106,6 +157,21 @@ class Petition(PersonalDataModel, LedgerEntry):
     )
     is_skip_level = models.BooleanField("是否越级", default=False)
     is_abnormal = models.BooleanField("是否非正常访", default=False)
+    abnormal_visit = models.CharField(
+        "异常访",
+        max_length=2,
+        choices=AbnormalVisit.choices,
+        blank=True,
+        default="",
+        help_text="非正常访到达的层级：进京、进省、进市、进县。",
+    )
+    is_repeat = models.BooleanField(
+        "是否重复访",
+        default=False,
+        help_text="同一信访人就同一事项本年度再次信访。系统按身份证号（检索值）提示本年度已有的信访，由登记人确认。",
+    )
+    responsible_unit = models.CharField("责任单位", max_length=100, blank=True, default="")
+    lead_official = models.CharField("包案领导", max_length=50, blank=True, default="")
     content = models.TextField("诉求内容", max_length=4000)
     status = models.CharField("状态", max_length=4, choices=PetitionStatus.choices, default=PetitionStatus.HANDLING)
     notify_due = models.DateField("告知期限", null=True, blank=True, editable=False)
@@ -121,14 +187,6 @@ class Petition(PersonalDataModel, LedgerEntry):
     reply_note = models.CharField("答复意见", max_length=500, blank=True)
     closed_on = models.DateField("办结日期", null=True, blank=True)
     satisfaction = models.CharField("满意度", max_length=4, choices=Satisfaction.choices, blank=True)
-    agent_level = models.CharField(
-        "代办层级",
-        max_length=4,
-        choices=AgentLevel.choices,
-        blank=True,
-        help_text="四级书记代办：由哪一级书记代为办理。",
-    )
-    agent_name = models.CharField("代办人", max_length=50, blank=True)
     # the history keeps the ciphertext (the same field), not the search hashes
     history = HistoricalRecords(excluded_fields=["updated_at", "created_at", "id_number_hash", "phone_hash"])
 
@@ -185,9 +243,15 @@ class Petition(PersonalDataModel, LedgerEntry):
                 violation_error_message="已办结的信访须有办结日期和满意度。",
             ),
             models.CheckConstraint(
-                condition=Q(agent_level="", agent_name="") | ~Q(agent_level="") & ~Q(agent_name=""),
-                name="petition_agent_level_and_name",
-                violation_error_message="代办层级和代办人须同时填写。",
+                condition=Q(abnormal_visit="") | Q(is_abnormal=True),
+                name="petition_abnormal_visit_is_abnormal",
+                violation_error_message="记录了异常访（进京、进省、进市、进县）的，应同时为非正常访。",
+            ),
+            models.UniqueConstraint(
+                fields=["case_number"],
+                condition=~Q(case_number=""),
+                name="petition_case_number_unique",
+                violation_error_message="该信访件编号已被其他信访使用。",
             ),
         ]
         indexes = [
@@ -197,7 +261,7 @@ class Petition(PersonalDataModel, LedgerEntry):
             models.Index(fields=["type", "status"], name="petition_type_status"),
             models.Index(fields=["channel", "received_on"], name="petition_channel_received"),
             models.Index(fields=["level_reached", "received_on"], name="petition_level_received"),
-            models.Index(fields=["agent_level", "status"], name="petition_agent_status"),
+            models.Index(fields=["id_number_hash", "received_on"], name="petition_person_received"),
             models.Index(
                 fields=["received_on"],
                 name="petition_key_received",
@@ -254,6 +318,22 @@ class Petition(PersonalDataModel, LedgerEntry):
 
             self.__dict__["collective"] = self.headcount >= DeadlineSettings.current().petition_collective_headcount
         return bool(self.__dict__["collective"])
+
+    @property
+    def flag_labels(self) -> list[str]:
+        """越级, 集体访, 非正常/异常访, 重复访: the words the list's 重点 column and the export show."""
+        flags = []
+        if self.is_skip_level:
+            flags.append("越级")
+        if self.is_collective:
+            flags.append("集体访")
+        if self.abnormal_visit:
+            flags.append(f"{self.abnormal_visit}异常访")
+        elif self.is_abnormal:
+            flags.append("非正常")
+        if self.is_repeat:
+            flags.append("重复访")
+        return flags
 
     @property
     def is_key(self) -> bool:

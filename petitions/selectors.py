@@ -1,37 +1,42 @@
-"""Reads for the petition screens, and the per-level 代办 counts the 督办 page uses."""
+"""Reads for the petition screens, and the system's 重复访 suggestion."""
 
-from django.db.models import Count
+from __future__ import annotations
 
-from .choices import AgentLevel
+import datetime
+
+from sanzero import crypto
 
 
 def petition_list(qs):
-    return qs.select_related("subject", "subject__region").with_collective()
+    return qs.select_related("subject", "subject__region", "agency").with_collective()
 
 
 def petition_detail(qs):
     return qs.select_related("subject", "subject__region", "subject__department", "created_by").with_collective()
 
 
-def agent_counts(qs) -> dict[str, int]:
-    """Open petitions (not 已办结) per 代办层级, every level present: {"村": 3, "乡镇": 1, "县": 0}.
-
-    `qs` is already scoped (e.g. Petition.objects.for_user(user)); one query.
-    """
-    rows = qs.open().exclude(agent_level="").order_by().values("agent_level").annotate(n=Count("pk"))
-    counts = dict.fromkeys(AgentLevel.values, 0)
-    counts.update({row["agent_level"]: row["n"] for row in rows})
-    return counts
+#: the suggestion lists at most this many earlier petitions (the count says how many there are)
+REPEAT_LIMIT = 5
 
 
-def agent_panel(user) -> dict | None:
-    """The 督办 page's line of open petitions per 代办层级 (四级书记代办), for the user's scope."""
-    from .models import Petition
+def repeat_candidates(scoped, *, id_number_hash: str, received_on: datetime.date, pk: int | None = None):
+    """The user's petitions (``scoped``: Petition.objects.for_user) of the same petitioner received
+    earlier in the same year, oldest first: matched by the keyed hash of the ID number, never by
+    plaintext. What the form and the page suggest as 重复访; the clerk decides if it is the same matter."""
+    from .models import earlier_same_petitioner_q
 
-    counts = agent_counts(Petition.objects.for_user(user))
-    if not counts:
-        return None
-    return {"title": "信访代办（未办结）", "items": [(f"{level}书记代办", n) for level, n in counts.items()]}
+    if not id_number_hash or received_on is None:
+        return scoped.none()
+    return (
+        scoped.filter(earlier_same_petitioner_q(id_number_hash, received_on, pk))
+        .select_related("subject")
+        .order_by("received_on", "pk")
+    )
+
+
+def id_number_hash_of(value: str) -> str:
+    """The keyed hash the petition stores beside an ID number (sanzero.crypto), "" for no number."""
+    return crypto.blind_index("id_number", value or "")
 
 
 def deadline_near(user, today, horizon):

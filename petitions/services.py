@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
 from ledger.services import entry_create, entry_update
 from ledger.workflow import transition_run
 from sanzero.models import DeadlineSettings
 from sanzero.validators import normalize_phone
 
-from .models import Petition
+from .models import CASE_NUMBER_DIGITS, Petition, case_number_prefix
 from .workflow import PETITION_WORKFLOW
 
 PETITION_FIELDS = (
     "subject",
+    "case_number",
     "received_on",
+    "source",
     "channel",
     "type",
     "petitioner_name",
@@ -22,9 +27,11 @@ PETITION_FIELDS = (
     "level_reached",
     "is_skip_level",
     "is_abnormal",
+    "abnormal_visit",
+    "is_repeat",
+    "responsible_unit",
+    "lead_official",
     "content",
-    "agent_level",
-    "agent_name",
 )
 DEADLINE_FIELDS = ("notify_due", "handle_due")
 
@@ -36,17 +43,43 @@ def _normalized(data: dict) -> dict:
         data["id_number"] = (data["id_number"] or "").strip().upper()
     if "phone" in data:
         data["phone"] = normalize_phone(data["phone"] or "")
-    for name in ("petitioner_name", "agent_name"):
+    for name in ("petitioner_name", "case_number", "responsible_unit", "lead_official"):
         if name in data:
             data[name] = (data[name] or "").strip()
     return data
 
 
+def next_case_number(received_on, region_code: str) -> str:
+    """The next free 信访件编号 of the county and year: XF2026990121 + 00001, 00002, …"""
+    prefix = case_number_prefix(received_on, region_code)
+    width = len(prefix) + CASE_NUMBER_DIGITS
+    numbers = Petition.objects.filter(case_number__startswith=prefix).values_list("case_number", flat=True)
+    taken = [int(n[len(prefix) :]) for n in numbers if len(n) == width and n[len(prefix) :].isdigit()]
+    return f"{prefix}{max(taken, default=0) + 1:0{CASE_NUMBER_DIGITS}d}"
+
+
+#: two clerks registering in the same instant may both read the same next number; the second retries
+CASE_NUMBER_ATTEMPTS = 5
+
+
 def petition_create(*, actor, data: dict, steps=()) -> Petition:
+    """Register a petition. Without a 信访件编号 the system gives it the county's next one for its year."""
     rules = DeadlineSettings.current()
     data = _normalized(data)
     probe = Petition(received_on=data.get("received_on"), extended_days=0)
-    return entry_create(actor=actor, model=Petition, data={**data, **probe.deadlines(rules)}, rules=rules, steps=steps)
+    data = {**data, **probe.deadlines(rules)}
+    if data.get("case_number") or not data.get("received_on") or data.get("subject") is None:
+        return entry_create(actor=actor, model=Petition, data=data, rules=rules, steps=steps)
+    for attempt in range(1, CASE_NUMBER_ATTEMPTS + 1):
+        data["case_number"] = next_case_number(data["received_on"], data["subject"].region.code)
+        try:
+            with transaction.atomic():
+                return entry_create(actor=actor, model=Petition, data=data, rules=rules, steps=steps)
+        except (IntegrityError, ValidationError):
+            # another registration took the number in the meantime: take the next one
+            if attempt == CASE_NUMBER_ATTEMPTS or not Petition.objects.filter(case_number=data["case_number"]).exists():
+                raise
+    raise AssertionError("unreachable")  # the last attempt returns or raises
 
 
 def petition_update(*, actor, obj: Petition, data: dict, expected_version: int | None = None) -> list[str]:
@@ -55,6 +88,8 @@ def petition_update(*, actor, obj: Petition, data: dict, expected_version: int |
     rules = DeadlineSettings.current()
     data = _normalized(data)
     fields = list(PETITION_FIELDS)
+    if not (data.get("case_number") or "").strip():
+        fields.remove("case_number")  # a blank number keeps the one the petition has
     if "received_on" in data and data["received_on"] != obj.received_on:
         probe = Petition(received_on=data["received_on"], extended_days=obj.extended_days)
         data.update(probe.deadlines(rules))

@@ -4,8 +4,8 @@ from django.utils.html import format_html, format_html_join
 from ledger.tables import SUMMARY_TITLE_LENGTH, LedgerTable, truncated
 from sanzero.privacy import mask_free_text
 
-from .choices import PetitionType
-from .models import Petition
+from .choices import PetitionSource, PetitionType
+from .models import Petition, agency_of
 from .privacy import HIDDEN_TEXT, hidden_from_accused, mask_name
 
 NOWRAP = {"td": {"class": "text-nowrap"}}
@@ -22,7 +22,7 @@ class PetitionTable(LedgerTable):
         "重点", accessor="pk", orderable=False, empty_values=(), attrs={"td": {"class": "text-nowrap"}}
     )
     content = tables.Column("诉求内容", orderable=False, empty_values=(), attrs={"td": {"class": "summary-cell"}})
-    agent = tables.Column("代办", accessor="agent_level", order_by=("agent_level",), empty_values=())
+    agent = tables.Column("代办", accessor="pk", orderable=False, empty_values=())
 
     class Meta:
         model = Petition
@@ -85,12 +85,24 @@ class PetitionTable(LedgerTable):
             return format_html('{} <span class="badge text-bg-danger" title="集体访">集体访</span>', record.headcount)
         return str(record.headcount)
 
+    def render_received_on(self, record, value):
+        number = (
+            format_html('<div class="small text-secondary">{}</div>', record.case_number) if record.case_number else ""
+        )
+        return format_html("{}{}", value.strftime("%Y-%m-%d"), number)
+
     def render_flags(self, record):
         badges = []
         if record.is_skip_level:
             badges.append(("text-bg-danger", "越级"))
-        if record.is_abnormal:
+        if record.abnormal_visit:
+            badges.append(("text-bg-dark", f"{record.abnormal_visit}异常访"))
+        elif record.is_abnormal:
             badges.append(("text-bg-dark", "非正常"))
+        if record.is_repeat:
+            badges.append(("text-bg-warning", "重复访"))
+        if record.source != PetitionSource.LOCAL:
+            badges.append(("text-bg-light border", record.source))
         if record.extended_days:
             badges.append(("text-bg-warning", f"延期{record.extended_days}日"))
         if not badges:
@@ -105,10 +117,13 @@ class PetitionTable(LedgerTable):
         return format_html('<span title="{}">{}</span>', truncated(text, SUMMARY_TITLE_LENGTH), truncated(text))
 
     def render_agent(self, record):
-        if not record.agent_level:
+        agency = agency_of(record)
+        if agency is None:
             return "—"
+        if not agency.included:
+            return format_html('<span class="text-secondary small">{}</span>', "未纳入代办")
         return format_html(
             '<span class="text-nowrap">{}</span><div class="small text-secondary">{}</div>',
-            record.get_agent_level_display(),
-            record.agent_name,
+            agency.get_level_display(),
+            agency.secretary,
         )

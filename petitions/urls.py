@@ -1,3 +1,5 @@
+from django.urls import path
+
 from ledger.urls import ledger_urls
 
 from . import views
@@ -11,4 +13,6 @@ urlpatterns = ledger_urls(
     form_view=views.PetitionFormView,
     detail_view=views.PetitionDetailView,
     transition_view=views.PetitionTransitionView,
-)
+) + [
+    path("petitions/repeat-check/", views.RepeatCheckView.as_view(), name="repeat_check"),
+]

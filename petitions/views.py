@@ -1,14 +1,20 @@
+import datetime
 from functools import cached_property
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import render
 from django.utils import timezone
+from django.views import View
 
 from ledger.views import LedgerDetailView, LedgerFormView, LedgerListView, LedgerTransitionView
 from sanzero.models import DeadlineSettings
+from sanzero.validators import parse_bounded_int, validate_id_number
+from sanzero.views import ScopedMixin
 
 from . import selectors, services
 from .exports import PETITION_COLUMNS
 from .filtersets import PetitionFilterSet
-from .forms import PetitionForm
+from .forms import PetitionForm, normalize_id_number
 from .models import Petition
 from .privacy import PERSONAL_MASKS, hidden_fields
 from .tables import PetitionTable
@@ -25,10 +31,8 @@ def _extension_text(obj):
     return f"已延期{obj.extended_days}日：{obj.extension_reason}"
 
 
-def _agent_text(obj):
-    if not obj.agent_level:
-        return "—"
-    return f"{obj.get_agent_level_display()}　{obj.agent_name}"
+def _abnormal_visit_text(obj):
+    return f"{obj.abnormal_visit}异常访" if obj.abnormal_visit else "—"
 
 
 class PetitionListView(LedgerListView):
@@ -53,7 +57,9 @@ class PetitionDetailView(LedgerDetailView):
     personal_fields = PERSONAL_MASKS
     detail_fields = (
         "subject",
+        "case_number",
         "received_on",
+        "source",
         "channel",
         "type",
         "petitioner_name",
@@ -64,8 +70,11 @@ class PetitionDetailView(LedgerDetailView):
         "level_reached",
         "is_skip_level",
         "is_abnormal",
+        ("异常访", _abnormal_visit_text),
+        "is_repeat",
         "content",
-        ("书记代办", _agent_text),
+        "responsible_unit",
+        "lead_official",
         "status",
         "notify_due",
         "notified_on",
@@ -96,7 +105,25 @@ class PetitionDetailView(LedgerDetailView):
         ctx["notify_overdue"] = obj.notify_overdue(today)
         ctx["collective_headcount"] = DeadlineSettings.current().petition_collective_headcount
         ctx["hidden_from_user"] = bool(self._hidden)
+        ctx.update(self.repeat_context(obj))
         return ctx
+
+    def repeat_context(self, obj) -> dict:
+        """The system's 重复访 suggestion on the page: the same ID number's earlier petitions this year
+        in the user's scope (none for a user the petitioner is hidden from)."""
+        if self._hidden or not obj.id_number_hash:
+            return {"repeat_candidates": [], "repeat_count": 0}
+        qs = selectors.repeat_candidates(
+            Petition.objects.for_user(self.request.user),
+            id_number_hash=obj.id_number_hash,
+            received_on=obj.received_on,
+            pk=obj.pk,
+        )
+        found = list(qs[: selectors.REPEAT_LIMIT + 1])
+        return {
+            "repeat_candidates": found[: selectors.REPEAT_LIMIT],
+            "repeat_count": len(found) if len(found) <= selectors.REPEAT_LIMIT else qs.count(),
+        }
 
     @staticmethod
     def _offered(name, obj, today) -> bool:
@@ -121,11 +148,58 @@ class PetitionTransitionView(LedgerTransitionView):
     transition_service = services.petition_transition
 
 
+class RepeatCheckView(ScopedMixin, View):
+    """The form's 重复访 suggestion (htmx, POST so that the ID number never enters a URL or a log): the
+    earlier petitions this year of the ID number typed (or, on an edit left blank, the stored one), in
+    the user's scope, matched by the keyed hash. Roles that register petitions only."""
+
+    model = Petition
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        if not (self.user_may("add") or self.user_may("change")):
+            raise PermissionDenied("您的角色不能登记信访。")
+        scoped = Petition.objects.for_user(request.user)
+        pk = parse_bounded_int(request.POST.get("petition"), low=1)
+        stored = scoped.filter(pk=pk).values("id_number_hash", "received_on").first() if pk else None
+        typed = normalize_id_number(request.POST.get("id_number", ""))[:30]
+        received_on = _date(request.POST.get("received_on")) or (stored or {}).get("received_on")
+        problem = ""
+        if typed:
+            try:
+                validate_id_number(typed)
+            except ValidationError:
+                typed, problem = "", "身份证号填写完整且校验无误后，系统将提示该信访人本年度已有的信访。"
+            digest = selectors.id_number_hash_of(typed)
+        else:
+            digest = (stored or {}).get("id_number_hash", "")
+        candidates, count = [], 0
+        if digest and received_on:
+            qs = selectors.repeat_candidates(scoped, id_number_hash=digest, received_on=received_on, pk=pk)
+            candidates = list(qs[: selectors.REPEAT_LIMIT])
+            count = len(candidates) if len(candidates) < selectors.REPEAT_LIMIT else qs.count()
+        return render(
+            request,
+            "petitions/_repeat_hint.html",
+            {
+                "candidates": candidates,
+                "count": count,
+                "problem": problem,
+                "year": received_on.year if received_on else None,
+            },
+        )
+
+
+def _date(value):
+    try:
+        return datetime.date.fromisoformat((value or "").strip()[:10])
+    except ValueError:
+        return None
+
+
 def deadline_home_task(user) -> dict | None:
     """The home page's 信访期限 card (sanzero.registry.register_home_task): open petitions whose 告知期限
     (15 days, not yet told) or 办结期限 is past or within the 临期提醒 days; two queries at most."""
-    import datetime
-
     from django.urls import reverse
 
     from ledger.home import deadline_item

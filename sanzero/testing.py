@@ -258,7 +258,7 @@ def widened(monkeypatch, target: Any, name: str, seconds: float = 0.3) -> Iterat
 
 # -- every page: for checks that must hold on all of them (the option count of the pickers) ---------------
 
-SKIPPED_PAGE_PREFIXES = ("/admin/", "/accounts/logout/", "/healthz")
+SKIPPED_PAGE_PREFIXES = ("/admin/", "/accounts/logout/", "/healthz", "/api/")  # /api/: token-authenticated JSON
 
 
 @dataclass(frozen=True)

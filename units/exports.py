@@ -34,4 +34,6 @@ SUBJECT_COLUMNS = (
     ExportColumn("地址", "address", max_length=30),
     ExportColumn("退出日期", "left_on", kind="date"),
     ExportColumn("退出原因", "left_reason", max_length=20),
+    ExportColumn("经度", "longitude", kind="decimal"),
+    ExportColumn("纬度", "latitude", kind="decimal"),
 )

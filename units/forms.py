@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
@@ -20,6 +22,8 @@ from .models import Category, Department, Region, RegionLevel, Subject
 from .selectors import region_paths
 
 OUT_OF_SCOPE = "所选{what}不在您的管辖范围内或已不存在，请重新选择。"
+#: the precision subject coordinates are stored with (units.Subject.longitude/latitude)
+COORDINATE_STEP = Decimal("0.000001")
 
 
 def picker_errors(label: str, what: str) -> dict:
@@ -93,6 +97,21 @@ class SubjectForm(MaskedPersonalFieldsMixin, VersionedFormMixin, forms.ModelForm
     confirm_credit_code = forms.BooleanField(
         label="我已核对，该统一社会信用代码无误（校验位未通过时勾选）", required=False
     )
+    # any number of decimals is taken (a GPS reading, a spreadsheet) and rounded to the stored 6
+    longitude = forms.DecimalField(
+        label="经度",
+        required=False,
+        help_text="十进制度数，如 113.1163；用于“一张图”，可不填。",
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+        error_messages={"invalid": "经度应为数字（十进制度数），如 113.1163。"},
+    )
+    latitude = forms.DecimalField(
+        label="纬度",
+        required=False,
+        help_text="十进制度数，如 36.1954；与经度同时填写。",
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+        error_messages={"invalid": "纬度应为数字（十进制度数），如 36.1954。"},
+    )
 
     class Meta:
         model = Subject
@@ -105,6 +124,8 @@ class SubjectForm(MaskedPersonalFieldsMixin, VersionedFormMixin, forms.ModelForm
             "responsible_person",
             "phone",
             "address",
+            "longitude",
+            "latitude",
             "joined_on",
         ]
         widgets = {
@@ -155,6 +176,7 @@ class SubjectForm(MaskedPersonalFieldsMixin, VersionedFormMixin, forms.ModelForm
             ),
             Field("confirm_credit_code", wrapper_class="credit-confirm"),
             "address",
+            Row(Column("longitude", css_class="col-md-3"), Column("latitude", css_class="col-md-3")),
             "version",
         )
         self.mask_personal_fields()
@@ -191,8 +213,28 @@ class SubjectForm(MaskedPersonalFieldsMixin, VersionedFormMixin, forms.ModelForm
             raise forms.ValidationError("纳入日期不能晚于明年今日。")
         return joined_on
 
+    def _clean_degrees(self, name: str, limit: int):
+        value = self.cleaned_data.get(name)
+        if value is None:
+            return None
+        label = self.fields[name].label
+        if not -limit <= value <= limit:
+            raise forms.ValidationError(f"{label}应在-{limit}到{limit}之间。")
+        # a GPS reading or a spreadsheet may carry more decimals than stored (6: about 0.1 m)
+        return value.quantize(COORDINATE_STEP)
+
+    def clean_longitude(self):
+        return self._clean_degrees("longitude", 180)
+
+    def clean_latitude(self):
+        return self._clean_degrees("latitude", 90)
+
     def clean(self):
         cleaned = super().clean()
+        has_lon, has_lat = cleaned.get("longitude") is not None, cleaned.get("latitude") is not None
+        if has_lon != has_lat and not ({"longitude", "latitude"} & set(self.errors)):
+            missing = "latitude" if has_lon else "longitude"
+            self.add_error(missing, "经度和纬度应同时填写（或都不填）。")
         code = cleaned.get("credit_code")
         warning = bool(code) and not credit_code_checksum_ok(code)
         if warning and not cleaned.get("confirm_credit_code"):

@@ -204,6 +204,7 @@ class SubjectKind(ImportKind):
         "主管部门不填时，新主体按类别的默认主管部门登记，已有主体保持原主管部门。",
         "统一社会信用代码校验位不正确的，试导入时列为提示；确认导入即视为已核对。",
         "填写退出日期即办理退出创建；村、社区区划对应的主体不能修改类别。",
+        "经度、纬度（可选）用于“一张图”标注主体位置，须同时填写；文件中没有这两列时保留已登记的坐标。",
     )
 
     def spec(self) -> SheetSpec:
@@ -232,6 +233,15 @@ class SubjectKind(ImportKind):
                 Column("地址", "address", max_length=200),
                 Column("纳入日期", "joined_on", kind="date", help="不填表示一直在创建范围内。"),
                 Column("退出日期", "left_on", kind="date", help="填写则办理退出创建。"),
+                # optional, after DESIGN §7's columns: where the subject is on the 一张图 map
+                Column(
+                    "经度",
+                    "longitude",
+                    kind="decimal",
+                    allow_negative=True,
+                    help="十进制度数，如113.1163（与区划边界同一坐标系）；与纬度同时填写，可不填。",
+                ),
+                Column("纬度", "latitude", kind="decimal", allow_negative=True, help="十进制度数，如36.1954。"),
             ],
         )
 
@@ -338,6 +348,9 @@ class SubjectKind(ImportKind):
                 data[key] = values[key] or ""
         if "joined_on" in values:
             data["joined_on"] = values["joined_on"]
+        for key in ("longitude", "latitude"):  # a file without the column keeps the stored coordinates
+            if key in values:
+                data[key] = values[key]
         form = ctx.cache.bind(
             import_form(SubjectForm)(data, user=ctx.actor, instance=copy.copy(instance) if instance else None)
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -277,6 +278,30 @@ class Subject(InitialsMixin, PersonalDataModel, models.Model):
     phone = EncryptedCharField("联系电话", kind="phone", max_length=20, blank=True)  # encrypted at rest
     phone_hash = BlindIndexField("联系电话检索值", source="phone")
     address = models.CharField("地址", max_length=200, blank=True)
+    # where the subject is on the 一张图 map (atlas): decimal degrees in the coordinate system of the
+    # imported region boundaries (CGCS2000/WGS84); both or neither
+    longitude = models.DecimalField(
+        "经度",
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(-180, message="经度应在-180到180之间。"),
+            MaxValueValidator(180, message="经度应在-180到180之间。"),
+        ],
+    )
+    latitude = models.DecimalField(
+        "纬度",
+        max_digits=8,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(-90, message="纬度应在-90到90之间。"),
+            MaxValueValidator(90, message="纬度应在-90到90之间。"),
+        ],
+    )
     joined_on = models.DateField("纳入日期", null=True, blank=True)
     left_on = models.DateField("退出日期", null=True, blank=True)
     left_reason = models.CharField("退出原因", max_length=200, blank=True)
@@ -304,6 +329,12 @@ class Subject(InitialsMixin, PersonalDataModel, models.Model):
                 condition=Q(left_on__isnull=True) | Q(joined_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
                 name="subject_left_after_joined",
                 violation_error_message="退出日期不能早于纳入日期。",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True, latitude__isnull=True)
+                | Q(longitude__isnull=False, latitude__isnull=False),
+                name="subject_coordinates_both_or_neither",
+                violation_error_message="经度和纬度应同时填写或同时不填。",
             ),
         ]
         indexes = [

@@ -31,6 +31,8 @@ SUBJECT_FIELDS = (
     "responsible_person",
     "phone",
     "address",
+    "longitude",
+    "latitude",
     "joined_on",
     "left_on",
 )

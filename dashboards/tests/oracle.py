@@ -64,7 +64,7 @@ def _ledgers():
             "petitions",
             Petition,
             "received_on",
-            ("is_skip_level", "headcount", "is_abnormal", "level_reached"),
+            ("is_skip_level", "headcount", "is_abnormal", "level_reached", "is_repeat"),
             RuleSet.petition_fails,
         ),
         ("accidents", Accident, "occurred_on", ("deaths", "injuries", "serious_injuries"), RuleSet.accident_fails),

@@ -103,7 +103,7 @@ def busy(world):
     )
     for group, values in (
         ("unit", {"petition_any": True, "accident_basis": "any"}),
-        ("village", {"case_any_security": True}),
+        ("village", {"case_any_security": True, "petition_repeat": True}),
     ):
         RuleSet.objects.create(region=world.town_b, group=group, version=1, **values)
     Target.objects.create(year=2026, region=world.county, group="unit", rate="0.9000")
@@ -123,6 +123,7 @@ def busy(world):
             level_reached=("乡镇", "县", "市", "省", "国家")[n % 5],
             is_skip_level=n % 7 == 0,
             is_abnormal=n % 9 == 0,
+            is_repeat=n % 4 == 1,
             content="诉求",
             status=("办理中", "已办结")[n % 2],
             replied_on=day + datetime.timedelta(days=10) if n % 2 else None,

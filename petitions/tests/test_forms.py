@@ -38,8 +38,10 @@ def test_petition_form_rejects_bad_input_with_chinese_messages(world, client_as)
         ({"level_reached": "村"}, "level_reached"),
         ({"subject": world.shop_b.pk}, "subject"),
         ({"is_skip_level": "on"}, "is_skip_level"),
-        ({"agent_level": "县"}, "agent_name"),
-        ({"agent_name": "李书记"}, "agent_level"),
+        ({"abnormal_visit": "进京", "level_reached": "国家"}, "is_abnormal"),
+        ({"abnormal_visit": "进省", "is_abnormal": "on", "level_reached": "市"}, "level_reached"),
+        ({"abnormal_visit": "进城"}, "abnormal_visit"),
+        ({"source": "上访"}, "source"),
     ]:
         response = client.post("/petitions/new/", {**base, **bad})
         assert response.status_code == 400, bad

@@ -1,9 +1,12 @@
-"""重点信访: 集体访 derived from the county's headcount setting, 越级 and 非正常 in the key filter, 代办 counts."""
+"""重点信访: 集体访 derived from the county's headcount setting, 越级 and 非正常 in the key filter, 代办 counts
+(the secretaries' 代办 records, agency app)."""
 
 import pytest
 
+from agency import services as agency_services
+from agency.selectors import open_counts
+from agency.tests.helpers import agency
 from petitions.models import Petition
-from petitions.selectors import agent_counts
 from petitions.tests.helpers import TODAY, fresh, petition, run
 from sanzero.models import DeadlineSettings
 
@@ -24,16 +27,22 @@ def test_collective_is_derived_from_the_current_setting(world):
 
 
 def test_key_filter_and_agent_counts(world, client_as):
-    skip = petition(world, level_reached="市", is_skip_level=True, agent_level="县", agent_name="李书记")
-    crowd = petition(world, headcount=12, agent_level="乡镇", agent_name="王书记")
-    odd = petition(world, is_abnormal=True, level_reached="县", agent_level="乡镇", agent_name="王书记")
-    plain = petition(world, agent_level="村", agent_name="赵书记")
+    skip = petition(world, level_reached="市", is_skip_level=True)
+    crowd = petition(world, headcount=12)
+    odd = petition(world, is_abnormal=True, level_reached="县")
+    plain = petition(world)
     petition(world)
-    run(world, plain, "reply", replied_on=TODAY)  # 已答复 is still open
-    run(world, fresh(odd), "reply", replied_on=TODAY)
-    run(world, fresh(odd), "close", closed_on=TODAY, satisfaction="满意")
-    assert agent_counts(Petition.objects.for_user(world.users["county"])) == {"村": 1, "乡镇": 1, "县": 1}
-    assert agent_counts(Petition.objects.for_user(world.users["clerk_b"])) == {"村": 0, "乡镇": 0, "县": 0}
+    agency(world, skip, level="县", secretary="李书记")
+    agency(world, crowd, level="乡镇", secretary="王书记")
+    done = agency(world, odd, level="乡镇", secretary="王书记")
+    agency(world, plain, level="村", secretary="赵书记")
+    run(world, plain, "reply", replied_on=TODAY)
+    agency_services.agency_finish(
+        actor=world.users["clerk_a"], obj=done, data={"finished_on": TODAY, "outcome": "已解决"}
+    )
+    # the 督办 figures: records still 代办中, per secretary level
+    assert open_counts(world.users["county"]) == {"村": 1, "乡镇": 1, "县": 1, "市": 0}
+    assert open_counts(world.users["clerk_b"]) == {"村": 0, "乡镇": 0, "县": 0, "市": 0}
     client = client_as("county")
     for flag, expected in [("skip", {skip}), ("collective", {crowd}), ("abnormal", {odd}), ("any", {skip, crowd, odd})]:
         response = client.get("/petitions/", {"key": flag})

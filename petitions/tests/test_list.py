@@ -2,6 +2,7 @@
 
 import pytest
 
+from agency.tests.helpers import agency
 from petitions.tests.helpers import petition
 from sanzero.testing import assert_flat_queries, queries_of
 
@@ -22,7 +23,7 @@ def test_the_list_costs_the_same_queries_for_3_and_30_petitions(world, client_as
     def add(rows):
         for i in rows:
             if i < 3:  # 集体访 with a 代办 secretary
-                petition(world, headcount=6, agent_level="村", agent_name="赵书记")
+                agency(world, petition(world, headcount=6), level="村", secretary="赵书记")
                 continue
             j = i - 3  # then, alternately, a shop's 检举控告 and a school's 建议意见, most of them 越级
             petition(

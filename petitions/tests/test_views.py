@@ -48,8 +48,7 @@ class TestPetitionViews(LedgerViewTests, PersonalDataViewTests):
             "headcount": 1,
             "level_reached": "乡镇",
             "content": "反映道路积水",
-            "agent_level": "",
-            "agent_name": "",
+            "source": "本级受理",
         }
 
     def sheet_row(self, world):

@@ -101,6 +101,8 @@ STEP_COLUMNS = {
     # and the 排查情况表's optional columns (issue 14): 是否重大, 调处层级, 调处日期
     "disputes": ("协议形式", "协议内容", "调解不成原因", "移交去向", "移交说明", "是否重大", "调处层级", "调处日期"),
     "hazards": ("责任落实", "措施落实", "资金落实", "时限落实", "预案落实"),
+    # the 一张图's optional coordinates, after DESIGN §7's columns (issue 15)
+    "subjects": ("经度", "纬度"),
 }
 HANDBOOK_HEADERS = {
     "disputes": DISPUTE_HEADERS,

@@ -106,6 +106,10 @@ class ProbeObjects:
     declaration: dict  # 甲镇's 零报告 of 2026-03, by clerk_a
     bulletin: dict  # the county's published 排名通报 of 2026-03 (第1期)
     bulletin_draft: dict  # a draft of the same month
+    # issue 14 (agency): 书记代办 records of 甲镇 (set by add_agency_probes)
+    agency_entry: dict = field(default_factory=dict)  # on the shop's petition (甲一村, 市场监督管理局)
+    school_agency: dict = field(default_factory=dict)  # on the school's dispute (甲镇, 教育局)
+    agency_matter: dict = field(default_factory=dict)  # ?dispute= of the shop's dispute, which has none yet
 
 
 def _transitions(entry, workflow) -> dict[str, dict]:
@@ -291,7 +295,7 @@ def probe_objects(world) -> ProbeObjects:
     snapshot_job = SnapshotJob.objects.create(
         region=world.county, month=datetime.date(2026, 3, 1), requested_by=world.users["county"]
     )
-    return ProbeObjects(
+    objects = ProbeObjects(
         subject={"pk": shop.pk},
         subject_edu={"subject_id": shop.pk},
         subject_month={"subject_id": shop.pk, "month": "2026-03"},
@@ -339,6 +343,21 @@ def probe_objects(world) -> ProbeObjects:
         bulletin={"pk": bulletin.pk},
         bulletin_draft={"pk": bulletin_draft.pk},
     )
+    add_agency_probes(objects, clerk, petition=petition, dispute=dispute, school_dispute=school_dispute)
+    return objects
+
+
+def add_agency_probes(objects: ProbeObjects, clerk, *, petition, dispute, school_dispute) -> None:
+    """书记代办 records (agency) on 甲镇's petition and the school's dispute, through the service."""
+    from agency.services import agency_create
+
+    def taken(**matter):
+        data = {"source": "本级自查", "included": True, "level": "乡镇", "secretary": "王书记", **matter}
+        return agency_create(actor=clerk, data={"taken_on": datetime.date(2026, 3, 3), **data})
+
+    objects.agency_entry = {"pk": taken(petition=petition).pk}
+    objects.school_agency = {"pk": taken(dispute=school_dispute).pk}
+    objects.agency_matter = {"dispute": dispute.pk}
 
 
 def kwargs_list(objects: ProbeObjects, expect: Expect) -> list[dict]:

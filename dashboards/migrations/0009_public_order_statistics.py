@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dashboards', '0007_snapshot_parts'),
+        ('dashboards', '0008_ruleset_petition_repeat'),
     ]
 
     operations = [
