@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "petitions",
     "cases",
     "places",
+    "persons",
     "dashboards",
     "reports",
 ]

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("petitions.urls")),
     path("", include("cases.urls")),
     path("", include("places.urls")),
+    path("", include("persons.urls")),
     path("", include("dashboards.urls")),
     path("reports/", include("reports.urls")),
     path("imports/", include("sanzero.importing.urls")),

@@ -462,6 +462,8 @@ def subject_ledger_section(model, list_url_name: str, title: str):
     from django.urls import reverse
 
     def section(subject, user):
+        if not user_may(user, model, "view"):
+            return None  # a role the ledger's table keeps out (重点人员 for 行业主管部门): no section at all
         qs = model.objects.for_user(user).filter(subject=subject)
         today = timezone.localdate()
         entries = list(qs.order_by(f"-{model.DATE_FIELD}", "-pk")[:5])
