@@ -109,6 +109,9 @@ class KeyPersonForm(MaskedPersonalFieldsMixin, LedgerFormMixin, VersionedFormMix
             label="包户网格员",
             empty_label="未落实（暂不指定）",
             help_text="负责走访的网格员，其管辖区划须包含所选村(社区)。",
+            error_messages={
+                "invalid_choice": "网格员账号“%(value)s”不存在、已停用或不在您的管辖范围内（请填写网格员的登录账号）。"
+            },
         )
         if user_scope(user).role == Role.GRID:
             self.fields["grid_worker"].empty_label = None
