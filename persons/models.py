@@ -48,6 +48,7 @@ class KeyPerson(PersonalDataModel, LedgerEntry):
     STATUS_BADGES = PERSON_STATUS_BADGES
     DATE_FIELD = "registered_on"
     URL_PREFIX = "persons"
+    DUE_LABEL = "下次走访"
     ATTACHMENT_KINDS = ("other",)
 
     registered_on = models.DateField("列管日期")

@@ -11,8 +11,8 @@ from .privacy import mask_name
 
 #: suggestions shown per kind on a person's page
 SUGGESTIONS = 5
-#: visits listed on a person's page (the timeline has them too)
-VISITS_SHOWN = 20
+#: visits in a person's timeline (its 走访记录 card shows the latest ten of them)
+VISITS_SHOWN = 50
 
 
 def link_count():

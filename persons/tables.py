@@ -56,7 +56,13 @@ class KeyPersonTable(LedgerTable):
         super().__init__(*args, **kwargs)
 
     def render_name(self, record):
-        return mask_name(record.name)
+        # a phone shows no village or category column: they go under the name there
+        return format_html(
+            '{}<div class="small text-secondary d-md-none">{} · {}</div>',
+            mask_name(record.name),
+            record.subject.region.name,
+            record.get_category_display(),
+        )
 
     def render_risk_level(self, record):
         return format_html('<span class="badge {}">{}</span>', record.risk_badge_class, record.get_risk_level_display())

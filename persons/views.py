@@ -131,6 +131,7 @@ class KeyPersonDetailView(LedgerDetailView):
         person = self.object
         names = [] if self.revealed else [person.name]
         ctx["visits"] = [(v, mask_free_text(v.situation, names)) for v in self.visits]
+        ctx["visit_count"] = person.visits.count()
         ctx.update(selectors.person_links(user=self.request.user, person=person))
         ctx["link_form"] = LinkForm() if ctx["can_change"] else None
         return ctx

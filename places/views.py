@@ -77,6 +77,7 @@ class KeyPlaceDetailView(LedgerDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["inspections"] = self.inspections
+        ctx["inspection_count"] = self.object.inspections.count()
         return ctx
 
 
