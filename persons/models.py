@@ -127,6 +127,11 @@ class KeyPerson(PersonalDataModel, LedgerEntry):
     def get_absolute_url(self) -> str:
         return reverse("persons:person_detail", args=[self.pk])
 
+    @classmethod
+    def kept_for(cls, subject) -> bool:
+        """A person lives in a village or community: only its own subject's page lists persons."""
+        return subject.village_region_id is not None
+
     def clean(self):
         # the keyed hashes as the save will write them, so that full_clean checks "one 在管 record per ID
         # number" against the new value, not the stored one

@@ -67,10 +67,15 @@ def test_a_department_user_sees_no_person_anywhere(world, client_as):
     assert client.get(f"/persons/{person.pk}/").status_code == 404
     assert client.get("/persons/new/").status_code == 403
     assert KeyPerson.objects.for_user(world.users["dept_edu"]).count() == 0
-    # the village's subject page has no 重点人员 section for it (clerk_a's has)
+    # no 重点人员 section on a subject's page for it (a village's page has one for clerk_a; a unit's none)
+    from sanzero.registry import subject_sections
+
     village = world.village_a.village_subject
-    assert "重点人员" not in client.get(village.get_absolute_url()).content.decode()
+    assert "重点人员" not in [s["title"] for s in subject_sections(village, world.users["dept_edu"])]
+    assert "重点人员" in [s["title"] for s in subject_sections(village, world.users["clerk_a"])]
     assert "登记重点人员" in client_as("clerk_a").get(village.get_absolute_url()).content.decode()
+    assert "重点人员" not in [s["title"] for s in subject_sections(world.shop_a, world.users["clerk_a"])]
+    assert "登记重点人员" not in client_as("clerk_a").get(world.shop_a.get_absolute_url()).content.decode()
     # nor 督办, nor the work queue
     assert not [i for i in supervision_items(user=world.users["dept_edu"]) if isinstance(i.entry, KeyPerson)]
     assert 'data-task="person_visits"' not in client.get("/").content.decode()
