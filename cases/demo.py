@@ -42,7 +42,7 @@ def _station(name: str) -> str:
     return name
 
 
-def seed(*, rng, subjects, year, users, today):
+def seed(*, rng, subjects, year, users, today, size=None):
     end = min(today, datetime.date(year, 12, 31))
     span = (end - datetime.date(year, 1, 1)).days
     clerk = users.get("clerk_a")
@@ -50,16 +50,18 @@ def seed(*, rng, subjects, year, users, today):
     county_names = {code[:6]: name for code, name in county}
     townships = dict(Region.objects.filter(level=RegionLevel.TOWNSHIP).values_list("code", "name"))
     # 30% 刑事; of the 治安 cases 15% of major influence: (刑事, major) pairs in random order.
-    criminal_count = round(TOTAL * 0.3)
-    major_count = round((TOTAL - criminal_count) * 0.15)
+    total = (size or {}).get("案件", TOTAL)  # size: seed_demo --scale city/province
+    criminal_count = round(total * 0.3)
+    major_count = round((total - criminal_count) * 0.15)
     mix = (
         [(True, False)] * criminal_count
         + [(False, True)] * major_count
-        + [(False, False)] * (TOTAL - criminal_count - major_count)
+        + [(False, False)] * (total - criminal_count - major_count)
     )
     rng.shuffle(mix)
     cases = []
-    for seq, (criminal, major) in enumerate(mix, start=1):
+    numbers: dict[str, int] = {}  # each county's police number their own cases (青石公刑〔2026〕0001号)
+    for criminal, major in mix:
         subject = rng.choice(subjects)
         occurred = datetime.date(year, 1, 1) + datetime.timedelta(days=rng.randrange(span + 1))
         kind = CaseKind.CRIMINAL if criminal else CaseKind.PUBLIC_SECURITY
@@ -68,7 +70,9 @@ def seed(*, rng, subjects, year, users, today):
         summary = causes[cause].format(n=rng.randrange(2, 30))
         if major:
             summary += MAJOR_SUMMARY
-        police = f"{county_names.get(subject.region.code[:6], '')}公安局"
+        county_name = county_names.get(subject.region.code[:6], "")
+        police = f"{county_name}公安局"
+        seq = numbers[county_name] = numbers.get(county_name, 0) + 1
         township = townships.get(subject.region.code[:9] + "000", "")
         unit = f"{police}刑事侦查大队" if criminal and rng.random() < 0.3 else f"{police}{_station(township)}派出所"
         c = PoliceCase(
@@ -79,7 +83,7 @@ def seed(*, rng, subjects, year, users, today):
             cause=cause,
             summary=summary,
             unit=unit,
-            case_no=f"青公{'刑' if criminal else '治'}〔{year}〕{seq:04d}号",
+            case_no=f"{county_name.removesuffix('县').removesuffix('区')}公{'刑' if criminal else '治'}〔{year}〕{seq:04d}号",
             created_by=clerk,
         )
         age = (end - occurred).days

@@ -55,6 +55,8 @@ def database_from_url(url: str) -> dict:
         "PORT": str(parts.port or ""),
         "CONN_MAX_AGE": int(os.environ.get("DB_CONN_MAX_AGE", "60")),
         "CONN_HEALTH_CHECKS": True,
+        # behind PgBouncer in transaction mode (docs/scale.md): no server-side cursors for .iterator()
+        "DISABLE_SERVER_SIDE_CURSORS": env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False),
     }
 
 
@@ -103,6 +105,8 @@ INSTALLED_APPS = [
     "persons",
     "dashboards",
     "reports",
+    "declarations",
+    "bulletins",
 ]
 
 MIDDLEWARE = [
@@ -367,6 +371,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 PAGE_SIZE = 25
 PAGE_SIZES = [25, 50, 100]
+# List pages count at most this many rows exactly (PostgreSQL); longer lists show the planner's estimate (约)
+LIST_EXACT_COUNT_LIMIT = int(os.environ.get("LIST_EXACT_COUNT_LIMIT", "10000"))
 
 LOGGING = {
     "version": 1,

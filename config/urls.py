@@ -33,6 +33,8 @@ urlpatterns = [
     path("", include("persons.urls")),
     path("", include("dashboards.urls")),
     path("reports/", include("reports.urls")),
+    path("declarations/", include("declarations.urls")),
+    path("bulletins/", include("bulletins.urls")),
     path("imports/", include("sanzero.importing.urls")),
     path("exports/", include("sanzero.exporting.urls")),
 ]

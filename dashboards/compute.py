@@ -1,10 +1,26 @@
-"""Computing a month's snapshots (DESIGN §5): one idempotent, all-or-nothing service.
+"""Computing a month's snapshots (DESIGN §5): set-based, idempotent, all-or-nothing.
 
-`compute_month(region, month)` reads the ledgers once per ledger (set-based: the year-to-date
-entries of the whole subtree in one query each), evaluates each subject's three zeros for 本月 and
-年度累计, and rewrites the SubjectMonth rows of the subtree and the RegionMonth rows of every region in
-it and of each ancestor up to the root — in one transaction, so a computation killed midway leaves
-the previous snapshot as it was, and running it twice leaves identical rows.
+The database does the work, in a handful of statements per ledger, on PostgreSQL and SQLite alike:
+
+1. *members*: the subjects of a scope in the campaign on the month's last day (a temporary table,
+   ``snap_members``), each with the region, group and department frozen by an earlier snapshot of the
+   month (moving a subject later does not rewrite history) and the rule version of its region and
+   group (RuleBook: the nearest region up the code that set its own rules);
+2. *failing entries*: for each zero's ledger one INSERT … SELECT of the year-to-date entries that break
+   the zero under the member's rule (RuleSet.*_fails_sql), dated in the subject's active period;
+3. the few subjects with failing entries or with overrides earlier in the year get their verdicts from
+   `evaluate` (the override chain), every other subject passes (or takes its own override);
+4. the scope's SubjectMonth rows are deleted and written again with one INSERT … SELECT;
+5. RegionMonth and DepartmentMonth: the month's SubjectMonth rows and each ledger's statistics
+   (dashboards.statistics) are counted per region code and department, rolled up to every region by
+   code prefix, and written with one INSERT … SELECT per table and group kind.
+
+A computation is split into *parts*: the subtree of each county (`units_of`), then the regions above
+the counties (the city or province rows, and the ancestors of the computed region: `top_regions`),
+summed once the counties are written. `compute_month` runs the parts one after the other in one
+transaction; dashboards.fanout runs them as Celery tasks that several workers share. Both give the
+same rows. A part killed midway leaves the previous snapshot as it was; running it twice leaves
+identical rows.
 """
 
 from __future__ import annotations
@@ -14,14 +30,13 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.db.models import Count, F, Q
-from django.db.models.functions import Substr
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
-from sanzero.bulk import insert_rows
-from units.models import LEVEL_PREFIX_LENGTH, Region, Subject, TargetGroup, active_q
+from units.models import LEVEL_PREFIX_LENGTH, Category, Region, RegionLevel, Subject, TargetGroup
 
+from . import statistics
 from .models import (
     ALL_GROUPS,
     DepartmentMonth,
@@ -56,6 +71,7 @@ ZEROS = ("petitions", "accidents", "cases")
 
 
 def _ledgers():
+    """(key, model, date field, the fields the rule reads, the rule in Python, the rule in SQL) per zero."""
     from cases.models import PoliceCase
     from hazards.models import Accident
     from petitions.models import Petition
@@ -67,9 +83,17 @@ def _ledgers():
             "received_on",
             ("is_skip_level", "headcount", "is_abnormal", "level_reached"),
             RuleSet.petition_fails,
+            RuleSet.petition_fails_sql,
         ),
-        ("accidents", Accident, "occurred_on", ("deaths", "injuries", "serious_injuries"), RuleSet.accident_fails),
-        ("cases", PoliceCase, "occurred_on", ("kind", "major_influence"), RuleSet.case_fails),
+        (
+            "accidents",
+            Accident,
+            "occurred_on",
+            ("deaths", "injuries", "serious_injuries"),
+            RuleSet.accident_fails,
+            RuleSet.accident_fails_sql,
+        ),
+        ("cases", PoliceCase, "occurred_on", ("kind", "major_influence"), RuleSet.case_fails, RuleSet.case_fails_sql),
     ]
 
 
@@ -157,16 +181,6 @@ def evaluate(
     }
 
 
-def _earlier_overrides(rows) -> dict[int, EarlierOverrides]:
-    out: dict[int, EarlierOverrides] = defaultdict(EarlierOverrides)
-    for sid, month, override, ytd_override in rows:
-        if override is not None:
-            out[sid].month[month] = override
-        if ytd_override is not None:
-            out[sid].ytd[month] = ytd_override
-    return out
-
-
 OVERRIDE_FIELDS = (
     "override_passed",
     "override_reason",
@@ -179,13 +193,138 @@ OVERRIDE_FIELDS = (
 )
 
 
-@dataclass
-class Member:
-    region_id: int
-    code: str
-    group: str
-    department_id: int | None
-    joined_on: datetime.date | None
+# --- the parts of a computation ----------------------------------------------------------------------
+
+#: regions above the counties: a computation of one of them is split into its counties' subtrees, then
+#: these regions' own rows, summed from the counties' (the subjects registered on them directly too)
+ABOVE_COUNTIES = (RegionLevel.PROVINCE, RegionLevel.CITY)
+
+
+def units_of(region: Region) -> list[Region]:
+    """The subtrees a computation of ``region`` is split into: its counties (a city or province), else
+    the region itself."""
+    if region.level not in ABOVE_COUNTIES:
+        return [region]
+    return list(Region.objects.filter(level=RegionLevel.COUNTY, code__startswith=region.prefix).order_by("code"))
+
+
+def top_regions(region: Region) -> list[Region]:
+    """The regions whose rows are summed after the units: the city and province rows in the subtree and
+    every ancestor of the region, by code."""
+    above = (
+        list(Region.objects.filter(level__in=ABOVE_COUNTIES, code__startswith=region.prefix))
+        if region.level in ABOVE_COUNTIES
+        else []
+    )
+    return sorted({r.pk: r for r in [*region.ancestors(), *above]}.values(), key=lambda r: r.code)
+
+
+def tree_root(region: Region) -> Region:
+    ancestors = region.ancestors()
+    return ancestors[0] if ancestors else region
+
+
+def _covering_county(region: Region) -> Region:
+    if region.level in ABOVE_COUNTIES or region.level == RegionLevel.COUNTY:
+        return region
+    county = next((a for a in region.ancestors() if a.level == RegionLevel.COUNTY), None)
+    return county or region
+
+
+def _lock_regions(regions) -> None:
+    """Row locks on the regions, in code order (every computation takes them in this order: no deadlock).
+    A unit's subjects and rows are written under its county's lock, the rows above the counties under
+    the tree root's: two computations of overlapping subtrees take turns."""
+    ids = sorted({r.pk for r in regions})
+    list(Region.objects.select_for_update().filter(pk__in=ids).order_by("code").values_list("pk", flat=True))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a part's rows are: region codes under ``prefix``; with ``codes``, only those codes (the
+    regions above the counties); with ``also``, these codes besides (a subtree's ancestors)."""
+
+    prefix: str
+    codes: tuple[str, ...] | None = None
+    also: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return self.codes is not None and not self.codes
+
+    def where(self, column: str, q: _Query) -> str:
+        sql = f"{column} LIKE {q.param(self.prefix + '%')}"
+        if self.codes is not None:
+            sql += f" AND {column} IN ({', '.join(q.param(c) for c in self.codes)})"
+        if self.also:
+            sql = f"({sql} OR {column} IN ({', '.join(q.param(c) for c in self.also)}))"
+        return sql
+
+
+class _Query:
+    """Named parameters for one statement (``%(name)s``, which both backends take)."""
+
+    def __init__(self, window: _Window):
+        ops = connection.ops
+        self.params: dict = {
+            "month": ops.adapt_datefield_value(window.month),
+            "end": ops.adapt_datefield_value(window.end),
+            "year_start": ops.adapt_datefield_value(window.year_start),
+            "now": ops.adapt_datetimefield_value(window.now),
+        }
+
+    def param(self, value) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f"%({name})s"
+
+
+@dataclass(frozen=True)
+class _Window:
+    month: datetime.date
+    end: datetime.date
+    year_start: datetime.date
+    now: datetime.datetime
+
+    @classmethod
+    def of(cls, month: datetime.date, now: datetime.datetime) -> _Window:
+        month = month.replace(day=1)
+        return cls(month, month_end(month), month.replace(month=1), now)
+
+
+def _date(value) -> datetime.date | None:
+    """A date as the raw cursor returns it (SQLite: text)."""
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value)[:10])
+
+
+def _flag(value) -> bool | None:
+    return None if value is None else bool(value)
+
+
+TEMP_TABLES = (
+    "snap_members",
+    "snap_fails",
+    "snap_verdicts",
+    "snap_regions",
+    "snap_base",
+    "snap_counts",
+    "snap_stat_base",
+    "snap_stats",
+    "snap_region_depts",
+)
+
+
+def _drop_temp_tables(cursor) -> None:
+    for name in TEMP_TABLES:
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def _analyze(cursor, table: str) -> None:
+    """PostgreSQL plans a temporary table's joins from its statistics, which autovacuum never gathers."""
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {table}")
 
 
 # --- the computation -------------------------------------------------------------------------------
@@ -198,115 +337,487 @@ def compute_month(
     progress: Callable[[int], None] | None = None,
     now: datetime.datetime | None = None,
 ) -> ComputeResult:
+    """The region's month in one process and one transaction: each county's part, then the rows above."""
     started = timezone.now()
     now = now or started
     progress = progress or (lambda pct: None)
-    month = month.replace(day=1)
-    end = month_end(month)
-    year_start = month.replace(month=1)
-    prefix = region.prefix
+    window = _Window.of(month, now)
+    units = units_of(region)
+    root = tree_root(region)
     with transaction.atomic():
         # One computation of a subtree at a time (a second one waits, then finds the first's result).
-        list(Region.objects.select_for_update().filter(pk=region.pk).values_list("pk", flat=True))
-        locked = lock_for(region, month)
+        _lock_regions([root, *([_covering_county(region)] if region.level not in ABOVE_COUNTIES else units)])
+        locked = lock_for(region, window.month)
         if locked is not None:
-            raise MonthLocked(f"{locked.region.name} {month:%Y年%m月}已锁定，不能重新计算。")
+            raise MonthLocked(f"{locked.region.name} {window.month:%Y年%m月}已锁定，不能重新计算。")
         book = RuleBook.load()
-
-        # Who counts in the month: subjects of the subtree in the campaign on the month's last day,
-        # plus subjects whose earlier snapshot froze them here (moved away since).
-        in_tree = Q(region_code__startswith=prefix) | Q(subject__region__code__startswith=prefix)
-        existing = {
-            row["subject_id"]: row
-            for row in SubjectMonth.objects.filter(month=month)
-            .filter(in_tree)
-            .values("subject_id", "region_id", "region_code", "group", "department_id", *OVERRIDE_FIELDS)
-        }
-        members: dict[int, Member] = {}
-        # frozen here by an earlier snapshot: a subquery, not a list of ids (55,000 at city scale)
-        frozen_here = SubjectMonth.objects.filter(month=month, region_code__startswith=prefix).values("subject_id")
-        subject_filter = Q(region__code__startswith=prefix) | Q(pk__in=frozen_here)
-        for sid, region_id, code, group, department_id, joined_on in (
-            Subject.objects.filter(subject_filter)
-            .filter(active_q(end))
-            .values_list("pk", "region_id", "region__code", "category__group", "department_id", "joined_on")
-        ):
-            frozen = existing.get(sid)
-            members[sid] = (
-                Member(frozen["region_id"], frozen["region_code"], frozen["group"], frozen["department_id"], joined_on)
-                if frozen
-                else Member(region_id, code, group, department_id, joined_on)
-            )
-        progress(20)
-
-        # Failing entries: one query per ledger over the year to date of the subtree. An entry dated
-        # before the subject joined is not its own (DESIGN §5).
-        fails: dict[int, dict[str, list[tuple[int, datetime.date]]]] = defaultdict(lambda: defaultdict(list))
-        # (a superset: entries of subjects no longer members are dropped below)
-        entry_filter = Q(subject__region__code__startswith=prefix) | Q(subject_id__in=frozen_here)
-        for key, model, date_field, fields, fails_rule in _ledgers():
-            rows = (
-                model.objects.filter(entry_filter)
-                .filter(**{f"{date_field}__gte": year_start, f"{date_field}__lte": end})
-                .values("pk", "subject_id", date_field, *fields)
-            )
-            for row in rows:
-                member = members.get(row["subject_id"])
-                day = row[date_field]
-                if member is None or (member.joined_on and day < member.joined_on):
-                    continue
-                if fails_rule(book.rule_for(member.code, member.group), row):
-                    fails[row["subject_id"]][key].append((row["pk"], day))
-        progress(45)
-
-        # Overrides of earlier months this year take part in the 年度累计 verdict.
-        earlier = _earlier_overrides(
-            SubjectMonth.objects.filter(month__gte=year_start, month__lt=month)
-            .filter(in_tree)
-            .filter(Q(override_passed__isnull=False) | Q(ytd_override_passed__isnull=False))
-            .values_list("subject_id", "month", "override_passed", "ytd_override_passed")
-        )
-
-        rows = []
-        no_earlier = EarlierOverrides()
-        for sid, member in members.items():
-            old = existing.get(sid)
-            verdicts = evaluate(
-                month=month,
-                fails=fails.get(sid, {}),
-                earlier=earlier.get(sid, no_earlier),
-                override=old["override_passed"] if old else None,
-                ytd_override=old["ytd_override_passed"] if old else None,
-            )
-            kept = {f: old[f] for f in OVERRIDE_FIELDS} if old else {}
-            rows.append(
-                {
-                    "subject_id": sid,
-                    "month": month,
-                    "region_id": member.region_id,
-                    "region_code": member.code,
-                    "group": member.group,
-                    "department_id": member.department_id,
-                    "rule_id": book.rule_for(member.code, member.group).pk,
-                    "computed_at": now,
-                    **verdicts,
-                    **kept,
-                }
-            )
-        SubjectMonth.objects.filter(month=month).filter(in_tree).delete()  # in_tree covers the subtree's codes
-        insert_rows(SubjectMonth, rows)
+        # in one process the whole subtree is one scope: one pass over the subjects and one over the
+        # regions; dashboards.fanout runs the same statements per county, then the rows above
+        subjects, passed = _compute_subjects(scope=Scope(region.prefix), window=window, book=book)
         progress(70)
-
-        regions_written = _write_region_months(region=region, month=month, end=end, year_start=year_start, now=now)
+        regions = list(Region.objects.filter(code__startswith=region.prefix)) + region.ancestors()
+        written = _write_regions(
+            regions=regions,
+            rows=Scope(region.prefix, None, tuple(sorted(region.ancestor_codes()))),
+            counted=root.prefix,
+            window=window,
+        )
         progress(100)
-    return ComputeResult(
-        region,
-        month,
-        len(rows),
-        sum(r["passed"] for r in rows),
-        regions_written,
-        (timezone.now() - started).total_seconds(),
+    return ComputeResult(region, window.month, subjects, passed, written, (timezone.now() - started).total_seconds())
+
+
+@dataclass
+class PartResult:
+    subjects: int = 0
+    passed: int = 0
+    regions: int = 0
+
+
+def compute_unit(*, unit: Region, month: datetime.date, now: datetime.datetime) -> PartResult:
+    """One county's part (dashboards.fanout): its subjects and the rows of its subtree, in a transaction
+    under the county's lock. MonthLocked when the month is locked there."""
+    window = _Window.of(month, now)
+    with transaction.atomic():
+        _lock_regions([unit])
+        locked = lock_for(unit, window.month)
+        if locked is not None:
+            raise MonthLocked(f"{locked.region.name} {window.month:%Y年%m月}已锁定，不能重新计算。")
+        return _compute_part(unit=unit, window=window, book=RuleBook.load())
+
+
+def compute_above(*, region: Region, month: datetime.date, now: datetime.datetime) -> PartResult:
+    """The rows above the counties of ``region``'s computation (dashboards.fanout, once every county's
+    part is written): the subjects registered on those regions directly, and the regions' rows."""
+    window = _Window.of(month, now)
+    with transaction.atomic():
+        _lock_regions([tree_root(region)])
+        locked = lock_for(region, window.month, below=False)
+        if locked is not None:
+            raise MonthLocked(f"{locked.region.name} {window.month:%Y年%m月}已锁定，不能重新计算。")
+        return _compute_top(region=region, window=window, book=RuleBook.load())
+
+
+def _compute_part(*, unit: Region, window: _Window, book: RuleBook) -> PartResult:
+    subjects, passed = _compute_subjects(scope=Scope(unit.prefix), window=window, book=book)
+    regions = list(Region.objects.filter(code__startswith=unit.prefix).order_by("code"))
+    written = _write_regions(regions=regions, rows=Scope(unit.prefix), counted=unit.prefix, window=window)
+    return PartResult(subjects, passed, written)
+
+
+def _compute_top(*, region: Region, window: _Window, book: RuleBook) -> PartResult:
+    result = PartResult()
+    if region.level in ABOVE_COUNTIES:
+        above = tuple(
+            Region.objects.filter(level__in=ABOVE_COUNTIES, code__startswith=region.prefix).values_list(
+                "code", flat=True
+            )
+        )
+        result.subjects, result.passed = _compute_subjects(scope=Scope(region.prefix, above), window=window, book=book)
+    regions = top_regions(region)
+    if regions:
+        root = tree_root(region)
+        result.regions = _write_regions(
+            regions=regions, rows=Scope(root.prefix, tuple(r.code for r in regions)), counted=root.prefix, window=window
+        )
+    return result
+
+
+# --- the subjects' rows ------------------------------------------------------------------------------
+
+#: SubjectMonth's verdict columns (evaluate's keys), written from snap_verdicts for the subjects it holds
+VERDICT_COLUMNS = (
+    "petition_ok",
+    "accident_ok",
+    "case_ok",
+    "computed_passed",
+    "ytd_petition_ok",
+    "ytd_accident_ok",
+    "ytd_case_ok",
+    "ytd_computed_passed",
+    "failures",
+    "ytd_failures",
+    "passed",
+    "ytd_passed",
+    "ytd_basis",
+)
+OVERRIDE_COLUMNS = (
+    "override_passed",
+    "override_reason",
+    "override_by_id",
+    "override_at",
+    "ytd_override_passed",
+    "ytd_override_reason",
+    "ytd_override_by_id",
+    "ytd_override_at",
+)
+
+
+def _rule_case(book: RuleBook, *, code: str, group: str) -> str:
+    """SQL giving the rule version of a (region code, group), as RuleBook.rule_for: the longest code
+    prefix (12, 9, 6, 4, 2 digits) with its own rules, else the built-in default."""
+    whens = []
+    owned = [
+        (prefix, grp, rule.pk)
+        for (prefix, grp), rule in book.latest.items()
+        if prefix is not None and len(prefix) in RuleBook.PREFIX_LENGTHS
+    ]
+    for prefix, grp, pk in sorted(owned, key=lambda o: -len(o[0])):
+        assert prefix.isdigit() and grp in TargetGroup.values
+        whens.append(f"WHEN {group} = '{grp}' AND substr({code}, 1, {len(prefix)}) = '{prefix}' THEN {int(pk)}")
+    for grp in TargetGroup.values:
+        whens.append(f"WHEN {group} = '{grp}' THEN {int(book.latest[(None, grp)].pk)}")
+    return f"CASE {' '.join(whens)} END"
+
+
+def _compute_subjects(*, scope: Scope, window: _Window, book: RuleBook) -> tuple[int, int]:
+    """Rewrite the month's SubjectMonth rows of the scope; returns (rows, rows passed)."""
+    if scope.empty:
+        return 0, 0
+    sm = SubjectMonth._meta.db_table
+    subject, region, category = Subject._meta.db_table, Region._meta.db_table, Category._meta.db_table
+    with connection.cursor() as cursor:
+        _drop_temp_tables(cursor)
+        # 1. members: frozen here by an earlier snapshot of the month, or (none yet) registered here
+        q = _Query(window)
+        active = "(s.joined_on IS NULL OR s.joined_on <= %(end)s) AND (s.left_on IS NULL OR s.left_on > %(end)s)"
+        kept = ", ".join(f"o.{c}" for c in OVERRIDE_COLUMNS)
+        none = ", ".join(f"{'NULL' if not c.endswith('reason') else chr(39) * 2} AS {c}" for c in OVERRIDE_COLUMNS)
+        frozen_here = (
+            f'SELECT o.subject_id, o.region_id, o.region_code, o."group" AS grp, o.department_id, s.joined_on, {kept} '
+            f"FROM {sm} o JOIN {subject} s ON s.id = o.subject_id "
+            f"WHERE o.month = %(month)s AND {scope.where('o.region_code', q)} AND {active}"
+        )
+        new_here = (
+            f'SELECT s.id, s.region_id, r.code, c."group", s.department_id, s.joined_on, {none} '
+            f"FROM {subject} s JOIN {region} r ON r.id = s.region_id JOIN {category} c ON c.id = s.category_id "
+            f"WHERE {scope.where('r.code', q)} AND {active} "
+            f"AND NOT EXISTS (SELECT 1 FROM {sm} o WHERE o.subject_id = s.id AND o.month = %(month)s)"
+        )
+        rule = _rule_case(book, code="u.region_code", group="u.grp")
+        cursor.execute(
+            f"CREATE TEMP TABLE snap_members AS SELECT u.*, {rule} AS rule_id "
+            f"FROM ({frozen_here} UNION ALL {new_here}) u",
+            q.params,
+        )
+        _analyze(cursor, "snap_members")
+
+        # 2. the failing entries of the year to date, one statement per ledger
+        cursor.execute(
+            "CREATE TEMP TABLE snap_fails (zero VARCHAR(20) NOT NULL, subject_id BIGINT NOT NULL, "
+            "entry_id BIGINT NOT NULL, day DATE NOT NULL)"
+        )
+        for key, model, date_field, _, _, fails_sql in _ledgers():
+            day = f"e.{model._meta.get_field(date_field).column}"
+            cursor.execute(
+                f"INSERT INTO snap_fails (zero, subject_id, entry_id, day) "
+                f"SELECT '{key}', e.subject_id, e.id, {day} FROM {model._meta.db_table} e "
+                "JOIN snap_members m ON m.subject_id = e.subject_id "
+                f"JOIN {RuleSet._meta.db_table} r ON r.id = m.rule_id "
+                f"WHERE {day} >= %(year_start)s AND {day} <= %(end)s "
+                f"AND (m.joined_on IS NULL OR {day} >= m.joined_on) AND {fails_sql()}",
+                q.params,
+            )
+
+        # 3. the verdicts of the subjects with failing entries or earlier overrides: evaluate (the few)
+        verdicts = _exceptional_verdicts(cursor, window=window)
+        cursor.execute(
+            f"CREATE TEMP TABLE snap_verdicts AS SELECT subject_id, {', '.join(VERDICT_COLUMNS)} FROM {sm} WHERE 1 = 0"
+        )
+        if verdicts:
+            fields = [SubjectMonth._meta.get_field(c) for c in VERDICT_COLUMNS]
+            cursor.executemany(
+                f"INSERT INTO snap_verdicts (subject_id, {', '.join(VERDICT_COLUMNS)}) "
+                f"VALUES ({', '.join(['%s'] * (len(VERDICT_COLUMNS) + 1))})",
+                [[sid, *(f.get_db_prep_save(v[f.attname], connection) for f in fields)] for sid, v in verdicts.items()],
+            )
+
+        # 4. the rows: deleted and written again (overrides and frozen fields carried in snap_members)
+        cursor.execute(f"DELETE FROM {sm} WHERE month = %(month)s AND {scope.where('region_code', q)}", q.params)
+        passed = "CASE WHEN v.subject_id IS NOT NULL THEN v.passed ELSE COALESCE(m.override_passed, TRUE) END"
+        columns = {
+            "subject_id": "m.subject_id",
+            "month": "%(month)s",
+            "region_id": "m.region_id",
+            "region_code": "m.region_code",
+            '"group"': "m.grp",
+            "department_id": "m.department_id",
+            "rule_id": "m.rule_id",
+            **{
+                c: f"COALESCE(v.{c}, TRUE)"
+                for c in VERDICT_COLUMNS
+                if c.endswith("_ok") or c.endswith("computed_passed")
+            },
+            "failures": "COALESCE(v.failures, '{}')",
+            "ytd_failures": "COALESCE(v.ytd_failures, '{}')",
+            "passed": passed,
+            "ytd_passed": "CASE WHEN v.subject_id IS NOT NULL THEN v.ytd_passed "
+            "ELSE COALESCE(m.ytd_override_passed, m.override_passed, TRUE) END",
+            "ytd_basis": "CASE WHEN v.subject_id IS NOT NULL THEN v.ytd_basis "
+            "WHEN m.ytd_override_passed IS NOT NULL THEN %(month)s END",
+            **{c: f"m.{c}" for c in OVERRIDE_COLUMNS},
+            "computed_at": "%(now)s",
+        }
+        cursor.execute(
+            f"INSERT INTO {sm} ({', '.join(columns)}) SELECT {', '.join(columns.values())} "
+            "FROM snap_members m LEFT JOIN snap_verdicts v ON v.subject_id = m.subject_id",
+            q.params,
+        )
+        cursor.execute(
+            f"SELECT COUNT(*), SUM(CASE WHEN {passed} THEN 1 ELSE 0 END) "
+            "FROM snap_members m LEFT JOIN snap_verdicts v ON v.subject_id = m.subject_id"
+        )
+        total, passed_count = cursor.fetchone()
+        _drop_temp_tables(cursor)
+    return total, passed_count or 0
+
+
+def _exceptional_verdicts(cursor, *, window: _Window) -> dict[int, dict]:
+    """evaluate() for the members with failing entries (snap_fails) or with overrides earlier in the
+    year: every other member passes, or takes its own override, which the INSERT does in SQL."""
+    fails: dict[int, dict[str, list[tuple[int, datetime.date]]]] = defaultdict(lambda: defaultdict(list))
+    cursor.execute("SELECT subject_id, zero, entry_id, day FROM snap_fails ORDER BY subject_id, zero, entry_id")
+    for sid, zero, pk, day in cursor.fetchall():
+        fails[sid][zero].append((pk, _date(day)))
+    earlier: dict[int, EarlierOverrides] = defaultdict(EarlierOverrides)
+    cursor.execute(
+        f"SELECT o.subject_id, o.month, o.override_passed, o.ytd_override_passed FROM {SubjectMonth._meta.db_table} o "
+        "WHERE (o.override_passed IS NOT NULL OR o.ytd_override_passed IS NOT NULL) "
+        "AND o.month >= %(year_start)s AND o.month < %(month)s "
+        "AND o.subject_id IN (SELECT subject_id FROM snap_members)",
+        _Query(window).params,
     )
+    for sid, month, override, ytd_override in cursor.fetchall():
+        if override is not None:
+            earlier[sid].month[_date(month)] = bool(override)
+        if ytd_override is not None:
+            earlier[sid].ytd[_date(month)] = bool(ytd_override)
+    wanted = set(fails) | set(earlier)
+    if not wanted:
+        return {}
+    own: dict[int, tuple[bool | None, bool | None]] = {}
+    cursor.execute(
+        "SELECT subject_id, override_passed, ytd_override_passed FROM snap_members "
+        "WHERE override_passed IS NOT NULL OR ytd_override_passed IS NOT NULL"
+    )
+    for sid, override, ytd_override in cursor.fetchall():
+        own[sid] = (_flag(override), _flag(ytd_override))
+    no_earlier = EarlierOverrides()
+    out = {}
+    for sid in sorted(wanted):
+        override, ytd_override = own.get(sid, (None, None))
+        out[sid] = evaluate(
+            month=window.month,
+            fails=fails.get(sid, {}),
+            earlier=earlier.get(sid, no_earlier),
+            override=override,
+            ytd_override=ytd_override,
+        )
+    return out
+
+
+# --- the regions' rows -------------------------------------------------------------------------------
+
+COUNT_FIELDS = ("total", "passed", "petition_ok", "accident_ok", "case_ok")
+#: SubjectMonth's flag counted in each count field, for 本月 and 年度累计
+COUNTED_FLAGS = {
+    Period.MONTH: {
+        "passed": "passed",
+        "petition_ok": "petition_ok",
+        "accident_ok": "accident_ok",
+        "case_ok": "case_ok",
+    },
+    Period.YTD: {
+        "passed": "ytd_passed",
+        "petition_ok": "ytd_petition_ok",
+        "accident_ok": "ytd_accident_ok",
+        "case_ok": "ytd_case_ok",
+    },
+}
+GROUPS_SQL = " UNION ALL ".join(f"SELECT '{g}' AS grp" for g in TargetGroup.values)
+PERIODS_SQL = " UNION ALL ".join(f"SELECT '{p}' AS period" for p in Period.values)
+
+
+def _count_columns() -> list[str]:
+    """snap_base's and snap_counts' count columns: m_<field> (本月) and y_<field> (年度累计)."""
+    return [f"{pre}_{f}" for pre in ("m", "y") for f in COUNT_FIELDS]
+
+
+def _write_regions(*, regions: list[Region], rows: Scope, counted: str, window: _Window) -> int:
+    """Rewrite the RegionMonth and DepartmentMonth rows of ``regions`` (whose rows ``rows`` selects by
+    code) from the month's SubjectMonth rows and the ledgers under the prefix ``counted``."""
+    if not regions:
+        return 0
+    stat_fields = statistics.stat_fields()
+    lengths = sorted({len(r.prefix) for r in regions})
+    counts = _count_columns()
+    q = _Query(window)
+    with connection.cursor() as cursor:
+        _drop_temp_tables(cursor)
+        # the regions, with their targets (their own, else the nearest ancestor's)
+        targets = _targets(regions, window.month.year)
+        target_columns = [f"target_{g}" for g in TargetGroup.values]
+        cursor.execute(
+            "CREATE TEMP TABLE snap_regions (region_id BIGINT NOT NULL, code VARCHAR(15) NOT NULL, "
+            f"prefix VARCHAR(15) NOT NULL, {', '.join(f'{c} DECIMAL(5, 4)' for c in target_columns)})"
+        )
+        cursor.executemany(
+            f"INSERT INTO snap_regions (region_id, code, prefix, {', '.join(target_columns)}) "
+            f"VALUES ({', '.join(['%s'] * (3 + len(target_columns)))})",
+            [[r.pk, r.code, r.prefix, *(targets.get((r.pk, g)) for g in TargetGroup.values)] for r in regions],
+        )
+        _analyze(cursor, "snap_regions")
+
+        # the subjects' verdicts per region code, group and department; rolled up to each prefix length
+        flags = [
+            f"SUM(CASE WHEN {COUNTED_FLAGS[period][f]} THEN 1 ELSE 0 END)" if f != "total" else "COUNT(*)"
+            for period in (Period.MONTH, Period.YTD)
+            for f in COUNT_FIELDS
+        ]
+        cursor.execute(
+            f'CREATE TEMP TABLE snap_base AS SELECT region_code, "group" AS grp, department_id, '
+            f"{', '.join(f'{expr} AS {c}' for expr, c in zip(flags, counts, strict=True))} "
+            f"FROM {SubjectMonth._meta.db_table} WHERE month = %(month)s AND region_code LIKE {q.param(counted + '%')} "
+            'GROUP BY region_code, "group", department_id',
+            q.params,
+        )
+        cursor.execute(
+            "CREATE TEMP TABLE snap_counts (prefix VARCHAR(15) NOT NULL, grp VARCHAR(10) NOT NULL, "
+            f"department_id BIGINT, {', '.join(f'{c} BIGINT NOT NULL' for c in counts)})"
+        )
+        for n in lengths:
+            cursor.execute(
+                f"INSERT INTO snap_counts (prefix, grp, department_id, {', '.join(counts)}) "
+                f"SELECT substr(region_code, 1, {n}), grp, department_id, {', '.join(f'SUM({c})' for c in counts)} "
+                f"FROM snap_base WHERE length(region_code) >= {n} GROUP BY substr(region_code, 1, {n}), grp, department_id"
+            )
+
+        # the ledgers' statistics per region code and department (one statement per ledger), rolled up
+        stats = [f"{pre}_{f}" for pre in ("m", "y") for f in stat_fields]
+        cursor.execute(
+            "CREATE TEMP TABLE snap_stat_base (code VARCHAR(15) NOT NULL, department_id BIGINT, "
+            f"{', '.join(f'{c} BIGINT NOT NULL DEFAULT 0' for c in stats)})"
+        )
+        stat_scope = f"r.code LIKE {q.param(counted + '%')}"
+        for block in statistics.blocks():
+            mine = [f"{pre}_{f}" for f in block.fields for pre in ("m", "y")]
+            cursor.execute(
+                f"INSERT INTO snap_stat_base (code, department_id, {', '.join(mine)}) "
+                f"SELECT code, department_id, {', '.join(mine)} FROM ({statistics.block_sql(block, scope_sql=stat_scope)}) b",
+                q.params,
+            )
+        cursor.execute(
+            "CREATE TEMP TABLE snap_stats (prefix VARCHAR(15) NOT NULL, department_id BIGINT, "
+            f"{', '.join(f'{c} BIGINT NOT NULL' for c in stats)})"
+        )
+        for n in lengths:
+            cursor.execute(
+                f"INSERT INTO snap_stats (prefix, department_id, {', '.join(stats)}) "
+                f"SELECT substr(code, 1, {n}), department_id, {', '.join(f'SUM({c})' for c in stats)} "
+                f"FROM snap_stat_base WHERE length(code) >= {n} GROUP BY substr(code, 1, {n}), department_id"
+            )
+        _analyze(cursor, "snap_counts")
+        _analyze(cursor, "snap_stats")
+
+        # the rows
+        for model in (RegionMonth, DepartmentMonth):
+            cursor.execute(
+                f"DELETE FROM {model._meta.db_table} WHERE month = %(month)s AND {rows.where('region_code', q)}",
+                q.params,
+            )
+        cursor.execute(
+            "CREATE TEMP TABLE snap_region_depts AS SELECT DISTINCT r.region_id, d.department_id FROM snap_regions r "
+            "JOIN (SELECT prefix, department_id FROM snap_counts WHERE department_id IS NOT NULL "
+            "UNION SELECT prefix, department_id FROM snap_stats WHERE department_id IS NOT NULL) d ON d.prefix = r.prefix"
+        )
+        _insert_region_rows(cursor, q, RegionMonth, stat_fields)
+        _insert_region_rows(cursor, q, DepartmentMonth, stat_fields)
+        _drop_temp_tables(cursor)
+    return len(regions)
+
+
+def _insert_region_rows(cursor, q: _Query, model, stat_fields: tuple[str, ...]) -> None:
+    """Two INSERT … SELECT: the rows of each group (村(社区), 单位(企业)), then the 全部 rows with the
+    ledger statistics; for DepartmentMonth, per department with subjects or entries in the region."""
+    by_department = model is DepartmentMonth
+    period = "p.period"
+
+    def pick(prefix_alias: str, name: str) -> str:
+        return f"COALESCE(CASE WHEN {period} = '{Period.MONTH}' THEN {prefix_alias}.m_{name} ELSE {prefix_alias}.y_{name} END, 0)"
+
+    def columns(group: str, counts: str, target: str, stats: str | None) -> dict[str, str]:
+        out = {}
+        for f in model._meta.concrete_fields:
+            name = f.column
+            if f.primary_key:
+                continue
+            if name == "region_id":
+                out[name] = "r.region_id"
+            elif name == "region_code":
+                out[name] = "r.code"
+            elif name == "month":
+                out[name] = "%(month)s"
+            elif name == "group":
+                out['"group"'] = group
+            elif name == "period":
+                out[name] = period
+            elif name == "department_id":
+                out[name] = "rd.department_id"
+            elif name == "computed_at":
+                out[name] = "%(now)s"
+            elif name == "target":
+                out[name] = target
+            elif name in COUNT_FIELDS:
+                out[name] = pick(counts, name)
+            elif name in stat_fields:
+                out[name] = pick(stats, name) if stats else "0"
+            else:
+                out[name] = q.param(f.get_db_prep_save(f.get_default(), connection))
+        return out
+
+    counts = ", ".join(f"SUM({c}) AS {c}" for c in _count_columns())
+    stat_sums = ", ".join(f"SUM({pre}_{f}) AS {pre}_{f}" for pre in ("m", "y") for f in stat_fields)
+    dept_join = "JOIN snap_region_depts rd ON rd.region_id = r.region_id " if by_department else ""
+    dept_key = ", department_id" if by_department else ""
+    dept_on = " AND c.department_id = rd.department_id" if by_department else ""
+    stat_on = " AND s.department_id = rd.department_id" if by_department else ""
+    target = "CASE g.grp " + " ".join(f"WHEN '{g}' THEN r.target_{g}" for g in TargetGroup.values) + " END"
+    table = model._meta.db_table
+
+    group_rows = columns("g.grp", "c", target, None)
+    cursor.execute(
+        f"INSERT INTO {table} ({', '.join(group_rows)}) SELECT {', '.join(group_rows.values())} "
+        f"FROM snap_regions r {dept_join}CROSS JOIN ({GROUPS_SQL}) g CROSS JOIN ({PERIODS_SQL}) p "
+        f"LEFT JOIN (SELECT prefix, grp{dept_key}, {counts} FROM snap_counts GROUP BY prefix, grp{dept_key}) c "
+        f"ON c.prefix = r.prefix AND c.grp = g.grp{dept_on}",
+        q.params,
+    )
+    all_rows = columns(f"'{ALL_GROUPS}'", "c", "NULL", "s")
+    cursor.execute(
+        f"INSERT INTO {table} ({', '.join(all_rows)}) SELECT {', '.join(all_rows.values())} "
+        f"FROM snap_regions r {dept_join}CROSS JOIN ({PERIODS_SQL}) p "
+        f"LEFT JOIN (SELECT prefix{dept_key}, {counts} FROM snap_counts GROUP BY prefix{dept_key}) c "
+        f"ON c.prefix = r.prefix{dept_on} "
+        f"LEFT JOIN (SELECT prefix{dept_key}, {stat_sums} FROM snap_stats GROUP BY prefix{dept_key}) s "
+        f"ON s.prefix = r.prefix{stat_on}",
+        q.params,
+    )
+
+
+def _targets(regions: list[Region], year: int) -> dict[tuple[int, str], object]:
+    """Each region's target per group: its own, else the nearest ancestor's (a township uses its county's)."""
+    own = {(t.region.prefix, t.group): t.rate for t in Target.objects.filter(year=year).select_related("region")}
+    result = {}
+    for r in regions:
+        for group in TargetGroup.values:
+            prefix = r.prefix
+            found = own.get((prefix, group))
+            lengths = sorted((n for n in set(LEVEL_PREFIX_LENGTH.values()) if n < len(prefix)), reverse=True)
+            for n in lengths:
+                if found is not None:
+                    break
+                found = own.get((prefix[:n], group))
+            result[(r.pk, group)] = found
+    return result
 
 
 # --- one subject's months, after an override (or an edit): its rows and its regions' counts ---------
@@ -345,11 +856,15 @@ def refresh_subject_year(
             return result
         joined_on = later[0].subject.joined_on
         entries: dict[str, list[tuple[int, datetime.date, dict]]] = defaultdict(list)
-        for key, model, date_field, fields, _ in _ledgers():
-            for row in model.objects.filter(
-                subject_id=subject_id,
-                **{f"{date_field}__gte": year_start, f"{date_field}__lte": month_end(later[-1].month)},
-            ).values("pk", date_field, *fields):
+        for key, model, date_field, fields, *_ in _ledgers():
+            for row in (
+                model.objects.filter(
+                    subject_id=subject_id,
+                    **{f"{date_field}__gte": year_start, f"{date_field}__lte": month_end(later[-1].month)},
+                )
+                .values("pk", date_field, *fields)
+                .order_by("pk")
+            ):
                 if not (joined_on and row[date_field] < joined_on):
                     entries[key].append((row["pk"], row[date_field], row))
         earlier = EarlierOverrides()
@@ -361,7 +876,7 @@ def refresh_subject_year(
                     end = month_end(row.month)
                     fails = {
                         key: [(pk, day) for pk, day, values in found if day <= end and fail(row.rule, values)]
-                        for (key, *_, fail) in _ledgers()
+                        for (key, _, _, _, fail, _) in _ledgers()
                         for found in [entries.get(key, [])]
                     }
                     verdicts = evaluate(
@@ -403,169 +918,114 @@ def _apply_row(row: SubjectMonth, verdicts: dict, now) -> None:
             DepartmentMonth.objects.filter(**where, department_id=row.department_id).update(**update)
 
 
-def _affected_regions(region: Region) -> list[Region]:
-    """The subtree and its ancestors up to the root."""
-    return list(Region.objects.filter(code__startswith=region.prefix)) + region.ancestors()
+# --- one region chain's ledger statistics, after an entry of a subject changed -----------------------
 
 
-def _write_region_months(*, region: Region, month, end, year_start, now) -> int:
-    """The RegionMonth rows of the subtree and its ancestors: for all subjects (no department) and, where
-    a department supervises subjects of the region, for that department's subjects alone."""
-    regions = _affected_regions(region)
-    top = min(regions, key=lambda r: len(r.prefix))
-    lengths = sorted({len(r.prefix) for r in regions})
-    fields = ("total", "passed", "petition_ok", "accident_ok", "case_ok")
-    counts: dict[tuple[str, str, int | None, str], dict] = defaultdict(lambda: dict.fromkeys(fields, 0))
-    base = SubjectMonth.objects.filter(month=month, region_code__startswith=top.prefix)
-    for length in lengths:
-        for row in (
-            base.annotate(p=Substr("region_code", 1, length))
-            .values("p", "group", "department_id")
-            .annotate(
-                total=Count("pk"),
-                passed=Count("pk", filter=Q(passed=True)),
-                petition_ok=Count("pk", filter=Q(petition_ok=True)),
-                accident_ok=Count("pk", filter=Q(accident_ok=True)),
-                case_ok=Count("pk", filter=Q(case_ok=True)),
-                y_total=Count("pk"),
-                y_passed=Count("pk", filter=Q(ytd_passed=True)),
-                y_petition_ok=Count("pk", filter=Q(ytd_petition_ok=True)),
-                y_accident_ok=Count("pk", filter=Q(ytd_accident_ok=True)),
-                y_case_ok=Count("pk", filter=Q(ytd_case_ok=True)),
-            )
-        ):
-            for period, pre in ((Period.MONTH, ""), (Period.YTD, "y_")):
-                for department in {None, row["department_id"]}:
-                    c = counts[(row["p"], row["group"], department, period)]
-                    for f in fields:
-                        c[f] += row[pre + f]
-    stats = _ledger_statistics(top=top, lengths=lengths, month=month, end=end, year_start=year_start)
-    targets = _targets(regions, month.year)
-    departments: dict[str, set[int]] = defaultdict(set)
-    for p, _, department, _ in (*counts, *((k[0], None, k[2], None) for k in stats)):
-        if department is not None:
-            departments[p].add(department)
-    out: dict[type, list] = {RegionMonth: [], DepartmentMonth: []}
-    for r in regions:
-        for department in (None, *sorted(departments.get(r.prefix, ()))):
-            model, extra = (RegionMonth, {}) if department is None else (DepartmentMonth, {"department_id": department})
-            for period in (Period.MONTH, Period.YTD):
-                totals = dict.fromkeys(fields, 0)
-                for group in TargetGroup.values:
-                    c = counts.get((r.prefix, group, department, period)) or dict.fromkeys(fields, 0)
-                    for f in fields:
-                        totals[f] += c[f]
-                    out[model].append(
-                        {
-                            "region_id": r.pk,
-                            "region_code": r.code,
-                            "month": month,
-                            "group": group,
-                            "period": period,
-                            "target": targets.get((r.pk, group)),
-                            "computed_at": now,
-                            **extra,
-                            **c,
-                        }
+def refresh_statistics(
+    *, region_ids: set[int], from_month: datetime.date, now: datetime.datetime | None = None
+) -> Refresh:
+    """Recompute the 台账数据 of each region (a subject's village, township…) for its computed months from
+    ``from_month`` on, every later month (an entry open at a month's end counts in that month's 超期未办结数
+    whatever its year), and move its ancestors' by the difference; DepartmentMonth alike, per
+    department. Locked months are left alone. One statement per ledger and month, on the region's
+    own entries (a village's): the city's or province's rows are never recounted."""
+    from_month = from_month.replace(day=1)
+    now = now or timezone.now()
+    result = Refresh([], [])
+    fields = statistics.stat_fields()
+    with transaction.atomic():
+        regions = sorted(Region.objects.filter(pk__in=region_ids), key=lambda r: (-len(r.prefix), r.code))
+        # one recount of a tree at a time (the rows above are moved by differences read here)
+        _lock_regions({tree_root(r).pk: tree_root(r) for r in regions}.values())
+        # deepest first: a township recounted after its village finds the village's change in its row
+        for region in regions:
+            chain = [a.code for a in region.ancestors()]
+            months = sorted(
+                set(
+                    RegionMonth.objects.filter(region=region, month__gte=from_month, group=ALL_GROUPS).values_list(
+                        "month", flat=True
                     )
-                out[model].append(
-                    {
-                        "region_id": r.pk,
-                        "region_code": r.code,
-                        "month": month,
-                        "group": ALL_GROUPS,
-                        "period": period,
-                        "computed_at": now,
-                        **extra,
-                        **totals,
-                        **stats.get((r.prefix, period, department), {}),
-                    }
                 )
-    # the subtree and its ancestors, by code (not a list of 3,000 region ids)
-    written = Q(region_code__startswith=region.prefix) | Q(region_code__in=region.ancestor_codes())
-    for model, rows in out.items():
-        model.objects.filter(written, month=month).delete()
-        insert_rows(model, rows)
-    return len(regions)
-
-
-def _targets(regions: list[Region], year: int) -> dict[tuple[int, str], object]:
-    """Each region's target per group: its own, else the nearest ancestor's (a township uses its county's)."""
-    own = {(t.region.prefix, t.group): t.rate for t in Target.objects.filter(year=year).select_related("region")}
-    result = {}
-    for r in regions:
-        for group in TargetGroup.values:
-            prefix = r.prefix
-            found = own.get((prefix, group))
-            lengths = sorted((n for n in set(LEVEL_PREFIX_LENGTH.values()) if n < len(prefix)), reverse=True)
-            for n in lengths:
-                if found is not None:
-                    break
-                found = own.get((prefix[:n], group))
-            result[(r.pk, group)] = found
+            )
+            for month in months:
+                if lock_for(region, month) is not None:
+                    result.locked.append(month)
+                    continue
+                fresh = _region_statistics(region, _Window.of(month, now))
+                stored = _stored_statistics(region, month, fields)
+                for department in sorted(set(fresh) | set(stored), key=lambda d: (d is not None, d or 0)):
+                    for period in Period.values:
+                        new = fresh.get(department, {}).get(period, dict.fromkeys(fields, 0))
+                        old = stored.get(department, {}).get(period)
+                        _move_statistics(region, chain, month, period, department, new, old, now)
+                result.updated.append(month)
     return result
 
 
-def _ledger_statistics(*, top: Region, lengths, month, end, year_start) -> dict:
-    """排查数, 化解数, 整改数, 信访件数, 办结数 for both periods and 超期未办结数 at the month's end, per
-    (region prefix, period, department): department None counts every entry."""
-    from disputes.models import Dispute
-    from hazards.models import Hazard
-    from petitions.models import Petition
+def _region_statistics(region: Region, window: _Window) -> dict[int | None, dict[str, dict[str, int]]]:
+    """{department (None: all): {period: {field: count}}} of the region's subtree, as _write_regions counts."""
+    fields = statistics.stat_fields()
+    out: dict[int | None, dict[str, dict[str, int]]] = {}
+    with connection.cursor() as cursor:
+        for block in statistics.blocks():
+            q = _Query(window)
+            cursor.execute(
+                statistics.block_sql(block, scope_sql=f"r.code LIKE {q.param(region.prefix + '%')}"), q.params
+            )
+            names = [c[0] for c in cursor.description]
+            for values in cursor.fetchall():
+                row = dict(zip(names, values, strict=True))
+                for department in {None, row["department_id"]}:
+                    periods = out.setdefault(department, {p: dict.fromkeys(fields, 0) for p in Period.values})
+                    for f in block.fields:
+                        periods[Period.MONTH][f] += row[f"m_{f}"] or 0
+                        periods[Period.YTD][f] += row[f"y_{f}"] or 0
+    return out
 
-    stats: dict[tuple[str, str, int | None], dict] = defaultdict(lambda: defaultdict(int))
 
-    def add(code: str, department: int | None, period: str, field: str):
-        for n in lengths:
-            stats[(code[:n], period, None)][field] += 1
-            if department is not None:
-                stats[(code[:n], period, department)][field] += 1
-
-    def periods(day):
-        if day is None or day > end:
-            return []
-        if day >= month:
-            return [Period.MONTH, Period.YTD]
-        return [Period.YTD] if day >= year_start else []
-
-    def overdue(code, department):
-        for period in (Period.MONTH, Period.YTD):
-            add(code, department, period, "overdue_open")
-
-    in_tree = {"subject__region__code__startswith": top.prefix}
-    where = ("subject__region__code", "subject__department_id")
-    for d in Dispute.objects.filter(**in_tree, found_on__lte=end).values(
-        *where, "found_on", "status", "resolved_on", "overall_due_on"
+def _stored_statistics(region: Region, month, fields) -> dict[int | None, dict[str, dict[str, int]]]:
+    out: dict[int | None, dict[str, dict[str, int]]] = {}
+    for row in RegionMonth.objects.filter(region=region, month=month, group=ALL_GROUPS).values("period", *fields):
+        out.setdefault(None, {})[row.pop("period")] = row
+    for row in DepartmentMonth.objects.filter(region=region, month=month, group=ALL_GROUPS).values(
+        "department_id", "period", *fields
     ):
-        code, department = d["subject__region__code"], d["subject__department_id"]
-        resolved_by_end = d["status"] == "已化解" and d["resolved_on"] is not None and d["resolved_on"] <= end
-        for period in periods(d["found_on"]):
-            add(code, department, period, "disputes_found")
-            if resolved_by_end:
-                add(code, department, period, "disputes_resolved")
-        still_open = d["status"] == "调解中" or (d["status"] == "已化解" and not resolved_by_end)
-        if still_open and d["overall_due_on"] and d["overall_due_on"] < end:
-            overdue(code, department)
-    for h in Hazard.objects.filter(**in_tree, found_on__lte=end).values(
-        *where, "found_on", "status", "rectified_on", "rectify_due"
-    ):
-        code, department = h["subject__region__code"], h["subject__department_id"]
-        rectified_by_end = h["status"] in ("待验收", "已销号") and h["rectified_on"] and h["rectified_on"] <= end
-        for period in periods(h["found_on"]):
-            add(code, department, period, "hazards_found")
-            if rectified_by_end:
-                add(code, department, period, "hazards_rectified")
-        if not rectified_by_end and h["rectify_due"] and h["rectify_due"] < end:
-            overdue(code, department)
-    for p in Petition.objects.filter(**in_tree, received_on__lte=end).values(
-        *where, "received_on", "status", "closed_on", "handle_due"
-    ):
-        code, department = p["subject__region__code"], p["subject__department_id"]
-        closed_by_end = p["status"] == "已办结" and p["closed_on"] and p["closed_on"] <= end
-        for period in periods(p["received_on"]):
-            add(code, department, period, "petitions_count")
-            if closed_by_end:
-                add(code, department, period, "petitions_closed")
-        if not closed_by_end and p["handle_due"] and p["handle_due"] < end:
-            overdue(code, department)
-    return stats
+        out.setdefault(row.pop("department_id"), {})[row.pop("period")] = row
+    return out
+
+
+def _move_statistics(region, chain, month, period, department, new: dict, old: dict | None, now) -> None:
+    """Set the region's row to ``new`` and move its ancestors' rows by new − old. A department without
+    rows there yet (its first entry in the region) gets them, with no subjects counted."""
+    old = old or dict.fromkeys(new, 0)
+    delta = {f: new[f] - old[f] for f in new if new[f] != old[f]}
+    if not delta:
+        return
+    model, extra = (RegionMonth, {}) if department is None else (DepartmentMonth, {"department_id": department})
+    codes = [region.code, *chain]
+    where = {"month": month, "period": period, "group": ALL_GROUPS, "region_code__in": codes, **extra}
+    if department is not None:
+        have = set(model.objects.filter(**where).values_list("region_code", flat=True))
+        _add_department_rows(department, month, [c for c in codes if c not in have], now)
+    model.objects.filter(**where).update(**{f: F(f) + d for f, d in delta.items()}, computed_at=now)
+
+
+def _add_department_rows(department: int, month, codes: list[str], now) -> None:
+    """A department's empty rows of a month for these regions (their groups' targets as RegionMonth has them)."""
+    if not codes:
+        return
+    rows = []
+    for rm in RegionMonth.objects.filter(month=month, region_code__in=codes):
+        rows.append(
+            DepartmentMonth(
+                department_id=department,
+                region_id=rm.region_id,
+                region_code=rm.region_code,
+                month=month,
+                group=rm.group,
+                period=rm.period,
+                target=rm.target,
+                computed_at=now,
+            )
+        )
+    DepartmentMonth.objects.bulk_create(rows)

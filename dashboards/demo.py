@@ -12,7 +12,7 @@ from .models import Target
 COUNTY_TARGETS = {"village": Decimal("0.80"), "unit": Decimal("0.985")}
 
 
-def seed(*, rng, subjects, year, users, today):
+def seed(*, rng, subjects, year, users, today, size=None):
     county = Region.objects.filter(level="county", parent__isnull=True).order_by("code").first()
     if county is None:
         return {}

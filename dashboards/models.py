@@ -146,6 +146,34 @@ class RuleSet(models.Model):
             return True
         return row["kind"] == "治安" and (self.case_any_security or bool(row["major_influence"]))
 
+    # --- the same three predicates in SQL, for the set-based computation (dashboards.compute): the
+    # ledger entry is ``e``, the RuleSet row of its subject ``r``; PostgreSQL and SQLite read them alike
+    @staticmethod
+    def petition_fails_sql() -> str:
+        rank = "CASE {} " + " ".join(f"WHEN '{level}' THEN {i}" for i, level in enumerate(PETITION_LEVELS)) + " END"
+        return (
+            "(r.petition_any"
+            " OR (r.petition_skip_level AND e.is_skip_level)"
+            " OR (r.petition_collective AND COALESCE(e.headcount, 0) >= r.collective_headcount)"
+            " OR (r.petition_abnormal AND e.is_abnormal)"
+            f" OR (r.petition_level_at_or_above <> '' AND {rank.format('e.level_reached')}"
+            f" >= {rank.format('r.petition_level_at_or_above')}))"
+        )
+
+    @staticmethod
+    def accident_fails_sql() -> str:
+        death, serious = AccidentBasis.DEATH, AccidentBasis.SERIOUS
+        return (
+            f"(r.accident_basis = '{AccidentBasis.ANY}'"
+            " OR COALESCE(e.deaths, 0) > 0"
+            f" OR (r.accident_basis <> '{death}' AND COALESCE(e.serious_injuries, 0) > 0)"
+            f" OR (r.accident_basis NOT IN ('{death}', '{serious}') AND COALESCE(e.injuries, 0) > 0))"
+        )
+
+    @staticmethod
+    def case_fails_sql() -> str:
+        return "(e.kind = '刑事' OR (e.kind = '治安' AND (r.case_any_security OR e.major_influence)))"
+
     def describe(self) -> list[str]:
         petition = []
         if self.petition_any:
@@ -237,6 +265,14 @@ class Target(models.Model):
         return f"{self.year} {self.region} {self.get_group_display()} {self.rate:.1%}"
 
 
+#: The foreign keys of the snapshot tables (SubjectMonth, RegionMonth, DepartmentMonth): no database
+#: constraint and no index of their own. The rows are derived, written only by dashboards.compute from
+#: rows it has just read, and on_delete=PROTECT still guards deletions (Django checks it). At city scale the
+#: constraints' deferred checks and the extra indexes were most of a snapshot's write: 56,000 SubjectMonth
+#: rows took 4.4 s to insert and 2.7 s more at commit, 1.1 s without them (docs/snapshot-plans.md).
+SNAPSHOT_KEY = {"db_constraint": False, "db_index": False}
+
+
 class SubjectMonth(models.Model):
     """One subject's verdicts for one month (本月) and for the year to date (年度累计)."""
 
@@ -244,17 +280,31 @@ class SubjectMonth(models.Model):
     scope_department_path = "department"  # frozen like the region: a department sees the months it supervised
 
     subject = models.ForeignKey(
-        "units.Subject", verbose_name="创建主体", on_delete=models.PROTECT, related_name="months"
+        "units.Subject",
+        verbose_name="创建主体",
+        on_delete=models.PROTECT,
+        related_name="months",
+        **SNAPSHOT_KEY,  # the unique (subject, month) serves the lookups by subject
     )
     month = models.DateField("月份")  # the first day of the month
     # frozen at the month: moving the subject later does not rewrite history
-    region = models.ForeignKey("units.Region", verbose_name="所属区划", on_delete=models.PROTECT, related_name="+")
-    region_code = models.CharField("区划代码", max_length=15, db_index=True)
+    region = models.ForeignKey(
+        "units.Region", verbose_name="所属区划", on_delete=models.PROTECT, related_name="+", **SNAPSHOT_KEY
+    )
+    region_code = models.CharField("区划代码", max_length=15)
     group = models.CharField("主体分组", max_length=10, choices=TargetGroup.choices)
     department = models.ForeignKey(
-        "units.Department", verbose_name="主管部门", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "units.Department",
+        verbose_name="主管部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        **SNAPSHOT_KEY,
     )
-    rule = models.ForeignKey(RuleSet, verbose_name="规则版本", on_delete=models.PROTECT, related_name="+")
+    rule = models.ForeignKey(
+        RuleSet, verbose_name="规则版本", on_delete=models.PROTECT, related_name="+", **SNAPSHOT_KEY
+    )
     petition_ok = models.BooleanField("零上访")
     accident_ok = models.BooleanField("零事故")
     case_ok = models.BooleanField("零案件")
@@ -276,6 +326,7 @@ class SubjectMonth(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        **SNAPSHOT_KEY,
     )
     override_at = models.DateTimeField("认定时间", null=True, blank=True)
     # a county user's override of the 年度累计 verdict (the one targets and the committee report use);
@@ -289,6 +340,7 @@ class SubjectMonth(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        **SNAPSHOT_KEY,
     )
     ytd_override_at = models.DateTimeField("认定时间（年度累计）", null=True, blank=True)
     ytd_basis = models.DateField("年度累计沿用的认定月份", null=True, blank=True)
@@ -303,9 +355,19 @@ class SubjectMonth(models.Model):
         verbose_name_plural = "主体月度快照"
         constraints = [models.UniqueConstraint(fields=["subject", "month"], name="subjectmonth_subject_month")]
         indexes = [
-            models.Index(fields=["month", "region_code"], name="subjectmonth_month_region"),
-            models.Index(fields=["month", "group", "passed"], name="subjectmonth_month_group"),
-            models.Index(fields=["region_code"], name="subjectmonth_code_like", opclasses=["varchar_pattern_ops"]),
+            # a month's subtree (month = M AND region_code LIKE 'prefix%'): the computation's delete and
+            # its frozen members, the failing-subject lists and the drill-downs (docs/snapshot-plans.md)
+            models.Index(
+                fields=["month", "region_code"],
+                name="subjectmonth_month_code",
+                opclasses=["date_ops", "varchar_pattern_ops"],
+            ),
+            # the few rows with an override: the 年度累计 chain of the later months reads them
+            models.Index(
+                fields=["month", "subject"],
+                name="subjectmonth_overridden",
+                condition=Q(override_passed__isnull=False) | Q(ytd_override_passed__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -323,7 +385,9 @@ class RegionFigures(models.Model):
     scope_region_path = "region"
     scope_department_path = None
 
-    region = models.ForeignKey("units.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        "units.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="+", **SNAPSHOT_KEY
+    )  # the unique constraints lead with it (RegionMonth) or with the department and it (DepartmentMonth)
     region_code = models.CharField("区划代码", max_length=15)
     month = models.DateField("月份")
     group = models.CharField("主体分组", max_length=10, choices=GROUP_CHOICES)
@@ -407,7 +471,14 @@ class RegionMonth(RegionFigures):
         constraints = [
             models.UniqueConstraint(fields=["region", "month", "group", "period"], name="regionmonth_unique")
         ]
-        indexes = [models.Index(fields=["month", "period", "group", "region_code"], name="regionmonth_lookup")]
+        indexes = [
+            # a month's subtree (the computation's delete, the incremental update of a region chain)
+            models.Index(
+                fields=["month", "region_code"],
+                name="regionmonth_month_code",
+                opclasses=["date_ops", "varchar_pattern_ops"],
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.region_code} {self.month:%Y-%m} {self.group} {self.period}"
@@ -420,7 +491,7 @@ class DepartmentMonth(RegionFigures):
     scope_department_path = "department"
 
     department = models.ForeignKey(
-        "units.Department", verbose_name="主管部门", on_delete=models.PROTECT, related_name="+"
+        "units.Department", verbose_name="主管部门", on_delete=models.PROTECT, related_name="+", **SNAPSHOT_KEY
     )
 
     class Meta:
@@ -432,8 +503,11 @@ class DepartmentMonth(RegionFigures):
             )
         ]
         indexes = [
+            # a department's rows are read through the unique constraint (department, region, month…)
             models.Index(
-                fields=["department", "month", "period", "group", "region_code"], name="departmentmonth_lookup"
+                fields=["month", "region_code"],
+                name="departmentmonth_month_code",
+                opclasses=["date_ops", "varchar_pattern_ops"],
             )
         ]
 
@@ -515,6 +589,8 @@ class SnapshotJob(BackgroundJob):
 
     region = models.ForeignKey("units.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="+")
     month = models.DateField("月份")
+    # a range of months (a year): month … last_month; empty: month alone
+    last_month = models.DateField("截止月份", null=True, blank=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -537,6 +613,53 @@ class SnapshotJob(BackgroundJob):
 
     def __str__(self) -> str:
         return f"{self.region} {self.month:%Y-%m} {self.get_status_display()}"
+
+    @property
+    def months(self) -> list[datetime.date]:
+        """The months the job computes, in order."""
+        out, month = [], self.month
+        while month <= (self.last_month or self.month):
+            out.append(month)
+            month = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        return out
+
+
+class SnapshotPart(models.Model):
+    """One Celery task of a job split up (dashboards.fanout): a county's subtree for a month, or the rows
+    above the counties of that month (summed once the month's counties are written)."""
+
+    class Kind(models.TextChoices):
+        COUNTY = "county", "县区"
+        ABOVE = "above", "上级汇总"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "计算中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+        REFUSED = "refused", "已拒绝"
+
+    job = models.ForeignKey(SnapshotJob, verbose_name="任务", on_delete=models.CASCADE, related_name="parts")
+    region = models.ForeignKey("units.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField("月份")
+    kind = models.CharField("部分", max_length=10, choices=Kind.choices)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    subject_count = models.PositiveIntegerField("计算主体数", null=True, blank=True)
+    seconds = models.FloatField("计算用时（秒）", null=True, blank=True)
+    message = models.CharField("说明", max_length=300, blank=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "快照计算部分"
+        verbose_name_plural = "快照计算部分"
+        ordering = ["month", "kind", "region__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "month", "kind", "region"], name="snapshotpart_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_id} {self.month:%Y-%m} {self.region_id} {self.kind} {self.status}"
 
 
 def month_start(day: datetime.date) -> datetime.date:

@@ -26,6 +26,8 @@ from .models import (
     Period,
     RegionMonth,
     RuleSet,
+    SnapshotJob,
+    SnapshotPart,
     SubjectMonth,
     Target,
     figures_for,
@@ -486,3 +488,17 @@ def rule_versions(*, region: Region, limit: int = 30):
         .select_related("created_by", "region")
         .order_by("group", "-created_at", "-version")[:limit]
     )
+
+
+def job_parts(job: SnapshotJob) -> list[dict]:
+    """Per month: the county parts done of all, and the part above (the job page)."""
+    rows: dict[datetime.date, dict] = {}
+    for month, kind, status in job.parts.values_list("month", "kind", "status").order_by("month"):
+        row = rows.setdefault(month, {"month": month, "done": 0, "total": 0, "above": None, "failed": 0})
+        if kind == SnapshotPart.Kind.ABOVE:
+            row["above"] = SnapshotPart.Status(status).label
+        else:
+            row["total"] += 1
+            row["done"] += status == SnapshotPart.Status.DONE
+            row["failed"] += status in (SnapshotPart.Status.FAILED, SnapshotPart.Status.REFUSED)
+    return list(rows.values())

@@ -18,7 +18,8 @@ from sanzero.scoping import user_scope
 from sanzero.services import ServiceError, audited_save, require
 from units.models import Region, RegionLevel, TargetGroup
 
-from . import compute
+from . import compute, fanout
+from .extensions import run_submit_checks
 from .models import (
     PRESETS,
     RULE_FIELDS,
@@ -49,15 +50,25 @@ def _require_region(actor, region: Region) -> None:
     require(Region.objects.for_user(actor).filter(pk=region.pk).exists(), "该区划不在您的管辖范围内。")
 
 
-def snapshot_request(*, actor, region: Region, month: datetime.date) -> SnapshotJob:
-    """County staff start a recomputation; the task is sent after commit and reports progress."""
+def snapshot_request(
+    *, actor, region: Region, month: datetime.date, last_month: datetime.date | None = None
+) -> SnapshotJob:
+    """County staff start a recomputation of a month, or of the months month … last_month (a year: the
+    locked ones among them are skipped); the task is sent after commit and reports progress. A city or
+    province, or several months, are computed as per-county parts (dashboards.fanout)."""
     _require_county(actor, "只有县平安办可以发起重新计算。")
     _require_region(actor, region)
     month = month.replace(day=1)
-    locked = compute.lock_for(region, month)
-    if locked is not None:
-        raise ServiceError(f"{locked.region.name} {month:%Y年%m月}已锁定，不能重新计算。")
-    job = SnapshotJob.objects.create(region=region, month=month, requested_by=actor)
+    last_month = last_month.replace(day=1) if last_month else None
+    if last_month is not None and not (month <= last_month and last_month.year == month.year):
+        raise ServiceError("重新计算的月份范围应在同一年内。")
+    if last_month == month:
+        last_month = None
+    if last_month is None:
+        locked = compute.lock_for(region, month)
+        if locked is not None:
+            raise ServiceError(f"{locked.region.name} {month:%Y年%m月}已锁定，不能重新计算。")
+    job = SnapshotJob.objects.create(region=region, month=month, last_month=last_month, requested_by=actor)
     jobs.dispatch(job, compute_snapshots_task, job.pk)  # fails the job at once when the broker is down
     return job
 
@@ -69,6 +80,10 @@ def snapshot_run_job(*, job_id: int) -> SnapshotJob:
     if not jobs.claim(job, progress=5):
         return job
     with jobs.fail_on_error(job, "计算失败：{exc}"):
+        if fanout.wanted(job):  # per-county parts; the last one finishes the job
+            fanout.start(job)
+            job.refresh_from_db()
+            return job
         try:
             result = compute.compute_month(
                 region=job.region, month=job.month, progress=lambda pct: jobs.progress(job, pct)
@@ -219,6 +234,7 @@ def month_submit(*, actor, region: Region, month: datetime.date, note: str = "")
         raise ServiceError("该月份已锁定，无需上报。")
     if status.status == MonthStatus.Status.SUBMITTED:
         raise ServiceError("该月份已上报。如需修改，请先撤回上报。")
+    run_submit_checks(actor=actor, region=region, month=month)  # e.g. 零报告 (declarations), registered
     note = (note or "").strip()
     snapshot = RegionMonth.objects.filter(region=region, month=month, group=ALL_GROUPS, period=Period.YTD).first()
     if snapshot is None:

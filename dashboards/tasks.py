@@ -9,6 +9,7 @@ from django.utils import timezone
 from units.models import Region
 
 from . import compute, services
+from .fanout import snapshot_part_task  # noqa: F401 - registered for the worker
 from .incremental import refresh_subjects_task  # noqa: F401 - registered for the worker
 from .models import SnapshotJob
 from .services import compute_snapshots_task  # noqa: F401 - registered for the worker

@@ -27,6 +27,7 @@ from units.selectors import visible_ancestors
 
 from . import selectors, services
 from .exports import MONTH_COLUMNS, RANKING_COLUMNS, YTD_COLUMNS
+from .extensions import submit_panels
 from .forms import RulePresetForm, RuleSetForm, TargetsForm
 from .models import (
     ALL_GROUPS,
@@ -256,8 +257,10 @@ def recompute(request):
     if month is None:
         messages.error(request, "月份格式不正确。")
         return HttpResponseRedirect(reverse("dashboards:overview"))
+    # 重新计算全年: January to the month shown
+    first = month.replace(month=1) if request.POST.get("scope") == "year" else month
     try:
-        job = services.snapshot_request(actor=request.user, region=region, month=month)
+        job = services.snapshot_request(actor=request.user, region=region, month=first, last_month=month)
     except ServiceError as exc:
         messages.error(request, str(exc))
         return HttpResponseRedirect(f"{reverse('dashboards:overview')}?region={region.code}&month={month:%Y-%m}")
@@ -276,6 +279,7 @@ def job(request, pk: int):
         "finished": obj.finished,
         # a failed computation (worker killed, broker down) is offered again to who may start one
         "can_retry": obj.status == SnapshotJob.Status.FAILED and _is_county(request.user),
+        "parts": selectors.job_parts(obj),
     }
     return render(request, template, context)
 
@@ -367,10 +371,13 @@ def month_submit(request):
     except ServiceError as exc:  # not a township
         raise Http404(str(exc)) from None
     board = selectors.township_submissions(region=region, month=month)
+    panels = submit_panels(user=request.user, region=region, month=month)
     context = _base_context(request, region, month)
     context.update(
         {
             "title": "月度上报",
+            "panels": panels,
+            "submit_blocked": any(p.get("blocks_submit") for p in panels),
             "summary": selectors.month_submit_summary(user=request.user, region=region, month=month),
             "own": board.entries[0],
             "future": month > timezone.localdate().replace(day=1),

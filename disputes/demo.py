@@ -114,7 +114,7 @@ def _recorders(users):
     return pick
 
 
-def seed(*, rng, subjects, year, users, today):
+def seed(*, rng, subjects, year, users, today, size=None):
     ladder = list(MediationLevel.objects.order_by("order"))
     if not ladder or not subjects:
         return {"矛盾纠纷": 0}
@@ -128,7 +128,7 @@ def seed(*, rng, subjects, year, users, today):
     sources, source_weights = list(SOURCE_WEIGHTS), list(SOURCE_WEIGHTS.values())
 
     disputes, steps, outcomes = [], [], []
-    for _ in range(650):
+    for _ in range((size or {}).get("矛盾纠纷", 650)):  # size: seed_demo --scale city/province
         subject = rng.choice(villages) if rng.random() < 0.75 else rng.choice(subjects)
         found = start + datetime.timedelta(days=rng.randrange(span + 1))
         category = rng.choices(categories, category_weights)[0]

@@ -22,14 +22,14 @@ DESCRIPTIONS = {
 }
 
 
-def seed(*, rng, subjects, year, users, today):
+def seed(*, rng, subjects, year, users, today, size=None):
     rules = DeadlineSettings.current()
     end = min(today, datetime.date(year, 12, 31))
     span = (end - datetime.date(year, 1, 1)).days
     clerk = users.get("clerk_a")
     checker = users.get("clerk_b")
     hazards = []
-    for _ in range(900):
+    for _ in range((size or {}).get("安全隐患", 900)):  # size: seed_demo --scale city/province
         subject = rng.choice(subjects)
         found = datetime.date(year, 1, 1) + datetime.timedelta(days=rng.randrange(span + 1))
         category = rng.choice(list(DESCRIPTIONS))
@@ -62,7 +62,7 @@ def seed(*, rng, subjects, year, users, today):
     bulk_create_with_history(hazards, Hazard, batch_size=500, default_change_reason="演示数据")
 
     accidents = []
-    for _ in range(45):
+    for _ in range((size or {}).get("事故", 45)):
         subject = rng.choice(subjects)
         occurred = datetime.date(year, 1, 1) + datetime.timedelta(days=rng.randrange(span + 1))
         casualties = rng.random() < 0.55

@@ -21,6 +21,7 @@ from django.db import transaction
 from sanzero.roles import EDIT_ROLES, Role
 from sanzero.scoping import user_scope
 from sanzero.services import ConflictError, ServiceError, audited_save, full_clean
+from sanzero.signals import subject_days_changed
 
 from .models import LedgerEntry
 
@@ -159,6 +160,8 @@ def transition_run(
         if data.get("note"):
             reason = f"{reason}（{str(data['note'])[:150]}）"
         audited_save(obj, actor=actor, reason=reason, update_fields=sorted(set(changed) | {"version", "updated_at"}))
+        # a step moves the 台账数据 (化解, 整改, 办结, 超期) of the entry's months: the snapshots follow it
+        subject_days_changed.send(sender=model, changes=[(obj.subject_id, obj.entry_date)])
     return obj
 
 

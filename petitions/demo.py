@@ -128,7 +128,7 @@ def claim_for(rng, subject) -> str:
     return rng.choice(CLAIMS_UNIT)
 
 
-def seed(*, rng, subjects, year, users, today):
+def seed(*, rng, subjects, year, users, today, size=None):
     rules = DeadlineSettings.current()
     start = datetime.date(year, 1, 1)
     end = min(today, datetime.date(year, 12, 31))
@@ -141,10 +141,11 @@ def seed(*, rng, subjects, year, users, today):
     channels = list(PetitionChannel.values)
     channel_weights = [28, 15, 20, 2, 35]  # 网上 来信 来电 传真 来访
     # About 15% fail 零上访: exactly that share, so a small random year never looks unusually calm.
-    key_rows = rng.sample(range(COUNT), round(COUNT * KEY_SHARE))
+    count = (size or {}).get("信访", COUNT)  # size: seed_demo --scale city/province
+    key_rows = rng.sample(range(count), round(count * KEY_SHARE))
     key_kind = {i: ("skip", "collective", "collective", "abnormal", "skip")[n % 5] for n, i in enumerate(key_rows)}
     petitions = []
-    for i in range(COUNT):
+    for i in range(count):
         subject = rng.choice(villages) if villages and (rng.random() < 0.65 or not units) else rng.choice(units)
         received = start + datetime.timedelta(days=rng.randrange(span + 1))
         roll = rng.random()

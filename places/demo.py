@@ -31,13 +31,13 @@ FINDINGS = (
 TOTAL = 150
 
 
-def seed(*, rng, subjects, year, users, today):
+def seed(*, rng, subjects, year, users, today, size=None):
     clerk = users.get("clerk_a")
     rules = DeadlineSettings.current()
     villages = [s for s in subjects if s.village_region_id]
     start = datetime.date(year, 1, 1)
     places, inspections = [], []
-    for _ in range(TOTAL):
+    for _ in range((size or {}).get("重点场所", TOTAL)):  # size: seed_demo --scale city/province
         subject = rng.choice(villages)
         category = rng.choice(list(NAMES))
         village = subject.name.removesuffix("社区").removesuffix("村")

@@ -195,6 +195,7 @@ def main() -> None:
     parser.add_argument("--import-rows", type=int, default=10000)
     parser.add_argument("--ledger-rows", type=int, default=5000)
     parser.add_argument("--keep", default="")
+    parser.add_argument("--json", default="", help="also write the figures to this file (scripts/bench.py reads it)")
     parser.add_argument("--phase", default="")
     parser.add_argument("args", nargs="*")
     opts = parser.parse_args()
@@ -221,6 +222,7 @@ def main() -> None:
         print(f"setup: {setup['subjects']} subjects in {time.perf_counter() - started:.0f} s")
 
         e = run_phase("export")
+        results = {"subjects": setup["subjects"], "export": e, "import_rows": opts.import_rows}
         print(
             f"export {e['rows']} subjects: {e['seconds']:.1f} s "
             f"(lower bound, reading the rows: {e['lower_bound']:.1f} s, ratio {e['seconds'] / e['lower_bound']:.1f}); "
@@ -230,6 +232,7 @@ def main() -> None:
         path = str(workdir / "subjects-import.xlsx")
         made = run_phase("make_import", path, str(opts.import_rows))
         i = run_phase("import", path)
+        results["import"] = i
         for label, seconds, message in i["runs"]:
             print(
                 f"import {made['rows']} subjects ({label}): {seconds:.1f} s "
@@ -242,12 +245,16 @@ def main() -> None:
             path = str(workdir / "disputes-import.xlsx")
             made = run_phase("make_disputes", path, str(opts.ledger_rows))
             d = run_phase("import", path, "disputes")
+            results["ledger_import"], results["ledger_rows"] = d, opts.ledger_rows
             for label, seconds, message in d["runs"]:
                 print(
                     f"import {made['rows']} disputes ({label}): {seconds:.1f} s "
                     f"(lower bound, reading the cells: {d['lower_bound']:.1f} s, ratio {seconds / d['lower_bound']:.1f}) "
                     f"— {message}"
                 )
+        if opts.json:
+            Path(opts.json).parent.mkdir(parents=True, exist_ok=True)
+            Path(opts.json).write_text(json.dumps(results, ensure_ascii=False, indent=1))
     finally:
         if not opts.keep:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -312,6 +312,9 @@ class Subject(InitialsMixin, PersonalDataModel, models.Model):
             models.Index(fields=["credit_code"], name="subject_credit_code"),
             models.Index(fields=["name_initials"], name="subject_initials_like", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["left_on"], name="subject_left_on"),
+            # the list sorted by 名称 at city scope: a top-25 walk of this index instead of sorting every
+            # subject in scope (docs/query-plans.md: 360 ms → 0.2 ms for 56,353 subjects)
+            models.Index(fields=["name"], name="subject_name"),
         ]
 
     def __str__(self) -> str:

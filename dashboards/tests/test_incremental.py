@@ -152,11 +152,72 @@ def test_a_rolled_back_save_sends_nothing_and_the_next_one_is_sent(computed, dja
 
 
 def test_entries_of_other_ledgers_send_nothing(computed, django_capture_on_commit_callbacks):
-    from disputes.models import Dispute
+    from places.models import KeyPlace  # 重点场所: no snapshot figure reads it
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        incremental.collect(Dispute, changes=[(computed.shop_a.pk, datetime.date(2026, 2, 1))])
+        incremental.collect(KeyPlace, changes=[(computed.shop_a.pk, datetime.date(2026, 2, 1))])
     assert callbacks == []
+
+
+STATS = ("disputes_found", "disputes_resolved", "hazards_found", "hazards_rectified", "petitions_count")
+STATS += ("petitions_closed", "overdue_open")
+
+
+def statistics_rows():
+    from dashboards.models import DepartmentMonth
+
+    return {
+        model.__name__: sorted(
+            model.objects.filter(group=ALL_GROUPS).values_list("region_code", "month", "period", *STATS), key=str
+        )
+        for model in (RegionMonth, DepartmentMonth)
+    }
+
+
+def test_disputes_and_hazards_move_the_ledger_statistics_up_to_the_county(computed, django_capture_on_commit_callbacks):
+    from disputes.services import dispute_create
+    from hazards.services import hazard_create, hazard_transition
+
+    world = computed
+    clerk = world.users["clerk_a"]
+    before = county_ytd(world, MAR)
+    with django_capture_on_commit_callbacks(execute=True):
+        dispute_create(
+            actor=clerk,
+            data={
+                "subject": world.school_a,
+                "found_on": datetime.date(2026, 2, 3),
+                "category": "邻里纠纷",
+                "summary": "噪音",
+            },
+        )
+        hazard = hazard_create(
+            actor=clerk,
+            data={
+                "subject": world.shop_a,
+                "found_on": datetime.date(2026, 3, 2),
+                "category": "用电",
+                "level": "一般",
+                "description": "电线老化",
+            },
+        )
+    after = county_ytd(world, MAR)
+    assert (after.disputes_found, after.hazards_found) == (before.disputes_found + 1, before.hazards_found + 1)
+    assert after.overdue_open == before.overdue_open + 2  # the dispute's ladder and the hazard's 7 days are past
+    town = RegionMonth.objects.get(region=world.town_a, month=FEB, group=ALL_GROUPS, period=Period.MONTH)
+    assert town.disputes_found == 1
+    # a step of the workflow moves them too: the hazard rectified in March
+    with django_capture_on_commit_callbacks(execute=True):
+        hazard_transition(actor=clerk, obj=hazard, name="rectify", data={"rectified_on": datetime.date(2026, 3, 20)})
+    rectified = county_ytd(world, MAR)
+    assert (rectified.hazards_rectified, rectified.overdue_open) == (
+        after.hazards_rectified + 1,
+        after.overdue_open - 1,
+    )
+    incremental_rows = statistics_rows()
+    for month in (JAN, FEB, MAR):
+        compute.compute_month(region=world.county, month=month)
+    assert statistics_rows() == incremental_rows
 
 
 def test_the_task_is_idempotent(computed):

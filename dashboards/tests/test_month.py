@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from dashboards import compute, services
 from dashboards.models import ALL_GROUPS, MonthStatus, Period, RegionMonth
+from declarations.testing import declare_month
 from hazards import services as hazard_services
 from hazards.models import Accident
 from sanzero.services import ServiceError
@@ -39,6 +40,8 @@ def computed(world):
     hazard(world, world.school_a, datetime.date(2026, 4, 1))  # due 04-08: overdue today, not in March
     hazard(world, world.shop_b, datetime.date(2026, 3, 2), user="clerk_b")
     compute.compute_month(region=world.county, month=MARCH)
+    for town, clerk in ((world.town_a, "clerk_a"), (world.town_b, "clerk_b")):
+        declare_month(world.users[clerk], town, MARCH)  # 零报告 first: 上报 waits for it
     return world
 
 
@@ -162,6 +165,7 @@ def test_a_stale_snapshot_is_flagged_with_a_hint_to_recompute(world, client_as):
 
 def test_a_month_without_snapshot_warns_and_the_submission_says_so(world, client_as):
     client = client_as("clerk_a")
+    declare_month(world.users["clerk_a"], world.town_a, MARCH)
     response = client.get(f"/dashboard/month/submit/?region={world.town_a.code}&month=2026-03")
     assert response.status_code == 200
     assert not response.context["summary"].has_snapshot

@@ -128,6 +128,9 @@ def test_recompute_is_for_county_staff_and_refused_when_locked(computed, client_
 
 
 def test_township_submits_its_month(computed, client_as):
+    from declarations.testing import declare_month
+
+    declare_month(computed.users["clerk_a"], computed.town_a, MARCH)  # 零报告 first: 上报 waits for it
     client_as("clerk_a").post(
         "/dashboard/month/", {"region": computed.town_a.code, "month": "2026-03", "action": "submit"}
     )

@@ -91,3 +91,55 @@ def test_an_accident_saved_reaches_the_dashboard_through_the_worker_within_secon
     assert SubjectMonth.objects.get(subject=world.shop_a, month=march).accident_ok is False
     print(f"incremental update on the dashboard after {elapsed:.2f} s")
     assert elapsed < 5
+
+
+def test_a_range_of_months_fans_out_over_a_real_worker(world, worker):
+    from dashboards import services
+    from dashboards.models import SnapshotPart
+
+    job = services.snapshot_request(
+        actor=world.users["county"],
+        region=world.county,
+        month=datetime.date(2026, 1, 1),
+        last_month=datetime.date(2026, 3, 1),
+    )
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.status in ("done", "failed", "refused"):
+            break
+        time.sleep(0.3)
+    assert job.status == "done", job.message
+    assert set(SnapshotPart.objects.filter(job=job).values_list("status", flat=True)) == {"done"}
+    assert SnapshotPart.objects.filter(job=job).count() == 6  # three months: the county, the rows above it
+    assert SubjectMonth.objects.filter(month=datetime.date(2026, 2, 1)).count() == 7
+
+
+def test_a_dispute_saved_reaches_the_ledger_statistics_through_the_worker(world, worker):
+    from dashboards import compute
+    from dashboards.models import ALL_GROUPS, Period, RegionMonth
+    from disputes.services import dispute_create
+
+    march = datetime.date(2026, 3, 1)
+    compute.compute_month(region=world.county, month=march)
+    county = RegionMonth.objects.get(region=world.county, month=march, group=ALL_GROUPS, period=Period.YTD)
+    found = county.disputes_found
+    started = time.monotonic()
+    dispute_create(
+        actor=world.users["clerk_a"],
+        data={
+            "subject": world.shop_a,
+            "found_on": datetime.date(2026, 3, 10),
+            "category": "邻里纠纷",
+            "summary": "噪音",
+        },
+    )
+    while time.monotonic() < started + 30:
+        county.refresh_from_db()
+        if county.disputes_found == found + 1:
+            break
+        time.sleep(0.05)
+    elapsed = time.monotonic() - started
+    assert county.disputes_found == found + 1
+    print(f"incremental 台账数据 on the dashboard after {elapsed:.2f} s")
+    assert elapsed < 5

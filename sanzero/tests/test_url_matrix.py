@@ -225,6 +225,61 @@ EXPECTED: dict[str, list[Expect]] = {
     "dashboards:targets": [E("L 200 200 200 200 200 200", "L 403 403 403 403 302 302")],
     "dashboards:rules": [E("L 200 200 200 200 200 200", "L 403 403 403 403 404 404")],
     "reports:index": [E("L 200 200 403 200 200 200", "L 200 200 403 200 200 200")],
+    # 零报告: clerks and grid workers declare (their township / village), county staff read, 教育局 has none (403)
+    "declarations:board": [E("L 200 200 200 403 200 200", "L 405 405 405 405 405 405")],
+    "declarations:declare": [
+        E(
+            "L 200 200 200 403 403 404",
+            "L 400 400 400 403 403 404",
+            why="an empty POST is refused with its reason (400); the admin's own region is the county: 404",
+        )
+    ],
+    "declarations:silent": [E("L 200 200 200 403 200 200", "L 405 405 405 405 405 405")],
+    "declarations:detail": [E("L 200 404 404 403 200 200", "L 405 405 405 405 405 405", kwargs="declaration")],
+    "declarations:withdraw": [
+        E("L 405 405 405 405 405 405", "L 302 404 404 403 403 302", kwargs="declaration", why="no reason: refused")
+    ],
+    # 排名通报: everyone reads the county's published bulletins; drafts and every write are county staff's
+    "bulletins:index": [E("L 200 200 200 200 200 200", "L 405 405 405 405 405 405")],
+    "bulletins:create": [E("L 405 405 405 405 405 405", "L 403 403 403 403 302 302", why="no month: refused")],
+    "bulletins:detail": [
+        E("L 200 200 200 200 200 200", "L 405 405 405 405 405 405", kwargs="bulletin"),
+        E("L 404 404 404 404 200 200", "L 405 405 405 405 405 405", kwargs="bulletin_draft"),
+    ],
+    "bulletins:edit": [
+        E("L 403 403 403 403 302 302", "L 403 403 403 403 302 302", kwargs="bulletin", why="published: refused"),
+        E("L 404 404 404 404 200 200", "L 404 404 404 404 400 400", kwargs="bulletin_draft"),
+    ],
+    "bulletins:refresh": [
+        E("L 405 405 405 405 405 405", "L 403 403 403 403 302 302", kwargs="bulletin"),
+        E("L 405 405 405 405 405 405", "L 404 404 404 404 302 302", kwargs="bulletin_draft"),
+    ],
+    "bulletins:publish": [
+        E("L 405 405 405 405 405 405", "L 403 403 403 403 302 302", kwargs="bulletin"),
+        E(
+            "L 405 405 405 405 405 405",
+            "L 404 404 404 404 302 302",
+            kwargs="bulletin_draft",
+            writes=("county", "admin"),
+        ),
+    ],
+    "bulletins:delete": [
+        E("L 405 405 405 405 405 405", "L 403 403 403 403 302 302", kwargs="bulletin"),
+        E(
+            "L 405 405 405 405 405 405",
+            "L 404 404 404 404 302 302",
+            kwargs="bulletin_draft",
+            writes=("county", "admin"),
+        ),
+    ],
+    "bulletins:xlsx": [
+        E("L 200 200 200 200 200 200", "L 405 405 405 405 405 405", kwargs="bulletin"),
+        E("L 404 404 404 404 404 404", "L 405 405 405 405 405 405", kwargs="bulletin_draft", why="a draft has no file"),
+    ],
+    "bulletins:pdf": [
+        E("L 200 200 200 200 200 200", "L 405 405 405 405 405 405", kwargs="bulletin"),
+        E("L 404 404 404 404 404 404", "L 405 405 405 405 405 405", kwargs="bulletin_draft", why="a draft has no file"),
+    ],
     "importing:index": [E("L 200 200 200 403 200 200", "L 400 400 400 403 400 400")],
     "importing:history": [E("L 200 200 200 403 200 200", "L 200 200 200 403 200 200")],
     # An import job is its uploader's alone (county and admin: 404 too); 教育局 imports nothing (403).
@@ -305,6 +360,14 @@ for name in (
     first = EXPECTED[name][0]
     grid = "403" if name == "reports:index" else "404"  # 网格员 have no report page at all
     EXPECTED[name].append(E(f"L 200 404 {grid} 200 200 200", first.post, query=FOREIGN_REGION))
+# 零报告 of 甲镇's code: another township's clerk and 甲一村's grid worker get 404; county staff cannot declare (403)
+EXPECTED["declarations:board"].append(E("L 200 404 404 403 200 200", "L 405 405 405 405 405 405", query=FOREIGN_REGION))
+EXPECTED["declarations:silent"].append(
+    E("L 200 404 404 403 200 200", "L 405 405 405 405 405 405", query=FOREIGN_REGION)
+)
+EXPECTED["declarations:declare"].append(
+    E("L 200 404 404 403 403 200", "L 400 400 400 403 403 404", query=FOREIGN_REGION)
+)
 # A ledger list's region filter offers the user's own regions only: a foreign code is an invalid choice
 # of the filter form (its message on the page, no rows), 200 as for any invalid filter.
 for name in (

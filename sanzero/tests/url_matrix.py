@@ -100,6 +100,9 @@ class ProbeObjects:
     person_entry: dict  # a 重点人员 of 甲一村, kept (包户) by grid_a
     person_attachment: dict
     person_link: dict  # {"pk": person, "lid": its link to the petition above}
+    declaration: dict  # 甲镇's 零报告 of 2026-03, by clerk_a
+    bulletin: dict  # the county's published 排名通报 of 2026-03 (第1期)
+    bulletin_draft: dict  # a draft of the same month
 
 
 def _transitions(entry, workflow) -> dict[str, dict]:
@@ -259,6 +262,19 @@ def probe_objects(world) -> ProbeObjects:
     export_job.file.save("walker-export.xlsx", ContentFile(b"PK\x03\x04 not really a workbook"))
     with time_machine.travel(datetime.datetime(2026, 4, 10, 9, 0), tick=False):
         compute.compute_month(region=world.county, month=datetime.date(2026, 3, 1))
+    from bulletins import services as bulletin_services
+    from declarations.testing import declare_month
+
+    with time_machine.travel(datetime.datetime(2026, 4, 10, 9, 0), tick=False):
+        declaration = declare_month(clerk, world.town_a, datetime.date(2026, 3, 1))
+        county_user = world.users["county"]
+        bulletin = bulletin_services.bulletin_create(
+            actor=county_user, region=world.county, month=datetime.date(2026, 3, 1)
+        )
+        bulletin = bulletin_services.bulletin_publish(actor=county_user, bulletin=bulletin)
+        bulletin_draft = bulletin_services.bulletin_create(
+            actor=county_user, region=world.county, month=datetime.date(2026, 3, 1)
+        )
     snapshot_job = SnapshotJob.objects.create(
         region=world.county, month=datetime.date(2026, 3, 1), requested_by=world.users["county"]
     )
@@ -303,6 +319,9 @@ def probe_objects(world) -> ProbeObjects:
         person_entry={"pk": person.pk},
         person_attachment=_attachment(clerk, person),
         person_link={"pk": person.pk, "lid": person_link.pk},
+        declaration={"pk": declaration.pk},
+        bulletin={"pk": bulletin.pk},
+        bulletin_draft={"pk": bulletin_draft.pk},
     )
 
 

@@ -209,8 +209,17 @@ def test_seed_demo_loads_the_county_once_and_refuses_other_scales(db):
     assert "演示县已存在，未重复载入" in out.getvalue()
     assert (Region.objects.count(), Subject.objects.count(), User.objects.count(), Subject.history.count()) == counts
 
-    with pytest.raises(CommandError, match="规模“city”暂不支持"):
-        call_command("seed_demo", "--scale", "city")
+    with pytest.raises(
+        CommandError, match="规模“town”不支持，可选：county（县）、city（市）、province（省）"
+    ) as refused:
+        call_command("seed_demo", "--scale", "town")
+    assert refused.value.returncode == 1  # manage.py exits with it
+    for scale in ("city", "province"):
+        with pytest.raises(
+            CommandError, match="数据库中已有161个区划：市、省规模的演示数据只能载入空数据库"
+        ) as refused:
+            call_command("seed_demo", "--scale", scale)
+        assert refused.value.returncode == 1
     with pytest.raises(CommandError, match="年度应在2000–2100之间"):
         call_command("seed_demo", "--year", "1999")
     assert Region.objects.count() == 161
