@@ -6,6 +6,10 @@ and persons named among a dispute's parties. Every name, ID number, phone and ad
 The demo county has one grid worker who can log in (网格员 赵网格, in a village of 青石镇): they keep
 the persons of their village. The other villages' 包户 are demo accounts without a password
 (wg<village code>), as a county's many grid workers would be.
+
+``seed_demo --scale city|province`` calls the seeder per city and year with ``size``: the persons are
+registered with the places (the first year; 416 per 8,000 subjects), without 包户 accounts or links (the
+scale's township recorders become the writers), their ID numbers under the city's county codes.
 """
 
 from __future__ import annotations
@@ -24,9 +28,10 @@ from .choices import DEFAULT_VISIT_DAYS, PersonCategory, PersonStatus, RiskLevel
 from .models import KeyPerson, PersonLink, PersonVisit
 
 TOTAL = 416
+#: subjects of the demo county TOTAL is counted against (the scale's rate: TOTAL per SUBJECTS)
+SUBJECTS = 8000
 #: of TOTAL, persons in the village of the demo's grid worker (so that their list and card have rows)
 IN_GRID_VILLAGE = 12
-ID_PREFIX = "990121"  # the demo county's division code: fictional (no province uses 99)
 CATEGORIES = {
     PersonCategory.CORRECTION: 18,
     PersonCategory.RELEASED: 26,
@@ -64,8 +69,9 @@ WAYS = [VisitWay.HOME] * 6 + [VisitWay.PHONE] * 3 + [VisitWay.TALK]
 RELEASE_REASONS = ("矫正期满，依法解除。", "安置帮教期满。", "已迁出本县，移交迁入地。")
 
 
-def id_number(rng, born: datetime.date) -> str:
-    body = f"{ID_PREFIX}{born:%Y%m%d}{rng.randrange(1, 1000):03d}"
+def id_number(rng, born: datetime.date, prefix: str = "990121") -> str:
+    """A valid ID number under a division code (the demo's start with 99: no province uses it)."""
+    body = f"{prefix}{born:%Y%m%d}{rng.randrange(1, 1000):03d}"
     total = sum(int(ch) * w for ch, w in zip(body, ID_WEIGHTS, strict=True))
     return body + ID_CHECK[total % 11]
 
@@ -83,11 +89,14 @@ def _keepers(rng, villages, users) -> tuple[dict, int]:
         for region in grid.scope_regions.all():
             keepers[region.pk] = grid
     new = []
+    taken = set(
+        User.objects.filter(username__in=[f"wg{s.region.code}" for s in villages]).values_list("username", flat=True)
+    )
     for subject in villages:
         region = subject.region
-        if region.pk in keepers or User.objects.filter(username=f"wg{region.code}").exists():
-            continue
         username = f"wg{region.code}"
+        if region.pk in keepers or username in taken:
+            continue
         user = User(username=username, role=Role.GRID, full_name=f"网格员 {_name(rng)}", is_active=True)
         user.set_unusable_password()
         new.append((user, region))
@@ -103,16 +112,22 @@ def _keepers(rng, villages, users) -> tuple[dict, int]:
     return keepers, len(new)
 
 
-def seed(*, rng, subjects, year, users, today):
+def seed(*, rng, subjects, year, users, today, size=None):
     clerk = users.get("clerk_a")
     villages = [s for s in subjects if s.village_region_id]
-    if clerk is None or not villages:
+    total = TOTAL
+    if size is not None:  # seed_demo --scale: registered once, with the places
+        total = size.get("重点人员", round(len(subjects) * TOTAL / SUBJECTS) if size.get("重点场所") else 0)
+    if clerk is None or not villages or not total:
         return {}
     rules = DeadlineSettings.current()
-    keepers, accounts = _keepers(rng, villages, users)
+    keepers, accounts = _keepers(rng, villages, users) if size is None else ({}, 0)
     by_region = {s.region_id: s for s in villages}
     grid = users.get("grid")
     grid_villages = [by_region[r] for r in keepers if keepers[r] is grid and r in by_region] if grid else []
+    from sanzero.crypto import blind_index
+
+    managed = set(KeyPerson.objects.filter(status=PersonStatus.MANAGED).values_list("id_number_hash", flat=True))
     used_ids: set[str] = set()
     people: list[tuple[KeyPerson, list]] = []
     from units.models import Region
@@ -125,10 +140,10 @@ def seed(*, rng, subjects, year, users, today):
         if number is None:
             while True:
                 born = datetime.date(rng.randrange(1950, 2003), rng.randrange(1, 13), rng.randrange(1, 29))
-                number = id_number(rng, born)
-                if number not in used_ids:
+                number = id_number(rng, born, subject.region.code[:6])
+                if number not in used_ids and blind_index("id_number", number) not in managed:
                     break
-        if number in used_ids:
+        if number in used_ids or blind_index("id_number", number) in managed:
             return None
         used_ids.add(number)
         risk = rng.choices([RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.LOW], weights=RISK_WEIGHTS[category])[0]
@@ -166,7 +181,7 @@ def seed(*, rng, subjects, year, users, today):
         return person
 
     # 重点信访人 who petitioned (their ID number on the petition), and persons among a dispute's parties
-    petitioners, parties = _petitioners(by_region), _parties(by_region)
+    petitioners, parties = (_petitioners(by_region), _parties(by_region)) if size is None else ([], [])
     for petition, subject in petitioners[:30]:
         add(subject, PersonCategory.PETITIONER, name=petition.petitioner_name or None, number=petition.id_number)
     for _dispute, subject, name in parties[:15]:
@@ -174,12 +189,13 @@ def seed(*, rng, subjects, year, users, today):
     for subject in grid_villages:
         for _ in range(IN_GRID_VILLAGE):
             add(subject, rng.choices(list(CATEGORIES), weights=list(CATEGORIES.values()))[0])
-    while len(people) < TOTAL:
+    while len(people) < total:
         add(rng.choice(villages), rng.choices(list(CATEGORIES), weights=list(CATEGORIES.values()))[0])
 
     persons = [p for p, _ in people]
+    before = KeyPerson.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     bulk_create_with_history(persons, KeyPerson, batch_size=500, default_change_reason="演示数据")
-    saved = {p.id_number_hash: p for p in KeyPerson.objects.filter(created_by=clerk).only("pk", "id_number_hash")}
+    saved = {p.id_number_hash: p for p in KeyPerson.objects.filter(pk__gt=before).only("pk", "id_number_hash")}
     visits = []
     for person, days in people:
         pk = saved[person.id_number_hash].pk
@@ -232,6 +248,8 @@ def _links(rng, saved, petitioners, parties, clerk) -> list:
     from sanzero.crypto import blind_index
 
     links = []
+    if not petitioners and not parties:
+        return links
     for petition, _ in petitioners:
         person = saved.get(blind_index("id_number", petition.id_number))
         if person is not None and rng.random() < 0.67:
