@@ -3,24 +3,21 @@ by a grid worker of their village, half a year of visits (most on time, some fal
 released; 重点信访人 who are the demo's petitioners (their petitions linked or suggested by ID number)
 and persons named among a dispute's parties. Every name, ID number, phone and address is invented.
 
-The demo county has one grid worker who can log in (网格员 赵网格, in a village of 青石镇): they keep
-the persons of their village. The other villages' 包户 are demo accounts without a password
-(wg<village code>), as a county's many grid workers would be.
+The demo county has one grid worker (网格员 赵网格, in a village of 青石镇): they keep the persons of
+their village; the other villages' persons have no 包户 yet (未落实), their visits recorded by the clerk.
 
 ``seed_demo --scale city|province`` calls the seeder per city and year with ``size``: the persons are
-registered with the places (the first year; 416 per 8,000 subjects), without 包户 accounts or links (the
-scale's township recorders become the writers), their ID numbers under the city's county codes.
+registered with the places (the first year; 416 per 8,000 subjects), without 包户 or links (the scale's
+township recorders become the writers), their ID numbers under the city's county codes.
 """
 
 from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth import get_user_model
 from simple_history.utils import bulk_create_with_history
 
 from sanzero.models import DeadlineSettings
-from sanzero.roles import Role
 from sanzero.validators import ID_CHECK, ID_WEIGHTS
 from units.demo import GIVEN, SURNAMES
 
@@ -80,36 +77,12 @@ def _name(rng) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
 
 
-def _keepers(rng, villages, users) -> tuple[dict, int]:
-    """One 包户 grid worker per village: the demo's own (logs in) for its village, else a demo account."""
-    User = get_user_model()
+def _keepers(users) -> dict:
+    """The 包户 of each village: the demo's grid worker keeps the persons of its village; the others
+    have none yet (未落实, what the list's 包户 filter finds). No grid accounts are made for them: an
+    active grid worker makes its village one that reports 零报告 (declarations)."""
     grid = users.get("grid")
-    keepers: dict[int, object] = {}
-    if grid is not None:
-        for region in grid.scope_regions.all():
-            keepers[region.pk] = grid
-    new = []
-    taken = set(
-        User.objects.filter(username__in=[f"wg{s.region.code}" for s in villages]).values_list("username", flat=True)
-    )
-    for subject in villages:
-        region = subject.region
-        username = f"wg{region.code}"
-        if region.pk in keepers or username in taken:
-            continue
-        user = User(username=username, role=Role.GRID, full_name=f"网格员 {_name(rng)}", is_active=True)
-        user.set_unusable_password()
-        new.append((user, region))
-    if new:
-        bulk_create_with_history([u for u, _ in new], User, default_change_reason="演示数据：包户网格员")
-        made = {u.username: u for u in User.objects.filter(username__in=[u.username for u, _ in new])}
-        through = User.scope_regions.through
-        through.objects.bulk_create(
-            [through(user_id=made[u.username].pk, region_id=region.pk) for u, region in new], batch_size=1000
-        )
-        for user, region in new:
-            keepers[region.pk] = made[user.username]
-    return keepers, len(new)
+    return {region.pk: grid for region in grid.scope_regions.all()} if grid is not None else {}
 
 
 def seed(*, rng, subjects, year, users, today, size=None):
@@ -121,7 +94,7 @@ def seed(*, rng, subjects, year, users, today, size=None):
     if clerk is None or not villages or not total:
         return {}
     rules = DeadlineSettings.current()
-    keepers, accounts = _keepers(rng, villages, users) if size is None else ({}, 0)
+    keepers = _keepers(users) if size is None else {}
     by_region = {s.region_id: s for s in villages}
     grid = users.get("grid")
     grid_villages = [by_region[r] for r in keepers if keepers[r] is grid and r in by_region] if grid else []
@@ -215,7 +188,7 @@ def seed(*, rng, subjects, year, users, today, size=None):
     links = _links(rng, saved, petitioners[:30], parties[:15], clerk)
     if links:
         bulk_create_with_history(links, PersonLink, default_user=clerk, default_change_reason="演示数据")
-    return {"重点人员": len(persons), "走访记录": len(visits), "包户网格员账号": accounts, "人员关联事项": len(links)}
+    return {"重点人员": len(persons), "走访记录": len(visits), "人员关联事项": len(links)}
 
 
 def _petitioners(by_region) -> list:

@@ -179,12 +179,15 @@ def test_seed_demo_loads_the_county_once_and_refuses_other_scales(db):
     assert Subject.history.count() == 8000
     # every village and community is itself a subject
     assert Subject.objects.filter(village_region__isnull=False).count() == 150
-    # the demo users, and the 包户 grid workers of the villages' 重点人员 (persons.demo): one per village,
-    # without a password (nobody logs in as them)
-    keepers = User.objects.filter(username__startswith="wg")
-    assert keepers.count() == 149 and {u.role for u in keepers} == {Role.GRID}
-    assert not any(u.has_usable_password() for u in keepers)
-    assert {u.username: u.role for u in User.objects.exclude(pk__in=keepers)} == {
+    assert set(User.objects.values_list("username", flat=True)) == {
+        "admin",
+        "county",
+        "clerk_a",
+        "clerk_b",
+        "grid",
+        "edu",
+    }
+    assert {u.username: u.role for u in User.objects.all()} == {
         "admin": Role.ADMIN,
         "county": Role.COUNTY,
         "clerk_a": Role.CLERK,
