@@ -14,7 +14,9 @@ class KeyPersonTable(LedgerTable):
     category = tables.Column("人员类别", attrs=NOWRAP)
     region = tables.Column("所属村(社区)", accessor="subject__region__name", order_by=("subject__region__code",))
     risk_level = tables.Column("风险", attrs={"td": {"class": "text-center"}, "th": {"class": "text-center"}})
-    grid_worker = tables.Column("包户网格员", accessor="grid_worker", order_by=("grid_worker__full_name",))
+    grid_worker = tables.Column(
+        "包户网格员", accessor="grid_worker", order_by=("grid_worker__full_name",), empty_values=()
+    )
     last_visited_on = tables.DateColumn(format="Y-m-d", verbose_name="最近走访", default="—", attrs=NOWRAP)
     link_count = tables.Column("关联事项", attrs={"td": {"class": "text-center"}, "th": {"class": "text-center"}})
 

@@ -91,8 +91,11 @@ def test_a_grid_worker_sees_the_persons_it_keeps_and_no_other(world, client_as, 
         assert client_as("grid_a").get(f"/persons/{person.pk}/").status_code == 404
     assert client_as("grid_a2").get(f"/persons/{other.pk}/").status_code == 200
     # the township's clerk sees all three, and 督办 of each grid worker lists only its own
-    clerk_rows = client_as("clerk_a").get("/persons/").context["table"].rows
-    assert {row.record.pk for row in clerk_rows} == {kept.pk, other.pk, unkept.pk}
+    clerk_list = client_as("clerk_a").get("/persons/")
+    assert {row.record.pk for row in clerk_list.context["table"].rows} == {kept.pk, other.pk, unkept.pk}
+    assert "未落实" in clerk_list.content.decode()  # the person without a 包户, marked on the list
+    unassigned = client_as("clerk_a").get("/persons/", {"keeper": "no"}).context["table"].rows
+    assert [row.record.pk for row in unassigned] == [unkept.pk]
     mine = [i.entry.pk for i in supervision_items(user=world.users["grid_a"]) if isinstance(i.entry, KeyPerson)]
     assert mine == [kept.pk]
 
