@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "reports",
     "declarations",
     "bulletins",
+    "standards",
 ]
 
 MIDDLEWARE = [

@@ -1,10 +1,11 @@
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from sanzero.admin import ReadOnlyAdminMixin, ServiceAdminMixin
 
 from . import services
-from .models import Dispute, DisputeEscalation, FollowUpVisit, MediationLevel
+from .models import Dispute, DisputeEscalation, DisputeMonthReport, FollowUpVisit, MediationLevel, tier_from_name
 
 
 class EscalationInline(admin.TabularInline):
@@ -31,11 +32,37 @@ class VisitInline(admin.TabularInline):
 
 @admin.register(Dispute)
 class DisputeAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
-    list_display = ("subject", "found_on", "category", "risk_colour", "level", "status", "due_on")
-    list_filter = ("status", "risk_colour", "category", "source")
+    list_display = (
+        "subject",
+        "found_on",
+        "category",
+        "risk_colour",
+        "level",
+        "handling_tier",
+        "is_major",
+        "mediated_on",
+        "status",
+        "due_on",
+    )
+    list_filter = ("status", "risk_colour", "category", "source", "handling_tier", "is_major")
     raw_id_fields = ("subject",)
     list_select_related = ("subject", "level")
     inlines = [EscalationInline, VisitInline]
+
+
+class MediationLevelAdminForm(forms.ModelForm):
+    """统计层级 may be left unchosen: a new rung's is guessed from its name, a changed one keeps its own."""
+
+    class Meta:
+        model = MediationLevel
+        fields = ["order", "name", "working_days", "tier"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("tier"):
+            cleaned["tier"] = self.instance.tier or tier_from_name(cleaned.get("name") or "")
+            self.instance.tier = cleaned["tier"]
+        return cleaned
 
 
 @admin.register(MediationLevel)
@@ -43,7 +70,8 @@ class MediationLevelAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     """The ladder is a county setting, edited on its page and here through the same services
     (county or admin role, audited; a level in use or the last level cannot be deleted)."""
 
-    list_display = ("order", "name", "working_days")
+    form = MediationLevelAdminForm
+    list_display = ("order", "name", "working_days", "tier")
     list_display_links = ("name",)
     ordering = ("order",)
 
@@ -55,3 +83,13 @@ class MediationLevelAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
 
     def service_delete(self, request, obj):
         services.level_delete(actor=request.user, obj=obj)
+
+
+@admin.register(DisputeMonthReport)
+class DisputeMonthReportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """报送 of the 矛盾纠纷排查情况表, read-only: handed in on the 排查情况表 page (reports)."""
+
+    list_display = ("month", "region", "first_submitted_at", "submitted_at", "submitted_by", "times")
+    list_filter = ("month",)
+    list_select_related = ("region", "submitted_by")
+    search_fields = ("region__name", "region__code")

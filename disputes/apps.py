@@ -20,3 +20,9 @@ class DisputesConfig(ledger.LedgerAppConfig):
             "disputes.mediationlevel",
             {"view": ladder_roles, "add": ladder_roles, "change": ladder_roles, "delete": ladder_roles},
         )
+        # 矛盾纠纷排查情况表的报送 (reports/paicha.py): a township clerk hands in its township's table,
+        # county staff see every township's and hand in the county's.
+        report_roles = {Role.ADMIN, Role.COUNTY, Role.CLERK}
+        register_permissions(
+            "disputes.disputemonthreport", {"view": report_roles, "add": report_roles, "change": report_roles}
+        )

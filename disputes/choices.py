@@ -1,4 +1,10 @@
-"""Enumerations of the dispute ledger (DESIGN §7): the words are a contract with the Excel import."""
+"""Enumerations of the dispute ledger (DESIGN §7): the words are a contract with the Excel import.
+
+The first thirteen 纠纷类别 are DESIGN §7's and are never renamed. The seven after them were added (issue 14)
+so that every row of the monthly 矛盾纠纷排查情况表 (reports/paicha.py, which cites the form's sources)
+can be filled from the ledger: 生产经营, 损害赔偿, 消费纠纷, 旅游纠纷, 知识产权, 互联网纠纷, and 拖欠农民工工资
+(the form's 其中 row under 劳动争议纠纷).
+"""
 
 from django.db import models
 
@@ -17,6 +23,25 @@ class DisputeCategory(models.TextChoices):
     PROPERTY = "物业纠纷", "物业纠纷"
     POLLUTION = "环境污染", "环境污染"
     OTHER = "其他", "其他"
+    # added for the 矛盾纠纷排查情况表 (issue 14): new words, the thirteen above unchanged
+    BUSINESS = "生产经营", "生产经营"
+    DAMAGES = "损害赔偿", "损害赔偿"
+    CONSUMER = "消费纠纷", "消费纠纷"
+    TOURISM = "旅游纠纷", "旅游纠纷"
+    IP = "知识产权", "知识产权"
+    INTERNET = "互联网纠纷", "互联网纠纷"
+    UNPAID_WAGES = "拖欠农民工工资", "拖欠农民工工资"
+
+
+class HandlingTier(models.TextChoices):
+    """The level that handled a dispute, as the 排查情况表 counts it (its columns 县 / 乡镇 / 村居).
+
+    A rung of the mediation ladder says which of the three it belongs to (MediationLevel.tier: 网格员 and
+    村(社区)调委会 村居, 乡镇综治中心 and 乡镇党委政府 乡镇, a 县矛调中心 县)."""
+
+    COUNTY = "县", "县"
+    TOWNSHIP = "乡镇", "乡镇"
+    VILLAGE = "村居", "村居"
 
 
 class DisputeSource(models.TextChoices):

@@ -32,7 +32,7 @@ SUMMARIES = {
     ],
     "土地山林": ["两户因承包地边界不清发生争执", "林地权属有争议，双方均称享有经营权", "土地流转费用未按期支付"],
     "宅基地": ["宅基地四至界限不清，一方砌墙占用通道", "兄弟间因老宅基地继承分割发生争执"],
-    "劳资纠纷": ["务工人员反映工程完工后工资未结清", "员工因工伤赔偿与企业发生争议", "企业停产后拖欠员工两个月工资"],
+    "劳资纠纷": ["员工因工伤赔偿与企业发生争议", "企业停产后拖欠员工两个月工资", "员工对解除劳动合同补偿有异议"],
     "民间借贷": ["借款到期后借款人未还本付息", "亲戚间借款无书面凭据，对金额有争议"],
     "合同债务": ["农资赊销货款到期未付", "房屋装修合同履行不到位，双方就尾款发生争执"],
     "征地拆迁": ["群众对道路拓宽项目征地补偿标准有异议", "拆迁安置房分配顺序引发争议"],
@@ -41,6 +41,13 @@ SUMMARIES = {
     "物业纠纷": ["业主因电梯故障拒缴物业费", "小区停车位分配引发业主与物业矛盾"],
     "环境污染": ["养殖场异味扰民，周边群众反映强烈", "加工厂夜间施工噪音扰民"],
     "其他": ["集体经济收益分配有异议", "红白事占道引发邻里争执"],
+    "生产经营": ["合作社社员对分红方式有异议", "两家加工户因共用场地发生争执"],
+    "损害赔偿": ["耕牛踩坏邻户庄稼，赔偿金额谈不拢", "施工落物砸坏车辆，双方就赔偿发生争执"],
+    "消费纠纷": ["购买的农机质量有问题，商家拒绝退换"],
+    "旅游纠纷": ["游客对农家乐收费标准有异议"],
+    "知识产权": ["两家商户因店招字号相近发生争执"],
+    "互联网纠纷": ["网购农产品货不对板，买卖双方发生争执"],
+    "拖欠农民工工资": ["务工人员反映工程完工后工资未结清", "包工头拖欠农民工工资三个月"],
 }
 CATEGORY_WEIGHTS = {
     "婚姻家庭": 14,
@@ -56,6 +63,13 @@ CATEGORY_WEIGHTS = {
     "物业纠纷": 4,
     "环境污染": 4,
     "其他": 5,
+    "生产经营": 3,
+    "损害赔偿": 5,
+    "消费纠纷": 2,
+    "旅游纠纷": 1,
+    "知识产权": 1,
+    "互联网纠纷": 1,
+    "拖欠农民工工资": 3,
 }
 SOURCE_WEIGHTS = {
     "网格排查": 45,
@@ -133,6 +147,9 @@ def seed(*, rng, subjects, year, users, today, size=None):
         found = start + datetime.timedelta(days=rng.randrange(span + 1))
         category = rng.choices(categories, category_weights)[0]
         people = rng.choice((2, 2, 2, 3, 3, 4, 5)) if rng.random() < 0.93 else rng.randrange(6, 30)
+        crowd = rng.random()
+        if crowd < 0.015:  # a few collective disputes (征地, 欠薪): the 排查情况表's headcount bands
+            people = rng.choice((55, 80, 120, 260, 600))
         roll = rng.random()
         risk = RiskColour.RED if roll < 0.07 else RiskColour.YELLOW if roll < 0.3 else RiskColour.BLUE
         d = Dispute(
@@ -144,6 +161,7 @@ def seed(*, rng, subjects, year, users, today, size=None):
             parties=_names(rng, 2 if people <= 5 else 3),
             people_count=people,
             risk_colour=risk,
+            is_major=people >= 50 or (risk == RiskColour.RED and rng.random() < 0.3),
             created_by=recorder(subject, rng),
             overall_due_on=workdays.add_workdays(found, total_days),
         )
@@ -172,6 +190,12 @@ def seed(*, rng, subjects, year, users, today, size=None):
             level_index, level_start = level_index + 1, escalate_on
         level = ladder[level_index]
         d.level, d.level_started_on, d.level_days = level, level_start, level.working_days
+        d.handling_tier = level.tier
+        if outcome:
+            d.mediated_on = outcome[1]  # mediated that day (调处), whatever came of it
+        elif not forgotten and rng.random() < 0.5:
+            day = _workday_between(rng, level_start, level.working_days)
+            d.mediated_on = day if day <= end else None  # a session held, no agreement yet
         if outcome and outcome[0] == "resolve":
             d.status, d.resolved_on = DisputeStatus.RESOLVED, outcome[1]
             d.agreement_type = AgreementType.WRITTEN if rng.random() < 0.7 else AgreementType.ORAL

@@ -1,12 +1,13 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
+from django.utils import timezone
 
 from ledger.forms import LedgerFormMixin, StepForm, date_widget, not_in_future
 from sanzero.forms import VersionedFormMixin
 
-from .choices import AgreementType, TransferTarget
-from .models import MAX_LEVEL_DAYS, MIN_LEVEL_DAYS, Dispute, MediationLevel
+from .choices import AgreementType, DisputeStatus, HandlingTier, TransferTarget
+from .models import MAX_LEVEL_DAYS, MIN_LEVEL_DAYS, Dispute, MediationLevel, tier_from_name
 
 
 class LevelChoiceField(forms.ModelChoiceField):
@@ -24,12 +25,16 @@ class DisputeForm(LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
             "source",
             "risk_colour",
             "people_count",
+            "is_major",
+            "handling_tier",
+            "mediated_on",
             "parties",
             "summary",
             "remarks",
         ]
         widgets = {
             "found_on": date_widget(),
+            "mediated_on": date_widget(),
             "summary": forms.Textarea(attrs={"rows": 4}),
             "remarks": forms.Textarea(attrs={"rows": 2}),
         }
@@ -38,6 +43,9 @@ class DisputeForm(LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, user=user, **kwargs)
         self.fields["people_count"].widget.attrs["min"] = 1
         self.fields["parties"].widget.attrs.setdefault("placeholder", "如：张三、李四")
+        tier = self.fields["handling_tier"]
+        tier.required = False
+        tier.choices = [("", "按调解层级确定"), *HandlingTier.choices]
         first_row = [Column("subject", css_class="col-md-6"), Column("found_on", css_class="col-md-3")]
         if not self.instance.pk:
             # A new dispute starts at the ladder's first level (网格员首调) unless it was pushed to a higher one.
@@ -62,6 +70,11 @@ class DisputeForm(LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
             ),
             "parties",
             "summary",
+            Row(
+                Column("handling_tier", css_class="col-md-3"),
+                Column("mediated_on", css_class="col-md-3"),
+                Column("is_major", css_class="col-md-6 pt-md-4"),
+            ),
             "remarks",
             "version",
         )
@@ -75,6 +88,34 @@ class DisputeForm(LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
             if day > obj.level_started_on and obj.escalations.exists():
                 raise forms.ValidationError(f"登记日期不能晚于最近一次升级日期（{obj.level_started_on:%Y-%m-%d}）。")
         return day
+
+    def clean_mediated_on(self):
+        day = self.cleaned_data.get("mediated_on")
+        if day is None:
+            obj = self.instance
+            if obj.pk and obj.mediated_on is not None and obj.status != DisputeStatus.MEDIATING:
+                raise forms.ValidationError("已化解、调解不成或已移交的纠纷须有调处日期。")
+            return None
+        not_in_future(day, "调处日期")
+        obj = self.instance
+        if obj.pk and obj.resolved_on and day > obj.resolved_on:
+            raise forms.ValidationError(f"调处日期不能晚于化解日期（{obj.resolved_on:%Y-%m-%d}）。")
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        found, mediated = cleaned.get("found_on"), cleaned.get("mediated_on")
+        if found and mediated and mediated < found:
+            self.add_error("mediated_on", f"调处日期不能早于登记日期（{found:%Y-%m-%d}）。")
+        if not cleaned.get("handling_tier"):
+            # not chosen: the tier of the level it is (or starts) at (MediationLevel.tier)
+            level = (
+                self.instance.level
+                if self.instance.pk
+                else cleaned.get("start_level") or MediationLevel.objects.order_by("order").first()
+            )
+            cleaned["handling_tier"] = level.tier if level is not None else HandlingTier.VILLAGE
+        return cleaned
 
     def clean_people_count(self):
         count = self.cleaned_data.get("people_count")
@@ -110,12 +151,42 @@ class ResolveForm(StepForm):
         return text
 
 
+class MediateForm(StepForm):
+    mediated_on = forms.DateField(
+        label="调处日期",
+        widget=date_widget(),
+        help_text="组织当事人进行调解的日期。调处后达成协议的，再“登记化解”。",
+    )
+    note = forms.CharField(label="调处情况", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    date_field, not_before = "mediated_on", ("found_on",)
+
+
 class FailForm(VersionedFormMixin, forms.Form):
+    mediated_on = forms.DateField(
+        label="调处日期",
+        required=False,
+        widget=date_widget(),
+        help_text="组织调解的日期；不填按本级调解开始日期。",
+    )
     note = forms.CharField(label="调解不成的原因", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, obj: Dispute, **kwargs):
         super().__init__(*args, **kwargs)
         self.obj = obj
+        if obj.mediated_on is not None:
+            del self.fields["mediated_on"]  # recorded already (登记调处)
+        else:
+            self.fields["mediated_on"].initial = timezone.localdate()
+
+    def clean_mediated_on(self):
+        day = self.cleaned_data.get("mediated_on")
+        if day is None:
+            return None
+        not_in_future(day, "调处日期")
+        if day < self.obj.found_on:
+            raise forms.ValidationError(f"调处日期不能早于登记日期（{self.obj.found_on:%Y-%m-%d}）。")
+        return day
 
 
 class TransferForm(VersionedFormMixin, forms.Form):
@@ -174,13 +245,18 @@ class FollowUpForm(StepForm):
 class MediationLevelForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = MediationLevel
-        fields = ["order", "name", "working_days"]
+        fields = ["order", "name", "working_days", "tier"]
 
     def __init__(self, *args, **kwargs):
         kwargs.pop("user", None)
         super().__init__(*args, **kwargs)
         self.fields["working_days"].widget.attrs.update({"min": MIN_LEVEL_DAYS, "max": MAX_LEVEL_DAYS})
         self.fields["name"].widget.attrs["maxlength"] = 30
+        self.fields["tier"].required = False
+        self.fields["tier"].choices = [
+            ("", "按层级名称判断" if not self.instance.pk else "（不变）"),
+            *HandlingTier.choices,
+        ]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -189,6 +265,7 @@ class MediationLevelForm(VersionedFormMixin, forms.ModelForm):
                 Column("name", css_class="col-md-5"),
                 Column("working_days", css_class="col-md-4"),
             ),
+            Row(Column("tier", css_class="col-md-5")),
             "version",
         )
 
@@ -215,6 +292,12 @@ class MediationLevelForm(VersionedFormMixin, forms.ModelForm):
         if days is not None and not MIN_LEVEL_DAYS <= days <= MAX_LEVEL_DAYS:
             raise forms.ValidationError(f"调解时限应为{MIN_LEVEL_DAYS}–{MAX_LEVEL_DAYS}个工作日。")
         return days
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("tier"):  # not chosen: a new rung's from its name, a changed one keeps its own
+            cleaned["tier"] = self.instance.tier or tier_from_name(cleaned.get("name") or "")
+        return cleaned
 
     def validate_unique(self):
         pass  # clean_order / clean_name give the clerk-friendly messages; the database still enforces it

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from ledger.models import LedgerEntry
 from sanzero import workdays
+from sanzero.scoping import ScopedQuerySet
 
 from .choices import (
     DISPUTE_STATUS_BADGES,
@@ -21,6 +22,7 @@ from .choices import (
     DisputeCategory,
     DisputeSource,
     DisputeStatus,
+    HandlingTier,
     RiskColour,
     TransferTarget,
 )
@@ -41,6 +43,14 @@ class MediationLevel(models.Model):
         validators=[MinValueValidator(MIN_LEVEL_DAYS), MaxValueValidator(MAX_LEVEL_DAYS)],
         help_text=f"{MIN_LEVEL_DAYS}–{MAX_LEVEL_DAYS}个工作日，按国家法定节假日与调休计算。",
     )
+    tier = models.CharField(
+        "统计层级",
+        max_length=4,
+        choices=HandlingTier.choices,
+        blank=True,
+        help_text="矛盾纠纷排查情况表按县、乡镇、村居三级统计：在本层级调处的纠纷计入所选一栏。"
+        "新增时不选按层级名称判断（含“县”的为县，含“乡”“镇”“街道”的为乡镇，其余为村居）。",
+    )
     version = models.PositiveIntegerField("版本", default=1, editable=False)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -60,6 +70,11 @@ class MediationLevel(models.Model):
                 name="mediation_level_name_not_empty",
                 violation_error_message="层级名称不能为空。",
             ),
+            models.CheckConstraint(
+                condition=~Q(tier=""),
+                name="mediation_level_tier_set",
+                violation_error_message="请选择统计层级（县、乡镇或村居）。",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -78,6 +93,16 @@ class MediationLevel(models.Model):
     @classmethod
     def total_working_days(cls) -> int:
         return cls.objects.aggregate(total=Sum("working_days"))["total"] or 0
+
+
+def tier_from_name(name: str) -> str:
+    """A rung's 统计层级 guessed from its name (the county may correct it): 县矛调中心 → 县, 乡镇综治中心 → 乡镇,
+    网格员 and 村(社区)调委会 → 村居. disputes/migrations/0004 fills the stored ladder the same way."""
+    if "县" in name or "市" in name or ("区" in name and "社区" not in name):
+        return HandlingTier.COUNTY
+    if any(word in name for word in ("乡", "镇", "街道")):
+        return HandlingTier.TOWNSHIP
+    return HandlingTier.VILLAGE
 
 
 def next_in_ladder(ladder: list[MediationLevel], level_id: int | None) -> MediationLevel | None:
@@ -146,6 +171,26 @@ class Dispute(LedgerEntry):
         help_text="登记日期起按全部调解层级的工作日合计计算（DESIGN §5 超期未办结）。",
     )
     status = models.CharField("状态", max_length=6, choices=DisputeStatus.choices, default=DisputeStatus.MEDIATING)
+    # The 排查情况表's facts (issue 14): who handled it (县/乡镇/村居), whether a mediation was carried out
+    # (调处, with its date) apart from whether it succeeded (成功 = 已化解), and whether it is 重大.
+    handling_tier = models.CharField(
+        "调处层级",
+        max_length=4,
+        choices=HandlingTier.choices,
+        blank=True,
+        help_text="排查情况表按此分县、乡镇、村居统计。不填按调解层级确定，升级调解后随新层级更新。",
+    )
+    mediated_on = models.DateField(
+        "调处日期",
+        null=True,
+        blank=True,
+        help_text="组织调解（调处）的日期；登记化解时未填的按化解日期记。",
+    )
+    is_major = models.BooleanField(
+        "重大矛盾纠纷",
+        default=False,
+        help_text="涉及人数多、金额大、可能激化或引发群体性事件的，按重大矛盾纠纷单独统计。",
+    )
     resolved_on = models.DateField("化解日期", null=True, blank=True)
     agreement_type = models.CharField("协议形式", max_length=4, choices=AgreementType.choices, blank=True)
     agreement = models.TextField("协议内容", max_length=1000, blank=True)
@@ -185,6 +230,28 @@ class Dispute(LedgerEntry):
                 name="dispute_transferred_has_target",
                 violation_error_message="已移交的纠纷须有移交去向。",
             ),
+            models.CheckConstraint(
+                condition=Q(mediated_on__isnull=True) | Q(mediated_on__gte=F("found_on")),
+                name="dispute_mediated_after_found",
+                violation_error_message="调处日期不能早于登记日期。",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=DisputeStatus.RESOLVED)
+                | (Q(mediated_on__isnull=False) & Q(mediated_on__lte=F("resolved_on"))),
+                name="dispute_resolved_was_mediated",
+                violation_error_message="已化解的纠纷须有调处日期，且不能晚于化解日期。",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[DisputeStatus.FAILED, DisputeStatus.TRANSFERRED])
+                | Q(mediated_on__isnull=False),
+                name="dispute_failed_was_mediated",
+                violation_error_message="调解不成或已移交的纠纷须有调处日期。",
+            ),
+            models.CheckConstraint(
+                condition=~Q(handling_tier=""),
+                name="dispute_handling_tier_set",
+                violation_error_message="请选择调处层级（县、乡镇或村居）。",
+            ),
         ]
         indexes = [
             models.Index(fields=["subject", "found_on"], name="dispute_subject_found"),
@@ -201,6 +268,22 @@ class Dispute(LedgerEntry):
 
     def get_absolute_url(self) -> str:
         return reverse("disputes:dispute_detail", args=[self.pk])
+
+    def fill_paicha_defaults(self) -> None:
+        """What the 排查情况表 needs and a caller did not say: the 调处层级 of the current level; the 调处日期
+        of a dispute that is settled (its 化解日期) or failed (the day its level took it up). The services
+        set these themselves; this keeps a dispute written any other way (a fixture, a script) valid."""
+        if not self.handling_tier and self.level_id is not None:
+            self.handling_tier = self.level.tier
+        if self.mediated_on is None:
+            if self.status == DisputeStatus.RESOLVED:
+                self.mediated_on = self.resolved_on
+            elif self.status in (DisputeStatus.FAILED, DisputeStatus.TRANSFERRED):
+                self.mediated_on = self.level_started_on
+
+    def save(self, *args, **kwargs):
+        self.fill_paicha_defaults()
+        super().save(*args, **kwargs)
 
     def compute_due_on(self, rules) -> datetime.date | None:
         """The current level's deadline while 调解中: level start + the level's working days."""
@@ -231,6 +314,10 @@ class Dispute(LedgerEntry):
     @property
     def masked_parties(self) -> str:
         return mask_names(self.parties)
+
+    @property
+    def is_mediated(self) -> bool:
+        return self.mediated_on is not None
 
 
 def overall_due(found_on: datetime.date, total_days: int | None = None) -> datetime.date:
@@ -286,3 +373,56 @@ class FollowUpVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visited_on:%Y-%m-%d} 回访"
+
+
+def report_due_on(month: datetime.date) -> datetime.date:
+    """The 排查情况表 of ``month`` is due at the county on the 5th of the next month (a calendar day)."""
+    first = month.replace(day=1)
+    following = (first + datetime.timedelta(days=32)).replace(day=1)
+    return following.replace(day=5)
+
+
+class DisputeMonthReport(models.Model):
+    """报送: a region's 矛盾纠纷排查情况表 of a month handed in (a township's to the county, the county's
+    upward). Due on the 5th of the next month (``report_due_on``); handing it in again after a late
+    correction keeps the first time and counts the times. Audited."""
+
+    scope_region_path = "region"
+    scope_department_path = None
+
+    region = models.ForeignKey("units.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField("月份", help_text="该月1日。")
+    first_submitted_at = models.DateTimeField("首次报送时间")
+    submitted_at = models.DateTimeField("最近报送时间")
+    submitted_by = models.ForeignKey(
+        "sanzero.User", verbose_name="报送人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    times = models.PositiveSmallIntegerField("报送次数", default=1)
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
+    history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "矛盾纠纷排查情况表报送"
+        verbose_name_plural = "矛盾纠纷排查情况表报送"
+        ordering = ["-month", "region__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "month"], name="disputemonthreport_region_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.month:%Y-%m} 排查情况表"
+
+    @property
+    def due_on(self) -> datetime.date:
+        return report_due_on(self.month)
+
+    @property
+    def submitted_on(self) -> datetime.date:
+        return timezone.localtime(self.first_submitted_at).date()
+
+    @property
+    def late_days(self) -> int:
+        """Days after the due date of the first handing-in (0: on time)."""
+        return max(0, (self.submitted_on - self.due_on).days)

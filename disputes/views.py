@@ -11,6 +11,7 @@ from sanzero.audit import audit_trail
 from sanzero.scoping import user_may
 from sanzero.services import ServiceError
 from sanzero.views import ServiceFormMixin
+from standards.exports import CodeColumn, WithStandardCodes
 
 from . import selectors, services
 from .exports import DISPUTE_COLUMNS
@@ -28,7 +29,11 @@ class DisputeListView(LedgerListView):
     template_name = "disputes/dispute_list.html"
     title = "矛盾纠纷台账"
     create_url_name = "disputes:dispute_create"
-    export_columns = DISPUTE_COLUMNS
+
+    @property
+    def export_columns(self):
+        """The list's columns, and 纠纷类别国标代码 once codes are set (standards, GB/T 31000-2015)."""
+        return WithStandardCodes(DISPUTE_COLUMNS, CodeColumn("disputes.category", "category"))
 
     def decorate_queryset(self, qs):
         return selectors.dispute_list(qs)
@@ -63,11 +68,14 @@ class DisputeDetailView(LedgerDetailView):
             "risk_colour",
             "parties",
             "people_count",
+            ("重大矛盾纠纷", lambda o: "是" if o.is_major else "否"),
             "summary",
             (
                 "当前调解层级",
                 lambda o: f"{o.level.name}（本级时限{o.level_days}个工作日，{o.level_started_on:%Y-%m-%d}起）",
             ),
+            "handling_tier",
+            ("调处日期", lambda o: _text(o.mediated_on and f"{o.mediated_on:%Y-%m-%d}")),
             "overall_due_on",
             "status",
         ]

@@ -2,14 +2,22 @@
 
 | name      | label    | from   | to     | rule (apply)                                                  |
 |-----------|----------|--------|--------|---------------------------------------------------------------|
-| resolve   | 登记化解 | 调解中 | 已化解 | 化解日期 ≥ 登记日期, not in the future; 协议形式 and 协议内容 |
-| escalate  | 升级调解 | 调解中 | 调解中 | a reason; the next level of the ladder, its limit restarts   |
-| fail      | 调解不成 | 调解中 | 调解不成 | a reason                                                    |
+| mediate   | 登记调处 | 调解中 | 调解中 | 调处日期 ≥ 登记日期, not in the future; once (guard)         |
+| resolve   | 登记化解 | 调解中 | 已化解 | 化解日期 ≥ 登记日期, not in the future; 协议形式 and 协议内容; |
+|           |          |        |        | 调处日期 ≤ 化解日期 (an unrecorded one becomes the 化解日期)  |
+| escalate  | 升级调解 | 调解中 | 调解中 | a reason; the next level of the ladder, its limit restarts;  |
+|           |          |        |        | 调处层级 follows the new level (县/乡镇/村居)                  |
+| fail      | 调解不成 | 调解中 | 调解不成 | a reason; a 调处日期 (the form's, or the one recorded; an    |
+|           |          |        |        | imported row without one: the day its level started)          |
 | transfer  | 移交     | 调解不成 | 已移交 | 移交去向 and 移交说明                                       |
 | follow_up | 登记回访 | 已化解 | 已化解 | 回访日期 ≥ 化解日期, not in the future                      |
 
 These functions are the only place the rules live: the web's step forms show them to the clerk, and
 the Excel import reaches a row's status through the same steps (ledger.imports).
+
+调处 (a mediation was carried out) and 成功 (已化解) are apart: the 排查情况表 counts 调处数 by 调处日期 and
+调处成功数 by 化解日期 (reports/paicha.py). A dispute that is resolved or fails was mediated, so both
+steps make sure it has a 调处日期.
 """
 
 from __future__ import annotations
@@ -21,12 +29,36 @@ from sanzero.roles import EDIT_ROLES
 from sanzero.services import ServiceError
 
 from .choices import AgreementType, DisputeStatus, TransferTarget
-from .forms import EscalateForm, FailForm, FollowUpForm, ResolveForm, TransferForm
+from .forms import EscalateForm, FailForm, FollowUpForm, MediateForm, ResolveForm, TransferForm
 from .models import DisputeEscalation, FollowUpVisit
 
 
 def _note(data: dict) -> str:
     return str(data.get("_full_note", data.get("note")) or "").strip()
+
+
+def already_mediated(dispute, user) -> str | None:
+    """登记调处 is recorded once: the first mediation's date is what the 排查情况表 counts."""
+    if dispute.mediated_on is not None:
+        return f"已于{dispute.mediated_on:%Y-%m-%d}登记调处；如需更正调处日期，请修改纠纷信息。"
+    return None
+
+
+def _mediation_day(dispute, day, label: str = "调处日期"):
+    if day < dispute.found_on:
+        raise ServiceError(f"{label}不能早于登记日期（{dispute.found_on:%Y-%m-%d}）。")
+    if day > timezone.localdate():
+        raise ServiceError(f"{label}不能晚于今天。")
+    return day
+
+
+def mediate(dispute, data: dict, actor, rules) -> list[str]:
+    day = data.get("mediated_on")
+    if day is None:
+        raise ServiceError("请填写调处日期。")
+    dispute.mediated_on = _mediation_day(dispute, day)
+    dispute.handling_tier = dispute.handling_tier or dispute.level.tier
+    return ["mediated_on", "handling_tier"]
 
 
 def resolve(dispute, data: dict, actor, rules) -> list[str]:
@@ -41,8 +73,11 @@ def resolve(dispute, data: dict, actor, rules) -> list[str]:
         raise ServiceError("登记化解须填写协议内容。")
     if data.get("agreement_type") not in AgreementType.values:
         raise ServiceError("请选择协议形式（书面或口头）。")
+    if dispute.mediated_on is not None and dispute.mediated_on > resolved_on:
+        raise ServiceError(f"化解日期不能早于调处日期（{dispute.mediated_on:%Y-%m-%d}）。")
     dispute.resolved_on, dispute.agreement_type, dispute.agreement = resolved_on, data["agreement_type"], agreement
-    return ["resolved_on", "agreement_type", "agreement"]
+    dispute.mediated_on = dispute.mediated_on or resolved_on  # settled by a mediation that day
+    return ["resolved_on", "agreement_type", "agreement", "mediated_on"]
 
 
 def fail(dispute, data: dict, actor, rules) -> list[str]:
@@ -50,7 +85,11 @@ def fail(dispute, data: dict, actor, rules) -> list[str]:
     if not reason:
         raise ServiceError("登记调解不成须说明原因。")
     dispute.fail_reason = reason
-    return ["fail_reason"]
+    if dispute.mediated_on is None:
+        day = data.get("mediated_on")
+        # an imported row of long ago without a 调处日期: the day its (last) level took it up
+        dispute.mediated_on = _mediation_day(dispute, day) if day is not None else dispute.level_started_on
+    return ["fail_reason", "mediated_on"]
 
 
 def transfer(dispute, data: dict, actor, rules) -> list[str]:
@@ -75,7 +114,8 @@ def escalate(dispute, data: dict, actor, rules) -> list[str]:
         dispute=dispute, from_level=current, to_level=target, by=actor, reason=reason, previous_due_on=dispute.due_on
     )
     dispute.level, dispute.level_started_on, dispute.level_days = target, timezone.localdate(), target.working_days
-    return ["level", "level_started_on", "level_days"]
+    dispute.handling_tier = target.tier  # the higher level handles it now (排查情况表: 县/乡镇/村居)
+    return ["level", "level_started_on", "level_days", "handling_tier"]
 
 
 def follow_up(dispute, data: dict, actor, rules) -> list[str]:
@@ -96,6 +136,18 @@ def follow_up(dispute, data: dict, actor, rules) -> list[str]:
 
 DISPUTE_WORKFLOW = Workflow(
     [
+        Transition(
+            "mediate",
+            "登记调处",
+            (DisputeStatus.MEDIATING,),
+            None,
+            EDIT_ROLES,
+            MediateForm,
+            style="outline-success",
+            help="组织当事人调解后登记调处日期（排查情况表的“调处数”）；调处成功的请“登记化解”。",
+            guard=already_mediated,
+            apply=mediate,
+        ),
         Transition(
             "resolve",
             "登记化解",

@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 from ledger.views import LedgerDetailView, LedgerFormView, LedgerListView, LedgerTransitionView
 from sanzero.services import ServiceError
 from sanzero.views import ScopedMixin
+from standards.exports import CodeColumn, WithStandardCodes
 
 from . import selectors, services
 from .choices import HazardStatus
@@ -30,7 +31,11 @@ class HazardListView(LedgerListView):
     title = "安全隐患台账"
     template_name = "hazards/hazard_list.html"
     create_url_name = "hazards:hazard_create"
-    export_columns = HAZARD_COLUMNS
+
+    @property
+    def export_columns(self):
+        """The list's columns, and 隐患类别国标代码 once codes are set (standards, GB/T 31000-2015)."""
+        return WithStandardCodes(HAZARD_COLUMNS, CodeColumn("hazards.category", "category"))
 
     bulk_actions = (("批量验收", reverse_lazy("hazards:bulk_accept"), "bi-clipboard-check"),)
 

@@ -2,6 +2,7 @@ from django.utils.functional import cached_property
 
 from ledger.views import LedgerDetailView, LedgerFormView, LedgerListView, LedgerTransitionView
 from sanzero.validators import mask_phone
+from standards.exports import CodeColumn, WithStandardCodes
 
 from . import selectors, services
 from .exports import PLACE_COLUMNS
@@ -25,7 +26,11 @@ class KeyPlaceListView(LedgerListView):
     table_class = KeyPlaceTable
     title = "重点场所台账"
     create_url_name = "places:place_create"
-    export_columns = PLACE_COLUMNS
+
+    @property
+    def export_columns(self):
+        """The list's columns, and 重点场所类别国标代码 once codes are set (standards, GB/T 31000-2015)."""
+        return WithStandardCodes(PLACE_COLUMNS, CodeColumn("places.category", "category"))
 
     def decorate_queryset(self, qs):
         return selectors.place_list(qs)

@@ -49,8 +49,8 @@ def test_a_grid_worker_records_a_dispute_on_a_phone_and_finds_it_in_the_list(wor
     page.locator("textarea[name=summary]").focus()
     page.keyboard.type(SUMMARY)
     page.screenshot(path=str(SCREENSHOTS / "phone_dispute_form.png"), full_page=True)
-    page.locator("textarea[name=summary]").press("Tab")  # 备注
-    for _ in range(4):  # on past the optional boxes (现场照片) to 保存, by keyboard
+    page.locator("textarea[name=summary]").press("Tab")  # 调处层级
+    for _ in range(8):  # on past the optional boxes (调处日期, 重大, 备注, 现场照片) to 保存, by keyboard
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.type === 'submit'"):
             break

@@ -98,7 +98,8 @@ DISPUTE_HEADERS = [
 
 # The optional columns a ledger's workflow steps read (issue 12: the import runs the same steps as the web).
 STEP_COLUMNS = {
-    "disputes": ("协议形式", "协议内容", "调解不成原因", "移交去向", "移交说明"),
+    # and the 排查情况表's optional columns (issue 14): 是否重大, 调处层级, 调处日期
+    "disputes": ("协议形式", "协议内容", "调解不成原因", "移交去向", "移交说明", "是否重大", "调处层级", "调处日期"),
     "hazards": ("责任落实", "措施落实", "资金落实", "时限落实", "预案落实"),
 }
 HANDBOOK_HEADERS = {

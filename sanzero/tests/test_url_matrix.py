@@ -280,6 +280,10 @@ EXPECTED: dict[str, list[Expect]] = {
         E("L 200 200 200 200 200 200", "L 405 405 405 405 405 405", kwargs="bulletin"),
         E("L 404 404 404 404 404 404", "L 405 405 405 405 405 405", kwargs="bulletin_draft", why="a draft has no file"),
     ],
+    # 矛盾纠纷排查情况表: townships and the county; 网格员 and 行业主管部门 have none (403). An empty 报送 POST
+    # names no month: 400, nothing written.
+    "reports:paicha": [E("L 200 200 403 403 200 200", "L 405 405 405 405 405 405")],
+    "reports:paicha_submit": [E("L 405 405 405 405 405 405", "L 400 400 403 403 400 400")],
     "importing:index": [E("L 200 200 200 403 200 200", "L 400 400 400 403 400 400")],
     "importing:history": [E("L 200 200 200 403 200 200", "L 200 200 200 403 200 200")],
     # An import job is its uploader's alone (county and admin: 404 too); 教育局 imports nothing (403).
@@ -299,7 +303,7 @@ EXPECTED: dict[str, list[Expect]] = {
     # a download is its exporter's alone
     "exporting:download": [E("L 200 404 404 404 404 404", "L 200 404 404 404 404 404", kwargs="export_job")],
     "disputes:dispute_transition": [
-        E("L 200 404 200 404 403 200", "L 400 404 400 404 403 400", kwargs="dispute:resolve,escalate,fail"),
+        E("L 200 404 200 404 403 200", "L 400 404 400 404 403 400", kwargs="dispute:mediate,resolve,escalate,fail"),
         E("L 302 404 302 404 403 302", "L 400 404 400 404 403 400", kwargs="dispute:transfer,follow_up"),
     ],
     "hazards:hazard_transition": [
@@ -368,6 +372,7 @@ EXPECTED["declarations:silent"].append(
 EXPECTED["declarations:declare"].append(
     E("L 200 404 404 403 403 200", "L 400 400 400 403 403 404", query=FOREIGN_REGION)
 )
+EXPECTED["reports:paicha"].append(E("L 200 404 403 403 200 200", "L 405 405 405 405 405 405", query=FOREIGN_REGION))
 # A ledger list's region filter offers the user's own regions only: a foreign code is an invalid choice
 # of the filter form (its message on the page, no rows), 200 as for any invalid filter.
 for name in (
