@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "cases",
     "places",
     "agency",
+    "persons",
     "dashboards",
     "reports",
     "declarations",

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("places.urls")),
     path("", include("agency.urls")),
+    path("", include("persons.urls")),
     path("", include("dashboards.urls")),
     path("reports/", include("reports.urls")),
     path("declarations/", include("declarations.urls")),

@@ -279,6 +279,7 @@ def test_each_ledger_sheet_is_declared_by_its_app(world):
         "petitions": "petitions",
         "cases": "cases",
         "places": "places",
+        "persons": "persons",
         "targets": "dashboards",
         "holidays": "sanzero",
     }

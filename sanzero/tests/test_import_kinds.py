@@ -33,6 +33,7 @@ def test_there_are_the_handbooks_eight_kinds_and_holidays_with_their_headers(db)
         "petitions",
         "cases",
         "places",
+        "persons",
         "targets",
         "holidays",
     )

@@ -39,8 +39,17 @@ def test_who_may_open_the_import_pages(world, client_as):
     }
     assert kinds["admin"] == set(kind_names())
     assert kinds["county"] == {"targets", "holidays"}
-    assert kinds["clerk_a"] == {"subjects", "disputes", "hazards", "accidents", "petitions", "cases", "places"}
-    assert kinds["grid_a"] == {"disputes", "hazards", "accidents", "petitions", "cases", "places"}
+    assert kinds["clerk_a"] == {
+        "subjects",
+        "disputes",
+        "hazards",
+        "accidents",
+        "petitions",
+        "cases",
+        "places",
+        "persons",
+    }
+    assert kinds["grid_a"] == {"disputes", "hazards", "accidents", "petitions", "cases", "places", "persons"}
     check_role_matrix(client_as, reverse("importing:history"), {"dept_edu": 403, "anonymous": 302, "grid_a": 200})
     check_role_matrix(
         client_as,

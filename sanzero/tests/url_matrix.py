@@ -96,6 +96,10 @@ class ProbeObjects:
     petition_attachment: dict
     case_attachment: dict
     place_attachment: dict
+    person: list
+    person_entry: dict  # a 重点人员 of 甲一村, kept (包户) by grid_a
+    person_attachment: dict
+    person_link: dict  # {"pk": person, "lid": its link to the petition above}
     declaration: dict  # 甲镇's 零报告 of 2026-03, by clerk_a
     bulletin: dict  # the county's published 排名通报 of 2026-03 (第1期)
     bulletin_draft: dict  # a draft of the same month
@@ -145,6 +149,8 @@ def probe_objects(world) -> ProbeObjects:
     from disputes.workflow import DISPUTE_WORKFLOW as DISPUTE_FLOW
     from hazards import services as hazard_services
     from hazards.workflow import ACCIDENT_WORKFLOW, HAZARD_WORKFLOW
+    from persons import services as person_services
+    from persons.workflow import PERSON_WORKFLOW as PERSON_FLOW
     from petitions import services as petition_services
     from petitions.workflow import PETITION_WORKFLOW as PETITION_FLOW
     from places import services as place_services
@@ -202,6 +208,20 @@ def probe_objects(world) -> ProbeObjects:
             "inspect_every_days": 7,
         },
     )
+    person = person_services.key_person_create(
+        actor=clerk,
+        data={
+            "subject": world.village_a.village_subject,
+            "registered_on": day,
+            "name": "张建国",
+            "id_number": "990121198003151238",
+            "category": "社区矫正",
+            "risk_level": "高",
+            "grid_worker": world.users["grid_a"],
+            "visit_every_days": 7,
+        },
+    )
+    person_link = person_services.person_link_add(actor=clerk, person=person, petition=petition)
     school = world.school_a
     school_dispute = dispute_services.dispute_create(
         actor=clerk,
@@ -299,6 +319,10 @@ def probe_objects(world) -> ProbeObjects:
         petition_attachment=_attachment(clerk, petition),
         case_attachment=_attachment(clerk, case),
         place_attachment=_attachment(clerk, place),
+        person=_transitions(person, PERSON_FLOW),
+        person_entry={"pk": person.pk},
+        person_attachment=_attachment(clerk, person),
+        person_link={"pk": person.pk, "lid": person_link.pk},
         declaration={"pk": declaration.pk},
         bulletin={"pk": bulletin.pk},
         bulletin_draft={"pk": bulletin_draft.pk},
