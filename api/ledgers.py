@@ -70,9 +70,14 @@ def _json_value(value):
     return value
 
 
-def entry_fields(ledger: ApiLedger, obj, ctx: ExportContext) -> dict:
+def export_columns(ledger: ApiLedger) -> list:
+    """The ledger list's export columns, read once per request: a list view may declare them as a
+    property (the 国标代码 columns, which read the code table once)."""
+    return list(ledger.view_class().export_columns or ())
+
+
+def entry_fields(columns, obj, ctx: ExportContext) -> dict:
     """{column header: value} of the ledger's export columns, personal data masked."""
-    columns = ledger.view_class.export_columns or ()
     names: list[str] = []
     for column in columns:
         if column.personal:

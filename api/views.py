@@ -19,7 +19,7 @@ from dashboards.models import ALL_GROUPS, Period, SubjectMonth, figures_for
 from units.models import Region, RegionLevel, Subject, TargetGroup, active_q
 
 from . import params
-from .ledgers import api_ledgers, entry_fields, entry_queryset, export_context
+from .ledgers import api_ledgers, entry_fields, entry_queryset, export_columns, export_context
 from .pagination import CodeCursorPagination, IdCursorPagination
 from .serializers import (
     LedgerEntrySerializer,
@@ -254,7 +254,7 @@ class _LedgerMixin(ApiViewMixin):
             raise NotFound("没有该台账：可用的台账为 " + "、".join(api_ledgers()) + "。")
         return ledger
 
-    def entry_dict(self, ledger, obj, ctx) -> dict:
+    def entry_dict(self, ledger, obj, ctx, columns) -> dict:
         today = ctx.today
         region = obj.subject.region
         return {
@@ -274,7 +274,7 @@ class _LedgerMixin(ApiViewMixin):
             "version": obj.version,
             "created_at": obj.created_at,
             "updated_at": obj.updated_at,
-            "columns": entry_fields(ledger, obj, ctx),
+            "columns": entry_fields(columns, obj, ctx),
         }
 
 
@@ -330,7 +330,8 @@ class LedgerEntryList(_LedgerMixin, generics.ListAPIView):
         ledger = self.ledger()
         page = self.paginate_queryset(self.get_queryset())
         ctx = export_context(request.user)
-        rows = [self.entry_dict(ledger, obj, ctx) for obj in page]
+        columns = export_columns(ledger)
+        rows = [self.entry_dict(ledger, obj, ctx, columns) for obj in page]
         return self.get_paginated_response(LedgerEntrySerializer(rows, many=True).data)
 
 
@@ -339,7 +340,7 @@ class LedgerEntryDetail(_LedgerMixin, generics.GenericAPIView):
     def get(self, request, ledger, pk):
         api_ledger = self.ledger()
         obj = get_object_or_404(entry_queryset(api_ledger, request._request), pk=pk)
-        row = self.entry_dict(api_ledger, obj, export_context(request.user))
+        row = self.entry_dict(api_ledger, obj, export_context(request.user), export_columns(api_ledger))
         return Response(LedgerEntrySerializer(row).data)
 
 

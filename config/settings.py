@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "places",
     "publicorder",
     "agency",
+    "persons",
     "dashboards",
     "reports",
     "declarations",

@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("places.urls")),
     path("", include("publicorder.urls")),
     path("", include("agency.urls")),
+    path("", include("persons.urls")),
     path("", include("dashboards.urls")),
     path("reports/", include("reports.urls")),
     path("declarations/", include("declarations.urls")),

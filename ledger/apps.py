@@ -10,7 +10,8 @@ kernel or the framework names a ledger app. The app imports this module, not the
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from importlib import import_module
 
 from django.apps import AppConfig
@@ -32,6 +33,9 @@ class LedgerSpec:
     icon: str = "bi-journal-text"
     order: int = 100  # position in the 台账 menu
     supervised: bool = True  # open entries with deadlines appear on 督办
+    #: the role table of this ledger ({action: roles}); None: ledger.models.ledger_permissions() (every
+    #: role reads, EDIT_ROLES write). The menu entry is offered to the roles that may view.
+    permissions: Mapping[str, frozenset[str]] | None = field(default=None, compare=False, hash=False)
 
 
 class LedgerAppConfig(AppConfig):
@@ -48,7 +52,7 @@ class LedgerAppConfig(AppConfig):
             register_nav,
             register_subject_section,
         )
-        from sanzero.roles import register_permissions
+        from sanzero.roles import ALL_ROLES, register_permissions, role_may
 
         from .home import deadline_task
         from .imports import LedgerSheet
@@ -58,10 +62,18 @@ class LedgerAppConfig(AppConfig):
 
         for spec in self.ledgers:
             model = self.get_model(spec.model)
-            register_permissions(model._meta.label_lower, ledger_permissions())
+            label = model._meta.label_lower
+            register_permissions(label, spec.permissions or ledger_permissions())
+            readers = frozenset(role for role in ALL_ROLES if role_may(role, label, "view"))
             register_nav(
                 NavItem(
-                    spec.title, spec.list_url, spec.icon, order=spec.order, match=f"/{model.URL_PREFIX}/", group="台账"
+                    spec.title,
+                    spec.list_url,
+                    spec.icon,
+                    roles=readers,
+                    order=spec.order,
+                    match=f"/{model.URL_PREFIX}/",
+                    group="台账",
                 )
             )
             register_subject_section(subject_ledger_section(model, spec.list_url, spec.title))

@@ -77,3 +77,48 @@ def deadline_task(user) -> dict | None:
             {"label": f"临期 {yellow}", "url": f"{url}?colour=yellow", "colour": "yellow"},
         ],
     )
+
+
+def periodic_task(
+    user,
+    model,
+    *,
+    key: str,
+    label: str,
+    icon: str,
+    list_url: str,
+    what: str,
+    empty: str,
+    order: int = 40,
+) -> dict | None:
+    """A card of one ledger whose deadline is a recurring duty (走访 a 重点人员, 检查 a 重点场所): its open
+    entries in the user's scope past their next due date (red) or due within the 临期提醒 days (yellow),
+    most urgent first, for the roles that do the duty (change permission); two queries at most.
+    ``what`` names the duty in each line (走访：超期3天…); ``empty`` is the sentence when nothing is due."""
+    from sanzero.scoping import user_may
+
+    if not user_may(user, model, "change"):
+        return None
+    today = timezone.localdate()
+    warn_days = DeadlineSettings.current().warn_days
+    qs = model.objects.for_user(user).open().filter(due_on__lte=today + datetime.timedelta(days=warn_days))
+    counts = qs.aggregate(red=Count("pk", filter=Q(due_on__lt=today)), yellow=Count("pk", filter=Q(due_on__gte=today)))
+    items = []
+    if counts["red"] or counts["yellow"]:
+        rows = qs.select_related("subject").order_by("due_on", "pk")[:HOME_LIMIT]
+        items = [deadline_item(entry, today, what=what) for entry in rows]
+    url = reverse(list_url)
+    return home_card(
+        key,
+        label,
+        icon,
+        f"{url}?deadline=overdue" if counts["red"] else f"{url}?deadline=soon",
+        items,
+        count=counts["red"] + counts["yellow"],
+        empty=empty.format(warn_days=warn_days),
+        order=order,
+        links=[
+            {"label": f"逾期 {counts['red']}", "url": f"{url}?deadline=overdue", "colour": "red"},
+            {"label": f"临期 {counts['yellow']}", "url": f"{url}?deadline=soon", "colour": "yellow"},
+        ],
+    )

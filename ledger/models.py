@@ -53,6 +53,14 @@ class LedgerEntry(models.Model):
     ATTACHMENT_KINDS: tuple[str, ...] = ("scene", "other")
     #: the kind a photo taken on the create form is filed as; None: the form offers no photo
     PHOTO_KIND: str | None = None
+    #: what the entry's page calls its deadline (a recurring duty names its next date: 下次走访)
+    DUE_LABEL = "办理期限"
+
+    @classmethod
+    def kept_for(cls, subject) -> bool:
+        """Whether this ledger is kept for the subject at all: its section on the subject's page (a
+        register of a village's residents has none on a school's page)."""
+        return True
 
     subject = models.ForeignKey(
         "units.Subject", verbose_name="创建主体", on_delete=models.PROTECT, related_name="%(class)ss"

@@ -5,6 +5,7 @@ actions, and which columns a phone shows."""
 from collections.abc import Callable
 
 import django_tables2 as tables
+from django.db.models import F
 from django.utils.html import format_html
 
 from sanzero.privacy import mask_free_text
@@ -98,7 +99,9 @@ class LedgerTable(tables.Table):
         self.with_township = with_township
         # a phone shows the few columns PHONE_COLUMNS names and the date that opens the entry
         for bound in self.columns:
-            attrs = bound.column.attrs
+            # the column's own copy: columns declared with one shared attrs dict (NOWRAP) must not pass
+            # one column's wide-only class on to another (a petition's 登记日期 link vanished on phones)
+            attrs = bound.column.attrs = dict(bound.column.attrs)
             if bound.name not in PHONE_COLUMNS and getattr(bound.column, "link", None) is None:
                 for cell in ("th", "td"):
                     part = dict(attrs.get(cell, {}))
@@ -108,6 +111,11 @@ class LedgerTable(tables.Table):
                 part = dict(attrs.get("td", {}))
                 part["class"] = f"{part.get('class', '')} text-nowrap".strip()
                 attrs["td"] = part
+
+    def order_mark(self, queryset, is_descending):
+        """By deadline, entries without one (done) last either way: SQLite would put them first."""
+        due = F("due_on")
+        return queryset.order_by(due.desc(nulls_last=True) if is_descending else due.asc(nulls_last=True)), True
 
     def render_region(self, record):
         return region_path(record.subject.region, with_township=self.with_township)

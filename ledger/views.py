@@ -477,6 +477,10 @@ def subject_ledger_section(model, list_url_name: str, title: str):
     from django.urls import reverse
 
     def section(subject, user):
+        if not user_may(user, model, "view") or not model.kept_for(subject):
+            # a role the ledger's table keeps out (重点人员 for 行业主管部门), a subject the ledger is not
+            # kept for (重点人员 of a school): no section at all
+            return None
         qs = model.objects.for_user(user).filter(subject=subject)
         today = timezone.localdate()
         entries = list(qs.order_by(f"-{model.DATE_FIELD}", "-pk")[:5])

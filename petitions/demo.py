@@ -162,7 +162,8 @@ def seed(*, rng, subjects, year, users, today, size=None):
     channels = list(PetitionChannel.values)
     channel_weights = [28, 15, 20, 2, 35]  # 网上 来信 来电 传真 来访
     # About 15% fail 零上访: exactly that share, so a small random year never looks unusually calm.
-    count = (size or {}).get("信访", COUNT)  # size: seed_demo --scale city/province
+    total = (size or {}).get("信访", COUNT)  # size: seed_demo --scale city/province
+    count = total - min(REPEATS, total // 10) if size else total  # at scale, the repeats are part of the rate
     key_rows = rng.sample(range(count), round(count * KEY_SHARE))
     key_kind = {i: ("skip", "collective", "collective", "abnormal", "skip")[n % 5] for n, i in enumerate(key_rows)}
     petitions = []
@@ -244,7 +245,7 @@ def seed(*, rng, subjects, year, users, today, size=None):
                 p.satisfaction = rng.choices(Satisfaction.values, weights=[62, 28, 10])[0]
         p.due_on = p.compute_due_on(rules)
         petitions.append(p)
-    petitions += repeat_visits(rng, petitions, rules, end)
+    petitions += repeat_visits(rng, petitions, rules, end, total - count if size else REPEATS)
     number_cases(petitions)
     bulk_create_with_history(petitions, Petition, batch_size=500, default_change_reason="演示数据")
     return {"信访": len(petitions)}
@@ -254,12 +255,12 @@ def responsible_unit(rng, subject) -> str:
     return UNIT_BY_CATEGORY.get(subject.category.name) or rng.choice(UNITS)
 
 
-def repeat_visits(rng, petitions, rules, end) -> list[Petition]:
+def repeat_visits(rng, petitions, rules, end, repeats_wanted: int = REPEATS) -> list[Petition]:
     """Petitioners with an ID number who come back on the same matter 20–90 days later, still this
     year: 重复访. The first UNFLAGGED_REPEATS are left unflagged, for the system's suggestion to find."""
     with_id = [p for p in petitions if p.id_number and (end - p.received_on).days > 30]
     repeats = []
-    for n, first in enumerate(rng.sample(with_id, min(REPEATS, len(with_id)))):
+    for n, first in enumerate(rng.sample(with_id, min(repeats_wanted, len(with_id)))):
         received = min(end, first.received_on + datetime.timedelta(days=rng.randrange(20, 91)))
         if received.year != first.received_on.year:
             continue

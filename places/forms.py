@@ -6,6 +6,7 @@ from ledger.forms import LedgerFormMixin, StepForm, date_widget, not_in_future
 from sanzero.forms import MaskedPersonalFieldsMixin, VersionedFormMixin
 from sanzero.validators import mask_phone, normalize_phone, validate_phone
 
+from .choices import DEFAULT_INSPECT_DAYS
 from .models import KeyPlace
 
 
@@ -29,7 +30,12 @@ class KeyPlaceForm(MaskedPersonalFieldsMixin, LedgerFormMixin, VersionedFormMixi
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields["inspect_every_days"].widget.attrs.update({"min": 1, "max": 365})
+        days = self.fields["inspect_every_days"]
+        days.widget.attrs.update({"min": 1, "max": 365})
+        days.required = False
+        days.help_text = "每隔多少天检查一次；不填按风险等级：高7天、中30天、低90天。逾期未检查的列入督办。"
+        if not self.instance.pk:
+            self.initial["inspect_every_days"] = None  # blank: the risk level's period (clean_inspect_every_days)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -60,7 +66,9 @@ class KeyPlaceForm(MaskedPersonalFieldsMixin, LedgerFormMixin, VersionedFormMixi
 
     def clean_inspect_every_days(self):
         days = self.cleaned_data.get("inspect_every_days")
-        if days is not None and not 1 <= days <= 365:
+        if days is None:
+            return DEFAULT_INSPECT_DAYS.get(self.cleaned_data.get("risk_level"), 30)
+        if not 1 <= days <= 365:
             raise forms.ValidationError("检查周期应在1到365天之间。")
         return days
 

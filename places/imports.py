@@ -36,7 +36,10 @@ class KeyPlaceSheet(LedgerSheet):
     )
     key_description = "所属区划代码 + 主体名称 + 登记日期 + 场所名称"
     duplicate_header = "场所名称"
-    notes = ("检查周期不填为30天；逾期未检查的场所列入督办。", "联系电话属个人信息，导入后在列表中脱敏显示。")
+    notes = (
+        "检查周期不填按风险等级：高7天、中30天、低90天（已登记的场所保持原周期）；逾期未检查的场所列入督办。",
+        "联系电话属个人信息，导入后在列表中脱敏显示。",
+    )
 
     def columns(self):
         return [
@@ -47,5 +50,11 @@ class KeyPlaceSheet(LedgerSheet):
             Column("负责人", "responsible_person", max_length=50),
             Column("联系电话", "phone", max_length=20),
             Column("风险等级", "risk_level", kind="choice", choices=RiskLevel.values, help="不填为“中”。"),
-            Column("检查周期(天)", "inspect_every_days", kind="int", help="1–365天，不填为30天。"),
+            Column("检查周期(天)", "inspect_every_days", kind="int", help="1–365天，不填按风险等级。"),
         ]
+
+    def base_data(self, instance) -> dict:
+        data = super().base_data(instance)
+        if instance is None:
+            data["inspect_every_days"] = None  # blank on a new place: the risk level's period (the form's)
+        return data

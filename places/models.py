@@ -22,6 +22,7 @@ class KeyPlace(PersonalDataModel, LedgerEntry):
     STATUS_BADGES = PLACE_STATUS_BADGES
     DATE_FIELD = "registered_on"
     URL_PREFIX = "places"
+    DUE_LABEL = "下次检查"
 
     registered_on = models.DateField("登记日期")
     name = models.CharField("场所名称", max_length=100)

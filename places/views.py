@@ -1,3 +1,5 @@
+from django.utils.functional import cached_property
+
 from ledger.views import LedgerDetailView, LedgerFormView, LedgerListView, LedgerTransitionView
 from sanzero.validators import mask_phone
 from standards.exports import CodeColumn, WithStandardCodes
@@ -9,6 +11,9 @@ from .forms import KeyPlaceForm
 from .models import KeyPlace
 from .tables import KeyPlaceTable
 from .workflow import PLACE_WORKFLOW
+
+#: inspections on a place's page (its 检查记录 card and its timeline)
+INSPECTIONS_SHOWN = 50
 
 
 def _next_due(place) -> str:
@@ -34,6 +39,7 @@ class KeyPlaceListView(LedgerListView):
 class KeyPlaceDetailView(LedgerDetailView):
     model = KeyPlace
     workflow = PLACE_WORKFLOW
+    template_name = "places/place_detail.html"
     personal_fields = {"phone": mask_phone}
     detail_fields = (
         "subject",
@@ -66,8 +72,18 @@ class KeyPlaceDetailView(LedgerDetailView):
                 "text": i.finding,
                 "changes": [],
             }
-            for i in obj.inspections.select_related("by")[:50]
+            for i in self.inspections
         ]
+
+    @cached_property
+    def inspections(self):
+        return list(self.object.inspections.select_related("by")[:INSPECTIONS_SHOWN])
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["inspections"] = self.inspections
+        ctx["inspection_count"] = self.object.inspections.count()
+        return ctx
 
 
 class KeyPlaceFormView(LedgerFormView):
@@ -81,3 +97,21 @@ class KeyPlaceTransitionView(LedgerTransitionView):
     model = KeyPlace
     workflow = PLACE_WORKFLOW
     transition_service = services.key_place_transition
+
+
+def inspection_home_task(user) -> dict | None:
+    """The home page's 重点场所检查 card: places in the user's scope whose inspection is overdue or due
+    within the 临期提醒 days, for the roles that inspect (two queries at most)."""
+    from ledger.home import periodic_task
+
+    return periodic_task(
+        user,
+        KeyPlace,
+        key="place_inspections",
+        label="重点场所检查",
+        icon="bi-geo-alt",
+        list_url="places:place_list",
+        what="检查",
+        empty="没有逾期或{warn_days}天内到期的重点场所检查。",
+        order=36,
+    )

@@ -281,6 +281,7 @@ def test_each_ledger_sheet_is_declared_by_its_app(world):
         "places": "places",
         "public_order": "publicorder",
         "listings": "hazards",
+        "persons": "persons",
         "targets": "dashboards",
         "holidays": "sanzero",
     }

@@ -110,3 +110,61 @@ def test_the_nav_the_import_kinds_and_the_demo_know_the_new_ledger(world, client
     )
     assert counts["重点场所"] == KeyPlace.objects.count() == 150
     assert KeyPlace.objects.filter(due_on__lt=D(2026, 3, 16)).exists()
+
+
+@pytest.mark.parametrize(("risk", "days"), [("高", 7), ("中", 30), ("低", 90)])
+def test_a_blank_inspection_period_follows_the_risk_level_on_the_form_and_in_the_sheet(world, client_as, risk, days):
+    from ledger.testing import xlsx_of
+    from sanzero.importing.engine import import_file
+
+    response = client_as("clerk_a").post(
+        "/places/new/",
+        {
+            "subject": world.shop_a.pk,
+            "registered_on": "2026-03-01",
+            "name": "欢乐KTV",
+            "category": "娱乐场所",
+            "risk_level": risk,
+            "inspect_every_days": "",
+        },
+    )
+    assert response.status_code == 302
+    assert KeyPlace.objects.get(name="欢乐KTV").inspect_every_days == days
+    header = ["所属区划代码", "主体名称", "登记日期", "场所名称", "场所类别", "风险等级", "检查周期(天)"]
+    row = ["990121100200", "甲一村超市", "2026-03-02", "快递驿站", "寄递物流", risk, None]
+    result = import_file(actor=world.users["clerk_a"], kind="places", file=xlsx_of([header, row]), dry_run=False)
+    assert result.ok, result.errors
+    imported = KeyPlace.objects.get(name="快递驿站")
+    assert (imported.inspect_every_days, imported.due_on) == (days, D(2026, 3, 2) + datetime.timedelta(days=days))
+    # re-importing with the period blank keeps it (and changes nothing)
+    again = import_file(actor=world.users["clerk_a"], kind="places", file=xlsx_of([header, row]), dry_run=False)
+    assert (again.new, again.changed, again.unchanged) == (0, 0, 1), again.errors
+
+
+def test_overdue_inspections_have_their_card_on_the_work_queue(world, client_as):
+    p = place(world)  # due 01-17: 58 days overdue
+    home = client_as("grid_a").get("/").content.decode()
+    card = home.split('data-task="place_inspections"', 1)[1].split('data-task="', 1)[0]
+    assert "重点场所检查" in card and 'data-task-count="place_inspections">1<' in card
+    assert str(p) in card and "检查：超期58天（期限 2026-01-17）" in card
+    assert 'href="/places/?deadline=overdue"' in card
+    assert 'data-task="place_inspections"' not in client_as("county").get("/").content.decode()  # read only
+    services.key_place_transition(
+        actor=world.users["clerk_a"], obj=p, name="inspect", data={"inspected_on": D(2026, 3, 15), "finding": "正常"}
+    )
+    home = client_as("grid_a").get("/").content.decode()
+    assert 'data-task-count="place_inspections">0<' in home and "没有逾期或3天内到期的重点场所检查" in home
+
+
+def test_the_place_page_has_the_inspection_log_card(world, client_as):
+    p = place(world)
+    page = client_as("clerk_a").get(f"/places/{p.pk}/").content.decode()
+    assert "尚未检查，请在 2026-01-17 前登记首次检查" in page
+    services.key_place_transition(
+        actor=world.users["clerk_a"],
+        obj=p,
+        name="inspect",
+        data={"inspected_on": D(2026, 3, 12), "finding": "灭火器过期", "problems_found": True},
+    )
+    card = client_as("clerk_a").get(f"/places/{p.pk}/").content.decode().split('id="inspections"', 1)[1]
+    assert "2026-03-12" in card.split("办理过程")[0] and "灭火器过期" in card and "发现问题" in card

@@ -103,6 +103,8 @@ STEP_COLUMNS = {
     "hazards": ("责任落实", "措施落实", "资金落实", "时限落实", "预案落实"),
     # the 一张图's optional coordinates, after DESIGN §7's columns (issue 15)
     "subjects": ("经度", "纬度"),
+    # petitions as real systems record them (issue 14): optional, after DESIGN §7's columns
+    "petitions": ("信访件编号", "信访来源", "是否重复访", "异常访", "责任单位", "包案领导"),
 }
 HANDBOOK_HEADERS = {
     "disputes": DISPUTE_HEADERS,

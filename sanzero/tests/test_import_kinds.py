@@ -35,6 +35,7 @@ def test_there_are_the_handbooks_eight_kinds_and_holidays_with_their_headers(db)
         "cases",
         "public_order",  # issue 14: 治安问题
         "places",
+        "persons",
         "targets",
         "holidays",
     )

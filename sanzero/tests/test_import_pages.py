@@ -39,7 +39,7 @@ def test_who_may_open_the_import_pages(world, client_as):
     }
     assert kinds["admin"] == set(kind_names())
     assert kinds["county"] == {"targets", "holidays", "listings"}  # 挂牌督办 is county staff's
-    ledgers = {"disputes", "hazards", "accidents", "petitions", "cases", "places", "public_order"}
+    ledgers = {"disputes", "hazards", "accidents", "petitions", "cases", "places", "persons", "public_order"}
     assert kinds["clerk_a"] == {"subjects", *ledgers}
     assert kinds["grid_a"] == ledgers
     check_role_matrix(client_as, reverse("importing:history"), {"dept_edu": 403, "anonymous": 302, "grid_a": 200})

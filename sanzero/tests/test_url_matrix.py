@@ -175,6 +175,36 @@ EXPECTED: dict[str, list[Expect]] = {
     "publicorder:problem_create": [E("L 200 200 200 403 403 200", "L 400 400 400 403 403 400")],
     "publicorder:problem_detail": [E("L 200 404 200 404 200 200", "L 403 404 403 404 403 403", kwargs="problem_entry")],
     "publicorder:problem_edit": [E("L 200 404 200 404 403 200", "L 400 404 400 404 403 400", kwargs="problem_entry")],
+    # 重点人员: no 行业主管部门 (its role table), and a grid worker reaches only the persons it keeps
+    # (包户: grid_a keeps the probe's person), and may reveal them (a logged POST) like a clerk
+    "persons:person_list": [
+        E("L 200 200 200 403 200 200", "L 405 405 405 403 405 405", why="行业主管部门: no view of persons")
+    ],
+    "persons:person_create": [E("L 200 200 200 403 403 200", "L 400 400 400 403 403 400")],
+    "persons:person_detail": [
+        E(
+            "L 200 404 200 404 200 200",
+            "L 200 404 200 404 200 200",
+            kwargs="person_entry",
+            writes=("clerk_a", "grid_a", "county", "admin"),
+            why="POST: 显示完整个人信息, the 包户 grid worker too (logged)",
+        )
+    ],
+    "persons:person_edit": [E("L 200 404 200 404 403 200", "L 400 404 400 404 403 400", kwargs="person_entry")],
+    "persons:person_link_add": [
+        E("L 405 405 405 405 405 405", "L 302 404 302 404 403 302", kwargs="person_entry", why="POST only")
+    ],
+    "persons:person_link_delete": [
+        E(
+            "L 200 404 200 404 403 200",
+            "L 302 404 302 404 403 302",
+            kwargs="person_link",
+            writes=("clerk_a", "grid_a", "admin"),
+        )
+    ],
+    "persons:person_transition": [
+        E("L 200 404 200 404 403 200", "L 400 404 400 404 403 400", kwargs="person:visit,release")
+    ],
     "dashboards:overview": [E("L 200 200 200 200 200 200", "L 200 200 200 200 200 200")],
     "dashboards:ranking": [E("L 200 200 200 200 200 200", "L 405 405 405 405 405 405")],
     "dashboards:failing": [E("L 200 200 200 200 200 200", "L 405 405 405 405 405 405")],
@@ -388,6 +418,9 @@ for name in (
     "publicorder:problem_list",
 ):
     EXPECTED[name].append(E("L 200 200 200 200 200 200", EXPECTED[name][0].post, query=FOREIGN_REGION))
+EXPECTED["persons:person_list"].append(
+    E("L 200 200 200 403 200 200", EXPECTED["persons:person_list"][0].post, query=FOREIGN_REGION)
+)
 
 # The printable pages and the attachments of every ledger, under the entry's scope (out of it: 404).
 # 登记表 (print) and 督办通知书 (notice) are the detail view's own pages: the same roles, the same masking
@@ -462,6 +495,25 @@ EXPECTED["agency:agency_edit"] = [
 for step in ("agency:agency_escalate", "agency:agency_finish"):
     EXPECTED[step] = [E("L 200 404 200 404 403 200", "L 400 404 400 404 403 400", kwargs="agency_entry")]
 EXPECTED["petitions:repeat_check"] = [E("L 405 405 405 405 405 405", "L 200 200 200 403 403 200")]
+# The same for 重点人员, with its own roles: the 教育局 user reaches none (404), grid_a its 包户 (and reveals).
+person_page = {"post": EXPECTED["persons:person_detail"][0].post, "writes": ("clerk_a", "grid_a", "county", "admin")}
+for suffix in ("print", "notice"):
+    EXPECTED[f"persons:person_{suffix}"] = [E("L 200 404 200 404 200 200", kwargs="person_entry", **person_page)]
+EXPECTED["persons:person_attachment_add"] = [
+    E("L 405 405 405 405 405 405", "L 302 404 302 404 403 302", kwargs="person_entry", why="POST only")
+]
+for suffix in ("attachment", "attachment_thumb"):
+    EXPECTED[f"persons:person_{suffix}"] = [
+        E("L 200 404 200 404 200 200", "L 405 405 405 405 405 405", kwargs="person_attachment")
+    ]
+EXPECTED["persons:person_attachment_delete"] = [
+    E(
+        "L 200 404 200 404 403 200",
+        "L 302 404 302 404 403 302",
+        kwargs="person_attachment",
+        writes=("clerk_a", "grid_a", "admin"),
+    )
+]
 # 个人信息访问记录: county staff and the administrator only.
 EXPECTED["access_log"] = [E("L 403 403 403 403 200 200", "L 403 403 403 403 405 405")]
 # 批量验收: the roles that may accept (EDIT_ROLES and departments; county staff: 403). Without ?id= the
@@ -513,6 +565,7 @@ def test_every_step_of_every_workflow_is_probed():
     from cases.workflow import CASE_WORKFLOW
     from disputes.workflow import DISPUTE_WORKFLOW
     from hazards.workflow import ACCIDENT_WORKFLOW, HAZARD_WORKFLOW, LISTING_WORKFLOW
+    from persons.workflow import PERSON_WORKFLOW
     from petitions.workflow import PETITION_WORKFLOW
     from places.workflow import PLACE_WORKFLOW
     from publicorder.workflow import PROBLEM_WORKFLOW
@@ -526,6 +579,7 @@ def test_every_step_of_every_workflow_is_probed():
         "places:place_transition": PLACE_WORKFLOW,
         "hazards:listing_transition": LISTING_WORKFLOW,
         "publicorder:problem_transition": PROBLEM_WORKFLOW,
+        "persons:person_transition": PERSON_WORKFLOW,
     }
     assert {n for n in EXPECTED if n.endswith("_transition")} == set(flows)
     for name, flow in flows.items():
@@ -556,6 +610,7 @@ def _leaks(html: str, objects) -> list[str]:
             ("places", "place_entry"),
             ("listings", "listing_entry"),
             ("public-order", "problem_entry"),
+            ("persons", "person_entry"),
         )
     ]
     found = [u for u in urls if u in html]

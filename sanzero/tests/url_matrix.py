@@ -103,6 +103,10 @@ class ProbeObjects:
     place_attachment: dict
     listing_attachment: dict
     problem_attachment: dict
+    person: list
+    person_entry: dict  # a 重点人员 of 甲一村, kept (包户) by grid_a
+    person_attachment: dict
+    person_link: dict  # {"pk": person, "lid": its link to the petition above}
     declaration: dict  # 甲镇's 零报告 of 2026-03, by clerk_a
     bulletin: dict  # the county's published 排名通报 of 2026-03 (第1期)
     bulletin_draft: dict  # a draft of the same month
@@ -152,6 +156,8 @@ def probe_objects(world) -> ProbeObjects:
     from disputes.workflow import DISPUTE_WORKFLOW as DISPUTE_FLOW
     from hazards import services as hazard_services
     from hazards.workflow import ACCIDENT_WORKFLOW, HAZARD_WORKFLOW, LISTING_WORKFLOW
+    from persons import services as person_services
+    from persons.workflow import PERSON_WORKFLOW as PERSON_FLOW
     from petitions import services as petition_services
     from petitions.workflow import PETITION_WORKFLOW as PETITION_FLOW
     from places import services as place_services
@@ -235,6 +241,20 @@ def probe_objects(world) -> ProbeObjects:
         actor=clerk,
         data={"subject": shop, "found_on": day, "category": "黄赌毒", "description": "出租屋内疑似聚众赌博"},
     )
+    person = person_services.key_person_create(
+        actor=clerk,
+        data={
+            "subject": world.village_a.village_subject,
+            "registered_on": day,
+            "name": "张建国",
+            "id_number": "990121198003151238",
+            "category": "社区矫正",
+            "risk_level": "高",
+            "grid_worker": world.users["grid_a"],
+            "visit_every_days": 7,
+        },
+    )
+    person_link = person_services.person_link_add(actor=clerk, person=person, petition=petition)
     school = world.school_a
     school_dispute = dispute_services.dispute_create(
         actor=clerk,
@@ -339,6 +359,10 @@ def probe_objects(world) -> ProbeObjects:
         place_attachment=_attachment(clerk, place),
         listing_attachment=_attachment(clerk, listing),
         problem_attachment=_attachment(clerk, problem),
+        person=_transitions(person, PERSON_FLOW),
+        person_entry={"pk": person.pk},
+        person_attachment=_attachment(clerk, person),
+        person_link={"pk": person.pk, "lid": person_link.pk},
         declaration={"pk": declaration.pk},
         bulletin={"pk": bulletin.pk},
         bulletin_draft={"pk": bulletin_draft.pk},

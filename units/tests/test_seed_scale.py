@@ -22,6 +22,7 @@ LEDGERS = [
     "petitions.Petition",
     "cases.PoliceCase",
     "places.KeyPlace",
+    "persons.KeyPerson",
 ]
 SKIP = {
     "id",
