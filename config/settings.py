@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "petitions",
     "cases",
     "places",
+    "publicorder",
     "agency",
     "persons",
     "dashboards",
@@ -306,6 +307,11 @@ JOB_HEARTBEAT_STALE = int(os.environ.get("JOB_HEARTBEAT_STALE", "120"))
 CELERY_BEAT_SCHEDULE: dict = {
     # Every morning, record the ledger entries that became overdue as notifications for their township.
     "notify-overdue-daily": {"task": "ledger.notify_overdue", "schedule": crontab(hour=6, minute=0)},
+    # Every morning, an overdue 挂牌督办 of a 重大 hazard escalates to a 督办函 (hazards.services).
+    "escalate-overdue-listings-daily": {
+        "task": "hazards.escalate_overdue_listings",
+        "schedule": crontab(hour=6, minute=10),
+    },
     # Nightly the current month's snapshots; on the 1st the previous month's as well.
     "compute-snapshots-nightly": {"task": "dashboards.compute_scheduled", "schedule": crontab(hour=1, minute=30)},
     # Import, export and snapshot jobs a dead worker left queued or running are marked failed (sanzero.jobs).

@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("petitions.urls")),
     path("", include("cases.urls")),
     path("", include("places.urls")),
+    path("", include("publicorder.urls")),
     path("", include("agency.urls")),
     path("", include("persons.urls")),
     path("", include("dashboards.urls")),

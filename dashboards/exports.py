@@ -65,6 +65,7 @@ RANKING_COLUMNS = (
     ExportColumn("纠纷化解率", _of("all", "dispute_rate"), kind="rate"),
     ExportColumn("隐患整改率", _of("all", "hazard_rate"), kind="rate"),
     ExportColumn("信访办结率", _of("all", "petition_close_rate"), kind="rate"),
+    ExportColumn("治安问题解决率", _of("all", "public_order_rate"), kind="rate"),
     ExportColumn("超期未办结数", _of("all", "overdue_open"), kind="int"),
     ExportColumn("未达目标", lambda e, ctx: "是" if e["below"] else "否", max_length=6),
 )

@@ -412,6 +412,9 @@ class RegionFigures(models.Model):
     petitions_count = models.PositiveIntegerField("信访件数", default=0)
     petitions_closed = models.PositiveIntegerField("信访办结数", default=0)
     overdue_open = models.PositiveIntegerField("超期未办结数", default=0)
+    # 治安问题 found in 排查 and solved (publicorder; after DESIGN §5's ledger statistics)
+    public_order_found = models.PositiveIntegerField("治安问题排查数", default=0)
+    public_order_solved = models.PositiveIntegerField("治安问题解决数", default=0)
     computed_at = models.DateTimeField("计算时间")
 
     objects = ScopedQuerySet.as_manager()
@@ -466,6 +469,10 @@ class RegionFigures(models.Model):
     @property
     def petition_close_rate(self):
         return self.rate_of(self.petitions_closed, self.petitions_count)
+
+    @property
+    def public_order_rate(self):
+        return self.rate_of(self.public_order_solved, self.public_order_found)
 
 
 class RegionMonth(RegionFigures):

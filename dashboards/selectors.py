@@ -126,6 +126,7 @@ RANK_KEYS = {
     "dispute": lambda e: e["all"].dispute_rate,
     "hazard": lambda e: e["all"].hazard_rate,
     "petition": lambda e: e["all"].petition_close_rate,
+    "public_order": lambda e: e["all"].public_order_rate,
     "overdue": lambda e: e["all"].overdue_open,
     "total": lambda e: e["all"].total,
 }

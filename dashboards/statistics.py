@@ -88,8 +88,17 @@ def petitions() -> StatBlock:
     )
 
 
+def public_order() -> StatBlock:
+    """治安问题 (issue 14): 解决 = 已解决 with resolved_on by the end (one 已移交, or reopened, is not solved).
+    Not in 超期未办结数, whose 口径 (DESIGN §5) stays the three ledgers'."""
+    from publicorder.models import PublicOrderProblem
+
+    solved = "(e.status = '已解决' AND e.resolved_on IS NOT NULL AND e.resolved_on <= %(end)s)"
+    return StatBlock(PublicOrderProblem, "found_on", found="public_order_found", done=("public_order_solved", solved))
+
+
 #: the blocks, in the order their fields appear; a new ledger adds its function here
-BLOCK_FUNCTIONS: list[Callable[[], StatBlock]] = [disputes, hazards, petitions]
+BLOCK_FUNCTIONS: list[Callable[[], StatBlock]] = [disputes, hazards, petitions, public_order]
 
 
 def blocks() -> list[StatBlock]:

@@ -61,3 +61,52 @@ HAZARD_STATUS_BADGES = {
     HazardStatus.CLOSED: "text-bg-secondary",
 }
 ACCIDENT_STATUS_BADGES = {AccidentStatus.INVESTIGATING: "text-bg-primary", AccidentStatus.CLOSED: "text-bg-secondary"}
+
+
+class ListingTier(models.TextChoices):
+    """Who listed the 重大隐患 for supervision (挂牌督办): the 安全生产委员会 of a county, a city or a province."""
+
+    COUNTY = "县安委会", "县安委会"
+    CITY = "市安委会", "市安委会"
+    PROVINCE = "省安委会", "省安委会"
+
+
+#: the published list's URL word of each tier (/listings/published/<slug>/)
+TIER_SLUGS = {"county": ListingTier.COUNTY, "city": ListingTier.CITY, "province": ListingTier.PROVINCE}
+TIER_SHORT = {ListingTier.COUNTY: "县级", ListingTier.CITY: "市级", ListingTier.PROVINCE: "省级"}
+
+
+class ListingStatus(models.TextChoices):
+    SUPERVISING = "督办中", "督办中"
+    REVIEWING = "待初审", "待初审"
+    ACCEPTING = "待验收", "待验收"
+    DELISTING = "待摘牌", "待摘牌"
+    DELISTED = "已摘牌", "已摘牌"
+
+
+#: a listing in force: every status but 已摘牌 (one at a time per hazard)
+LISTING_ACTIVE = (
+    ListingStatus.SUPERVISING,
+    ListingStatus.REVIEWING,
+    ListingStatus.ACCEPTING,
+    ListingStatus.DELISTING,
+)
+
+
+class ReviewStage(models.TextChoices):
+    REVIEW = "初审", "初审"
+    ACCEPTANCE = "验收", "验收"
+
+
+LISTING_STATUS_BADGES = {
+    ListingStatus.SUPERVISING: "text-bg-danger",
+    ListingStatus.REVIEWING: "text-bg-info",
+    ListingStatus.ACCEPTING: "text-bg-primary",
+    ListingStatus.DELISTING: "text-bg-success",
+    ListingStatus.DELISTED: "text-bg-secondary",
+}
+TIER_BADGES = {
+    ListingTier.COUNTY: "text-bg-warning",
+    ListingTier.CITY: "text-bg-danger",
+    ListingTier.PROVINCE: "text-bg-dark",
+}

@@ -2,8 +2,17 @@ import django_filters
 
 from ledger.filters import LedgerFilterSet
 
-from .choices import AccidentGrade, AccidentKind, AccidentStatus, HazardCategory, HazardLevel, HazardStatus
-from .models import Accident, Hazard
+from .choices import (
+    AccidentGrade,
+    AccidentKind,
+    AccidentStatus,
+    HazardCategory,
+    HazardLevel,
+    HazardStatus,
+    ListingStatus,
+    ListingTier,
+)
+from .models import Accident, Hazard, HazardListing
 
 
 class HazardFilterSet(LedgerFilterSet):
@@ -32,3 +41,25 @@ class AccidentFilterSet(LedgerFilterSet):
 
         has = Q(deaths__gt=0) | Q(injuries__gt=0)
         return queryset.filter(has) if value else queryset.exclude(has)
+
+
+class HazardListingFilterSet(LedgerFilterSet):
+    tier = django_filters.ChoiceFilter(label="挂牌层级", choices=ListingTier.choices, empty_label="全部层级")
+    status = django_filters.ChoiceFilter(label="状态", choices=ListingStatus.choices, empty_label="全部状态")
+    lettered = django_filters.ChoiceFilter(
+        label="督办函",
+        choices=[("yes", "已发督办函"), ("no", "未发督办函")],
+        empty_label="全部",
+        method="filter_lettered",
+    )
+
+    class Meta:
+        model = HazardListing
+        fields = ["q", "region", "tier", "status", "deadline", "lettered", "date_from", "date_to", "subject"]
+
+    def filter_lettered(self, queryset, name, value):
+        if value == "yes":
+            return queryset.filter(letters_count__gt=0)
+        if value == "no":
+            return queryset.filter(letters_count=0)
+        return queryset

@@ -12,11 +12,20 @@ from ledger.imports import LedgerSheet
 from sanzero.importing.base import fetch_in
 from sanzero.xlsx import Column
 
-from .choices import AccidentKind, HazardCategory, HazardLevel, HazardStatus
-from .forms import AccidentForm, HazardForm
-from .models import Accident, Hazard
-from .services import accident_create, accident_update, hazard_create, hazard_transition, hazard_update
-from .workflow import HAZARD_WORKFLOW
+from .choices import AccidentKind, HazardCategory, HazardLevel, HazardStatus, ListingStatus, ListingTier
+from .forms import AccidentForm, HazardForm, ListingImportForm
+from .models import LISTING_PLAN_FIELDS, Accident, Hazard, HazardListing
+from .services import (
+    accident_create,
+    accident_update,
+    hazard_create,
+    hazard_transition,
+    hazard_update,
+    listing_create,
+    listing_transition,
+    listing_update,
+)
+from .workflow import HAZARD_WORKFLOW, LISTING_WORKFLOW
 
 
 class HazardSheet(LedgerSheet):
@@ -155,3 +164,82 @@ class AccidentSheet(LedgerSheet):
             Column("直接经济损失(万元)", "direct_loss", kind="decimal", help="单位万元，最多两位小数；不填为0。"),
             Column("简要经过", "summary", max_length=2000),
         ]
+
+
+class ListingSheet(LedgerSheet):
+    """重大隐患挂牌督办: a county going live enters the listings it has on paper. The hazard is named by its
+    subject, 发现日期 and 隐患描述 (import the hazards first); a listing's status is reached through its
+    own steps with their roles (登记整改完成 is the township's, 初审 the township's or department's), so
+    county staff import listings 督办中; the administrator may import the year's finished ones."""
+
+    name = "listings"
+    position = 45
+    label = "重大隐患挂牌督办"
+    sheet_name = "挂牌督办"
+    model = HazardListing
+    form_class = ListingImportForm
+    create_service = listing_create
+    update_service = listing_update
+    transition_service = listing_transition
+    workflow = LISTING_WORKFLOW
+    date_field = "listed_on"
+    date_header = "挂牌日期"
+    key_fields = ("notice_number",)
+    service_fields = (
+        "tier",
+        "notice_number",
+        "listed_on",
+        "deadline",
+        "requirement",
+        *LISTING_PLAN_FIELDS,
+    )
+    key_description = "所属区划代码 + 主体名称 + 挂牌日期 + 督办通知书文号"
+    duplicate_header = "督办通知书文号"
+    notes = (
+        "隐患发现日期和隐患描述须与系统中该主体的重大隐患一致（先导入安全隐患）；只有整改中的重大隐患可以挂牌。",
+        "挂牌层级可填：县安委会、市安委会、省安委会。",
+        "状态可填：督办中、待初审、待验收、待摘牌、已摘牌；不填时按所填日期确定（有摘牌日期为已摘牌，依此类推）。",
+        "整改完成、初审、验收按系统中相同的角色规则办理：县平安办导入督办中的挂牌；已整改、已摘牌的历史记录由系统管理员导入。",
+        "摘牌销号时，该隐患同时销号。",
+    )
+
+    def columns(self):
+        return [
+            Column("隐患发现日期", "hazard_found_on", required=True, kind="date"),
+            Column("隐患描述", "hazard_description", required=True, max_length=2000),
+            Column("挂牌层级", "tier", required=True, kind="choice", choices=ListingTier.values),
+            Column("督办通知书文号", "notice_number", required=True, max_length=50),
+            Column("挂牌日期", "listed_on", required=True, kind="date"),
+            Column("整改时限", "deadline", required=True, kind="date"),
+            Column("督办要求", "requirement", max_length=500),
+            Column("责任单位", "duty_unit", max_length=100, help="“五落实”之责任。"),
+            Column("整改责任人", "duty_person", max_length=50, help="“五落实”之责任。"),
+            Column("包保责任领导", "duty_leader", max_length=50),
+            Column("整改措施", "measures", max_length=1000, help="“五落实”之措施。"),
+            Column("整改资金(万元)", "funds", kind="decimal", help="“五落实”之资金，单位万元。"),
+            Column("资金来源", "funds_source", max_length=100),
+            Column("计划完成日期", "plan_deadline", kind="date", help="“五落实”之时限，不能晚于整改时限。"),
+            Column("应急预案", "contingency", max_length=500, help="“五落实”之预案：整改期间防范措施和应急预案。"),
+            Column("状态", "status", kind="choice", choices=ListingStatus.values),
+            Column("整改完成日期", "rectified_on", kind="date"),
+            Column("整改情况", "rectify_report", max_length=500),
+            Column("初审日期", "reviewed_on", kind="date"),
+            Column("初审单位", "review_unit", max_length=100),
+            Column("验收日期", "accepted_on", kind="date"),
+            Column("验收单位", "accept_unit", max_length=100),
+            Column("摘牌日期", "delisted_on", kind="date"),
+            Column("摘牌文号", "delist_number", max_length=50),
+        ]
+
+    def target_status(self, values, instance):
+        if values.get("status"):
+            return values["status"]
+        for column, status in (
+            ("delisted_on", ListingStatus.DELISTED),
+            ("accepted_on", ListingStatus.DELISTING),
+            ("reviewed_on", ListingStatus.ACCEPTING),
+            ("rectified_on", ListingStatus.REVIEWING),
+        ):
+            if values.get(column) is not None:
+                return status
+        return None

@@ -1,9 +1,10 @@
 import django_tables2 as tables
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from ledger.tables import LedgerTable, SummaryColumn
 
-from .models import Accident, Hazard
+from .models import Accident, Hazard, HazardListing
 
 
 class HazardTable(LedgerTable):
@@ -72,3 +73,41 @@ class AccidentTable(LedgerTable):
         template_name = "partials/table.html"
         attrs = {"class": "table table-hover table-sm align-middle mb-0"}
         empty_text = "没有符合条件的事故。"
+
+
+class HazardListingTable(LedgerTable):
+    notice_number = tables.Column("督办通知书文号", linkify=True)
+    tier = tables.Column("挂牌层级")
+    hazard = SummaryColumn("隐患内容", accessor="hazard__description")
+    listed_on = tables.DateColumn(format="Y-m-d", verbose_name="挂牌日期")
+    deadline = tables.DateColumn(format="Y-m-d", verbose_name="整改时限")
+    letters_count = tables.Column("督办函", attrs={"td": {"class": "text-center"}, "th": {"class": "text-center"}})
+
+    class Meta:
+        model = HazardListing
+        fields = [
+            "select",
+            "mark",
+            "notice_number",
+            "tier",
+            "subject",
+            "region",
+            "hazard",
+            "listed_on",
+            "deadline",
+            "letters_count",
+            "status",
+        ]
+        sequence = fields
+        order_by = ("mark",)
+        template_name = "partials/table.html"
+        attrs = {"class": "table table-hover table-sm align-middle mb-0"}
+        empty_text = "没有符合条件的挂牌督办隐患。"
+
+    def render_tier(self, record):
+        return format_html('<span class="badge {}">{}</span>', record.tier_badge_class, record.get_tier_display())
+
+    def render_letters_count(self, value):
+        if not value:
+            return "—"
+        return format_html('<span class="badge text-bg-danger" title="已发督办函">{}次</span>', value)

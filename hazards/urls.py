@@ -9,6 +9,7 @@ app_name = "hazards"
 urlpatterns = [
     path("hazards/acceptance/", views.HazardAcceptanceView.as_view(), name="acceptance_queue"),
     path("hazards/bulk-accept/", views.HazardBulkAcceptView.as_view(), name="bulk_accept"),
+    path("listings/published/<slug:tier>/", views.ListingPublishedView.as_view(), name="listing_published"),
     *ledger_urls(
         "hazards",
         "hazard",
@@ -24,5 +25,13 @@ urlpatterns = [
         form_view=views.AccidentFormView,
         detail_view=views.AccidentDetailView,
         transition_view=views.AccidentTransitionView,
+    ),
+    *ledger_urls(
+        "listings",
+        "listing",
+        list_view=views.HazardListingListView,
+        form_view=views.HazardListingFormView,
+        detail_view=views.HazardListingDetailView,
+        transition_view=views.HazardListingTransitionView,
     ),
 ]

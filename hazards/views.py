@@ -10,18 +10,28 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from ledger.views import LedgerDetailView, LedgerFormView, LedgerListView, LedgerTransitionView
+from sanzero.exporting.mixins import ExportMixin
+from sanzero.scoping import user_scope
 from sanzero.services import ServiceError
+from sanzero.validators import parse_bounded_int
 from sanzero.views import ScopedMixin
 from standards.exports import CodeColumn, WithStandardCodes
 
 from . import selectors, services
-from .choices import HazardStatus
-from .exports import ACCIDENT_COLUMNS, HAZARD_COLUMNS
-from .filtersets import AccidentFilterSet, HazardFilterSet
-from .forms import AccidentForm, BulkAcceptForm, HazardForm
-from .models import PLAN_FIELDS, Accident, Hazard
-from .tables import AccidentTable, HazardTable
-from .workflow import ACCEPTANCE_STEPS, ACCIDENT_WORKFLOW, HAZARD_WORKFLOW
+from .choices import LISTING_ACTIVE, TIER_SHORT, TIER_SLUGS, HazardLevel, HazardStatus, ListingTier
+from .exports import ACCIDENT_COLUMNS, HAZARD_COLUMNS, LISTING_COLUMNS, PUBLISHED_COLUMNS
+from .filtersets import AccidentFilterSet, HazardFilterSet, HazardListingFilterSet
+from .forms import AccidentForm, BulkAcceptForm, HazardForm, ListingForm, listable_hazards
+from .models import LISTING_PLAN, PLAN_FIELDS, Accident, Hazard, HazardListing
+from .tables import AccidentTable, HazardListingTable, HazardTable
+from .workflow import (
+    ACCEPTANCE_STEPS,
+    ACCIDENT_WORKFLOW,
+    HAZARD_WORKFLOW,
+    LIST_ROLES,
+    LISTING_REVIEW_STEPS,
+    LISTING_WORKFLOW,
+)
 
 
 class HazardListView(LedgerListView):
@@ -55,6 +65,7 @@ class HazardListView(LedgerListView):
 class HazardDetailView(LedgerDetailView):
     model = Hazard
     workflow = HAZARD_WORKFLOW
+    template_name = "hazards/hazard_detail.html"
     detail_fields = (
         "subject",
         "found_on",
@@ -80,6 +91,20 @@ class HazardDetailView(LedgerDetailView):
     def transition_allowed_read_only(self, transition) -> bool:
         """The supervising department reads the hazards it supervises and may accept them (ACCEPT_ROLES)."""
         return transition.name in ACCEPTANCE_STEPS
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        hazard = self.object
+        listing = selectors.active_listing(hazard) if hazard.level == HazardLevel.MAJOR else None
+        ctx["listing"] = listing
+        # 挂牌督办 is offered to county staff on a 重大 hazard still 整改中 and not listed now
+        ctx["can_list"] = (
+            listing is None
+            and hazard.level == HazardLevel.MAJOR
+            and hazard.status == HazardStatus.RECTIFYING
+            and user_scope(self.request.user).role in LIST_ROLES
+        )
+        return ctx
 
 
 class HazardAcceptanceView(TemplateView):
@@ -257,3 +282,225 @@ class AccidentTransitionView(LedgerTransitionView):
     model = Accident
     workflow = ACCIDENT_WORKFLOW
     transition_service = services.accident_transition
+
+
+# --- 挂牌督办 ----------------------------------------------------------------------------------------
+
+
+class HazardListingListView(LedgerListView):
+    model = HazardListing
+    filterset_class = HazardListingFilterSet
+    table_class = HazardListingTable
+    title = "重大隐患挂牌督办"
+    template_name = "hazards/listing_list.html"
+    create_url_name = "hazards:listing_create"
+    export_columns = LISTING_COLUMNS
+
+    def decorate_queryset(self, qs):
+        return selectors.listing_list(qs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["tiers"] = [(slug, TIER_SHORT[tier]) for slug, tier in TIER_SLUGS.items()]
+        return ctx
+
+
+def _plan_rows(listing: HazardListing) -> list[tuple[str, bool, list[tuple[str, str]]]]:
+    """The 五落实 card: each 落实 with whether it is in place and its fields' labels and values."""
+    rows = []
+    extra = {"责任落实": ("duty_leader",), "资金落实": ("funds_source",)}
+    for name, fields in LISTING_PLAN.items():
+        done = all(getattr(listing, f) not in (None, "") for f in fields)
+        values = []
+        for f in (*fields, *extra.get(name, ())):
+            value = getattr(listing, f)
+            if hasattr(value, "strftime"):
+                value = value.strftime("%Y-%m-%d")
+            values.append(
+                (str(HazardListing._meta.get_field(f).verbose_name), value if value not in (None, "") else "—")
+            )
+        rows.append((name, done, values))
+    return rows
+
+
+def _hazard_link(listing: HazardListing) -> str:
+    h = listing.hazard
+    return f"{h.get_category_display()}隐患：{h.description}（{h.found_on:%Y-%m-%d}发现，{h.get_status_display()}）"
+
+
+class HazardListingDetailView(LedgerDetailView):
+    model = HazardListing
+    workflow = LISTING_WORKFLOW
+    template_name = "hazards/listing_detail.html"
+    PAGE_TEMPLATES = {"print": "ledger/print.html", "notice": "hazards/listing_letter.html"}
+    detail_fields = (
+        "subject",
+        ("重大隐患", _hazard_link),
+        "tier",
+        "notice_number",
+        "listed_on",
+        "deadline",
+        "requirement",
+        "status",
+        "rectified_on",
+        "rectify_report",
+        "rectified_by",
+        "reviewed_on",
+        "reviewed_by",
+        "accepted_on",
+        "accepted_by",
+        "delisted_on",
+        "delist_number",
+        "created_by",
+    )
+
+    #: the steps' fields: shown once the step is done (an empty one says nothing a 督办中 listing needs)
+    STEP_FIELDS = (
+        "rectified_on",
+        "rectify_report",
+        "rectified_by",
+        "reviewed_on",
+        "reviewed_by",
+        "accepted_on",
+        "accepted_by",
+        "delisted_on",
+        "delist_number",
+        "requirement",
+    )
+
+    def decorate_queryset(self, qs):
+        return selectors.listing_detail(qs)
+
+    def field_rows(self, obj):
+        labels = {str(HazardListing._meta.get_field(f).verbose_name) for f in self.STEP_FIELDS}
+        return [(label, value) for label, value in super().field_rows(obj) if not (label in labels and value == "—")]
+
+    def transition_allowed_read_only(self, transition) -> bool:
+        """The supervising department reads the listings of its subjects and may do 初审 and 验收."""
+        return transition.name in LISTING_REVIEW_STEPS
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        listing = self.object
+        ctx["plan_rows"] = _plan_rows(listing)
+        ctx["reviews"] = list(listing.reviews.select_related("by"))
+        ctx["letters"] = list(listing.letters.select_related("issued_by"))
+        return ctx
+
+    def print_context(self, obj, ctx) -> dict:
+        """The notice page of a listing is its 督办函 (?n= the letter's sequence; the latest by default)."""
+        extra = super().print_context(obj, ctx)
+        if self.page == "notice":
+            letters = ctx.get("letters") or list(obj.letters.select_related("issued_by"))
+            n = parse_bounded_int(self.request.GET.get("n"), low=1, high=999)
+            letter = next((x for x in letters if x.sequence == n), None) if n else (letters[-1] if letters else None)
+            if n and letter is None:
+                raise Http404("没有这份督办函。")
+            extra.update({"letter": letter, "letters": letters, "hazard": obj.hazard})
+        return extra
+
+
+class HazardListingFormView(LedgerFormView):
+    model = HazardListing
+    form_class = ListingForm
+    create_service = services.listing_create
+    update_service = services.listing_update
+
+    @property
+    def title(self):
+        return "修改挂牌督办" if self.object else "重大隐患挂牌督办"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        hazard = self.preselected_hazard()
+        if hazard is not None:
+            # the 五落实 start from what the hazard's page recorded
+            kwargs["initial"] = {
+                "hazard": hazard.pk,
+                "duty_unit": hazard.subject.name,
+                "duty_person": hazard.responsible_person,
+                "measures": hazard.plan_measures or hazard.measures,
+                "plan_deadline": hazard.plan_deadline,
+                "contingency": hazard.plan_contingency,
+            }
+        return kwargs
+
+    def preselected_hazard(self) -> Hazard | None:
+        """?hazard=<id> (the hazard page's 挂牌督办 button): a listable 重大 hazard of the user's scope."""
+        if self.object is not None or self.request.method != "GET":
+            return None
+        pk = parse_bounded_int(self.request.GET.get("hazard"), low=1)
+        return listable_hazards(self.request.user).filter(pk=pk).first() if pk else None
+
+
+class HazardListingTransitionView(LedgerTransitionView):
+    model = HazardListing
+    workflow = LISTING_WORKFLOW
+    transition_service = services.listing_transition
+
+
+class ListingPublishedView(ExportMixin, TemplateView):
+    """The published list of one tier (公布名单): its listings in force during a year, in the user's scope,
+    with what a 安委会 publishes of each (no 五落实 funds, approvals, letters or internal notes)."""
+
+    template_name = "hazards/listing_published.html"
+    export_columns = PUBLISHED_COLUMNS
+
+    def dispatch(self, request, *args, **kwargs):
+        self.tier = TIER_SLUGS.get(kwargs["tier"])
+        if self.tier is None:
+            raise Http404("没有这一挂牌层级。")
+        this_year = timezone.localdate().year
+        self.year = parse_bounded_int(request.GET.get("year"), low=2000, high=this_year + 1) or this_year
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def title(self) -> str:
+        return f"{self.year}年{ListingTier(self.tier).label}挂牌督办重大事故隐患名单"
+
+    def rows(self) -> list[HazardListing]:
+        """In force first, then delisted; each part numbered from 1 (as published)."""
+        rows = list(selectors.published_listings(self.request.user, self.tier, self.year))
+        parts = ([r for r in rows if r.status in LISTING_ACTIVE], [r for r in rows if r.status not in LISTING_ACTIVE])
+        for part in parts:
+            for number, listing in enumerate(part, start=1):
+                region = listing.subject.region
+                township = region.parent if region.is_village_level and region.parent_id else region
+                listing.row_number, listing.township_name = number, township.name
+        return [*parts[0], *parts[1]]
+
+    def export_queryset(self):
+        return self.rows()
+
+    def export_title(self) -> str:
+        return self.title
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        rows = self.rows()
+        this_year = timezone.localdate().year
+        ctx.update(
+            {
+                "title": self.title,
+                "tier": self.tier,
+                "tier_slug": self.kwargs["tier"],
+                "tiers": [(slug, TIER_SHORT[tier]) for slug, tier in TIER_SLUGS.items()],
+                "year": self.year,
+                "years": list(range(this_year, this_year - 5, -1)),
+                "in_force": [r for r in rows if r.status in LISTING_ACTIVE],
+                "delisted": [r for r in rows if r.status not in LISTING_ACTIVE],
+                "today": timezone.localdate(),
+            }
+        )
+        return ctx
+
+
+def listing_supervision_panel(user) -> dict | None:
+    """督办's line of figures for 挂牌督办: listings in force per tier, overdue, with a 督办函."""
+    counts = selectors.listing_counts(user)
+    if not counts:
+        return None
+    items = [(f"{TIER_SHORT[tier]}挂牌", counts[tier]["n"]) for tier in ListingTier.values if tier in counts]
+    items.append(("逾期未整改", sum(c["overdue"] for c in counts.values())))
+    items.append(("已发督办函", sum(c["lettered"] for c in counts.values())))
+    return {"title": "重大隐患挂牌督办（在督）", "items": items}

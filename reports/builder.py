@@ -73,6 +73,10 @@ LEDGER_HEADERS = [
     "信访办结数",
     "信访办结率",
     "超期未办结数",
+    # after DESIGN §7's columns (issue 14): the 治安问题 found in 排查 and solved
+    "治安问题排查数",
+    "治安问题解决数",
+    "治安问题解决率",
 ]
 
 PERCENT = "0.0%"
@@ -93,6 +97,8 @@ LEDGER_FIELDS = (
     "petitions_count",
     "petitions_closed",
     "overdue_open",
+    "public_order_found",
+    "public_order_solved",
 )
 
 
@@ -144,6 +150,8 @@ class Figures:
     petitions_count: int = 0
     petitions_closed: int = 0
     overdue_open: int = 0
+    public_order_found: int = 0
+    public_order_solved: int = 0
 
     @classmethod
     def of(cls, row: RegionMonth | None) -> Figures:
@@ -166,6 +174,7 @@ class Figures:
     dispute_rate = property(lambda self: _rate(self.disputes_resolved, self.disputes_found))
     hazard_rate = property(lambda self: _rate(self.hazards_rectified, self.hazards_found))
     petition_close_rate = property(lambda self: _rate(self.petitions_closed, self.petitions_count))
+    public_order_rate = property(lambda self: _rate(self.public_order_solved, self.public_order_found))
 
     @property
     def gap(self) -> Decimal | None:
@@ -376,9 +385,12 @@ def _write_ledgers(ws, data: ReportData) -> None:
                 f.petitions_closed,
                 f.petition_close_rate,
                 f.overdue_open,
+                f.public_order_found,
+                f.public_order_solved,
+                f.public_order_rate,
             ]
         )
-    _data_sheet(ws, LEDGER_HEADERS, rows, percent_columns={5, 8, 11})
+    _data_sheet(ws, LEDGER_HEADERS, rows, percent_columns={5, 8, 11, 15})
 
 
 # --- 汇总表 -----------------------------------------------------------------------------------------

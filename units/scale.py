@@ -234,11 +234,12 @@ _COUNTY_FIRST = "安宝昌德定丰阜广和华吉嘉金晋康乐临隆宁平清
 _COUNTY_SECOND = "城川丰谷河湖江乐陵宁平泉山水台阳源州"
 
 # Entries per subject per year. Changzhi, January–September 2020 (seed 003), over its 56,353
-# subjects: 2,536 disputes, 7,259 hazards found, 3,537 petitions (批次); accidents, police cases and
+# subjects: 2,536 disputes, 7,259 hazards found, 7,354 治安问题 found, 3,537 petitions (批次); accidents, police cases and
 # key places as in the demo county (hazards/demo.py, cases/demo.py, places/demo.py: per 8,000 subjects).
 LEDGER_RATES = {
     "矛盾纠纷": 2536 / 56353 * 12 / 9,
     "安全隐患": 7259 / 56353 * 12 / 9,
+    "治安问题": 7354 / 56353 * 12 / 9,
     "信访": 3537 / 56353 * 12 / 9,
     "事故": 45 / 8000,
     "案件": 120 / 8000,

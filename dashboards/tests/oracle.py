@@ -474,4 +474,16 @@ def _ledger_statistics(*, top: Region, lengths, month, end, year_start) -> dict:
                 add(code, department, period, "petitions_closed")
         if not closed_by_end and p["handle_due"] and p["handle_due"] < end:
             overdue(code, department)
+    # 治安问题 (issue 14): found in the period; solved = 已解决 by its end; not in 超期未办结数
+    from publicorder.models import PublicOrderProblem
+
+    for p in PublicOrderProblem.objects.filter(**in_tree, found_on__lte=end).values(
+        *where, "found_on", "status", "resolved_on"
+    ):
+        code, department = p["subject__region__code"], p["subject__department_id"]
+        solved_by_end = p["status"] == "已解决" and p["resolved_on"] is not None and p["resolved_on"] <= end
+        for period in periods(p["found_on"]):
+            add(code, department, period, "public_order_found")
+            if solved_by_end:
+                add(code, department, period, "public_order_solved")
     return stats

@@ -28,6 +28,7 @@ from dashboards.tests import oracle
 from disputes.models import Dispute, MediationLevel
 from hazards.models import Accident, Hazard
 from petitions.models import Petition
+from publicorder.models import PublicOrderProblem
 from units.models import Category, Department, Subject
 
 pytestmark = pytest.mark.django_db
@@ -168,6 +169,18 @@ def busy(world):
             status=("整改中", "待验收", "已销号")[n % 3],
             rectified_on=day + datetime.timedelta(days=(5, 10)[n % 2]) if n % 3 else None,
             accepted_on=day + datetime.timedelta(days=12) if n % 3 == 2 else None,
+        )
+        s = next(cycle)
+        status = ("整治中", "已解决", "已移交")[n % 3]
+        PublicOrderProblem.objects.create(
+            subject=s,
+            found_on=day,
+            category="黄赌毒",
+            description="x",
+            status=status,
+            resolved_on=day + datetime.timedelta(days=(5, 40)[n % 2]) if status == "已解决" else None,
+            transferred_on=day + datetime.timedelta(days=2) if status == "已移交" else None,
+            transferred_to="派出所" if status == "已移交" else "",
         )
     # open entries of the year before: overdue at every month's end, counted in no period
     Hazard.objects.create(

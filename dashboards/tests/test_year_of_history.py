@@ -441,6 +441,9 @@ def test_a_year_of_history_imports_and_reproduces_its_report(county, tmp_path, s
                 p_done,
                 rate(p_done, p_found),
                 overdue,
+                0,  # 治安问题排查数, 解决数, 解决率: this county's sheets have no 治安问题 (an empty rate)
+                0,
+                None,
             ]
         )
     got = [list(r) for r in wb["台账数据"].iter_rows(min_row=2, values_only=True)]

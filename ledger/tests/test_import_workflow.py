@@ -279,6 +279,8 @@ def test_each_ledger_sheet_is_declared_by_its_app(world):
         "petitions": "petitions",
         "cases": "cases",
         "places": "places",
+        "public_order": "publicorder",
+        "listings": "hazards",
         "persons": "persons",
         "targets": "dashboards",
         "holidays": "sanzero",

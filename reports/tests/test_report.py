@@ -13,6 +13,8 @@ The crafted county (the `world` fixture), computed for March 2026:
                 乙镇中学 (unit; a collective petition of 6 people in March → fails 零上访),
                 乙一村商店 (unit; a dispute found and resolved in March)
   Targets 2026: county 村(社区) 90%, 单位(企业) 80%; 乙镇 单位(企业) 95%.
+  治安问题: 甲镇 three found (one solved in March, one handed to the police, one still 整治中), one found
+  after March (not counted); 乙镇 one found in January and solved only in April (not solved by March's end).
 """
 
 import datetime
@@ -33,6 +35,7 @@ from dashboards.models import Target
 from disputes.models import Dispute, MediationLevel
 from hazards.models import Accident, Hazard
 from petitions.models import Petition
+from publicorder.models import PublicOrderProblem
 from reports.builder import DATA_HEADERS, LEDGER_HEADERS, ReportError, build_report
 from sanzero.testing import captured_sql, check_role_matrix
 
@@ -112,6 +115,14 @@ def computed(world):
     PoliceCase.objects.create(subject=village_b, occurred_on=D(2026, 3, 10), kind="刑事")
     petition(world.school_b, D(2026, 3, 5), headcount=6)  # collective: fails 零上访; due 05-04, not overdue
     dispute(world.shop_b, D(2026, 3, 3), status="已化解", resolved=D(2026, 3, 8))
+    for subject, found, extra in (
+        (world.shop_a, D(2026, 2, 10), {"status": "已解决", "resolved_on": D(2026, 3, 5), "result": "已取缔"}),
+        (village_a, D(2026, 3, 1), {"status": "已移交", "transferred_on": D(2026, 3, 2), "transferred_to": "派出所"}),
+        (village_a, D(2026, 3, 12), {}),
+        (village_a, D(2026, 4, 2), {}),  # after March: not counted
+        (world.school_b, D(2026, 1, 20), {"status": "已解决", "resolved_on": D(2026, 4, 5), "result": "x"}),
+    ):
+        PublicOrderProblem.objects.create(subject=subject, found_on=found, category="黄赌毒", description="x", **extra)
     Target.objects.create(year=2026, region=world.county, group="village", rate=Decimal("0.9"))
     Target.objects.create(year=2026, region=world.county, group="unit", rate=Decimal("0.8"))
     Target.objects.create(year=2026, region=world.town_b, group="unit", rate=Decimal("0.95"))
@@ -192,9 +203,9 @@ EXPECTED_MONTH = [
 ]
 # (code, name, 纠纷排查, 化解, 化解率, 隐患排查, 整改, 整改率, 信访件数, 办结, 办结率, 超期未办结), 年度累计
 EXPECTED_LEDGERS = [
-    ["990121000000", "测试县", 2, 1, 0.5, 2, 1, 0.5, 3, 1, 0.3333, 3],
-    ["990121100000", "甲镇", 1, 0, 0.0, 2, 1, 0.5, 2, 1, 0.5, 3],
-    ["990121101000", "乙镇", 1, 1, 1.0, 0, 0, None, 1, 0, 0.0, 0],  # no hazard: an empty rate, not 0%
+    ["990121000000", "测试县", 2, 1, 0.5, 2, 1, 0.5, 3, 1, 0.3333, 3, 4, 1, 0.25],
+    ["990121100000", "甲镇", 1, 0, 0.0, 2, 1, 0.5, 2, 1, 0.5, 3, 3, 1, 0.3333],
+    ["990121101000", "乙镇", 1, 1, 1.0, 0, 0, None, 1, 0, 0.0, 0, 1, 0, 0.0],  # no hazard: an empty rate, not 0%
 ]
 
 
@@ -249,10 +260,13 @@ def test_ledger_sheet_every_cell(computed):
         "信访办结数",
         "信访办结率",
         "超期未办结数",
+        "治安问题排查数",
+        "治安问题解决数",
+        "治安问题解决率",
     ]
     assert values(ws) == [LEDGER_HEADERS, *approx_rows(EXPECTED_LEDGERS)]
     for row in ws.iter_rows(min_row=2):
-        assert [row[i].number_format for i in (4, 7, 10)] == ["0.0%"] * 3
+        assert [row[i].number_format for i in (4, 7, 10, 14)] == ["0.0%"] * 4
 
 
 def test_empty_denominator_is_an_empty_cell_for_a_township_report(computed):

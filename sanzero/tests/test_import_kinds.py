@@ -29,9 +29,11 @@ def test_there_are_the_handbooks_eight_kinds_and_holidays_with_their_headers(db)
         "subjects",
         "disputes",
         "hazards",
+        "listings",  # issue 14: 重大隐患挂牌督办, beside its hazards
         "accidents",
         "petitions",
         "cases",
+        "public_order",  # issue 14: 治安问题
         "places",
         "persons",
         "targets",

@@ -161,6 +161,20 @@ EXPECTED: dict[str, list[Expect]] = {
         )
     ],
     "places:place_edit": [E("L 200 404 200 404 403 200", "L 400 404 400 404 403 400", kwargs="place_entry")],
+    # 挂牌督办: county staff list (挂牌) and may change a listing; the township's users change its 五落实
+    "hazards:listing_list": [E("L 200 200 200 200 200 200", "L 405 405 405 405 405 405")],
+    "hazards:listing_create": [E("L 403 403 403 403 200 200", "L 403 403 403 403 400 400")],
+    "hazards:listing_detail": [E("L 200 404 200 404 200 200", "L 403 404 403 404 403 403", kwargs="listing_entry")],
+    "hazards:listing_edit": [E("L 200 404 200 404 200 200", "L 400 404 400 404 400 400", kwargs="listing_entry")],
+    # the published list of a tier: every role, its own scope (乙镇's clerk sees none of 甲镇's)
+    "hazards:listing_published": [
+        E("L 200 200 200 200 200 200", "L 405 405 405 405 405 405", kwargs="listing_tier"),
+        E("L 200 200 200 200 200 200", "L 405 405 405 405 405 405", kwargs="listing_tier", query={"year": "2026"}),
+    ],
+    "publicorder:problem_list": [E("L 200 200 200 200 200 200", "L 405 405 405 405 405 405")],
+    "publicorder:problem_create": [E("L 200 200 200 403 403 200", "L 400 400 400 403 403 400")],
+    "publicorder:problem_detail": [E("L 200 404 200 404 200 200", "L 403 404 403 404 403 403", kwargs="problem_entry")],
+    "publicorder:problem_edit": [E("L 200 404 200 404 403 200", "L 400 404 400 404 403 400", kwargs="problem_entry")],
     # 重点人员: no 行业主管部门 (its role table), and a grid worker reaches only the persons it keeps
     # (包户: grid_a keeps the probe's person), and may reveal them (a logged POST) like a clerk
     "persons:person_list": [
@@ -324,6 +338,18 @@ EXPECTED: dict[str, list[Expect]] = {
     "places:place_transition": [
         E("L 200 404 200 404 403 200", "L 400 404 400 404 403 400", kwargs="place:inspect,retire")
     ],
+    # the listing is 督办中 and overdue: 登记整改完成 (EDIT_ROLES) and 发督办函 (county staff) are offered; the
+    # others are refused by role (403) or, for a role that may take them later, sent back to the page (302)
+    "hazards:listing_transition": [
+        E("L 200 404 200 404 403 200", "L 400 404 400 404 403 400", kwargs="listing:rectify"),
+        E("L 302 404 403 404 403 302", "L 400 404 403 404 403 400", kwargs="listing:review,review_reject"),
+        E("L 403 404 403 404 302 302", "L 403 404 403 404 400 400", kwargs="listing:accept,accept_reject,delist"),
+        E("L 403 404 403 404 200 200", "L 403 404 403 404 400 400", kwargs="listing:letter"),
+    ],
+    "publicorder:problem_transition": [
+        E("L 200 404 200 404 403 200", "L 400 404 400 404 403 400", kwargs="problem:resolve,transfer"),
+        E("L 302 404 302 404 403 302", "L 400 404 400 404 403 400", kwargs="problem:reopen"),
+    ],
 }
 
 # Entries of 甲镇中心学校 (教育局's, at the township itself): the 教育局 user reaches them, 甲一村's grid worker does not.
@@ -388,6 +414,8 @@ for name in (
     "petitions:petition_list",
     "cases:case_list",
     "places:place_list",
+    "hazards:listing_list",
+    "publicorder:problem_list",
 ):
     EXPECTED[name].append(E("L 200 200 200 200 200 200", EXPECTED[name][0].post, query=FOREIGN_REGION))
 EXPECTED["persons:person_list"].append(
@@ -409,6 +437,8 @@ for prefix, entry in (
     ("petitions:petition", "petition"),
     ("cases:case", "case"),
     ("places:place", "place"),
+    ("hazards:listing", "listing"),
+    ("publicorder:problem", "problem"),
 ):
     page = (
         {"post": "L 200 404 403 404 200 200", "writes": ("clerk_a", "county", "admin")}
@@ -433,6 +463,18 @@ for prefix, entry in (
             writes=("clerk_a", "grid_a", "admin"),
         )
     ]
+# A listing is county staff's to change too (its 通知书 scan, the 验收 report): they upload and delete.
+EXPECTED["hazards:listing_attachment_add"] = [
+    E("L 405 405 405 405 405 405", "L 302 404 302 404 302 302", kwargs="listing_entry", why="POST only")
+]
+EXPECTED["hazards:listing_attachment_delete"] = [
+    E(
+        "L 200 404 200 404 200 200",
+        "L 302 404 302 404 302 302",
+        kwargs="listing_attachment",
+        writes=("clerk_a", "grid_a", "county", "admin"),
+    )
+]
 # Issue 14. 书记代办 (agency): every role reads the records its scope and subjects allow; clerks, grid
 # workers and the administrator write them (county staff and departments: 403). A record is registered
 # from its petition's or dispute's page (?petition= / ?dispute=); without one the form sends the user to
@@ -522,10 +564,11 @@ def test_every_url_pattern_has_a_declared_expectation():
 def test_every_step_of_every_workflow_is_probed():
     from cases.workflow import CASE_WORKFLOW
     from disputes.workflow import DISPUTE_WORKFLOW
-    from hazards.workflow import ACCIDENT_WORKFLOW, HAZARD_WORKFLOW
+    from hazards.workflow import ACCIDENT_WORKFLOW, HAZARD_WORKFLOW, LISTING_WORKFLOW
     from persons.workflow import PERSON_WORKFLOW
     from petitions.workflow import PETITION_WORKFLOW
     from places.workflow import PLACE_WORKFLOW
+    from publicorder.workflow import PROBLEM_WORKFLOW
 
     flows = {
         "disputes:dispute_transition": DISPUTE_WORKFLOW,
@@ -534,6 +577,8 @@ def test_every_step_of_every_workflow_is_probed():
         "petitions:petition_transition": PETITION_WORKFLOW,
         "cases:case_transition": CASE_WORKFLOW,
         "places:place_transition": PLACE_WORKFLOW,
+        "hazards:listing_transition": LISTING_WORKFLOW,
+        "publicorder:problem_transition": PROBLEM_WORKFLOW,
         "persons:person_transition": PERSON_WORKFLOW,
     }
     assert {n for n in EXPECTED if n.endswith("_transition")} == set(flows)
@@ -563,6 +608,8 @@ def _leaks(html: str, objects) -> list[str]:
             ("petitions", "petition_entry"),
             ("cases", "case_entry"),
             ("places", "place_entry"),
+            ("listings", "listing_entry"),
+            ("public-order", "problem_entry"),
             ("persons", "person_entry"),
         )
     ]

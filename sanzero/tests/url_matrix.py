@@ -69,12 +69,17 @@ class ProbeObjects:
     petition: list
     case: list
     place: list
+    listing: list
+    problem: list
     dispute_entry: dict
     hazard_entry: dict
     accident_entry: dict
     petition_entry: dict
     case_entry: dict
     place_entry: dict
+    listing_entry: dict
+    problem_entry: dict
+    listing_tier: dict
     level: dict
     holiday: dict
     holiday_year: dict
@@ -96,6 +101,8 @@ class ProbeObjects:
     petition_attachment: dict
     case_attachment: dict
     place_attachment: dict
+    listing_attachment: dict
+    problem_attachment: dict
     person: list
     person_entry: dict  # a 重点人员 of 甲一村, kept (包户) by grid_a
     person_attachment: dict
@@ -148,13 +155,15 @@ def probe_objects(world) -> ProbeObjects:
     from disputes.models import MediationLevel
     from disputes.workflow import DISPUTE_WORKFLOW as DISPUTE_FLOW
     from hazards import services as hazard_services
-    from hazards.workflow import ACCIDENT_WORKFLOW, HAZARD_WORKFLOW
+    from hazards.workflow import ACCIDENT_WORKFLOW, HAZARD_WORKFLOW, LISTING_WORKFLOW
     from persons import services as person_services
     from persons.workflow import PERSON_WORKFLOW as PERSON_FLOW
     from petitions import services as petition_services
     from petitions.workflow import PETITION_WORKFLOW as PETITION_FLOW
     from places import services as place_services
     from places.workflow import PLACE_WORKFLOW as PLACE_FLOW
+    from publicorder import services as problem_services
+    from publicorder.workflow import PROBLEM_WORKFLOW
     from sanzero.holidays import services as holiday_services
     from sanzero.models import ExportJob, Holiday, ImportJob, Notification
 
@@ -207,6 +216,30 @@ def probe_objects(world) -> ProbeObjects:
             "risk_level": "高",
             "inspect_every_days": 7,
         },
+    )
+    # 挂牌督办 of a 重大 hazard of the shop, by county staff: overdue now (a 督办函 may be issued by hand)
+    listing = hazard_services.listing_create(
+        actor=world.users["county"],
+        data={
+            "hazard": hazard_services.hazard_create(
+                actor=clerk,
+                data={
+                    "subject": shop,
+                    "found_on": day,
+                    "category": "消防",
+                    "level": "重大",
+                    "description": "仓库堆放易燃物",
+                },
+            ),
+            "tier": "县安委会",
+            "notice_number": "测安委〔2026〕1号",
+            "listed_on": day,
+            "deadline": datetime.date(2026, 3, 20),
+        },
+    )
+    problem = problem_services.public_order_problem_create(
+        actor=clerk,
+        data={"subject": shop, "found_on": day, "category": "黄赌毒", "description": "出租屋内疑似聚众赌博"},
     )
     person = person_services.key_person_create(
         actor=clerk,
@@ -293,12 +326,17 @@ def probe_objects(world) -> ProbeObjects:
         petition=_transitions(petition, PETITION_FLOW),
         case=_transitions(case, CASE_FLOW),
         place=_transitions(place, PLACE_FLOW),
+        listing=_transitions(listing, LISTING_WORKFLOW),
+        problem=_transitions(problem, PROBLEM_WORKFLOW),
         dispute_entry={"pk": dispute.pk},
         hazard_entry={"pk": hazard.pk},
         accident_entry={"pk": accident.pk},
         petition_entry={"pk": petition.pk},
         case_entry={"pk": case.pk},
         place_entry={"pk": place.pk},
+        listing_entry={"pk": listing.pk},
+        problem_entry={"pk": problem.pk},
+        listing_tier={"tier": "county"},
         level={"pk": MediationLevel.objects.order_by("order").first().pk},
         holiday={"pk": holiday.pk},
         holiday_year={"year": 2026},
@@ -319,6 +357,8 @@ def probe_objects(world) -> ProbeObjects:
         petition_attachment=_attachment(clerk, petition),
         case_attachment=_attachment(clerk, case),
         place_attachment=_attachment(clerk, place),
+        listing_attachment=_attachment(clerk, listing),
+        problem_attachment=_attachment(clerk, problem),
         person=_transitions(person, PERSON_FLOW),
         person_entry={"pk": person.pk},
         person_attachment=_attachment(clerk, person),
