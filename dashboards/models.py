@@ -627,6 +627,12 @@ class SnapshotJob(BackgroundJob):
     def __str__(self) -> str:
         return f"{self.region} {self.month:%Y-%m} {self.get_status_display()}"
 
+    @classmethod
+    def waiting_q(cls) -> models.Q:
+        """A job split into parts (dashboards.fanout) whose county parts still wait in the broker behind
+        other work: no worker beats for it meanwhile, but it is not lost (sanzero.jobs.stalled)."""
+        return models.Q(parts__status="queued", parts__kind="county")
+
     @property
     def months(self) -> list[datetime.date]:
         """The months the job computes, in order."""

@@ -107,13 +107,22 @@ class BackgroundJob(models.Model):
         """Queued for longer than QUEUED_LONG: no worker has taken it yet (busy, or not running)."""
         return self.status == JobStatus.QUEUED and self.created_at < timezone.now() - QUEUED_LONG
 
+    @classmethod
+    def waiting_q(cls) -> models.Q:
+        """The running jobs that wait for queued work of their own (a job split into parts whose next part
+        waits behind other work in the broker): no worker beats for them meanwhile, yet none was lost.
+        A silent heartbeat gives such a job up only by the sweeper's age limit. None by default."""
+        return models.Q(pk__in=[])
+
     @property
     def stalled(self) -> bool:
-        """Running, but its worker's heartbeat stopped: the worker was killed (see give_up_if_stalled)."""
+        """Running, but its worker's heartbeat stopped: the worker was killed (see give_up_if_stalled);
+        not a job whose own parts still wait in the queue (waiting_q)."""
         return (
             self.status == JobStatus.RUNNING
             and self.heartbeat_at is not None
             and self.heartbeat_at < timezone.now() - heartbeat_stale_after()
+            and not type(self)._default_manager.filter(self.waiting_q(), pk=self.pk).exists()
         )
 
 
@@ -229,6 +238,7 @@ def give_up_if_stalled(job: BackgroundJob) -> bool:
     given_up = (
         type(job)
         ._default_manager.filter(pk=job.pk, status=JobStatus.RUNNING, heartbeat_at__lt=before)
+        .exclude(pk__in=type(job)._default_manager.filter(job.waiting_q()).values("pk"))
         .update(status=JobStatus.FAILED, finished_at=timezone.now(), message=GIVEN_UP_MESSAGE)
     )
     job.refresh_from_db()
@@ -262,8 +272,12 @@ def give_up_stale(model: type[BackgroundJob], older_than: datetime.timedelta = S
     now = timezone.now()
     before = now - older_than
     stale = models.Q(started_at__lt=before) | models.Q(started_at__isnull=True, created_at__lt=before)
-    # a running job whose worker's heartbeat stopped is stale long before that
-    stale |= models.Q(status=JobStatus.RUNNING, heartbeat_at__lt=now - heartbeat_stale_after())
+    # a running job whose worker's heartbeat stopped is stale long before that, unless it waits for
+    # its own queued parts (BackgroundJob.waiting_q)
+    waiting = model._default_manager.filter(model.waiting_q()).values("pk")
+    stale |= models.Q(status=JobStatus.RUNNING, heartbeat_at__lt=now - heartbeat_stale_after()) & ~models.Q(
+        pk__in=waiting
+    )
     return model._default_manager.filter(stale, status__in=UNFINISHED).update(
         status=JobStatus.FAILED, finished_at=now, message=GIVEN_UP_MESSAGE
     )

@@ -149,3 +149,33 @@ def test_a_locked_month_of_the_range_is_skipped_and_said_so(city):
     assert "2026年2月已锁定" in job.message
     assert not SubjectMonth.objects.filter(month=FEB).exists()
     assert SubjectMonth.objects.filter(month=MAR).exists()
+
+
+def test_a_job_whose_parts_wait_in_the_queue_is_not_given_up_for_its_silent_heartbeat(city, client):
+    """Parts queued behind other work beat for nobody: the page and the sweeper leave the job running
+    while a county part waits; once none waits, a silent heartbeat means a lost worker again."""
+    from sanzero import jobs
+
+    region, county_user = city
+    job = SnapshotJob.objects.create(
+        region=region, month=JAN, last_month=FEB, requested_by=county_user, status=SnapshotJob.Status.RUNNING
+    )
+    county = Region.objects.filter(code__startswith=region.prefix, level="county").first()
+    part = SnapshotPart.objects.create(job=job, region=county, month=JAN, kind=SnapshotPart.Kind.COUNTY)
+    SnapshotPart.objects.create(job=job, region=region, month=JAN, kind=SnapshotPart.Kind.ABOVE)
+    silent = datetime.datetime(2026, 4, 10, 8, 0, tzinfo=datetime.UTC)  # an hour without a beat
+    SnapshotJob.objects.filter(pk=job.pk).update(heartbeat_at=silent, started_at=silent)
+    job.refresh_from_db()
+
+    client.force_login(county_user)
+    assert not job.stalled
+    assert client.get(f"/dashboard/jobs/{job.pk}/").status_code == 200
+    assert jobs.give_up_stale(SnapshotJob) == 0
+    job.refresh_from_db()
+    assert job.status == SnapshotJob.Status.RUNNING
+
+    # the county part was taken and its worker died: nothing waits in the queue any more
+    SnapshotPart.objects.filter(pk=part.pk).update(status=SnapshotPart.Status.RUNNING)
+    assert job.stalled
+    assert jobs.give_up_if_stalled(job)
+    assert job.given_up
