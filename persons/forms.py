@@ -1,18 +1,18 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.urls import reverse_lazy
 
 from ledger.forms import LedgerFormMixin, StepForm, date_widget, not_in_future
 from sanzero.crypto import blind_index
-from sanzero.forms import MaskedPersonalFieldsMixin, VersionedFormMixin
+from sanzero.forms import MaskedPersonalFieldsMixin, PickerFieldMixin, PickerSelect, VersionedFormMixin
 from sanzero.roles import Role
 from sanzero.scoping import user_scope
 from sanzero.validators import normalize_phone, validate_id_number, validate_phone
 from units.forms import RegionChoiceField
 from units.models import Region, RegionLevel
 
+from . import selectors
 from .choices import DEFAULT_VISIT_DAYS, PersonStatus, VisitWay
 from .models import KeyPerson
 from .privacy import PERSONAL_MASKS
@@ -29,26 +29,10 @@ def covers(worker, region) -> bool:
     return any(region.code.startswith(r.prefix) for r in worker.scope_regions.all())
 
 
-class GridWorkerChoiceField(forms.ModelChoiceField):
+class GridWorkerChoiceField(PickerFieldMixin, forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         regions = "、".join(r.name for r in obj.scope_regions.all())
         return f"{obj.display_name}（{regions}）" if regions else obj.display_name
-
-
-def grid_worker_queryset(user):
-    """The grid workers a user may make 包户: a grid worker only themselves; others the active grid
-    workers with a scope region inside the user's scope."""
-    User = get_user_model()
-    scope = user_scope(user)
-    qs = User.objects.filter(role=Role.GRID, is_active=True)
-    if scope.role == Role.GRID:
-        qs = qs.filter(pk=user.pk)
-    elif not scope.unrestricted:
-        q = Q()
-        for prefix in scope.prefixes:
-            q |= Q(scope_regions__code__startswith=prefix)
-        qs = qs.filter(q).distinct() if scope.prefixes else qs.none()
-    return qs.prefetch_related("scope_regions").order_by("username")
 
 
 class KeyPersonForm(MaskedPersonalFieldsMixin, LedgerFormMixin, VersionedFormMixin, forms.ModelForm):
@@ -103,7 +87,9 @@ class KeyPersonForm(MaskedPersonalFieldsMixin, LedgerFormMixin, VersionedFormMix
             )
         self.order_fields(["village", *self._meta.fields])
         self.fields["grid_worker"] = GridWorkerChoiceField(
-            queryset=grid_worker_queryset(user),
+            queryset=selectors.grid_worker_queryset(user),
+            # a city's administrator may choose among thousands: searched as typed, never listed
+            widget=PickerSelect(url=reverse_lazy("persons:grid_worker_search"), value_key="id"),
             to_field_name="username",
             required=False,
             label="包户网格员",

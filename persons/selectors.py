@@ -3,8 +3,13 @@ disputes (each through its own ledger's scope, so a link never shows what the vi
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.contrib.auth import get_user_model
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+
+from sanzero.roles import Role
+from sanzero.scoping import user_scope
+from units.selectors import PickerPage, picker_page, picker_page_number, picker_terms
 
 from .models import KeyPerson, PersonLink
 from .privacy import mask_name
@@ -79,3 +84,34 @@ def person_links(*, user, person: KeyPerson) -> dict:
                 {"kind": "dispute", "label": "矛盾纠纷", "target": d, "why": f"当事人含“{mask_name(name)}”（同乡镇）"}
             )
     return {"links": shown, "hidden_links": hidden, "suggestions": suggested}
+
+
+def grid_worker_queryset(user):
+    """The grid workers a user may make 包户: a grid worker only themselves; others the active grid
+    workers with a scope region inside the user's scope."""
+    User = get_user_model()
+    scope = user_scope(user)
+    qs = User.objects.filter(role=Role.GRID, is_active=True)
+    if scope.role == Role.GRID:
+        qs = qs.filter(pk=user.pk)
+    elif not scope.unrestricted:
+        q = Q()
+        for prefix in scope.prefixes:
+            q |= Q(scope_regions__code__startswith=prefix)
+        qs = qs.filter(q).distinct() if scope.prefixes else qs.none()
+    return qs.prefetch_related("scope_regions").order_by("username")
+
+
+def grid_worker_search(*, user, q="", page=1) -> PickerPage:
+    """The 包户 picker's search: the grid workers the user may choose (grid_worker_queryset), matching
+    every word by login name, name, or the name or code of a region in their scope."""
+    qs = grid_worker_queryset(user)
+    for term in picker_terms(q):
+        match = (
+            Q(username__icontains=term)
+            | Q(full_name__icontains=term)
+            | Q(scope_regions__name__icontains=term)
+            | Q(scope_regions__code__startswith=term)
+        )
+        qs = qs.filter(pk__in=get_user_model().objects.filter(match).values("pk"))
+    return picker_page(qs, picker_page_number(page))

@@ -1,19 +1,24 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import cached_property
 from django.views import View
+from django.views.decorators.http import require_GET
 
 from ledger.views import LedgerDetailView, LedgerFormView, LedgerListView, LedgerTransitionView
 from sanzero.privacy import mask_free_text
+from sanzero.roles import role_may
+from sanzero.scoping import user_scope
 from sanzero.services import ServiceError
 from sanzero.views import ScopedMixin
+from units.views import picker_response
 
 from . import selectors, services
 from .exports import PERSON_COLUMNS
 from .filtersets import KeyPersonFilterSet
-from .forms import ConfirmForm, KeyPersonForm, LinkForm
+from .forms import ConfirmForm, GridWorkerChoiceField, KeyPersonForm, LinkForm
 from .models import KeyPerson, PersonLink
 from .privacy import PERSONAL_MASKS, may_reveal
 from .tables import KeyPersonTable
@@ -240,3 +245,16 @@ def visit_home_task(user) -> dict | None:
         empty="没有逾期或{warn_days}天内到期的重点人员走访。",
         order=35,
     )
+
+
+@login_required
+@require_GET
+def grid_worker_search(request):
+    """The 包户 picker's search: the grid workers the user may choose, 20 a page, for the roles that
+    register persons (others: 403)."""
+    if not role_may(user_scope(request.user).role, KeyPerson._meta.label_lower, "add"):
+        raise PermissionDenied
+    page = selectors.grid_worker_search(user=request.user, q=request.GET.get("q", ""), page=request.GET.get("page"))
+    label = GridWorkerChoiceField.label_from_instance
+    items = [{"id": u.username, "text": label(None, u), "detail": u.username} for u in page.rows]
+    return picker_response(request, page, items)

@@ -161,7 +161,7 @@ def _name_hits_first(qs, terms: list[str], *order):
     return qs.annotate(name_hit=hit).order_by("name_hit", *order)
 
 
-def _page(qs, page: int) -> PickerPage:
+def picker_page(qs, page: int) -> PickerPage:
     start = (page - 1) * PICKER_PAGE_SIZE
     rows = list(qs[start : start + PICKER_PAGE_SIZE + 1])  # one more row says whether there is a next page
     return PickerPage(rows[:PICKER_PAGE_SIZE], page, len(rows) > PICKER_PAGE_SIZE)
@@ -177,7 +177,7 @@ def subject_search(*, user, q="", page=1) -> PickerPage:
             _term_q(term, name="name", initials="name_initials", code="region__code", credit_code="credit_code")
             | Q(region__name__icontains=term)
         )
-    return _page(_name_hits_first(qs, terms, "region__code", "name", "pk"), picker_page_number(page))
+    return picker_page(_name_hits_first(qs, terms, "region__code", "name", "pk"), picker_page_number(page))
 
 
 def picker_levels(raw) -> tuple[str, ...]:
@@ -195,7 +195,7 @@ def region_search(*, user, q="", levels=(), page=1) -> PickerPage:
         qs = qs.filter(
             _term_q(term, name="name", initials="name_initials", code="code") | Q(parent__name__icontains=term)
         )
-    return _page(_name_hits_first(qs, terms, "code"), picker_page_number(page))
+    return picker_page(_name_hits_first(qs, terms, "code"), picker_page_number(page))
 
 
 def region_paths(regions: Iterable[Region]) -> dict[int, str]:

@@ -147,7 +147,7 @@ def region_browse(request, code=None):
     return render(request, "units/region_detail.html", context)
 
 
-def _picker_response(request, page, items: list[dict]) -> JsonResponse:
+def picker_response(request, page, items: list[dict]) -> JsonResponse:
     """The pickers' JSON: {"results": [...], "more": bool, "next": the URL of the next page or null}."""
     next_url = None
     if page.more:
@@ -174,7 +174,7 @@ def subject_search(request):
         }
         for s in page.rows
     ]
-    return _picker_response(request, page, items)
+    return picker_response(request, page, items)
 
 
 @login_required
@@ -197,7 +197,7 @@ def region_search(request):
         }
         for r in page.rows
     ]
-    return _picker_response(request, page, items)
+    return picker_response(request, page, items)
 
 
 def home(request):

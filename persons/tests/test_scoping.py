@@ -147,3 +147,20 @@ def test_the_keeper_must_hold_the_persons_village(world, client_as):
     assert "grid_worker" in response.context["form"].errors
     with pytest.raises(ServiceError, match="管辖区划不包含乙一村"):
         make_person(world, region=world.village_b, user="clerk_b", keeper="grid_a")
+
+
+def test_the_keeper_picker_searches_the_grid_workers_in_scope_and_renders_none_of_them(world, client_as, grid_a2):
+    """包户网格员 is a search-as-you-type picker: a city's administrator would otherwise get every grid
+    worker as an <option>. 乙镇's clerk finds no grid worker of 甲镇; a grid worker finds only itself."""
+    found = client_as("clerk_a").get("/persons/grid-workers/search/", {"q": "grid"}).json()
+    assert {item["id"] for item in found["results"]} == {"grid_a", "grid_a2"}
+    by_village = client_as("clerk_a").get("/persons/grid-workers/search/", {"q": world.village_a.name}).json()
+    assert {item["id"] for item in by_village["results"]} == {"grid_a", "grid_a2"}
+    assert client_as("clerk_b").get("/persons/grid-workers/search/", {"q": "grid"}).json()["results"] == []
+    own = client_as("grid_a").get("/persons/grid-workers/search/").json()
+    assert [item["id"] for item in own["results"]] == ["grid_a"]
+    assert client_as("county").get("/persons/grid-workers/search/").status_code == 403
+
+    form = client_as("clerk_a").get("/persons/new/").content.decode()
+    assert 'data-picker-url="/persons/grid-workers/search/"' in form
+    assert 'value="grid_a"' not in form and 'value="grid_a2"' not in form  # nothing listed up front

@@ -191,6 +191,8 @@ EXPECTED: dict[str, list[Expect]] = {
         )
     ],
     "persons:person_edit": [E("L 200 404 200 404 403 200", "L 400 404 400 404 403 400", kwargs="person_entry")],
+    # the 包户 picker's search: the roles that register persons (county staff read only: 403)
+    "persons:grid_worker_search": [E("L 200 200 200 403 403 200", "L 405 405 405 405 405 405")],
     "persons:person_link_add": [
         E("L 405 405 405 405 405 405", "L 302 404 302 404 403 302", kwargs="person_entry", why="POST only")
     ],
