@@ -180,16 +180,22 @@ def listing_create(*, actor, data: dict, steps=()) -> HazardListing:
 
 
 def listing_update(*, actor, obj: HazardListing, data: dict, expected_version: int | None = None) -> list[str]:
-    """County staff change the listing and its 五落实; the township's users the 五落实 only."""
+    """County staff change the listing and its 五落实; the township's users the 五落实 only; nobody a
+    listing 摘牌销号 (published as it stood)."""
     fields = [*LISTING_PLAN_FIELDS]
     if user_scope(actor).role in LIST_ROLES:
         fields = [*LISTING_META_FIELDS, *fields]
     elif any(name in data and data[name] != getattr(obj, name) for name in LISTING_META_FIELDS):
         raise PermissionDenied("挂牌层级、文号、挂牌日期、整改时限和督办要求由县平安办修改。")
+    data = _listing_data(data)
+    if obj.status == ListingStatus.DELISTED and any(
+        name in data and data[name] != getattr(obj, name) for name in fields
+    ):  # the same values again (a re-imported sheet) change nothing and pass
+        raise ServiceError("已摘牌销号的挂牌督办不能再修改：它已按摘牌时的内容公布。")
     return entry_update(
         actor=actor,
         obj=obj,
-        data=_listing_data(data),
+        data=data,
         fields=fields,
         expected_version=expected_version,
         rules=DeadlineSettings.current(),

@@ -18,7 +18,7 @@ from sanzero.views import ScopedMixin
 from standards.exports import CodeColumn, WithStandardCodes
 
 from . import selectors, services
-from .choices import LISTING_ACTIVE, TIER_SHORT, TIER_SLUGS, HazardLevel, HazardStatus, ListingTier
+from .choices import LISTING_ACTIVE, TIER_SHORT, TIER_SLUGS, HazardLevel, HazardStatus, ListingStatus, ListingTier
 from .exports import ACCIDENT_COLUMNS, HAZARD_COLUMNS, LISTING_COLUMNS, PUBLISHED_COLUMNS
 from .filtersets import AccidentFilterSet, HazardFilterSet, HazardListingFilterSet
 from .forms import AccidentForm, BulkAcceptForm, HazardForm, ListingForm, listable_hazards
@@ -328,6 +328,10 @@ def _hazard_link(listing: HazardListing) -> str:
     return f"{h.get_category_display()}隐患：{h.description}（{h.found_on:%Y-%m-%d}发现，{h.get_status_display()}）"
 
 
+#: a 摘牌销号 listing was published as it stands (the per-tier list): nobody edits it afterwards
+DELISTED_FROZEN = "已摘牌销号的挂牌督办不能再修改：它已按摘牌时的内容公布。"
+
+
 class HazardListingDetailView(LedgerDetailView):
     model = HazardListing
     workflow = LISTING_WORKFLOW
@@ -382,6 +386,8 @@ class HazardListingDetailView(LedgerDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         listing = self.object
+        if listing.status == ListingStatus.DELISTED:
+            ctx["can_change"] = False  # no 修改 button: the edit form refuses it (DELISTED_FROZEN)
         ctx["plan_rows"] = _plan_rows(listing)
         ctx["reviews"] = list(listing.reviews.select_related("by"))
         ctx["letters"] = list(listing.letters.select_related("issued_by"))
@@ -405,10 +411,17 @@ class HazardListingFormView(LedgerFormView):
     form_class = ListingForm
     create_service = services.listing_create
     update_service = services.listing_update
+    CONTINUE_ENTRY = False  # one listing per hazard: no 保存并继续登记
 
     @property
     def title(self):
         return "修改挂牌督办" if self.object else "重大隐患挂牌督办"
+
+    def get_object(self):
+        obj = super().get_object()
+        if obj is not None and obj.status == ListingStatus.DELISTED:
+            raise PermissionDenied(DELISTED_FROZEN)
+        return obj
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()

@@ -300,6 +300,8 @@ class LedgerFormView(ScopedFormView):
 
     #: the name and value the 保存并继续登记 button posts
     CONTINUE_FIELD = "continue"
+    #: whether the form offers 保存并继续登记 (False where the next entry is not another of the same subject)
+    CONTINUE_ENTRY = True
 
     def get_form(self, data=None):
         """With files on a POST; a new entry of a ledger with a PHOTO_KIND gets the optional photo."""
@@ -328,7 +330,7 @@ class LedgerFormView(ScopedFormView):
     @property
     def continuing(self) -> bool:
         """保存并继续登记 was pressed on a new entry: back to an empty form for the same subject."""
-        return self.object is None and self.request.POST.get(self.CONTINUE_FIELD) == "1"
+        return self.CONTINUE_ENTRY and self.object is None and self.request.POST.get(self.CONTINUE_FIELD) == "1"
 
     def get_success_message(self, obj) -> str:
         if self.object is not None:
@@ -345,6 +347,7 @@ class LedgerFormView(ScopedFormView):
         ctx = super().get_context_data(**kwargs)
         ctx["url_prefix"] = self.model.URL_PREFIX
         ctx["list_title"] = self.model._meta.verbose_name_plural
+        ctx["continue_entry"] = self.CONTINUE_ENTRY
         # the deadline this form will compute lies in this year or the next
         if self.model.WORKDAY_DEADLINES:
             ctx["holiday_notice"] = holiday_notice(self.request.user, this_and_next_year())

@@ -121,6 +121,30 @@ def test_the_whole_way_to_delisting_closes_the_hazard_with_the_acceptance(world,
     assert not services.Hazard.objects.filter(pk=h.pk, status="整改中").exists()
 
 
+def test_a_delisted_listing_is_published_as_it_stood_and_nobody_edits_it(world, clerk_a2, client_as):
+    obj = listing(world)
+    step(world, obj, "rectify", "clerk_a", rectified_on=D(2026, 3, 12), report="已更换灭火器")
+    step(world, obj, "review", "admin", reviewed_on=D(2026, 3, 13), unit="甲镇安监站", opinion="整改到位")
+    step(world, obj, "accept", "county", reviewed_on=D(2026, 3, 14), unit="县应急管理局", members="张三")
+    step(world, obj, "delist", "county", delisted_on=D(2026, 3, 15), delist_number="测安委〔2026〕5号")
+    obj.refresh_from_db()
+
+    with pytest.raises(ServiceError, match="已摘牌销号"):
+        services.listing_update(
+            actor=world.users["county"], obj=obj, data={"requirement": "改写"}, expected_version=obj.version
+        )
+    # the same values again (a re-imported sheet) pass and change nothing
+    services.listing_update(
+        actor=world.users["county"], obj=obj, data={"requirement": obj.requirement}, expected_version=obj.version
+    )
+    client = client_as("county")
+    page = client.get(f"/listings/{obj.pk}/").content.decode()
+    assert f'href="/listings/{obj.pk}/edit/"' not in page
+    refused = client.get(f"/listings/{obj.pk}/edit/")
+    assert refused.status_code == 403 and "已摘牌销号的挂牌督办不能再修改" in refused.content.decode()
+    assert HazardListing.objects.get(pk=obj.pk).version == obj.version
+
+
 def test_a_failed_review_sends_listing_and_hazard_back_with_a_new_deadline(world, clerk_a2):
     obj = listing(world)
     step(world, obj, "rectify", "clerk_a", rectified_on=D(2026, 3, 12), report="已更换")
@@ -171,3 +195,9 @@ def test_a_listed_hazard_is_not_in_anyones_acceptance_queue(world, clerk_a2):
         services.hazard_bulk_accept(
             actor=world.users["clerk_a2"], ids=[obj.hazard_id], data={"accepted_on": D(2026, 3, 13)}
         )
+
+
+def test_the_listing_form_offers_no_save_and_continue(world, client_as):
+    page = client_as("county").get("/listings/new/").content.decode()
+    assert "保存并继续登记" not in page
+    assert "保存并继续登记" in client_as("clerk_a").get("/hazards/new/").content.decode()
