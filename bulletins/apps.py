@@ -18,6 +18,8 @@ class BulletinsConfig(AppConfig):
             "bulletins.bulletin",
             {"view": READ_ROLES, "add": services.EDITOR_ROLES, "change": services.EDITOR_ROLES},
         )
-        register_nav(NavItem("排名通报", "bulletins:index", "bi-megaphone", order=7, match="/bulletins/"))
+        register_nav(
+            NavItem("排名通报", "bulletins:index", "bi-megaphone", order=7, match="/bulletins/", group="上报通报")
+        )
         register_home_task(views.latest_home_task)
         register_demo_seeder(demo.seed)

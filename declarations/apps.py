@@ -22,7 +22,13 @@ class DeclarationsConfig(AppConfig):
         )
         register_nav(
             NavItem(
-                "零报告", "declarations:board", "bi-clipboard-check", roles=viewers, order=6, match="/declarations/"
+                "零报告",
+                "declarations:board",
+                "bi-clipboard-check",
+                roles=viewers,
+                order=6,
+                match="/declarations/",
+                group="上报通报",
             )
         )
         register_submit_check(services.require_declared)

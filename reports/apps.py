@@ -20,6 +20,7 @@ class ReportsConfig(AppConfig):
                 "bi-file-earmark-spreadsheet",
                 order=8,
                 match="/reports/",
+                group="上报通报",
                 roles=frozenset(REPORT_ROLES),
             )
         )

@@ -24,7 +24,12 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = []
 #: the icon of a dropdown group (its items keep their own icons inside the menu)
-NAV_GROUP_ICONS: dict[str, str] = {"台账": "bi-journal-text", "导入导出": "bi-arrow-down-up", "设置": "bi-sliders"}
+NAV_GROUP_ICONS: dict[str, str] = {
+    "台账": "bi-journal-text",
+    "上报通报": "bi-file-earmark-bar-graph",
+    "导入导出": "bi-arrow-down-up",
+    "设置": "bi-sliders",
+}
 SUBJECT_SECTIONS: list[Callable] = []
 
 

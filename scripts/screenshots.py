@@ -48,6 +48,7 @@ def main():
             if "!" in path:
                 path, action = path.split("!", 1)
             page.goto(f"{args.base}{path}")
+            page.wait_for_load_state("networkidle")  # pages that fetch their data (一张图, pickers) have it
             if action:
                 # "selector=value;selector=value;click:selector"
                 for step in action.split(";"):
