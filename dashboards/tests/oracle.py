@@ -12,42 +12,33 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from dashboards.compute import (  # what the set-based computation kept as it was: not under test here
+    ComputeResult,
+    EarlierOverrides,
+    MonthLocked,
+    _targets,
+    evaluate,
+    lock_for,
+)
 from dashboards.models import (
     ALL_GROUPS,
     DepartmentMonth,
-    MonthStatus,
     Period,
     RegionMonth,
     RuleBook,
     RuleSet,
     SubjectMonth,
-    Target,
     month_end,
 )
 from sanzero.bulk import insert_rows
-from units.models import LEVEL_PREFIX_LENGTH, Region, Subject, TargetGroup, active_q
-
-
-class MonthLocked(Exception):
-    """The month is locked for this region (or an ancestor or descendant): nothing is recomputed."""
-
-
-@dataclass
-class ComputeResult:
-    region: Region
-    month: datetime.date
-    subjects: int
-    passed: int
-    regions: int
-    seconds: float
-
+from units.models import Region, Subject, TargetGroup, active_q
 
 # --- the three zeros: each ledger's failing rows, judged by the rule of the subject's region and group --
 
@@ -70,90 +61,6 @@ def _ledgers():
         ("accidents", Accident, "occurred_on", ("deaths", "injuries", "serious_injuries"), RuleSet.accident_fails),
         ("cases", PoliceCase, "occurred_on", ("kind", "major_influence"), RuleSet.case_fails),
     ]
-
-
-# --- locking ---------------------------------------------------------------------------------------
-
-
-def covering(region: Region, *, below: bool = True) -> Q:
-    """MonthStatus rows whose lock covers a region: its own, a region above it and (with below) one
-    beneath it. Ancestors' codes sort before their descendants', so ordering by code puts the topmost first."""
-    q = Q(region=region) | Q(region__code__in=region.ancestor_codes())
-    return q | Q(region__code__startswith=region.prefix) if below else q
-
-
-def lock_for(region: Region, month: datetime.date, *, below: bool = True) -> MonthStatus | None:
-    """The topmost lock covering a region's month, in one query."""
-    locks = MonthStatus.objects.filter(
-        covering(region, below=below), month=month.replace(day=1), status=MonthStatus.Status.LOCKED
-    )
-    return locks.select_related("region").order_by("region__code").first()
-
-
-# --- one subject's verdicts ------------------------------------------------------------------------
-
-
-def next_month(month: datetime.date) -> datetime.date:
-    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-
-
-@dataclass
-class EarlierOverrides:
-    """A subject's overrides in the months of the year before the one computed."""
-
-    month: dict[datetime.date, bool] = field(default_factory=dict)  # 本月 verdicts set by hand
-    ytd: dict[datetime.date, bool] = field(default_factory=dict)  # 年度累计 verdicts set by hand
-
-
-def evaluate(
-    *,
-    month: datetime.date,
-    fails: dict[str, list[tuple[int, datetime.date]]],
-    earlier: EarlierOverrides,
-    override: bool | None,
-    ytd_override: bool | None,
-) -> dict:
-    """The fields of one SubjectMonth from the year's failing entries (id, date) up to the month's end.
-
-    本月 passes when no entry of the month fails; its override replaces it. 年度累计 passes when every month
-    so far passed (each month its override, or its own entries); a 年度累计 override of a month replaces
-    that month's verdict and is where the later months' 年度累计 start from (it carries forward), until a
-    later 年度累计 override. Without overrides this is "no failing entry this year".
-    """
-    month_fail = {k: [pk for pk, day in v if day >= month] for k, v in fails.items()}
-    month_fail = {k: v for k, v in month_fail.items() if v}
-    ytd_fail = {k: [pk for pk, _ in v] for k, v in fails.items() if v}
-    m_ok = {k: not month_fail.get(k) for k in ZEROS}
-    y_ok = {k: not ytd_fail.get(k) for k in ZEROS}
-    computed, ytd_computed = all(m_ok.values()), all(y_ok.values())
-    passed = computed if override is None else override
-
-    if ytd_override is not None:
-        ytd_passed, basis = ytd_override, month
-    else:
-        failing_months = {day.replace(day=1) for v in fails.values() for _, day in v}
-        basis = max(earlier.ytd) if earlier.ytd else None
-        ytd_passed = earlier.ytd[basis] if basis else True
-        k = next_month(basis) if basis else month.replace(month=1)
-        while ytd_passed and k < month:
-            ytd_passed = earlier.month.get(k, k not in failing_months)
-            k = next_month(k)
-        ytd_passed = ytd_passed and passed
-    return {
-        "petition_ok": m_ok["petitions"],
-        "accident_ok": m_ok["accidents"],
-        "case_ok": m_ok["cases"],
-        "computed_passed": computed,
-        "ytd_petition_ok": y_ok["petitions"],
-        "ytd_accident_ok": y_ok["accidents"],
-        "ytd_case_ok": y_ok["cases"],
-        "ytd_computed_passed": ytd_computed,
-        "failures": month_fail,
-        "ytd_failures": ytd_fail,
-        "passed": passed,
-        "ytd_passed": ytd_passed,
-        "ytd_basis": basis,
-    }
 
 
 def _earlier_overrides(rows) -> dict[int, EarlierOverrides]:
@@ -393,23 +300,6 @@ def _write_region_months(*, region: Region, month, end, year_start, now) -> int:
         model.objects.filter(written, month=month).delete()
         insert_rows(model, rows)
     return len(regions)
-
-
-def _targets(regions: list[Region], year: int) -> dict[tuple[int, str], object]:
-    """Each region's target per group: its own, else the nearest ancestor's (a township uses its county's)."""
-    own = {(t.region.prefix, t.group): t.rate for t in Target.objects.filter(year=year).select_related("region")}
-    result = {}
-    for r in regions:
-        for group in TargetGroup.values:
-            prefix = r.prefix
-            found = own.get((prefix, group))
-            lengths = sorted((n for n in set(LEVEL_PREFIX_LENGTH.values()) if n < len(prefix)), reverse=True)
-            for n in lengths:
-                if found is not None:
-                    break
-                found = own.get((prefix[:n], group))
-            result[(r.pk, group)] = found
-    return result
 
 
 def _ledger_statistics(*, top: Region, lengths, month, end, year_start) -> dict:
