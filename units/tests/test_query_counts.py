@@ -28,7 +28,9 @@ LIST_QUERIES_WITH_REGION_AND_CATEGORY = LIST_QUERIES + 3
 LIST_QUERIES_EMPTY = LIST_QUERIES - 1
 # Subject page: session, user, scope, the subject, audit (history + one per FK kind), ledger sections
 # (hazards, accidents: rows + counts each). A clerk also asks whether they may change it.
-DETAIL_QUERIES = {"county": 20, "clerk_a": 21}  # + two per ledger section (6 ledgers)
+# + two per ledger section: 8 on a unit's page (矛盾纠纷, 安全隐患, 挂牌督办, 事故, 信访, 案件, 重点场所,
+# 治安问题); 重点人员 only on a village's or community's own page
+DETAIL_QUERIES = {"county": 24, "clerk_a": 25}
 # Region browser at the county: session, user, scope, the region, its ancestors, the children,
 # one grouped count for all children, the totals.
 REGION_BROWSER_QUERIES = 8
